@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable is validated at start; every problem is listed at once.
+ * Names follow shared/notes/interfaces.md.
+ */
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => (v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const url = (fallback?: string) =>
+  (fallback === undefined ? z.string() : z.string().default(fallback)).refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL, for example http://localhost:8080');
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000, 0, 65535),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: optionalString.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must be a postgres:// or postgresql:// URL',
+  ),
+  ALLOWED_DATA_DIRS: list,
+  DAGS_DIR: optionalString,
+  AIRFLOW_URL: url('http://localhost:8080'),
+  AIRFLOW_USERNAME: optionalString,
+  AIRFLOW_PASSWORD: optionalString,
+  AIRFLOW_TIMEOUT_MS: int(15000, 100, 600000),
+  GEMINI_API_KEY: optionalString,
+  GEMINI_BASE_URL: optionalString,
+  GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+  GEMINI_EMBEDDING_MODEL: z.string().min(1).default('gemini-embedding-001'),
+  OPENAI_BASE_URL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_MODEL: optionalString,
+  OPENAI_EMBEDDING_MODEL: optionalString,
+  EMBEDDER: z.enum(['auto', 'gemini', 'local', 'openai']).default('auto'),
+  PLANNER: z.enum(['auto', 'gemini', 'sampling', 'rules', 'openai']).default('auto'),
+  MCP_API_KEYS: list,
+  MCP_ALLOWED_ORIGINS: list,
+  MCP_ALLOWED_HOSTS: list,
+  MCP_STATELESS: bool(false),
+  MCP_SESSION_TTL_S: int(1800, 5, 7 * 24 * 3600),
+  MCP_BODY_LIMIT_BYTES: int(1024 * 1024, 1024, 64 * 1024 * 1024),
+  MCP_TEST_FIXTURES: bool(false),
+  ALLOW_UNAUTHENTICATED: bool(false),
+  READ_ONLY: bool(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: int(10000, 0, 600000),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Scope = 'read' | 'write' | 'admin';
+export const ALL_SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
+
+export interface ApiKeyConfig {
+  /** sha256 of the key, hex; the key itself is never kept. */
+  sha256: string;
+  scopes: readonly Scope[];
+  tenant: string;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  allowedDataDirs: readonly string[];
+  dagsDir: string;
+  airflow: { url: string; username: string | undefined; password: string | undefined; timeoutMs: number };
+  gemini: { apiKey: string | undefined; baseUrl: string | undefined; model: string; embeddingModel: string };
+  openai: {
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    model: string | undefined;
+    embeddingModel: string | undefined;
+  };
+  embedder: 'auto' | 'gemini' | 'local' | 'openai';
+  planner: 'auto' | 'gemini' | 'sampling' | 'rules' | 'openai';
+  mcp: {
+    apiKeys: readonly ApiKeyConfig[];
+    allowedOrigins: readonly string[];
+    allowedHosts: readonly string[];
+    stateless: boolean;
+    sessionTtlMs: number;
+    bodyLimitBytes: number;
+    testFixtures: boolean;
+  };
+  allowUnauthenticated: boolean;
+  readOnly: boolean;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+  /** Values that must never be printed: masked in logs and tool output. */
+  secrets: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export const isLoopbackHost = (host: string): boolean => LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+
+/**
+ * `MCP_API_KEYS` entries: `KEY`, `KEY:scope+scope`, or `KEY:scope+scope:tenant`. A bare key has every scope
+ * and the tenant `default`. Keys must be at least 16 characters.
+ */
+function parseApiKey(entry: string, index: number, problems: string[]): ApiKeyConfig | undefined {
+  const [key = '', scopeText, tenant = 'default'] = entry.split(':');
+  if (key.length < 16) {
+    problems.push(`MCP_API_KEYS entry ${index + 1}: keys must be at least 16 characters long`);
+    return undefined;
+  }
+  const scopes = scopeText === undefined || scopeText === '' ? [...ALL_SCOPES] : scopeText.split('+');
+  const unknown = scopes.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    problems.push(`MCP_API_KEYS entry ${index + 1}: unknown scope "${unknown.join('", "')}" (use read, write, admin joined by +)`);
+    return undefined;
+  }
+  if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(tenant)) {
+    problems.push(`MCP_API_KEYS entry ${index + 1}: tenant must match [a-z0-9][a-z0-9_-]{0,31}`);
+    return undefined;
+  }
+  return { sha256: sha256Hex(key), scopes: scopes as Scope[], tenant };
+}
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  const dataDir = abs(e.DATA_DIR);
+  const apiKeys = e.MCP_API_KEYS.map((entry, i) => parseApiKey(entry, i, problems)).filter(
+    (k): k is ApiKeyConfig => k !== undefined,
+  );
+  if (!isLoopbackHost(e.HOST) && apiKeys.length === 0 && !e.ALLOW_UNAUTHENTICATED) {
+    problems.push(
+      `HOST=${e.HOST} is not a loopback address and MCP_API_KEYS is empty: set MCP_API_KEYS, bind to 127.0.0.1, or set ALLOW_UNAUTHENTICATED=true to accept the risk`,
+    );
+  }
+  if (e.MCP_TEST_FIXTURES && e.NODE_ENV === 'production') {
+    problems.push('MCP_TEST_FIXTURES registers conformance fixtures and is refused when NODE_ENV=production');
+  }
+  if ((e.AIRFLOW_USERNAME === undefined) !== (e.AIRFLOW_PASSWORD === undefined)) {
+    problems.push('AIRFLOW_USERNAME and AIRFLOW_PASSWORD must be set together');
+  }
+  if (e.EMBEDDER === 'gemini' && e.GEMINI_API_KEY === undefined) {
+    problems.push('EMBEDDER=gemini needs GEMINI_API_KEY');
+  }
+  if (e.PLANNER === 'gemini' && e.GEMINI_API_KEY === undefined) {
+    problems.push('PLANNER=gemini needs GEMINI_API_KEY');
+  }
+  if ((e.EMBEDDER === 'openai' || e.PLANNER === 'openai') && e.OPENAI_BASE_URL === undefined) {
+    problems.push('EMBEDDER=openai or PLANNER=openai needs OPENAI_BASE_URL (for example http://localhost:11434/v1)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const defaultOrigins = ['http://localhost', 'http://127.0.0.1', 'http://[::1]', 'https://localhost'];
+  const config: Config = {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    allowedDataDirs: (e.ALLOWED_DATA_DIRS.length > 0 ? e.ALLOWED_DATA_DIRS : [resolve(dataDir, 'warehouse')]).map(abs),
+    dagsDir: abs(e.DAGS_DIR ?? resolve(dataDir, 'airflow', 'dags')),
+    airflow: {
+      url: e.AIRFLOW_URL.replace(/\/+$/, ''),
+      username: e.AIRFLOW_USERNAME,
+      password: e.AIRFLOW_PASSWORD,
+      timeoutMs: e.AIRFLOW_TIMEOUT_MS,
+    },
+    gemini: {
+      apiKey: e.GEMINI_API_KEY,
+      baseUrl: e.GEMINI_BASE_URL,
+      model: e.GEMINI_MODEL,
+      embeddingModel: e.GEMINI_EMBEDDING_MODEL,
+    },
+    openai: {
+      baseUrl: e.OPENAI_BASE_URL,
+      apiKey: e.OPENAI_API_KEY,
+      model: e.OPENAI_MODEL,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+    },
+    embedder: e.EMBEDDER,
+    planner: e.PLANNER,
+    mcp: {
+      apiKeys,
+      allowedOrigins: e.MCP_ALLOWED_ORIGINS.length > 0 ? e.MCP_ALLOWED_ORIGINS : defaultOrigins,
+      allowedHosts: e.MCP_ALLOWED_HOSTS,
+      stateless: e.MCP_STATELESS,
+      sessionTtlMs: e.MCP_SESSION_TTL_S * 1000,
+      bodyLimitBytes: e.MCP_BODY_LIMIT_BYTES,
+      testFixtures: e.MCP_TEST_FIXTURES,
+    },
+    allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
+    readOnly: e.READ_ONLY,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    secrets: [e.AIRFLOW_PASSWORD, e.GEMINI_API_KEY, e.OPENAI_API_KEY, ...e.MCP_API_KEYS.map((k) => k.split(':')[0])].filter(
+      (s): s is string => s !== undefined && s.length > 0,
+    ),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

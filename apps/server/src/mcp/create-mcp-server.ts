@@ -1,0 +1,62 @@
+import type { Logger } from '@airflow-mcp/core';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Metrics } from '../observability/create-metrics.js';
+import { SERVICE_NAME, SERVICE_VERSION } from '../version.js';
+import type { CallTracker } from './call-tracker.js';
+import type { AnyToolDefinition, ResourceProvider } from './define-tool.js';
+import { registerTools } from './register-tools.js';
+
+export interface McpCatalog {
+  tools: readonly AnyToolDefinition[];
+  resources: readonly ResourceProvider[];
+  /** Test-only additions (the conformance fixtures); never set in production. */
+  extend?: (server: McpServer) => void;
+}
+
+export interface CreateMcpServerOptions {
+  catalog: McpCatalog;
+  metrics: Metrics;
+  log: Logger;
+  readOnly: boolean;
+  secrets: readonly string[];
+  tracker: CallTracker;
+}
+
+const INSTRUCTIONS = [
+  'airflow-mcp-rag turns plain-language data-pipeline requests (English or Korean) into validated Apache Airflow DAGs,',
+  'deploys them into Airflow, runs them and reports the result.',
+  'Typical flow: search_docs or inspect_source to learn, create_dag (deploy=false previews), run_dag / check_dag_status to follow.',
+  'Credentials are never accepted in requests: databases other than SQLite/DuckDB files are reached through Airflow connection ids.',
+].join(' ');
+
+/** One McpServer per session (stateful) or per request (stateless): an McpServer binds to one transport. */
+export function createMcpServer(options: CreateMcpServerOptions): McpServer {
+  const server = new McpServer(
+    { name: SERVICE_NAME, version: SERVICE_VERSION, title: 'Airflow MCP (RAG)' },
+    { capabilities: { logging: {}, tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+  );
+  registerTools(server, {
+    tools: options.catalog.tools,
+    metrics: options.metrics,
+    log: options.log,
+    readOnly: options.readOnly,
+    secrets: options.secrets,
+    tracker: options.tracker,
+  });
+  for (const provider of options.catalog.resources) {
+    server.registerResource(
+      provider.name,
+      new ResourceTemplate(provider.uriTemplate, {
+        list: async () => ({ resources: [...(await provider.list())] }),
+      }),
+      { description: provider.description },
+      async (uri) => {
+        const found = await provider.read(uri.href);
+        if (found === undefined) throw new Error(`No resource at ${uri.href}; list resources to see what exists.`);
+        return { contents: [found] };
+      },
+    );
+  }
+  options.catalog.extend?.(server);
+  return server;
+}

@@ -1,0 +1,139 @@
+import { AppError, redactSecrets, toAppError, type Logger } from '@airflow-mcp/core';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ALL_SCOPES, type Scope } from '../config.js';
+import type { Metrics } from '../observability/create-metrics.js';
+import type { CallTracker } from './call-tracker.js';
+import type { AnyToolDefinition, Principal, SamplingClient, ToolContext } from './define-tool.js';
+
+export interface RegisterToolsOptions {
+  tools: readonly AnyToolDefinition[];
+  metrics: Metrics;
+  log: Logger;
+  readOnly: boolean;
+  secrets: readonly string[];
+  tracker: CallTracker;
+}
+
+const ANONYMOUS: Principal = { keyId: 'anonymous', tenant: 'default', scopes: ALL_SCOPES };
+const SCOPE_RANK: Record<Scope, number> = { read: 0, write: 1, admin: 2 };
+
+/** admin implies write, write implies read. */
+export function hasScope(principal: Principal, needed: Scope): boolean {
+  return principal.scopes.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[needed]);
+}
+
+interface AuthInfoLike {
+  clientId?: string;
+  scopes?: string[];
+  extra?: Record<string, unknown>;
+}
+
+export function principalFrom(authInfo: AuthInfoLike | undefined): Principal {
+  if (authInfo?.clientId === undefined) return ANONYMOUS;
+  const tenant = typeof authInfo.extra?.tenant === 'string' ? authInfo.extra.tenant : 'default';
+  const scopes = (authInfo.scopes ?? []).filter((s): s is Scope => (ALL_SCOPES as readonly string[]).includes(s));
+  return { keyId: authInfo.clientId, tenant, scopes };
+}
+
+export function errorResult(error: AppError, secrets: readonly string[]): CallToolResult {
+  const text = redactSecrets(`${error.code}: ${error.message}`, secrets);
+  return {
+    isError: true,
+    content: [{ type: 'text', text }],
+    _meta: { code: error.code, retryable: error.retryable, ...(error.details ? { details: error.details } : {}) },
+  };
+}
+
+/**
+ * Registers every tool on one McpServer, wrapping each handler with: scope and read-only checks, progress and
+ * sampling plumbing, metrics, logging, secret masking, and AppError -> actionable error result.
+ */
+export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
+  const { metrics, secrets } = options;
+  for (const tool of options.tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (input: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
+        const principal = principalFrom(extra.authInfo);
+        const log = options.log.child({ tool: tool.name, sessionId: extra.sessionId, keyId: principal.keyId });
+        if (!hasScope(principal, tool.scope)) {
+          metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
+          return errorResult(
+            new AppError('FORBIDDEN', `The tool ${tool.name} needs the "${tool.scope}" scope; this API key has ${principal.scopes.join(', ') || 'no scopes'}. Ask an administrator for a key with that scope.`),
+            secrets,
+          );
+        }
+        if (options.readOnly && !tool.annotations.readOnlyHint) {
+          metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
+          return errorResult(
+            new AppError('FORBIDDEN', `The service runs with READ_ONLY=true, so ${tool.name} (which changes state) is refused. Use the read-only tools, or ask the operator to turn READ_ONLY off.`),
+            secrets,
+          );
+        }
+        const progressToken = extra._meta?.progressToken;
+        const context: ToolContext = {
+          signal: extra.signal,
+          log,
+          sessionId: extra.sessionId,
+          principal,
+          sampling: samplingClient(server),
+          async progress(update) {
+            if (progressToken === undefined) return;
+            await extra.sendNotification({
+              method: 'notifications/progress',
+              params: { progressToken, ...update, ...(update.message ? { message: redactSecrets(update.message, secrets) } : {}) },
+            });
+          },
+        };
+        const stop = metrics.toolDuration.startTimer({ tool: tool.name });
+        metrics.toolCallsInFlight.inc();
+        try {
+          const output = await options.tracker.track(() => tool.handler(input, context));
+          metrics.toolCalls.inc({ tool: tool.name, outcome: 'ok' });
+          const text = tool.summarize ? tool.summarize(output) : JSON.stringify(output, null, 2);
+          return {
+            content: [{ type: 'text', text: redactSecrets(text, secrets) }],
+            structuredContent: JSON.parse(redactSecrets(JSON.stringify(output), secrets)) as Record<string, unknown>,
+          };
+        } catch (thrown) {
+          const error = toAppError(thrown);
+          metrics.toolCalls.inc({ tool: tool.name, outcome: 'error' });
+          metrics.toolErrors.inc({ tool: tool.name, code: error.code });
+          const logged = { code: error.code, err: redactSecrets(String(error.message), secrets) };
+          if (error.code === 'INTERNAL') log.error(logged, 'tool failed');
+          else log.info(logged, 'tool refused the call');
+          return errorResult(error, secrets);
+        } finally {
+          metrics.toolCallsInFlight.dec();
+          stop();
+        }
+      },
+    );
+  }
+}
+
+function samplingClient(server: McpServer): SamplingClient | undefined {
+  if (server.server.getClientCapabilities()?.sampling === undefined) return undefined;
+  return {
+    async createMessage(request) {
+      const result = await server.server.createMessage({
+        systemPrompt: request.systemPrompt,
+        maxTokens: request.maxTokens,
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        messages: request.messages.map((m) => ({ role: m.role, content: { type: 'text', text: m.text } })),
+      });
+      const content = Array.isArray(result.content) ? result.content : [result.content];
+      const text = content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+      return { text, model: result.model };
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { isAppError } from '@airflow-mcp/core';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import { authenticate, ANONYMOUS_PRINCIPAL } from '../http/authenticate.js';
+import { checkHostAndOrigin } from '../http/check-origin.js';
+import type { Principal } from '../mcp/define-tool.js';
+import type { SessionStore } from '../mcp/session-store.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+
+export interface McpRouteOptions {
+  config: Config;
+  sessions: SessionStore;
+  createServer: () => McpServer;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+/** JSON-RPC error codes used at the HTTP layer (MCP transports spec and the SDK's conventions). */
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+const SERVER_ERROR = -32000;
+const SESSION_NOT_FOUND = -32001;
+
+function sendJsonRpcError(reply: FastifyReply, status: number, code: number, message: string) {
+  return reply
+    .code(status)
+    .header('content-type', 'application/json')
+    .send({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** MCP Streamable HTTP at /mcp: POST (requests), GET (server-to-client stream), DELETE (end the session). */
+export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): Promise<void> {
+  const { config, sessions, createServer } = options;
+  app.decorateRequest('principal', null as unknown as Principal);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const problem = checkHostAndOrigin(request.headers.host, request.headers.origin, config.mcp);
+    if (problem !== undefined) return sendJsonRpcError(reply, 403, SERVER_ERROR, `Forbidden: ${problem}`);
+    try {
+      request.principal = authenticate(request.headers.authorization, config.mcp.apiKeys);
+    } catch (error) {
+      const message = isAppError(error) ? error.message : 'Unauthorized';
+      reply.header('www-authenticate', `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`);
+      return sendJsonRpcError(reply, 401, SERVER_ERROR, message);
+    }
+    return undefined;
+  });
+
+  // Fastify rejects bad bodies before the handler runs: answer in JSON-RPC terms, never with an HTML page or a hang.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? PARSE_ERROR : INVALID_REQUEST;
+    if (status === 500) request.log.error({ err: error }, 'mcp request failed');
+    const message =
+      status === 413
+        ? `Request body too large: the limit is ${config.mcp.bodyLimitBytes} bytes (MCP_BODY_LIMIT_BYTES).`
+        : status === 415
+          ? 'Unsupported Content-Type: send application/json.'
+          : code === PARSE_ERROR
+            ? `Parse error: ${error.message}`
+            : status === 500
+              ? 'Internal error'
+              : error.message;
+    return sendJsonRpcError(reply, status, status === 500 ? -32603 : code, message);
+  });
+
+  const withAuth = (request: FastifyRequest) => {
+    const p = request.principal;
+    const auth =
+      p === ANONYMOUS_PRINCIPAL
+        ? undefined
+        : { token: '', clientId: p.keyId, scopes: [...p.scopes], extra: { tenant: p.tenant } };
+    return Object.assign(request.raw, { auth });
+  };
+
+  const sessionOf = (request: FastifyRequest, reply: FastifyReply) => {
+    const id = request.headers['mcp-session-id'];
+    if (typeof id !== 'string' || id === '') {
+      void sendJsonRpcError(reply, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
+      return undefined;
+    }
+    const session = sessions.get(id);
+    // A session opened with another key is reported as unknown, so ids cannot be probed across keys.
+    if (!session || session.keyId !== request.principal.keyId) {
+      void sendJsonRpcError(reply, 404, SESSION_NOT_FOUND, 'Session not found: initialize a new session.');
+      return undefined;
+    }
+    return session;
+  };
+
+  const routeOptions = { bodyLimit: config.mcp.bodyLimitBytes };
+
+  app.post('/mcp', routeOptions, async (request, reply) => {
+    if (config.mcp.stateless) {
+      const server = createServer();
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      reply.raw.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      reply.hijack();
+      await transport.handleRequest(withAuth(request), reply.raw, request.body);
+      return;
+    }
+    if (request.headers['mcp-session-id'] !== undefined) {
+      const session = sessionOf(request, reply);
+      if (!session) return;
+      reply.hijack();
+      await session.transport.handleRequest(withAuth(request), reply.raw, request.body);
+      return;
+    }
+    if (!isInitializeRequest(request.body)) {
+      return sendJsonRpcError(reply, 400, SERVER_ERROR, 'Bad Request: no valid session id; send initialize first.');
+    }
+    const server = createServer();
+    const keyId = request.principal.keyId;
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.add({ id, server, transport, lastSeen: Date.now(), keyId });
+      },
+      onsessionclosed: (id) => {
+        void sessions.close(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) void sessions.close(transport.sessionId);
+    };
+    await server.connect(transport);
+    reply.hijack();
+    await transport.handleRequest(withAuth(request), reply.raw, request.body);
+  });
+
+  const streamOrEnd = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (config.mcp.stateless) {
+      return sendJsonRpcError(reply, 405, SERVER_ERROR, 'Method not allowed: the server runs stateless (MCP_STATELESS=true).');
+    }
+    const session = sessionOf(request, reply);
+    if (!session) return undefined;
+    reply.hijack();
+    await session.transport.handleRequest(withAuth(request), reply.raw);
+    return undefined;
+  };
+  app.get('/mcp', streamOrEnd);
+  app.delete('/mcp', streamOrEnd);
+}

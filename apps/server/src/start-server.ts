@@ -1,0 +1,47 @@
+import { buildApp, type App } from './app.js';
+import type { Config } from './config.js';
+import { createServices } from './services/create-services.js';
+import { createConformanceFixtures } from './mcp/conformance-fixtures.js';
+
+export interface RunningServer {
+  app: App;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the services and the app, listens, and wires SIGTERM/SIGINT to a bounded graceful shutdown. */
+export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  let app: App | undefined;
+  const bootLog = (await import('pino')).pino({ level: config.logLevel, base: { service: 'airflow-mcp-rag' } });
+  const services = await createServices({ config, log: bootLog });
+  try {
+    app = await buildApp({
+      config,
+      catalog: config.mcp.testFixtures ? { ...services.catalog, extend: createConformanceFixtures() } : services.catalog,
+      readiness: services.readiness,
+      onClose: () => services.close(),
+    });
+    const address = await app.fastify.listen({ host: config.host, port: config.port });
+    const running = app;
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= running.shutdown());
+    if (options.handleSignals ?? true) {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          running.fastify.log.info({ signal }, 'shutting down');
+          void stop().then(
+            () => process.exit(0),
+            (error: unknown) => {
+              running.fastify.log.error({ err: error }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
+        });
+      }
+    }
+    return { app: running, url: address, stop };
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+}

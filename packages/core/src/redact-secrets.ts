@@ -1,0 +1,25 @@
+/**
+ * Masks secrets in free text before it leaves the service (tool output, logs of Airflow tasks, errors).
+ * Known secret values are replaced exactly; common credential shapes are masked by pattern.
+ */
+const PATTERNS: readonly RegExp[] = [
+  // user:password@ in connection URIs
+  /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi,
+  // key=value and "key": "value" for secret-looking keys
+  /(?<=\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization)\b["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+  // bearer tokens
+  /(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
+  // Google API keys
+  /\bAIza[0-9A-Za-z_-]{35}\b/g,
+];
+
+export const MASK = '***';
+
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= 4) out = out.split(secret).join(MASK);
+  }
+  for (const pattern of PATTERNS) out = out.replace(pattern, MASK);
+  return out;
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Entry point for every npm script: makes sure a supported Node runs the command, installs what is missing
+// (npm packages, the build, the Airflow virtualenv when the command needs it), then runs the command.
+// Written in plain JavaScript that the machine's older Node can still execute, because this is the file that
+// fetches a newer one.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSupportedNode, isSupportedNode } from './lib/node-runtime.mjs';
+import { ensureNpmPackages, ensureBuild } from './lib/workspace.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const [command = 'help', ...rest] = process.argv.slice(2);
+
+if (!isSupportedNode(process.versions.node)) {
+  const node = ensureSupportedNode();
+  const result = spawnSync(node.bin, [fileURLToPath(import.meta.url), command, ...rest], {
+    stdio: 'inherit',
+    env: node.env,
+    cwd: root,
+  });
+  process.exit(result.status ?? 1);
+}
+
+function run(bin, args, options = {}) {
+  const result = spawnSync(bin, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+const node = process.execPath;
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const cli = join(root, 'apps', 'server', 'bin', 'airflow-mcp.js');
+const airflowScript = join(root, 'airflow', 'scripts', 'airflow-local.mjs');
+
+function prepare({ build = true } = {}) {
+  ensureNpmPackages(root);
+  if (build) ensureBuild(root);
+}
+
+const commands = {
+  setup() {
+    prepare();
+    return 0;
+  },
+  test() {
+    prepare();
+    return run(node, [bin('vitest'), 'run', ...rest]);
+  },
+  vitest() {
+    prepare();
+    return run(node, [bin('vitest'), ...rest]);
+  },
+  start() {
+    prepare();
+    return run(node, [cli, 'serve', ...rest]);
+  },
+  demo() {
+    prepare();
+    return run(node, [join(root, 'scripts', 'demo.mjs'), ...rest]);
+  },
+  'airflow-up'() {
+    prepare({ build: false });
+    return run(node, [airflowScript, 'up', ...rest]);
+  },
+  'airflow-down'() {
+    return run(node, [airflowScript, 'down', ...rest]);
+  },
+  conformance() {
+    prepare();
+    return run(node, [join(root, 'scripts', 'conformance.mjs'), ...rest]);
+  },
+  cli() {
+    prepare();
+    return run(node, [cli, ...rest]);
+  },
+  help() {
+    process.stdout.write('usage: node scripts/run.mjs <setup|test|vitest|start|demo|airflow-up|airflow-down|conformance|cli> [args]\n');
+    return 0;
+  },
+};
+
+const handler = commands[command];
+if (!handler) {
+  process.stderr.write(`unknown command "${command}"\n`);
+  commands.help();
+  process.exit(2);
+}
+if (!existsSync(join(root, 'package.json'))) throw new Error(`not a checkout: ${root}`);
+process.exit(handler());

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const packages = ['core', 'knowledge', 'pipeline', 'airflow', 'llm', 'agent'];
+const alias = Object.fromEntries(
+  packages.map((name) => [`@airflow-mcp/${name}`, fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))]),
+);
+
+/**
+ * One root config. `unit`: tests beside the code. `integration`: cross-package and end-to-end suites in test/,
+ * against real components the global setups start (Airflow standalone, PostgreSQL with pgvector).
+ */
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          globalSetup: [],
+          // Suites share one Airflow and one PostgreSQL: run files one at a time on these 2-core machines.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
