@@ -90,7 +90,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     async shutdown(timeoutMs = config.shutdownTimeoutMs) {
       draining = true;
       const finished = await tracker.idle(timeoutMs);
-      if (!finished) fastify.log.warn({ inFlight: tracker.inFlight }, 'shutdown bound reached with tool calls still running');
+      if (!finished)
+        fastify.log.warn({ inFlight: tracker.inFlight }, 'shutdown bound reached with tool calls still running');
       await fastify.close();
     },
   };

@@ -12,8 +12,7 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => (v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
 
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const list = z
   .string()
@@ -124,7 +123,9 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -145,7 +146,9 @@ function parseApiKey(entry: string, index: number, problems: string[]): ApiKeyCo
   const scopes = scopeText === undefined || scopeText === '' ? [...ALL_SCOPES] : scopeText.split('+');
   const unknown = scopes.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0) {
-    problems.push(`MCP_API_KEYS entry ${index + 1}: unknown scope "${unknown.join('", "')}" (use read, write, admin joined by +)`);
+    problems.push(
+      `MCP_API_KEYS entry ${index + 1}: unknown scope "${unknown.join('", "')}" (use read, write, admin joined by +)`,
+    );
     return undefined;
   }
   if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(tenant)) {
@@ -234,9 +237,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readOnly: e.READ_ONLY,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    secrets: [e.AIRFLOW_PASSWORD, e.GEMINI_API_KEY, e.OPENAI_API_KEY, ...e.MCP_API_KEYS.map((k) => k.split(':')[0])].filter(
-      (s): s is string => s !== undefined && s.length > 0,
-    ),
+    secrets: [
+      e.AIRFLOW_PASSWORD,
+      e.GEMINI_API_KEY,
+      e.OPENAI_API_KEY,
+      ...e.MCP_API_KEYS.map((k) => k.split(':')[0]),
+    ].filter((s): s is string => s !== undefined && s.length > 0),
   };
   return deepFreeze(config);
 }

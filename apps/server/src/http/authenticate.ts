@@ -20,6 +20,7 @@ export function authenticate(authorization: string | undefined, keys: readonly A
   for (const key of keys) {
     if (timingSafeEqual(presented, Buffer.from(key.sha256, 'hex')) && found === undefined) found = key;
   }
-  if (!found) throw new AppError('UNAUTHORIZED', 'The API key is not valid. Check the key, or ask an administrator for one.');
+  if (!found)
+    throw new AppError('UNAUTHORIZED', 'The API key is not valid. Check the key, or ask an administrator for one.');
   return { keyId: found.sha256.slice(0, 12), tenant: found.tenant, scopes: found.scopes };
 }

@@ -28,7 +28,8 @@ export function checkHostAndOrigin(
     const name = host === undefined ? undefined : hostnameOf(host);
     if (name === undefined) return 'Missing or malformed Host header';
     const allowed = LOOPBACK_NAMES.has(name) || policy.allowedHosts.some((h) => h.toLowerCase() === name);
-    if (!allowed) return `Invalid Host: ${name}. Add it to MCP_ALLOWED_HOSTS if this service is meant to be reached by that name.`;
+    if (!allowed)
+      return `Invalid Host: ${name}. Add it to MCP_ALLOWED_HOSTS if this service is meant to be reached by that name.`;
   }
   if (origin === undefined || policy.allowedOrigins.includes('*')) return undefined;
   let parsed: URL;

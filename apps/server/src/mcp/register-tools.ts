@@ -62,20 +62,29 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
         outputSchema: tool.output,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      async (input: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
+      async (
+        input: unknown,
+        extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+      ): Promise<CallToolResult> => {
         const principal = principalFrom(extra.authInfo);
         const log = options.log.child({ tool: tool.name, sessionId: extra.sessionId, keyId: principal.keyId });
         if (!hasScope(principal, tool.scope)) {
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
           return errorResult(
-            new AppError('FORBIDDEN', `The tool ${tool.name} needs the "${tool.scope}" scope; this API key has ${principal.scopes.join(', ') || 'no scopes'}. Ask an administrator for a key with that scope.`),
+            new AppError(
+              'FORBIDDEN',
+              `The tool ${tool.name} needs the "${tool.scope}" scope; this API key has ${principal.scopes.join(', ') || 'no scopes'}. Ask an administrator for a key with that scope.`,
+            ),
             secrets,
           );
         }
         if (options.readOnly && !tool.annotations.readOnlyHint) {
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
           return errorResult(
-            new AppError('FORBIDDEN', `The service runs with READ_ONLY=true, so ${tool.name} (which changes state) is refused. Use the read-only tools, or ask the operator to turn READ_ONLY off.`),
+            new AppError(
+              'FORBIDDEN',
+              `The service runs with READ_ONLY=true, so ${tool.name} (which changes state) is refused. Use the read-only tools, or ask the operator to turn READ_ONLY off.`,
+            ),
             secrets,
           );
         }
@@ -90,7 +99,11 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
             if (progressToken === undefined) return;
             await extra.sendNotification({
               method: 'notifications/progress',
-              params: { progressToken, ...update, ...(update.message ? { message: redactSecrets(update.message, secrets) } : {}) },
+              params: {
+                progressToken,
+                ...update,
+                ...(update.message ? { message: redactSecrets(update.message, secrets) } : {}),
+              },
             });
           },
         };

@@ -25,7 +25,12 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number) {
       }, timeoutMs);
     });
     const details = await Promise.race([check.check(controller.signal), timeout]);
-    return { status: 'up' as const, required: check.required, latency_ms: Math.round(performance.now() - started), ...(details ?? {}) };
+    return {
+      status: 'up' as const,
+      required: check.required,
+      latency_ms: Math.round(performance.now() - started),
+      ...(details ?? {}),
+    };
   } catch (error) {
     return {
       status: 'down' as const,
@@ -44,6 +49,8 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRouteOpt
   app.get('/readyz', async (_request, reply) => {
     const results = await Promise.all(options.checks.map(async (c) => [c.name, await runCheck(c, timeoutMs)] as const));
     const ready = results.every(([, r]) => r.status === 'up' || !r.required);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
   });
 }

@@ -47,7 +47,10 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
       request.principal = authenticate(request.headers.authorization, config.mcp.apiKeys);
     } catch (error) {
       const message = isAppError(error) ? error.message : 'Unauthorized';
-      reply.header('www-authenticate', `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`);
+      reply.header(
+        'www-authenticate',
+        `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+      );
       return sendJsonRpcError(reply, 401, SERVER_ERROR, message);
     }
     return undefined;
@@ -56,7 +59,8 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   // Fastify rejects bad bodies before the handler runs: answer in JSON-RPC terms, never with an HTML page or a hang.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? PARSE_ERROR : INVALID_REQUEST;
+    const code =
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? PARSE_ERROR : INVALID_REQUEST;
     if (status === 500) request.log.error({ err: error }, 'mcp request failed');
     const message =
       status === 413
@@ -141,7 +145,12 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
 
   const streamOrEnd = async (request: FastifyRequest, reply: FastifyReply) => {
     if (config.mcp.stateless) {
-      return sendJsonRpcError(reply, 405, SERVER_ERROR, 'Method not allowed: the server runs stateless (MCP_STATELESS=true).');
+      return sendJsonRpcError(
+        reply,
+        405,
+        SERVER_ERROR,
+        'Method not allowed: the server runs stateless (MCP_STATELESS=true).',
+      );
     }
     const session = sessionOf(request, reply);
     if (!session) return undefined;

@@ -12,7 +12,12 @@ export function createAirflowHealthCheck(options: { url: string; fetch?: typeof 
       try {
         response = await doFetch(target, { signal });
       } catch (error) {
-        throw new Error(`Airflow at AIRFLOW_URL=${options.url} is unreachable (${error instanceof Error ? error.message : String(error)})`);
+        throw new Error(
+          `Airflow at AIRFLOW_URL=${options.url} is unreachable (${error instanceof Error ? error.message : String(error)})`,
+          {
+            cause: error,
+          },
+        );
       }
       if (!response.ok) throw new Error(`GET ${target} answered ${response.status}`);
       const body = (await response.json()) as Record<string, { status?: string | null } | undefined>;

@@ -14,7 +14,10 @@ export const stdioCommand: CliCommand = {
   async run(_args, io) {
     const config = loadConfig(io.env);
     // stdout carries JSON-RPC: every log line goes to stderr (fd 2).
-    const log = pino({ level: config.logLevel, base: { service: 'airflow-mcp-rag', transport: 'stdio' } }, pino.destination(2));
+    const log = pino(
+      { level: config.logLevel, base: { service: 'airflow-mcp-rag', transport: 'stdio' } },
+      pino.destination(2),
+    );
     const services = await createServices({ config, log });
     const server = createMcpServer({
       catalog: services.catalog,
