@@ -13,7 +13,8 @@ import { ensureNpmPackages, ensureBuild } from './lib/workspace.mjs';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const [command = 'help', ...rest] = process.argv.slice(2);
 
-if (!isSupportedNode(process.versions.node)) {
+const wantedMajor = process.env.AIRFLOW_MCP_NODE_MAJOR;
+if (!isSupportedNode(process.versions.node) || (wantedMajor && process.versions.node.split('.')[0] !== wantedMajor)) {
   const node = ensureSupportedNode();
   const result = spawnSync(node.bin, [fileURLToPath(import.meta.url), command, ...rest], {
     stdio: 'inherit',
@@ -71,12 +72,17 @@ const commands = {
     prepare();
     return run(node, [join(root, 'scripts', 'conformance.mjs'), ...rest]);
   },
+  'docker-check'() {
+    return run(node, [join(root, 'scripts', 'docker', 'check-build.mjs'), ...rest]);
+  },
   cli() {
     prepare();
     return run(node, [cli, ...rest]);
   },
   help() {
-    process.stdout.write('usage: node scripts/run.mjs <setup|test|vitest|start|demo|airflow-up|airflow-down|conformance|cli> [args]\n');
+    process.stdout.write(
+      'usage: node scripts/run.mjs <setup|test|vitest|start|demo|airflow-up|airflow-down|conformance|docker-check|cli> [args]\n',
+    );
     return 0;
   },
 };

@@ -13,11 +13,14 @@ function hashFile(path) {
   return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : 'none';
 }
 
-/** npm ci when node_modules is missing or was installed from another lock file or another Node. */
+/**
+ * npm ci when node_modules is missing or was installed from another lock file. The one native addon
+ * (hnswlib-node) uses N-API, so the same install serves Node 22 and 24.
+ */
 export function ensureNpmPackages(root) {
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.airflow-mcp-install');
-  const want = `${hashFile(lock)} node-${process.versions.modules}`;
+  const want = hashFile(lock);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
   process.stderr.write('[setup] installing npm packages\n');
   sh(root, 'npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
