@@ -17,7 +17,9 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   try {
     app = await buildApp({
       config,
-      catalog: config.mcp.testFixtures ? { ...services.catalog, extend: createConformanceFixtures() } : services.catalog,
+      catalog: config.mcp.testFixtures
+        ? { ...services.catalog, extend: createConformanceFixtures() }
+        : services.catalog,
       readiness: services.readiness,
       onClose: () => services.close(),
     });
