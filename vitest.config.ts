@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 const packages = ['core', 'knowledge', 'pipeline', 'airflow', 'llm', 'agent'];
 const alias = Object.fromEntries(
-  packages.map((name) => [`@airflow-mcp/${name}`, fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))]),
+  packages.map((name) => [
+    `@airflow-mcp/${name}`,
+    fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+  ]),
 );
 
 /**
