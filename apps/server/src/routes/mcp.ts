@@ -56,6 +56,16 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
     return undefined;
   });
 
+  // Fastify parses text/plain by default; MCP carries JSON-RPC only.
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.method !== 'POST') return undefined;
+    const type = request.headers['content-type'] ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      return sendJsonRpcError(reply, 415, INVALID_REQUEST, 'Unsupported Content-Type: send application/json.');
+    }
+    return undefined;
+  });
+
   // Fastify rejects bad bodies before the handler runs: answer in JSON-RPC terms, never with an HTML page or a hang.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

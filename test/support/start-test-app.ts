@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { buildApp, type App } from '../../apps/server/src/app.js';
+import { loadConfig } from '../../apps/server/src/config.js';
+import type { McpCatalog } from '../../apps/server/src/mcp/create-mcp-server.js';
+import type { ReadinessCheck } from '../../apps/server/src/routes/health.js';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  mcpUrl: URL;
+  connect(options?: { headers?: Record<string, string>; capabilities?: Record<string, unknown> }): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/** Builds the real app with the given catalog and env, listening on 127.0.0.1 and a free port. */
+export async function startTestApp(options: {
+  catalog: McpCatalog;
+  env?: Record<string, string>;
+  readiness?: readonly ReadinessCheck[];
+}): Promise<TestApp> {
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'airflow-mcp-test-')),
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    ...options.env,
+  });
+  const app = await buildApp({ config, catalog: options.catalog, readiness: options.readiness ?? [], logger: false });
+  const url = await app.fastify.listen({ host: '127.0.0.1', port: 0 });
+  const clients: Client[] = [];
+  return {
+    app,
+    url,
+    mcpUrl: new URL(`${url}/mcp`),
+    async connect({ headers, capabilities } = {}) {
+      const client = new Client({ name: 'airflow-mcp-test', version: '1.0.0' }, { capabilities: capabilities ?? {} });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: headers ?? {} } }));
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close().catch(() => {})));
+      await app.shutdown(1000);
+    },
+  };
+}
