@@ -1,0 +1,266 @@
+#!/usr/bin/env node
+// The local Airflow standalone for development, the demo and the tests.
+//   node airflow/scripts/airflow-local.mjs up|down|status|venv [--json]
+// `up` builds (once) a virtualenv from airflow/requirements.lock in the cache, keyed by the lock's hash, then starts
+// `airflow standalone` in the background and returns when the scheduler and the DAG processor report healthy.
+// `up` twice is a no-op; `down` stops only the process group that `up` started (its pid file).
+// Environment: DATA_DIR (./.data), DAGS_DIR (<DATA_DIR>/airflow/dags), AIRFLOW_PORT (8080),
+// AIRFLOW_ADMIN_PASSWORD (admin), AIRFLOW_USERNAME / AIRFLOW_PASSWORD (the service's User-role login,
+// airflow-mcp / airflow-mcp), AIRFLOW_JWT_EXPIRATION_S (JWT lifetime; Airflow's default 86400).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheRoot } from '../../scripts/lib/node-runtime.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const airflowDir = dirname(here);
+const lockFile = join(airflowDir, 'requirements.lock');
+const UV_VERSION = '0.13.9';
+const json = process.argv.includes('--json');
+const log = (line) => process.stderr.write(`[airflow] ${line}\n`);
+
+function sh(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: ['ignore', 2, 2], ...options });
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${result.status})`);
+}
+
+export function settings(env = process.env) {
+  const dataDir = resolve(env.DATA_DIR ?? '.data');
+  const home = join(dataDir, 'airflow');
+  const port = Number(env.AIRFLOW_PORT ?? 8080);
+  return {
+    dataDir,
+    home,
+    dagsDir: resolve(env.DAGS_DIR ?? join(home, 'dags')),
+    port,
+    url: `http://127.0.0.1:${port}`,
+    pidFile: join(home, 'standalone.pid'),
+    logFile: join(home, 'standalone.log'),
+    passwordsFile: join(home, 'passwords.json'),
+    credentialsFile: join(home, 'local-credentials.json'),
+    secretsFile: join(home, 'secrets.json'),
+    admin: { username: 'admin', password: env.AIRFLOW_ADMIN_PASSWORD ?? 'admin' },
+    service: { username: env.AIRFLOW_USERNAME ?? 'airflow-mcp', password: env.AIRFLOW_PASSWORD ?? 'airflow-mcp' },
+    jwtExpirationS: env.AIRFLOW_JWT_EXPIRATION_S,
+  };
+}
+
+function uvBinary() {
+  const venv = join(cacheRoot(), 'tools', `uv-${UV_VERSION}`);
+  const uv = join(venv, 'bin', 'uv');
+  if (!existsSync(uv)) {
+    log(`installing uv ${UV_VERSION} from PyPI into ${venv}`);
+    rmSync(venv, { recursive: true, force: true });
+    sh('python3', ['-m', 'venv', venv]);
+    sh(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `uv==${UV_VERSION}`]);
+  }
+  return uv;
+}
+
+/** The virtualenv built from the lock; built into a temporary folder and renamed, so it is whole or absent. */
+export function ensureVenv() {
+  const hash = createHash('sha256').update(readFileSync(lockFile)).digest('hex').slice(0, 16);
+  const venv = join(cacheRoot(), 'venvs', `airflow-${hash}`);
+  const stamp = join(venv, '.complete');
+  if (existsSync(stamp)) return venv;
+  const uv = uvBinary();
+  const building = `${venv}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(dirname(venv), { recursive: true });
+  const started = Date.now();
+  log(`building the Airflow virtualenv from airflow/requirements.lock into ${venv} (first time only)`);
+  sh(uv, ['venv', '--quiet', '--relocatable', '--python', 'python3', building]);
+  sh(uv, ['pip', 'sync', '--quiet', '--require-hashes', '--python', join(building, 'bin', 'python'), lockFile], {
+    env: { ...process.env, UV_CACHE_DIR: join(cacheRoot(), 'uv-cache'), UV_LINK_MODE: 'copy' },
+  });
+  writeFileSync(join(building, '.complete'), `${new Date().toISOString()} built in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  rmSync(venv, { recursive: true, force: true });
+  renameSync(building, venv);
+  log(`virtualenv ready in ${Math.round((Date.now() - started) / 1000)} s`);
+  return venv;
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function health(s) {
+  try {
+    const response = await fetch(`${s.url}/api/v2/monitor/health`, { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) return { ok: false, reason: `HTTP ${response.status}` };
+    const body = await response.json();
+    const bad = ['metadatabase', 'scheduler', 'dag_processor'].filter((k) => body[k]?.status !== 'healthy');
+    return bad.length ? { ok: false, reason: `not yet healthy: ${bad.join(', ')}` } : { ok: true, body };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function describe(s, extra = {}) {
+  return {
+    url: s.url,
+    dataDir: s.dataDir,
+    dagsDir: s.dagsDir,
+    airflowHome: s.home,
+    admin: s.admin,
+    service: s.service,
+    passwordsFile: s.passwordsFile,
+    logFile: s.logFile,
+    ...extra,
+  };
+}
+
+function writeOnce(path, make) {
+  if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
+  return readJson(path);
+}
+
+async function status(s) {
+  const pid = Number(readJson(s.pidFile)?.pid ?? 0);
+  const running = pid > 0 && alive(pid);
+  const h = running ? await health(s) : { ok: false, reason: 'not running' };
+  return describe(s, { running, healthy: h.ok, pid: running ? pid : undefined, reason: h.ok ? undefined : h.reason });
+}
+
+async function up(s) {
+  const current = await status(s);
+  if (current.running && current.healthy) {
+    log(`already running at ${s.url} (pid ${current.pid})`);
+    return current;
+  }
+  if (current.running) {
+    log(`a previous standalone (pid ${current.pid}) is not healthy (${current.reason}); restarting it`);
+    await down(s);
+  }
+  const venv = ensureVenv();
+  mkdirSync(s.dagsDir, { recursive: true });
+  mkdirSync(s.home, { recursive: true });
+  const secrets = writeOnce(s.secretsFile, () =>
+    JSON.stringify({ jwtSecret: randomBytes(32).toString('hex'), apiSecret: randomBytes(32).toString('hex') }),
+  );
+  // The simple auth manager only generates passwords for users missing from this file: seed known ones.
+  writeFileSync(s.passwordsFile, `${JSON.stringify({ [s.admin.username]: s.admin.password, [s.service.username]: s.service.password })}\n`, { mode: 0o600 });
+  writeFileSync(s.credentialsFile, `${JSON.stringify({ url: s.url, dagsDir: s.dagsDir, username: s.service.username, password: s.service.password })}\n`, { mode: 0o600 });
+  const env = {
+    ...process.env,
+    AIRFLOW_HOME: s.home,
+    // standalone starts its components as `airflow <component>`: the venv's bin must come first on PATH.
+    PATH: `${join(venv, 'bin')}:${process.env.PATH ?? ''}`,
+    VIRTUAL_ENV: venv,
+    NO_COLOR: '1',
+    AIRFLOW__CORE__DAGS_FOLDER: s.dagsDir,
+    AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
+    AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: 'False',
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${s.admin.username}:admin,${s.service.username}:user`,
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: s.passwordsFile,
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${s.url}/execution/`,
+    AIRFLOW__CORE__PARALLELISM: '8',
+    AIRFLOW__API__PORT: String(s.port),
+    AIRFLOW__API__HOST: '127.0.0.1',
+    AIRFLOW__API__BASE_URL: s.url,
+    AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,
+    AIRFLOW__API__SECRET_KEY: secrets.apiSecret,
+    // New files are only found on a bundle refresh (300 s by default): look every 2 s instead.
+    AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '2',
+    AIRFLOW__DAG_PROCESSOR__BUNDLE_REFRESH_CHECK_INTERVAL: '1',
+    AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
+    AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC: '2',
+    ...(s.jwtExpirationS ? { AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME: String(s.jwtExpirationS) } : {}),
+  };
+  for (const key of Object.keys(env)) if (/^(AIRFLOW_USERNAME|AIRFLOW_PASSWORD|GEMINI_API_KEY|MCP_API_KEYS)$/.test(key)) delete env[key];
+  const logStart = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8').length : 0;
+  const out = openSync(s.logFile, 'a');
+  const child = spawn(join(venv, 'bin', 'airflow'), ['standalone'], { cwd: s.home, env, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  child.unref();
+  writeFileSync(s.pidFile, `${JSON.stringify({ pid: child.pid, port: s.port, started: new Date().toISOString() })}\n`);
+  log(`starting airflow standalone (pid ${child.pid}, log ${s.logFile})`);
+  const started = Date.now();
+  const deadline = started + Number(process.env.AIRFLOW_START_TIMEOUT_S ?? 420) * 1000;
+  let last;
+  const fatal = /FileNotFoundError|Address already in use|ModuleNotFoundError|sqlite3\.OperationalError|Permission denied/;
+  while (Date.now() < deadline) {
+    if (!alive(child.pid)) break;
+    const logText = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8') : '';
+    if (fatal.test(logText.slice(logStart))) {
+      last = { ok: false, reason: `a component failed to start (${fatal.exec(logText.slice(logStart))?.[0]})` };
+      break;
+    }
+    last = await health(s);
+    if (last.ok) {
+      log(`healthy in ${Math.round((Date.now() - started) / 1000)} s at ${s.url}`);
+      return describe(s, { running: true, healthy: true, pid: child.pid, startSeconds: Math.round((Date.now() - started) / 1000) });
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const tail = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8').split('\n').slice(-40).join('\n') : '';
+  await down(s);
+  throw new Error(`Airflow did not become healthy at ${s.url} (${last?.reason ?? 'process exited'}). Last log lines:\n${tail}`);
+}
+
+async function down(s) {
+  const pid = Number(readJson(s.pidFile)?.pid ?? 0);
+  if (!(pid > 0 && alive(pid))) {
+    rmSync(s.pidFile, { force: true });
+    return describe(s, { running: false, stopped: false });
+  }
+  const signal = (sig) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  if (alive(pid)) signal('SIGKILL');
+  // Children (scheduler, api-server, ...) share the group; give them a moment to go.
+  await new Promise((r) => setTimeout(r, 500));
+  signal('SIGKILL');
+  rmSync(s.pidFile, { force: true });
+  log(`stopped (pid ${pid})`);
+  return describe(s, { running: false, stopped: true });
+}
+
+async function main() {
+  const command = process.argv[2] ?? 'status';
+  const s = settings();
+  let result;
+  if (command === 'up') result = await up(s);
+  else if (command === 'down') result = await down(s);
+  else if (command === 'status') result = await status(s);
+  else if (command === 'venv') result = { venv: ensureVenv() };
+  else throw new Error(`unknown command "${command}": use up, down, status or venv`);
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else if (command === 'up') {
+    process.stdout.write(
+      `Airflow is running at ${result.url}\n` +
+        `  admin user:   ${result.admin.username} (password in ${result.passwordsFile})\n` +
+        `  service user: ${result.service.username}, role User (password in the same file)\n` +
+        `  dags folder:  ${result.dagsDir}\n  log:          ${result.logFile}\nStop it with: npm run airflow:down\n`,
+    );
+  } else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
