@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const cache = process.env.AIRFLOW_MCP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airflow-mcp');
+const cache =
+  process.env.AIRFLOW_MCP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airflow-mcp');
 const bin = join(cache, 'bin', 'compose-check');
 
 function run(cmd, args, opts = {}) {
@@ -29,7 +30,10 @@ if (!existsSync(bin) || process.env.REBUILD_COMPOSE_CHECK === '1') {
 const problems = [];
 for (const profiles of [[], ['monitoring']]) {
   const label = profiles.length ? `profile ${profiles.join(',')}` : 'default profile';
-  const result = run(bin, [join(root, 'docker-compose.yml'), ...profiles], { cwd: root, env: { ...process.env, COMPOSE_PROJECT_NAME: 'airflow-mcp-rag' } });
+  const result = run(bin, [join(root, 'docker-compose.yml'), ...profiles], {
+    cwd: root,
+    env: { ...process.env, COMPOSE_PROJECT_NAME: 'airflow-mcp-rag' },
+  });
   if (result.status !== 0) {
     problems.push(`${label}: ${result.stderr.trim()}`);
     continue;
@@ -39,10 +43,12 @@ for (const profiles of [[], ['monitoring']]) {
   for (const [name, service] of Object.entries(services)) {
     if (service.build) {
       const dockerfile = join(service.build.context, service.build.dockerfile ?? 'Dockerfile');
-      if (!existsSync(dockerfile)) problems.push(`${label}: service ${name} builds from ${dockerfile}, which does not exist`);
+      if (!existsSync(dockerfile))
+        problems.push(`${label}: service ${name} builds from ${dockerfile}, which does not exist`);
     }
     for (const volume of service.volumes ?? []) {
-      if (volume.type === 'bind' && !existsSync(volume.source)) problems.push(`${label}: service ${name} mounts ${volume.source}, which does not exist`);
+      if (volume.type === 'bind' && !existsSync(volume.source))
+        problems.push(`${label}: service ${name} mounts ${volume.source}, which does not exist`);
     }
     for (const [dependency, condition] of Object.entries(service.depends_on ?? {})) {
       if (condition.condition === 'service_healthy' && !services[dependency]?.healthcheck) {
@@ -50,7 +56,9 @@ for (const profiles of [[], ['monitoring']]) {
       }
     }
   }
-  console.log(`compose ${label}: ${Object.keys(services).length} services (${Object.keys(services).sort().join(', ')}) load`);
+  console.log(
+    `compose ${label}: ${Object.keys(services).length} services (${Object.keys(services).sort().join(', ')}) load`,
+  );
 }
 if (problems.length) {
   console.error(`docker-compose.yml problems:\n  - ${problems.join('\n  - ')}`);

@@ -37,14 +37,27 @@ const server = spawn(process.execPath, [join(root, 'apps', 'server', 'bin', 'air
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 
-let code = 1;
+let code;
 try {
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error('the service did not start within 60 s');
     await new Promise((r) => setTimeout(r, 250));
   }
-  const args = [suite, 'server', '--url', `http://127.0.0.1:${port}/mcp`, '--expected-failures', expected, ...process.argv.slice(2)];
+  const args = [
+    suite,
+    'server',
+    '--url',
+    `http://127.0.0.1:${port}/mcp`,
+    '--expected-failures',
+    expected,
+    ...process.argv.slice(2),
+  ];
   code = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 } finally {
   server.kill('SIGTERM');

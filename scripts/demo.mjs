@@ -17,7 +17,8 @@ const dataDir = resolve(process.env.DATA_DIR ?? join(root, '.data'));
 const warehouse = join(dataDir, 'warehouse');
 const cli = join(root, 'apps', 'server', 'bin', 'airflow-mcp.js');
 const airflowScript = join(root, 'airflow', 'scripts', 'airflow-local.mjs');
-const REQUEST = 'SQLite의 events 테이블에서 event_id, user_id, event_type, timestamp 컬럼만 선택해서 DuckDB의 analytics.duckdb 파일로 옮겨줘';
+const REQUEST =
+  'SQLite의 events 테이블에서 event_id, user_id, event_type, timestamp 컬럼만 선택해서 DuckDB의 analytics.duckdb 파일로 옮겨줘';
 
 const say = (line) => process.stdout.write(`${line}\n`);
 
@@ -46,14 +47,24 @@ function airflow(command) {
 async function waitFor(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
 const before = airflow('status');
-say(before.running ? `Airflow already running at ${before.url}` : 'Starting Airflow standalone (first run builds its virtualenv: a few minutes)...');
+say(
+  before.running
+    ? `Airflow already running at ${before.url}`
+    : 'Starting Airflow standalone (first run builds its virtualenv: a few minutes)...',
+);
 const af = airflow('up');
 const startedAirflow = !before.running;
 say(`Airflow: ${af.url} (user ${af.service.username})`);
@@ -75,7 +86,12 @@ const env = {
   AIRFLOW_PASSWORD: af.service.password,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
-const server = spawn(process.execPath, [cli, 'serve'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'], detached: serve });
+const server = spawn(process.execPath, [cli, 'serve'], {
+  cwd: root,
+  env,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  detached: serve,
+});
 const url = `http://127.0.0.1:${port}`;
 let exitCode = 1;
 try {
@@ -87,7 +103,13 @@ try {
   const result = await client.callTool(
     {
       name: 'create_dag',
-      arguments: { task_description: REQUEST, source_db: join(warehouse, 'sample.db'), deploy: true, run: true, wait: true },
+      arguments: {
+        task_description: REQUEST,
+        source_db: join(warehouse, 'sample.db'),
+        deploy: true,
+        run: true,
+        wait: true,
+      },
     },
     undefined,
     {

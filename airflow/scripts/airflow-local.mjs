@@ -75,7 +75,10 @@ export function ensureVenv() {
   sh(uv, ['pip', 'sync', '--quiet', '--require-hashes', '--python', join(building, 'bin', 'python'), lockFile], {
     env: { ...process.env, UV_CACHE_DIR: join(cacheRoot(), 'uv-cache'), UV_LINK_MODE: 'copy' },
   });
-  writeFileSync(join(building, '.complete'), `${new Date().toISOString()} built in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  writeFileSync(
+    join(building, '.complete'),
+    `${new Date().toISOString()} built in ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
   rmSync(venv, { recursive: true, force: true });
   renameSync(building, venv);
   log(`virtualenv ready in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -154,8 +157,16 @@ async function up(s) {
     JSON.stringify({ jwtSecret: randomBytes(32).toString('hex'), apiSecret: randomBytes(32).toString('hex') }),
   );
   // The simple auth manager only generates passwords for users missing from this file: seed known ones.
-  writeFileSync(s.passwordsFile, `${JSON.stringify({ [s.admin.username]: s.admin.password, [s.service.username]: s.service.password })}\n`, { mode: 0o600 });
-  writeFileSync(s.credentialsFile, `${JSON.stringify({ url: s.url, dagsDir: s.dagsDir, username: s.service.username, password: s.service.password })}\n`, { mode: 0o600 });
+  writeFileSync(
+    s.passwordsFile,
+    `${JSON.stringify({ [s.admin.username]: s.admin.password, [s.service.username]: s.service.password })}\n`,
+    { mode: 0o600 },
+  );
+  writeFileSync(
+    s.credentialsFile,
+    `${JSON.stringify({ url: s.url, dagsDir: s.dagsDir, username: s.service.username, password: s.service.password })}\n`,
+    { mode: 0o600 },
+  );
   const env = {
     ...process.env,
     AIRFLOW_HOME: s.home,
@@ -182,10 +193,16 @@ async function up(s) {
     AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC: '2',
     ...(s.jwtExpirationS ? { AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME: String(s.jwtExpirationS) } : {}),
   };
-  for (const key of Object.keys(env)) if (/^(AIRFLOW_USERNAME|AIRFLOW_PASSWORD|GEMINI_API_KEY|MCP_API_KEYS)$/.test(key)) delete env[key];
+  for (const key of Object.keys(env))
+    if (/^(AIRFLOW_USERNAME|AIRFLOW_PASSWORD|GEMINI_API_KEY|MCP_API_KEYS)$/.test(key)) delete env[key];
   const logStart = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8').length : 0;
   const out = openSync(s.logFile, 'a');
-  const child = spawn(join(venv, 'bin', 'airflow'), ['standalone'], { cwd: s.home, env, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(join(venv, 'bin', 'airflow'), ['standalone'], {
+    cwd: s.home,
+    env,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   child.unref();
   writeFileSync(s.pidFile, `${JSON.stringify({ pid: child.pid, port: s.port, started: new Date().toISOString() })}\n`);
@@ -193,7 +210,8 @@ async function up(s) {
   const started = Date.now();
   const deadline = started + Number(process.env.AIRFLOW_START_TIMEOUT_S ?? 420) * 1000;
   let last;
-  const fatal = /FileNotFoundError|Address already in use|ModuleNotFoundError|sqlite3\.OperationalError|Permission denied/;
+  const fatal =
+    /FileNotFoundError|Address already in use|ModuleNotFoundError|sqlite3\.OperationalError|Permission denied/;
   while (Date.now() < deadline) {
     if (!alive(child.pid)) break;
     const logText = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8') : '';
@@ -204,13 +222,20 @@ async function up(s) {
     last = await health(s);
     if (last.ok) {
       log(`healthy in ${Math.round((Date.now() - started) / 1000)} s at ${s.url}`);
-      return describe(s, { running: true, healthy: true, pid: child.pid, startSeconds: Math.round((Date.now() - started) / 1000) });
+      return describe(s, {
+        running: true,
+        healthy: true,
+        pid: child.pid,
+        startSeconds: Math.round((Date.now() - started) / 1000),
+      });
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
   const tail = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8').split('\n').slice(-40).join('\n') : '';
   await down(s);
-  throw new Error(`Airflow did not become healthy at ${s.url} (${last?.reason ?? 'process exited'}). Last log lines:\n${tail}`);
+  throw new Error(
+    `Airflow did not become healthy at ${s.url} (${last?.reason ?? 'process exited'}). Last log lines:\n${tail}`,
+  );
 }
 
 async function down(s) {

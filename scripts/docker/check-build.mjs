@@ -19,20 +19,34 @@ const sh = (cmd, args, opts = {}) => {
 try {
   const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).stdout;
   const keep = files.split('\n').filter((f) => f && !/^(\.data|bench-results|\.git)\//.test(f));
-  sh('tar', ['-cf', join(work, 'src.tar'), '-T', '-'], { cwd: root, input: keep.join('\n'), stdio: ['pipe', 'inherit', 'inherit'] });
+  sh('tar', ['-cf', join(work, 'src.tar'), '-T', '-'], {
+    cwd: root,
+    input: keep.join('\n'),
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
   sh('tar', ['-xf', 'src.tar'], { cwd: work });
   rmSync(join(work, 'src.tar'));
   sh('sh', ['scripts/docker/build.sh'], { cwd: work });
   const port = 30000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, ['apps/server/bin/airflow-mcp.js', 'serve'], {
     cwd: work,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(work, '.data'), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: join(work, '.data'),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   let ok = false;
   for (let i = 0; i < 120 && !ok; i++) {
     await new Promise((r) => setTimeout(r, 500));
-    ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
   }
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

@@ -3,9 +3,18 @@ import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { releaseSlowTools, slowToolsWaiting, testCatalog } from './fixtures/test-tools.js';
 
 const ACCEPT = 'application/json, text/event-stream';
-const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
 const post = (t: TestApp, body: string, headers: Record<string, string> = {}) =>
-  fetch(t.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT, ...headers }, body });
+  fetch(t.mcpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: ACCEPT, ...headers },
+    body,
+  });
 
 describe('MCP over Streamable HTTP (stateful)', () => {
   let t: TestApp;
@@ -23,7 +32,10 @@ describe('MCP over Streamable HTTP (stateful)', () => {
     expect(echo?.inputSchema.properties).toHaveProperty('text');
     expect(echo?.outputSchema?.properties).toHaveProperty('principal');
     expect(echo?.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
-    expect(tools.find((tool) => tool.name === 'write_thing')?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true });
+    expect(tools.find((tool) => tool.name === 'write_thing')?.annotations).toMatchObject({
+      readOnlyHint: false,
+      idempotentHint: true,
+    });
   });
 
   it('calls a tool, returns structured content and sends progress notifications', async () => {
@@ -131,7 +143,11 @@ describe('MCP over Streamable HTTP (stateful)', () => {
       expect((await res.json()).error.message).toMatch(/MCP_BODY_LIMIT_BYTES/);
     });
     it('wrong content type -> 415', async () => {
-      const res = await fetch(t.mcpUrl, { method: 'POST', headers: { 'content-type': 'text/plain', accept: ACCEPT }, body: 'hi' });
+      const res = await fetch(t.mcpUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', accept: ACCEPT },
+        body: 'hi',
+      });
       expect(res.status).toBe(415);
     });
     it('missing text/event-stream in Accept -> 406', async () => {
@@ -143,10 +159,14 @@ describe('MCP over Streamable HTTP (stateful)', () => {
       expect(origin.status).toBe(403);
       const { request } = await import('node:http');
       const status = await new Promise<number>((resolve, reject) => {
-        const req = request(t.mcpUrl, { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json', accept: ACCEPT } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          t.mcpUrl,
+          { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json', accept: ACCEPT } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end(JSON.stringify(initialize));
       });
@@ -188,7 +208,9 @@ describe('MCP authentication and scopes', () => {
     const result = await client.callTool({ name: 'write_thing', arguments: {} });
     expect(result.isError).toBe(true);
     expect((result.content as { text: string }[])[0]?.text).toMatch(/^FORBIDDEN: .*"write" scope/);
-    const ok = await (await t.connect({ headers: { authorization: `Bearer ${admin}` } })).callTool({ name: 'write_thing', arguments: {} });
+    const ok = await (
+      await t.connect({ headers: { authorization: `Bearer ${admin}` } })
+    ).callTool({ name: 'write_thing', arguments: {} });
     expect(ok.structuredContent).toEqual({ written: true });
   });
   it('does not let another key use a session (404)', async () => {
@@ -219,7 +241,9 @@ describe('READ_ONLY and stateless modes', () => {
     try {
       const client = await t.connect();
       expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('echo');
-      expect((await client.callTool({ name: 'echo', arguments: { text: 'stateless' } })).structuredContent).toMatchObject({ text: 'stateless' });
+      expect(
+        (await client.callTool({ name: 'echo', arguments: { text: 'stateless' } })).structuredContent,
+      ).toMatchObject({ text: 'stateless' });
       const res = await fetch(t.mcpUrl, { headers: { accept: 'text/event-stream' } });
       expect(res.status).toBe(405);
       expect(t.app.sessions.size).toBe(0);

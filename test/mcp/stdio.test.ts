@@ -12,7 +12,10 @@ const cli = join(root, 'apps', 'server', 'bin', 'airflow-mcp.js');
 describe('airflow-mcp stdio', () => {
   beforeAll(() => {
     // npm test builds first; build again here (incremental, a no-op when up to date) so the file runs on its own.
-    const built = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: root, stdio: 'inherit' });
+    const built = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     expect(built.status).toBe(0);
   });
 

@@ -37,7 +37,9 @@ export async function startTestApp(options: {
     mcpUrl: new URL(`${url}/mcp`),
     async connect({ headers, capabilities } = {}) {
       const client = new Client({ name: 'airflow-mcp-test', version: '1.0.0' }, { capabilities: capabilities ?? {} });
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: headers ?? {} } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: headers ?? {} } }),
+      );
       clients.push(client);
       return client;
     },

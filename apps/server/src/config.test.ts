@@ -27,7 +27,12 @@ describe('loadConfig', () => {
   });
 
   it('gives one clear message per wrong value, all at once', () => {
-    const problems = problemsOf({ PORT: 'eighty', AIRFLOW_URL: 'ftp://airflow', EMBEDDER: 'magic', READ_ONLY: 'maybe' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      AIRFLOW_URL: 'ftp://airflow',
+      EMBEDDER: 'magic',
+      READ_ONLY: 'maybe',
+    });
     expect(problems).toHaveLength(4);
     expect(problems.find((p) => p.startsWith('PORT'))).toBeDefined();
     expect(problems.find((p) => p.startsWith('AIRFLOW_URL'))).toMatch(/http\(s\) URL/);
@@ -36,7 +41,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses a non-loopback bind without keys, and says how to fix it', () => {
-    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([expect.stringMatching(/MCP_API_KEYS.*127\.0\.0\.1.*ALLOW_UNAUTHENTICATED/)]);
+    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([
+      expect.stringMatching(/MCP_API_KEYS.*127\.0\.0\.1.*ALLOW_UNAUTHENTICATED/),
+    ]);
     expect(problemsOf({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' })).toEqual([]);
   });
 
@@ -58,7 +65,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects short keys, unknown scopes and bad tenants', () => {
-    const problems = problemsOf({ MCP_API_KEYS: `short,${'a'.repeat(20)}:read+root,${'b'.repeat(20)}:read:Bad Tenant` });
+    const problems = problemsOf({
+      MCP_API_KEYS: `short,${'a'.repeat(20)}:read+root,${'b'.repeat(20)}:read:Bad Tenant`,
+    });
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/at least 16/);
     expect(problems[1]).toMatch(/unknown scope "root"/);
@@ -66,8 +75,13 @@ describe('loadConfig', () => {
   });
 
   it('collects secrets to mask and refuses test fixtures in production', () => {
-    const config = loadConfig({ AIRFLOW_USERNAME: 'svc', AIRFLOW_PASSWORD: 'pw-123456', GEMINI_API_KEY: 'gk-abcdef' }, '/srv');
+    const config = loadConfig(
+      { AIRFLOW_USERNAME: 'svc', AIRFLOW_PASSWORD: 'pw-123456', GEMINI_API_KEY: 'gk-abcdef' },
+      '/srv',
+    );
     expect(config.secrets).toEqual(expect.arrayContaining(['pw-123456', 'gk-abcdef']));
-    expect(problemsOf({ MCP_TEST_FIXTURES: 'true', NODE_ENV: 'production' })).toEqual([expect.stringMatching(/MCP_TEST_FIXTURES/)]);
+    expect(problemsOf({ MCP_TEST_FIXTURES: 'true', NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/MCP_TEST_FIXTURES/),
+    ]);
   });
 });

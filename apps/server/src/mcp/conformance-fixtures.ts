@@ -1,4 +1,4 @@
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CompleteRequestSchema,
   ElicitResultSchema,
@@ -38,7 +38,11 @@ function registerContentTools(server: McpServer): void {
     content: [
       {
         type: 'resource',
-        resource: { uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' },
+        resource: {
+          uri: 'test://embedded-resource',
+          mimeType: 'text/plain',
+          text: 'This is an embedded resource content.',
+        },
       },
     ],
   }));
@@ -73,24 +77,36 @@ function registerContentTools(server: McpServer): void {
 }
 
 function registerInteractiveTools(server: McpServer): void {
-  server.registerTool('test_tool_with_logging', { description: 'Emits log notifications', inputSchema: {} }, async (_args, extra) => {
-    for (const [i, message] of ['Tool execution started', 'Tool processing data', 'Tool execution completed'].entries()) {
-      if (i > 0) await sleep(50);
-      await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: message } });
-    }
-    return text('Tool with logging executed successfully');
-  });
-  server.registerTool('test_tool_with_progress', { description: 'Reports progress', inputSchema: {} }, async (_args, extra) => {
-    const progressToken = extra._meta?.progressToken ?? 0;
-    for (const progress of [0, 50, 100]) {
-      if (progress > 0) await sleep(50);
-      await extra.sendNotification({
-        method: 'notifications/progress',
-        params: { progressToken, progress, total: 100, message: `Completed step ${progress} of 100` },
-      });
-    }
-    return text(String(progressToken));
-  });
+  server.registerTool(
+    'test_tool_with_logging',
+    { description: 'Emits log notifications', inputSchema: {} },
+    async (_args, extra) => {
+      for (const [i, message] of [
+        'Tool execution started',
+        'Tool processing data',
+        'Tool execution completed',
+      ].entries()) {
+        if (i > 0) await sleep(50);
+        await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: message } });
+      }
+      return text('Tool with logging executed successfully');
+    },
+  );
+  server.registerTool(
+    'test_tool_with_progress',
+    { description: 'Reports progress', inputSchema: {} },
+    async (_args, extra) => {
+      const progressToken = extra._meta?.progressToken ?? 0;
+      for (const progress of [0, 50, 100]) {
+        if (progress > 0) await sleep(50);
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken, progress, total: 100, message: `Completed step ${progress} of 100` },
+        });
+      }
+      return text(String(progressToken));
+    },
+  );
   server.registerTool(
     'test_sampling',
     { description: 'Asks the client model', inputSchema: { prompt: z.string() } },
@@ -110,69 +126,83 @@ function registerInteractiveTools(server: McpServer): void {
     );
     return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
   };
-  server.registerTool('test_elicitation', { description: 'Asks the user', inputSchema: { message: z.string() } }, ({ message }) =>
-    elicit(message, {
-      type: 'object',
-      properties: { response: { type: 'string', description: "User's response" } },
-      required: ['response'],
-    }),
+  server.registerTool(
+    'test_elicitation',
+    { description: 'Asks the user', inputSchema: { message: z.string() } },
+    ({ message }) =>
+      elicit(message, {
+        type: 'object',
+        properties: { response: { type: 'string', description: "User's response" } },
+        required: ['response'],
+      }),
   );
-  server.registerTool('test_elicitation_sep1034_defaults', { description: 'Elicitation with defaults', inputSchema: {} }, () =>
-    elicit('Please review and update the form fields with defaults', {
-      type: 'object',
-      properties: {
-        name: { type: 'string', description: 'User name', default: 'John Doe' },
-        age: { type: 'integer', description: 'User age', default: 30 },
-        score: { type: 'number', description: 'User score', default: 95.5 },
-        status: { type: 'string', description: 'User status', enum: ['active', 'inactive', 'pending'], default: 'active' },
-        verified: { type: 'boolean', description: 'Verification status', default: true },
-      },
-      required: [],
-    }),
+  server.registerTool(
+    'test_elicitation_sep1034_defaults',
+    { description: 'Elicitation with defaults', inputSchema: {} },
+    () =>
+      elicit('Please review and update the form fields with defaults', {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'User name', default: 'John Doe' },
+          age: { type: 'integer', description: 'User age', default: 30 },
+          score: { type: 'number', description: 'User score', default: 95.5 },
+          status: {
+            type: 'string',
+            description: 'User status',
+            enum: ['active', 'inactive', 'pending'],
+            default: 'active',
+          },
+          verified: { type: 'boolean', description: 'Verification status', default: true },
+        },
+        required: [],
+      }),
   );
-  server.registerTool('test_elicitation_sep1330_enums', { description: 'Elicitation with enums', inputSchema: {} }, () =>
-    elicit('Please select options from the enum fields', {
-      type: 'object',
-      properties: {
-        untitledSingle: { type: 'string', description: 'Select one option', enum: ['option1', 'option2', 'option3'] },
-        titledSingle: {
-          type: 'string',
-          description: 'Select one option with titles',
-          oneOf: [
-            { const: 'value1', title: 'First Option' },
-            { const: 'value2', title: 'Second Option' },
-            { const: 'value3', title: 'Third Option' },
-          ],
-        },
-        legacyEnum: {
-          type: 'string',
-          description: 'Select one option (legacy)',
-          enum: ['opt1', 'opt2', 'opt3'],
-          enumNames: ['Option One', 'Option Two', 'Option Three'],
-        },
-        untitledMulti: {
-          type: 'array',
-          description: 'Select multiple options',
-          minItems: 1,
-          maxItems: 3,
-          items: { type: 'string', enum: ['option1', 'option2', 'option3'] },
-        },
-        titledMulti: {
-          type: 'array',
-          description: 'Select multiple options with titles',
-          minItems: 1,
-          maxItems: 3,
-          items: {
-            anyOf: [
-              { const: 'value1', title: 'First Choice' },
-              { const: 'value2', title: 'Second Choice' },
-              { const: 'value3', title: 'Third Choice' },
+  server.registerTool(
+    'test_elicitation_sep1330_enums',
+    { description: 'Elicitation with enums', inputSchema: {} },
+    () =>
+      elicit('Please select options from the enum fields', {
+        type: 'object',
+        properties: {
+          untitledSingle: { type: 'string', description: 'Select one option', enum: ['option1', 'option2', 'option3'] },
+          titledSingle: {
+            type: 'string',
+            description: 'Select one option with titles',
+            oneOf: [
+              { const: 'value1', title: 'First Option' },
+              { const: 'value2', title: 'Second Option' },
+              { const: 'value3', title: 'Third Option' },
             ],
           },
+          legacyEnum: {
+            type: 'string',
+            description: 'Select one option (legacy)',
+            enum: ['opt1', 'opt2', 'opt3'],
+            enumNames: ['Option One', 'Option Two', 'Option Three'],
+          },
+          untitledMulti: {
+            type: 'array',
+            description: 'Select multiple options',
+            minItems: 1,
+            maxItems: 3,
+            items: { type: 'string', enum: ['option1', 'option2', 'option3'] },
+          },
+          titledMulti: {
+            type: 'array',
+            description: 'Select multiple options with titles',
+            minItems: 1,
+            maxItems: 3,
+            items: {
+              anyOf: [
+                { const: 'value1', title: 'First Choice' },
+                { const: 'value2', title: 'Second Choice' },
+                { const: 'value3', title: 'Third Choice' },
+              ],
+            },
+          },
         },
-      },
-      required: [],
-    }),
+        required: [],
+      }),
   );
 }
 
@@ -182,7 +212,9 @@ function registerResources(server: McpServer): void {
     'test://static-text',
     { title: 'Static Text Resource', description: 'A static text resource', mimeType: 'text/plain' },
     async () => ({
-      contents: [{ uri: 'test://static-text', mimeType: 'text/plain', text: 'This is the content of the static text resource.' }],
+      contents: [
+        { uri: 'test://static-text', mimeType: 'text/plain', text: 'This is the content of the static text resource.' },
+      ],
     }),
   );
   server.registerResource(
@@ -209,7 +241,9 @@ function registerResources(server: McpServer): void {
     'watched-resource',
     'test://watched-resource',
     { title: 'Watched Resource', description: 'A resource that can be subscribed to', mimeType: 'text/plain' },
-    async () => ({ contents: [{ uri: 'test://watched-resource', mimeType: 'text/plain', text: 'Watched resource content' }] }),
+    async () => ({
+      contents: [{ uri: 'test://watched-resource', mimeType: 'text/plain', text: 'Watched resource content' }],
+    }),
   );
   const subscriptions = new Set<string>();
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
@@ -230,7 +264,9 @@ function registerPrompts(server: McpServer): void {
     'test_prompt_with_arguments',
     { description: 'A prompt with arguments', argsSchema: { arg1: z.string(), arg2: z.string() } },
     async ({ arg1, arg2 }) => ({
-      messages: [{ role: 'user', content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` } }],
+      messages: [
+        { role: 'user', content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` } },
+      ],
     }),
   );
   server.registerPrompt(

@@ -7,7 +7,12 @@ let app: App | undefined;
 afterEach(async () => app?.shutdown(0));
 
 const build = async (readiness: ReadinessCheck[]) => {
-  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }, '/tmp'), catalog: { tools: [], resources: [] }, readiness, logger: false });
+  app = await buildApp({
+    config: loadConfig({ LOG_LEVEL: 'silent' }, '/tmp'),
+    catalog: { tools: [], resources: [] },
+    readiness,
+    logger: false,
+  });
   return app.fastify;
 };
 const up = (name: string): ReadinessCheck => ({ name, required: true, check: async () => ({ version: '1' }) });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runMessage } from './messages.js';
 
-const base = { dagId: 'events_to_duckdb', runId: 'mcp__1', state: 'success', durationS: 6.44, rows: 2000, target: 'analytics.duckdb' };
+const base = {
+  dagId: 'events_to_duckdb',
+  runId: 'mcp__1',
+  state: 'success',
+  durationS: 6.44,
+  rows: 2000,
+  target: 'analytics.duckdb',
+};
 
 describe('runMessage', () => {
   it('reports a success in English with grouped rows and the target', () => {
@@ -15,6 +22,8 @@ describe('runMessage', () => {
     );
   });
   it('names the failing task of a failed run', () => {
-    expect(runMessage({ ...base, state: 'failed', failedTask: 'check_not_null' }, 'en')).toContain('failed task: check_not_null');
+    expect(runMessage({ ...base, state: 'failed', failedTask: 'check_not_null' }, 'en')).toContain(
+      'failed task: check_not_null',
+    );
   });
 });

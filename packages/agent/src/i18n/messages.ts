@@ -25,7 +25,9 @@ export function runMessage(summary: RunSummary, language: Language): string {
           (rows === undefined ? '' : `, rows migrated: ${rows}`) +
           (summary.target ? `, target: ${summary.target}` : '');
   }
-  const failed = summary.failedTask ? ` (${language === 'ko' ? '실패한 태스크' : 'failed task'}: ${summary.failedTask})` : '';
+  const failed = summary.failedTask
+    ? ` (${language === 'ko' ? '실패한 태스크' : 'failed task'}: ${summary.failedTask})`
+    : '';
   return language === 'ko'
     ? `실행 ${summary.state === 'failed' ? '실패' : `상태 ${summary.state}`}: dag_id=${summary.dagId}, run_id=${summary.runId}, 소요 시간 ${formatSeconds(summary.durationS)}초${failed}`
     : `Run ${summary.state}: dag_id=${summary.dagId}, run_id=${summary.runId}, duration ${formatSeconds(summary.durationS)} s${failed}`;
@@ -43,6 +45,9 @@ export function deployedMessage(input: { dagId: string; file: string; deployed: 
 }
 
 export function clarificationMessage(questions: readonly string[], language: Language): string {
-  const head = language === 'ko' ? '요청을 처리하려면 다음 정보가 필요합니다:' : 'I need a bit more information to build this pipeline:';
+  const head =
+    language === 'ko'
+      ? '요청을 처리하려면 다음 정보가 필요합니다:'
+      : 'I need a bit more information to build this pipeline:';
   return `${head}\n${questions.map((q) => `- ${q}`).join('\n')}`;
 }

@@ -1,0 +1,1 @@
+export { createAirflowClient } from './create-airflow-client.js';
