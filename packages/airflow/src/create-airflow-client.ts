@@ -207,6 +207,8 @@ export function createAirflowClient(options: AirflowClientOptions) {
       // logical_date is a required, nullable key in every 3.x release: null gives a run with no logical date.
       body: { dag_run_id: input.runId, logical_date: null, conf: input.conf ?? {} },
     });
+    // 409 for our own run id means an earlier attempt got through (its answer was lost): that run is the one.
+    if (result.response.status === 409) return getRun(dagId, input.runId);
     return unwrap(`Triggering DAG ${dagId}`, result);
   }
 

@@ -1,1 +1,20 @@
-export { createAirflowClient } from './create-airflow-client.js';
+export { AirflowApiError, describeErrorBody } from './airflow-api-error.js';
+export {
+  createAirflowClient,
+  type AirflowClient,
+  type AirflowClientOptions,
+  type DagInfo,
+  type DagRun,
+  type ImportError,
+  type LogLine,
+  type TaskInstance,
+  type TaskLogOptions,
+} from './create-airflow-client.js';
+export { createDagDeployer, type DagDeployer, type DeployResult } from './deploy/create-dag-deployer.js';
+export { renderDagFileHeader, parseDagFileHeader, type DagFileHeader } from './deploy/dag-file-header.js';
+export { dagFilePath } from './deploy/dag-file-path.js';
+export { waitForDagParsed, type ParseOutcome } from './deploy/wait-for-dag-parsed.js';
+export { writeFileAtomic } from './deploy/write-file-atomic.js';
+export { followRun, TERMINAL_RUN_STATES, type FollowedRun, type RunProgress } from './runs/follow-run.js';
+export { newRunId } from './runs/new-run-id.js';
+export { summarizeRun, runDurationSeconds, type RunSummary, type TaskSummary } from './runs/summarize-run.js';

@@ -3,12 +3,14 @@
  * Known secret values are replaced exactly; common credential shapes are masked by pattern.
  */
 const PATTERNS: readonly RegExp[] = [
+  // bearer tokens (before key=value, which would otherwise take "Bearer" for the value)
+  /(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
+  // JWTs wherever they appear
+  /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
   // user:password@ in connection URIs
   /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi,
   // key=value and "key": "value" for secret-looking keys
   /(?<=\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization)\b["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
-  // bearer tokens
-  /(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
   // Google API keys
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
 ];
