@@ -182,6 +182,10 @@ async function up(s) {
     AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${s.url}/execution/`,
     AIRFLOW__CORE__PARALLELISM: '8',
     AIRFLOW__API__PORT: String(s.port),
+    // The log servers of the scheduler and the triggerer need ports of their own, so that two instances
+    // (the demo's and the tests') can run side by side.
+    AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: String(s.port === 8080 ? 8793 : s.port + 1),
+    AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT: String(s.port === 8080 ? 8794 : s.port + 2),
     AIRFLOW__API__HOST: '127.0.0.1',
     AIRFLOW__API__BASE_URL: s.url,
     AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,

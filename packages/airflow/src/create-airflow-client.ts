@@ -41,6 +41,26 @@ export interface TaskLogOptions {
 
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'];
 
+interface ErrorDetail {
+  exc_type?: string;
+  exc_value?: string;
+  frames?: { filename?: string; lineno?: number; name?: string }[];
+}
+
+/** Airflow 3 puts a task's exception in `error_detail` beside the event: type, message and the frame that raised. */
+function describeErrorDetail(detail: unknown): string {
+  if (!Array.isArray(detail)) return '';
+  return (detail as ErrorDetail[])
+    .map((d) => {
+      const frame = d.frames?.at(-1);
+      const where = frame
+        ? ` (${frame.filename?.split('/').pop() ?? '?'}:${frame.lineno ?? '?'} in ${frame.name ?? '?'})`
+        : '';
+      return `\n${d.exc_type ?? 'Error'}: ${d.exc_value ?? ''}${where}`;
+    })
+    .join('');
+}
+
 /**
  * A typed Airflow REST client. Airflow 3 (API v2, JWT) through openapi-fetch over the generated types; Airflow 2
  * (API v1, Basic auth) for trigger, run status, task instances, logs, pause and import errors.
@@ -301,7 +321,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
             typeof entry === 'string'
               ? { event: entry }
               : {
-                  event: String(entry.event ?? ''),
+                  event: String(entry.event ?? '') + describeErrorDetail(entry.error_detail),
                   timestamp: entry.timestamp as string | undefined,
                   level: entry.level as string | undefined,
                 };

@@ -77,6 +77,7 @@ export function createDagDeployer(options: DagDeployerOptions) {
         dagId: input.dagId,
         relativeFile,
         since: writtenAt,
+        previousParsedAt: before?.last_parsed_time,
         timeoutMs: parseTimeoutMs,
         ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
       });

@@ -12,11 +12,12 @@ export interface WaitForDagParsedOptions {
   pollMs?: number;
   /** Tolerated clock difference between this process and Airflow. */
   skewMs?: number;
+  /** The DAG's parse time before the write (for a new version of a known DAG): only a later parse counts. */
+  previousParsedAt?: string | null | undefined;
 }
 
 export type ParseOutcome =
-  | { kind: 'parsed'; dag: DagInfo; waitedMs: number }
-  | { kind: 'import-error'; error: ImportError; waitedMs: number };
+  { kind: 'parsed'; dag: DagInfo; waitedMs: number } | { kind: 'import-error'; error: ImportError; waitedMs: number };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,14 +28,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function waitForDagParsed(options: WaitForDagParsedOptions): Promise<ParseOutcome> {
   const started = Date.now();
   const pollMs = options.pollMs ?? 500;
-  const threshold = options.since - (options.skewMs ?? 2000);
+  const threshold = options.since - (options.skewMs ?? 1000);
+  const previous = options.previousParsedAt ? Date.parse(options.previousParsedAt) : Number.NEGATIVE_INFINITY;
   for (;;) {
     const errors = await options.client.importErrors(options.relativeFile);
     const fresh = errors.find((e) => Date.parse(e.timestamp) >= threshold);
     if (fresh) return { kind: 'import-error', error: fresh, waitedMs: Date.now() - started };
     const dag = await options.client.getDag(options.dagId);
     const parsedAt = dag?.last_parsed_time ? Date.parse(dag.last_parsed_time) : Number.NaN;
-    if (dag && !dag.is_stale && parsedAt >= threshold) {
+    if (dag && !dag.is_stale && parsedAt >= threshold && parsedAt > previous) {
       return { kind: 'parsed', dag, waitedMs: Date.now() - started };
     }
     if (Date.now() - started >= options.timeoutMs) {

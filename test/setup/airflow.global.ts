@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+export interface TestAirflow {
+  url: string;
+  username: string;
+  password: string;
+  dagsDir: string;
+  dataDir: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    airflow: TestAirflow;
+  }
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', import.meta.url));
+
+/**
+ * Starts the tests' own Airflow standalone (its own port and DATA_DIR, so a demo instance on 8080 is left alone)
+ * from the cached virtualenv built from airflow/requirements.lock, and stops it afterwards.
+ * AIRFLOW_MCP_KEEP_TEST_AIRFLOW=1 leaves it running for the next local run (`up` is then a no-op).
+ */
+export default function setup(project: TestProject) {
+  const env = {
+    ...process.env,
+    DATA_DIR: process.env.AIRFLOW_MCP_TEST_DATA_DIR ?? `${root}.data/test-airflow`,
+    AIRFLOW_PORT: process.env.AIRFLOW_MCP_TEST_AIRFLOW_PORT ?? '28080',
+    AIRFLOW_USERNAME: 'airflow-mcp',
+    AIRFLOW_PASSWORD: 'airflow-mcp-test-pw',
+  };
+  delete env.DAGS_DIR;
+  const up = spawnSync(process.execPath, [script, 'up', '--json'], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (up.status !== 0) throw new Error(`Airflow for the tests did not start (exit ${up.status})`);
+  const info = JSON.parse(up.stdout.trim().split('\n').pop() ?? '{}') as {
+    url: string;
+    dagsDir: string;
+    dataDir: string;
+    service: { username: string; password: string };
+  };
+  project.provide('airflow', {
+    url: info.url,
+    username: info.service.username,
+    password: info.service.password,
+    dagsDir: info.dagsDir,
+    dataDir: info.dataDir,
+  });
+  return () => {
+    if (process.env.AIRFLOW_MCP_KEEP_TEST_AIRFLOW === '1') return;
+    spawnSync(process.execPath, [script, 'down'], { env, stdio: 'inherit' });
+  };
+}
