@@ -1,3 +1,4 @@
+import { createAirflowService } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
 import type { Config } from '../config.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
@@ -5,6 +6,7 @@ import type { ResourceProvider } from '../mcp/define-tool.js';
 import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
 import { createAirflowHealthCheck } from './create-airflow-health-check.js';
+import { resolveAirflowCredentials } from './resolve-airflow-credentials.js';
 
 /** Everything the service runs on, built once from the config and shared by HTTP sessions and stdio. */
 export interface Services {
@@ -24,7 +26,23 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const resources: ResourceProvider[] = [];
   const readiness: ReadinessCheck[] = [createAirflowHealthCheck({ url: config.airflow.url })];
 
-  const tools = createTools({});
+  const credentials = resolveAirflowCredentials(config);
+  const secrets = [...config.secrets, ...(credentials.password ? [credentials.password] : [])];
+  const airflow = createAirflowService({
+    url: config.airflow.url,
+    username: credentials.username,
+    password: credentials.password,
+    dagsDir: config.dagsDir,
+    timeoutMs: config.airflow.timeoutMs,
+    secrets,
+    logger: options.log,
+  });
+  options.log.info(
+    { airflowUrl: config.airflow.url, dagsDir: config.dagsDir, airflowLogin: credentials.source },
+    'airflow configured',
+  );
+
+  const tools = createTools({ airflow });
 
   return {
     catalog: { tools, resources },

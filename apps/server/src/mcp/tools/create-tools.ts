@@ -1,12 +1,29 @@
+import type { AirflowService } from '@airflow-mcp/agent';
 import type { AnyToolDefinition } from '../define-tool.js';
+import { checkDagStatusTool } from './check-dag-status.js';
+import { deleteDagTool } from './delete-dag.js';
+import { getTaskLogsTool } from './get-task-logs.js';
+import { listDagsTool } from './list-dags.js';
+import { listImportErrorsTool } from './list-import-errors.js';
+import { runDagTool } from './run-dag.js';
+import { setDagPausedTool } from './set-dag-paused.js';
 
 /**
  * The dependencies tools are built from. Each tool file exports a factory taking the part it needs;
  * services/create-services.ts constructs these once.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ToolDependencies {}
+export interface ToolDependencies {
+  airflow: AirflowService;
+}
 
-export function createTools(_deps: ToolDependencies): AnyToolDefinition[] {
-  return [];
+export function createTools(deps: ToolDependencies): AnyToolDefinition[] {
+  return [
+    runDagTool(deps),
+    checkDagStatusTool(deps),
+    getTaskLogsTool(deps),
+    listDagsTool(deps),
+    setDagPausedTool(deps),
+    deleteDagTool(deps),
+    listImportErrorsTool(deps),
+  ];
 }

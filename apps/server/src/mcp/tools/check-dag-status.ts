@@ -1,0 +1,26 @@
+import type { AirflowService } from '@airflow-mcp/agent';
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { dagIdSchema, runSummarySchema } from './schemas/run-summary-schema.js';
+
+export function checkDagStatusTool(deps: { airflow: AirflowService }) {
+  return defineTool({
+    name: 'check_dag_status',
+    title: 'Check a DAG run',
+    description:
+      'The state of a DAG run (the latest when run_id is omitted): duration, every task with its state and try, ' +
+      'and for failed tasks the last lines of their logs, secrets masked.',
+    input: z.object({
+      dag_id: dagIdSchema,
+      run_id: z.string().min(1).max(250).optional().describe('Defaults to the latest run'),
+    }),
+    output: runSummarySchema,
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+    scope: 'read',
+    handler: (input) => deps.airflow.status(input.dag_id, input.run_id),
+    summarize: (o) =>
+      `Run ${o.run_id} of ${o.dag_id}: ${o.state}` +
+      (o.duration_s === null ? '' : `, ${o.duration_s} s`) +
+      `; tasks: ${o.tasks.map((t) => `${t.task_id}=${t.state ?? 'none'}`).join(', ') || 'none yet'}`,
+  });
+}

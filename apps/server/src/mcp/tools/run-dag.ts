@@ -1,0 +1,42 @@
+import type { AirflowService } from '@airflow-mcp/agent';
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+import { dagIdSchema, runSummarySchema } from './schemas/run-summary-schema.js';
+
+export function runDagTool(deps: { airflow: AirflowService }) {
+  return defineTool({
+    name: 'run_dag',
+    title: 'Run a DAG',
+    description:
+      'Triggers a run of an Airflow DAG (any DAG, generated or not) with an optional conf. With wait=true it follows ' +
+      'the run until it ends or timeout_s passes, sending progress notifications, and returns the task states and ' +
+      'the log tail of failed tasks.',
+    input: z.object({
+      dag_id: dagIdSchema,
+      conf: z.record(z.string(), z.unknown()).optional().describe('dag_run.conf for this run'),
+      wait: z.boolean().default(false).describe('Follow the run until it ends'),
+      timeout_s: z.number().int().min(5).max(3600).default(600).describe('How long to wait when wait=true'),
+    }),
+    output: runSummarySchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    scope: 'write',
+    async handler(input, ctx) {
+      return deps.airflow.run({
+        dagId: input.dag_id,
+        ...(input.conf ? { conf: input.conf } : {}),
+        wait: input.wait,
+        timeoutMs: input.timeout_s * 1000,
+        signal: ctx.signal,
+        onProgress: (p) =>
+          ctx.progress({
+            progress: p.tasksDone,
+            total: Math.max(p.tasksTotal, 1),
+            message: `run ${p.state}: ${p.tasksDone}/${p.tasksTotal} tasks done after ${Math.round(p.elapsedMs / 1000)} s`,
+          }),
+      });
+    },
+    summarize: (o) =>
+      `Run ${o.run_id} of ${o.dag_id}: ${o.state}${o.duration_s === null ? '' : ` in ${o.duration_s} s`}` +
+      (o.timed_out ? ' (still going when the wait ended; use check_dag_status)' : ''),
+  });
+}

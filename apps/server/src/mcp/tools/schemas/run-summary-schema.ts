@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const dagIdSchema = z
+  .string()
+  .min(1)
+  .max(250)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "-" and "." only')
+  .describe('Airflow DAG id');
+
+export const taskSummarySchema = z.object({
+  task_id: z.string(),
+  state: z.string().nullable(),
+  try_number: z.number(),
+  duration_s: z.number().nullable(),
+});
+
+export const runSummarySchema = z.object({
+  dag_id: z.string(),
+  run_id: z.string(),
+  state: z.string(),
+  start_date: z.string().nullable(),
+  end_date: z.string().nullable(),
+  duration_s: z.number().nullable(),
+  tasks: z.array(taskSummarySchema),
+  failed_logs: z
+    .array(z.object({ task_id: z.string(), try_number: z.number(), lines: z.array(z.string()) }))
+    .optional()
+    .describe('The last log lines of each failed task (secrets masked)'),
+  timed_out: z.boolean().optional().describe('True when waiting stopped before the run ended'),
+});

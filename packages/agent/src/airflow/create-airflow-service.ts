@@ -1,0 +1,195 @@
+import { AppError, type Logger } from '@airflow-mcp/core';
+import {
+  createAirflowClient,
+  createDagDeployer,
+  followRun,
+  newRunId,
+  summarizeRun,
+  type AirflowClient,
+  type DagDeployer,
+  type RunProgress,
+  type RunSummary,
+  type TaskLogOptions,
+} from '@airflow-mcp/airflow';
+
+export interface AirflowServiceOptions {
+  url: string;
+  username: string | undefined;
+  password: string | undefined;
+  dagsDir: string;
+  timeoutMs: number;
+  secrets?: readonly string[];
+  logger?: Logger;
+  parseTimeoutMs?: number;
+  pollMs?: number;
+}
+
+/** The tag every generated DAG carries: how list_dags tells ours from the rest. */
+export const GENERATED_TAG = 'airflow-mcp';
+
+export interface DagListing {
+  dag_id: string;
+  is_paused: boolean;
+  generated: boolean;
+  schedule: string | null;
+  tags: string[];
+  has_import_errors: boolean;
+  file: string | null;
+  last_parsed_time: string | null;
+}
+
+/**
+ * What the MCP tools do with Airflow: run and follow, status with failure logs, logs, listing, pause, delete and
+ * import errors. One client and one deployer for the whole process.
+ */
+export function createAirflowService(options: AirflowServiceOptions) {
+  const client: AirflowClient = createAirflowClient({
+    baseUrl: options.url,
+    username: options.username,
+    password: options.password,
+    timeoutMs: options.timeoutMs,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const deployer: DagDeployer = createDagDeployer({
+    client,
+    dagsDir: options.dagsDir,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.parseTimeoutMs === undefined ? {} : { parseTimeoutMs: options.parseTimeoutMs }),
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+  });
+  const pollMs = options.pollMs ?? 1000;
+
+  async function status(dagId: string, runId?: string): Promise<RunSummary> {
+    await client.requireDag(dagId);
+    let id = runId;
+    if (id === undefined) {
+      const [latest] = await client.listRuns(dagId, 1);
+      if (!latest) {
+        throw new AppError('NOT_FOUND', `DAG ${dagId} has no runs yet. Start one with run_dag.`);
+      }
+      id = latest.dag_run_id;
+    }
+    const run = await client.getRun(dagId, id);
+    return summarizeRun(client, run, await client.taskInstances(dagId, id));
+  }
+
+  async function follow(
+    dagId: string,
+    runId: string,
+    input: { timeoutMs: number; onProgress?: (p: RunProgress) => void | Promise<void>; signal?: AbortSignal },
+  ): Promise<RunSummary & { timed_out: boolean }> {
+    const followed = await followRun({
+      client,
+      dagId,
+      runId,
+      timeoutMs: input.timeoutMs,
+      pollMs,
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const summary = await summarizeRun(client, followed.run, followed.tasks);
+    return { ...summary, timed_out: followed.timedOut };
+  }
+
+  async function run(input: {
+    dagId: string;
+    conf?: Record<string, unknown>;
+    wait: boolean;
+    timeoutMs: number;
+    runId?: string;
+    onProgress?: (p: RunProgress) => void | Promise<void>;
+    signal?: AbortSignal;
+  }): Promise<RunSummary & { timed_out?: boolean }> {
+    const dag = await client.requireDag(input.dagId);
+    if (dag.is_paused) {
+      throw new AppError(
+        'CONFLICT',
+        `DAG ${input.dagId} is paused, so a run would only wait in the queue. Unpause it with set_dag_paused (paused: false) and run it again.`,
+      );
+    }
+    if (dag.has_import_errors) {
+      throw new AppError(
+        'CONFLICT',
+        `DAG ${input.dagId} currently has import errors; see list_import_errors and fix the file first.`,
+      );
+    }
+    const runId = input.runId ?? newRunId();
+    const started = await client.trigger(input.dagId, { runId, ...(input.conf ? { conf: input.conf } : {}) });
+    if (!input.wait) return summarizeRun(client, started, []);
+    return follow(input.dagId, runId, {
+      timeoutMs: input.timeoutMs,
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+  }
+
+  async function listDags(input: { pattern?: string; onlyGenerated?: boolean; limit?: number; offset?: number }) {
+    const result = await client.listDags({
+      ...(input.pattern ? { pattern: input.pattern } : {}),
+      ...(input.onlyGenerated ? { tags: [GENERATED_TAG] } : {}),
+      limit: input.limit ?? 100,
+      offset: input.offset ?? 0,
+    });
+    const dags: DagListing[] = result.dags.map((d) => ({
+      dag_id: d.dag_id,
+      is_paused: d.is_paused,
+      generated: d.tags.some((t) => t.name === GENERATED_TAG),
+      schedule: d.timetable_summary ?? null,
+      tags: d.tags.map((t) => t.name),
+      has_import_errors: d.has_import_errors,
+      file: d.relative_fileloc ?? null,
+      last_parsed_time: d.last_parsed_time ?? null,
+    }));
+    return { dags, total: result.total_entries };
+  }
+
+  async function setPaused(dagId: string, paused: boolean) {
+    await client.requireDag(dagId);
+    const dag = await client.setPaused(dagId, paused);
+    return { dag_id: dag.dag_id, is_paused: dag.is_paused };
+  }
+
+  async function deleteDag(dagId: string) {
+    const deployed = await deployer.read(dagId);
+    if (!deployed) {
+      const exists = await client.getDag(dagId);
+      throw new AppError(
+        exists ? 'FORBIDDEN' : 'NOT_FOUND',
+        exists
+          ? `DAG ${dagId} was not generated by this service; delete_dag only removes generated DAGs.`
+          : `No generated DAG ${dagId}. Use list_dags to see the DAGs.`,
+      );
+    }
+    const removed = await deployer.remove(dagId);
+    return { dag_id: dagId, file_removed: removed.fileRemoved, version: deployed.header.version };
+  }
+
+  async function importErrors(filename?: string) {
+    const errors = await client.importErrors(filename);
+    return errors.map((e) => ({
+      filename: e.filename,
+      timestamp: e.timestamp,
+      stack_trace: e.stack_trace.slice(0, 4000),
+    }));
+  }
+
+  const logs = (dagId: string, runId: string, taskId: string, tryNumber: number, opts: TaskLogOptions) =>
+    client.taskLogs(dagId, runId, taskId, tryNumber, opts);
+
+  return {
+    client,
+    deployer,
+    status,
+    run,
+    follow,
+    listDags,
+    setPaused,
+    deleteDag,
+    importErrors,
+    logs,
+  };
+}
+
+export type AirflowService = ReturnType<typeof createAirflowService>;
