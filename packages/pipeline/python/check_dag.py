@@ -1,0 +1,121 @@
+"""Validation ladder, Python half: compile, AST allow-list, then an import by Airflow itself.
+
+Usage: python check_dag.py FILE --dag-id ID [--import]
+Prints one JSON object: {"ok": true, "steps": [...], "dag_ids": [...]} or {"ok": false, "step": ..., "error": ...}.
+Only the standard library is needed for compile and AST steps; --import needs Airflow on this interpreter.
+"""
+
+import ast
+import json
+import sys
+
+ALLOWED_IMPORTS = {
+    "__future__",
+    "datetime",
+    "decimal",
+    "io",
+    "json",
+    "sqlite3",
+    "duckdb",
+    "pyarrow",
+    "urllib.request",
+    "airflow.sdk",
+    "airflow.decorators",
+    "airflow.providers.postgres.hooks.postgres",
+    "airflow.providers.mysql.hooks.mysql",
+}
+FORBIDDEN_CALLS = {
+    "eval", "exec", "compile", "__import__", "open", "globals", "locals", "vars", "setattr", "delattr",
+    "breakpoint", "input", "memoryview", "help", "exit", "quit",
+}
+FORBIDDEN_NAMES = {
+    "os", "sys", "subprocess", "shutil", "socket", "builtins", "importlib", "pickle", "marshal", "ctypes",
+    "__builtins__", "__loader__", "__spec__",
+}
+
+
+def fail(step, error, **extra):
+    print(json.dumps({"ok": False, "step": step, "error": error, **extra}))
+    sys.exit(0)
+
+
+def check_ast(tree):
+    for node in tree.body:
+        ok = isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef)) or (
+            isinstance(node, ast.Expr) and isinstance(node.value, (ast.Constant, ast.Call))
+        )
+        if not ok:
+            return "line %d: only imports, function definitions and the DAG call may be at module level" % node.lineno
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            if not (isinstance(node.value.func, ast.Name) and not node.value.args and not node.value.keywords):
+                return "line %d: the only module-level call allowed is the DAG function" % node.lineno
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name not in ALLOWED_IMPORTS:
+                    return "line %d: import of %s is not on the allow-list" % (node.lineno, alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or node.module not in ALLOWED_IMPORTS:
+                return "line %d: import from %s is not on the allow-list" % (node.lineno, node.module)
+            if any(alias.name == "*" for alias in node.names):
+                return "line %d: star imports are not allowed" % node.lineno
+        elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            return "line %d: the name %s is not allowed" % (node.lineno, node.id)
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("__"):
+            return "line %d: dunder attribute access (.%s) is not allowed" % (node.lineno, node.attr)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in FORBIDDEN_CALLS:
+                return "line %d: calling %s() is not allowed" % (node.lineno, node.func.id)
+            if node.func.id == "getattr":
+                name = node.args[1] if len(node.args) > 1 else None
+                if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and not name.value.startswith("_")):
+                    return "line %d: getattr() only with a literal, public attribute name" % node.lineno
+        elif isinstance(node, (ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return "line %d: %s is not used by generated DAGs" % (node.lineno, type(node).__name__)
+    return None
+
+
+def import_with_airflow(path, dag_id):
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    try:
+        from airflow.dag_processing.dagbag import DagBag  # Airflow 3
+
+        bag = DagBag(dag_folder=path, safe_mode=False)
+    except ImportError:
+        from airflow.models.dagbag import DagBag  # Airflow 2
+
+        bag = DagBag(dag_folder=path, include_examples=False, safe_mode=False)
+    if bag.import_errors:
+        fail("airflow-import", "\n".join(str(e) for e in bag.import_errors.values())[-4000:])
+    ids = sorted(bag.dag_ids)
+    if ids != [dag_id]:
+        fail("airflow-import", "expected exactly one DAG %s, Airflow found %s" % (dag_id, ids or "none"), dag_ids=ids)
+    return ids
+
+
+def main():
+    args = sys.argv[1:]
+    path = args[0]
+    dag_id = args[args.index("--dag-id") + 1]
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    try:
+        tree = compile(source, path, "exec", ast.PyCF_ONLY_AST)
+        compile(tree, path, "exec")
+    except SyntaxError as error:
+        fail("python-compile", "%s (line %s)" % (error.msg, error.lineno))
+    problem = check_ast(tree)
+    if problem:
+        fail("ast-allow-list", problem)
+    steps = ["python-compile", "ast-allow-list"]
+    dag_ids = None
+    if "--import" in args:
+        dag_ids = import_with_airflow(path, dag_id)
+        steps.append("airflow-import")
+    print(json.dumps({"ok": True, "steps": steps, "dag_ids": dag_ids}))
+
+
+if __name__ == "__main__":
+    main()

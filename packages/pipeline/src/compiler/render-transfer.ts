@@ -1,0 +1,172 @@
+import { AppError } from '@airflow-mcp/core';
+import { parseExpression } from '../expression/parse-expression.js';
+import { renderExpression } from '../expression/render-expression.js';
+import { sqlDialect } from '../expression/sql-dialect.js';
+import { SQL_TYPES, type Connection, type SqlType, type TransferTask } from '../spec/pipeline-spec.js';
+import { indent, py } from './python-literal.js';
+
+/** A column of a source table as introspection found it. */
+export interface SourceColumn {
+  name: string;
+  type: SqlType | undefined;
+}
+
+export function connectionArgument(c: Connection): string {
+  return c.kind === 'sqlite' || c.kind === 'duckdb' ? py(c.path) : py(c.conn_id);
+}
+
+export function describeConnection(c: Connection, table?: string): string {
+  const where = c.kind === 'sqlite' || c.kind === 'duckdb' ? c.path : `conn_id=${c.conn_id}`;
+  return `${c.kind}:${where}${table ? `#${table}` : ''}`;
+}
+
+const placeholder = (engine: Connection['kind']) => (engine === 'sqlite' || engine === 'duckdb' ? '?' : '%s');
+
+/** The output columns of a transfer: SQL select items in the source dialect and the type each lands as. */
+export function planTransferColumns(
+  task: TransferTask,
+  sourceColumns: readonly SourceColumn[] | undefined,
+): { names: string[] | undefined; selects: string[] | undefined; types: (SqlType | undefined)[] | undefined } {
+  const d = sqlDialect(task.source.kind);
+  const known = sourceColumns?.map((c) => c.name);
+  const typeOf = (name: string) => sourceColumns?.find((c) => c.name.toLowerCase() === name.toLowerCase())?.type;
+  const castSql = (sql: string, type: SqlType) => {
+    if (task.source.kind === 'sqlite' && type === 'date') return `date(${sql})`;
+    if (task.source.kind === 'sqlite' && type === 'timestamp') return `datetime(${sql})`;
+    return `CAST(${sql} AS ${d.castType(type)})`;
+  };
+  if (task.columns.length === 0) {
+    if (!sourceColumns) return { names: undefined, selects: undefined, types: undefined };
+    return {
+      names: sourceColumns.map((c) => c.name),
+      selects: sourceColumns.map((c) => d.ident(c.name)),
+      types: sourceColumns.map((c) => c.type),
+    };
+  }
+  const names: string[] = [];
+  const selects: string[] = [];
+  const types: (SqlType | undefined)[] = [];
+  for (const column of task.columns) {
+    let sql: string;
+    let type: SqlType | undefined;
+    if (column.expr !== undefined) {
+      sql = renderExpression(parseExpression(column.expr, known ? { columns: known } : {}), d);
+      type = column.cast;
+    } else {
+      const source = column.source ?? column.name;
+      if (known && !known.some((k) => k.toLowerCase() === source.toLowerCase())) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Task ${task.id}: column "${source}" is not in ${task.source_table} (columns: ${known.join(', ')}).`,
+          { details: { step: 'source-schema', task: task.id, column: source } },
+        );
+      }
+      sql = d.ident(source);
+      type = column.cast ?? typeOf(source);
+    }
+    if (column.cast) sql = castSql(sql, column.cast);
+    names.push(column.name);
+    selects.push(`${sql} AS ${d.ident(column.name)}`);
+    types.push(type);
+  }
+  return { names, selects, types };
+}
+
+export function renderTransferTask(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): string {
+  const src = sqlDialect(task.source.kind);
+  const dst = sqlDialect(task.target.kind);
+  const plan = planTransferColumns(task, sourceColumns);
+  const known = sourceColumns?.map((c) => c.name);
+  const where: string[] = [];
+  if (task.filter) where.push(renderExpression(parseExpression(task.filter, known ? { columns: known } : {}), src));
+  const from = `${plan.selects ? plan.selects.join(', ') : '*'} FROM ${src.ident(task.source_table)}`;
+  const sourceSql = `SELECT ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  let incrementalSql: string | undefined;
+  if (task.mode === 'incremental') {
+    const wm = task.watermark_column as string;
+    const index = plan.names?.indexOf(wm) ?? -1;
+    const wmSql =
+      index >= 0 && plan.selects ? (plan.selects[index] as string).replace(/ AS [^ ]+$/, '') : src.ident(wm);
+    incrementalSql = `SELECT ${from} WHERE ${[...where, `(${wmSql}) > ${placeholder(task.source.kind)}`].join(' AND ')}`;
+  }
+  const typeMap = Object.fromEntries(SQL_TYPES.map((t) => [t, dst.columnType(t)]));
+  const s = task.source.kind;
+  const t = task.target.kind;
+  const targetSql = dst.ident(task.target_table);
+  const insert =
+    t === 'duckdb'
+      ? 'rows += _insert_duckdb(dst, into, cols_sql, batch, [TYPE_SQL[x] for x in types])'
+      : `rows += _insert_${t}(dst, into, cols_sql, batch)`;
+  const keys = task.keys.map((k) => dst.ident(k));
+  const stage = t === 'mysql' ? '`_mcp_stage`' : '"_mcp_stage"';
+  const createStage =
+    t === 'mysql'
+      ? `CREATE TEMPORARY TABLE ${stage} LIKE ${targetSql}`
+      : `CREATE TEMP TABLE ${stage} AS SELECT * FROM ${targetSql} WHERE 1 = 0`;
+  const match = keys.map((k) => `${stage}.${k} = ${targetSql}.${k}`).join(' AND ');
+
+  const body = `source_sql = ${py(sourceSql)}
+names = ${py(plan.names ?? null)}
+types = ${py(plan.types?.map((x) => x ?? null) ?? null)}
+TYPE_SQL = ${py(typeMap)}
+src = _open_${s}(${connectionArgument(task.source)})
+dst = _open_${t}(${connectionArgument(task.target)})
+rows = 0
+try:
+    params = None
+${
+  task.mode === 'incremental'
+    ? `    if _table_exists(${py(t)}, dst, ${py(task.target_table)}):
+        high = _run(${py(t)}, dst, ${py(`SELECT MAX(${dst.ident(task.watermark_column as string)}) FROM ${targetSql}`)}).fetchone()[0]
+        if high is not None:
+            source_sql, params = ${py(incrementalSql ?? '')}, (high,)
+`
+    : ''
+}    cur = _run(${py(s)}, src, source_sql, params)
+    if names is None:
+        names = [d[0] for d in cur.description]
+        types = [None] * len(names)
+    batch = cur.fetchmany(${task.batch_size})
+    types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
+    cols_sql = [_q(${py(t)}, n) for n in names]
+    ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
+    _begin(${py(t)}, dst)
+    try:
+${indent(
+  task.mode === 'replace'
+    ? `_run(${py(t)}, dst, ${py(`DROP TABLE IF EXISTS ${targetSql}`)})
+_run(${py(t)}, dst, ${py(`CREATE TABLE ${targetSql} (`)} + ddl + ")")`
+    : `_run(${py(t)}, dst, ${py(`CREATE TABLE IF NOT EXISTS ${targetSql} (`)} + ddl + ")")`,
+  8,
+)}
+${indent(
+  task.mode === 'upsert'
+    ? `_run(${py(t)}, dst, ${py(createStage)})
+into = ${py(stage)}
+while batch:
+    ${insert}
+    _run(${py(t)}, dst, ${py(`DELETE FROM ${targetSql} WHERE EXISTS (SELECT 1 FROM ${stage} WHERE ${match})`)})
+    _run(${py(t)}, dst, ${py(`INSERT INTO ${targetSql} SELECT * FROM ${stage}`)})
+    _run(${py(t)}, dst, ${py(`DELETE FROM ${stage}`)})
+    batch = cur.fetchmany(${task.batch_size})
+_run(${py(t)}, dst, ${py(`DROP TABLE ${stage}`)})`
+    : `into = ${py(targetSql)}
+while batch:
+    ${insert}
+    batch = cur.fetchmany(${task.batch_size})`,
+  8,
+)}
+        _commit(${py(t)}, dst)
+    except Exception:
+        _rollback(${py(t)}, dst)
+        raise
+finally:
+    src.close()
+    dst.close()
+print("moved %d rows into %s" % (rows, ${py(describeConnection(task.target, task.target_table))}))
+return {"rows": rows, "target": ${py(describeConnection(task.target, task.target_table))}}`;
+
+  return `@task(task_id=${py(task.id)})
+def t_${task.id}():
+${indent(body, 4)}`;
+}

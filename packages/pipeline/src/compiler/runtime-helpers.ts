@@ -1,0 +1,158 @@
+import type { Engine } from '../spec/pipeline-spec.js';
+
+/**
+ * The Python helpers a generated DAG file carries, emitted only for the engines it uses. Fixed text: no user input
+ * is ever interpolated here. Each takes plain values passed as literals by the task code.
+ */
+const OPEN: Record<Engine, string> = {
+  sqlite: `def _open_sqlite(path):
+    import sqlite3
+
+    con = sqlite3.connect(path, timeout=60)
+    con.isolation_level = None
+    return con`,
+  duckdb: `def _open_duckdb(path):
+    import duckdb
+
+    return duckdb.connect(path)`,
+  postgres: `def _open_postgres(conn_id):
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+    return PostgresHook(postgres_conn_id=conn_id).get_conn()`,
+  mysql: `def _open_mysql(conn_id):
+    from airflow.providers.mysql.hooks.mysql import MySqlHook
+
+    return MySqlHook(mysql_conn_id=conn_id).get_conn()`,
+};
+
+const BEGIN = `def _begin(kind, con):
+    if kind in ("sqlite", "duckdb"):
+        con.execute("BEGIN")
+
+
+def _commit(kind, con):
+    if kind in ("sqlite", "duckdb"):
+        con.execute("COMMIT")
+    else:
+        con.commit()
+
+
+def _rollback(kind, con):
+    try:
+        if kind in ("sqlite", "duckdb"):
+            con.execute("ROLLBACK")
+        else:
+            con.rollback()
+    except Exception:
+        pass
+
+
+def _run(kind, con, sql, params=None):
+    cur = con.cursor()
+    if params is None:
+        cur.execute(sql)
+    else:
+        cur.execute(sql, params)
+    return cur`;
+
+const INFER = `def _infer_type(values):
+    import datetime as _dt
+    from decimal import Decimal
+
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, int):
+            return "bigint"
+        if isinstance(value, float):
+            return "double"
+        if isinstance(value, Decimal):
+            return "decimal"
+        if isinstance(value, _dt.datetime):
+            return "timestamp"
+        if isinstance(value, _dt.date):
+            return "date"
+        return "text"
+    return "text"`;
+
+const TABLES = `def _q(kind, name):
+    if kind == "mysql":
+        return "\`" + name.replace("\`", "\`\`") + "\`"
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table_exists(kind, con, name):
+    if kind == "sqlite":
+        sql = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+    elif kind == "duckdb":
+        sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+    elif kind == "postgres":
+        sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s"
+    else:
+        sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = %s"
+    return _run(kind, con, sql, (name,)).fetchone()[0] > 0`;
+
+const INSERT: Record<Engine, string> = {
+  sqlite: `def _insert_sqlite(con, table_sql, names_sql, rows):
+    marks = ", ".join("?" for _ in names_sql)
+    con.executemany("INSERT INTO " + table_sql + " (" + ", ".join(names_sql) + ") VALUES (" + marks + ")", rows)
+    return len(rows)`,
+  duckdb: `def _insert_duckdb(con, table_sql, names_sql, rows, casts):
+    import pyarrow as pa
+
+    columns = list(zip(*rows))
+    arrays = []
+    for values in columns:
+        try:
+            arrays.append(pa.array(values))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
+    batch = pa.Table.from_arrays(arrays, names=["c%d" % i for i in range(len(arrays))])
+    con.register("_mcp_batch", batch)
+    try:
+        select = ", ".join("CAST(c%d AS %s)" % (i, cast) for i, cast in enumerate(casts))
+        con.execute("INSERT INTO " + table_sql + " (" + ", ".join(names_sql) + ") SELECT " + select + " FROM _mcp_batch")
+    finally:
+        con.unregister("_mcp_batch")
+    return len(rows)`,
+  postgres: `def _insert_postgres(con, table_sql, names_sql, rows):
+    import io
+
+    def field(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        return '"' + str(value).replace('"', '""') + '"'
+
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write(",".join(field(v) for v in row))
+        buffer.write("\\n")
+    buffer.seek(0)
+    cur = con.cursor()
+    cur.copy_expert("COPY " + table_sql + " (" + ", ".join(names_sql) + ") FROM STDIN WITH (FORMAT csv)", buffer)
+    return len(rows)`,
+  mysql: `def _insert_mysql(con, table_sql, names_sql, rows):
+    marks = ", ".join("%s" for _ in names_sql)
+    cur = con.cursor()
+    cur.executemany("INSERT INTO " + table_sql + " (" + ", ".join(names_sql) + ") VALUES (" + marks + ")", rows)
+    return len(rows)`,
+};
+
+export function runtimeHelpers(engines: ReadonlySet<Engine>, options: { transfer: boolean }): string {
+  const parts: string[] = [];
+  for (const engine of ['sqlite', 'duckdb', 'postgres', 'mysql'] as const) {
+    if (engines.has(engine)) parts.push(OPEN[engine]);
+  }
+  parts.push(BEGIN);
+  if (options.transfer) {
+    parts.push(INFER, TABLES);
+    for (const engine of ['sqlite', 'duckdb', 'postgres', 'mysql'] as const) {
+      if (engines.has(engine)) parts.push(INSERT[engine]);
+    }
+  }
+  return parts.join('\n\n\n');
+}
