@@ -60,9 +60,14 @@ function uvBinary() {
 }
 
 /** The virtualenv built from the lock; built into a temporary folder and renamed, so it is whole or absent. */
-export function ensureVenv() {
+/** Where the virtualenv for the current lock lives (built or not). */
+export function venvPath() {
   const hash = createHash('sha256').update(readFileSync(lockFile)).digest('hex').slice(0, 16);
-  const venv = join(cacheRoot(), 'venvs', `airflow-${hash}`);
+  return join(cacheRoot(), 'venvs', `airflow-${hash}`);
+}
+
+export function ensureVenv() {
+  const venv = venvPath();
   const stamp = join(venv, '.complete');
   if (existsSync(stamp)) return venv;
   const uv = uvBinary();
@@ -124,6 +129,7 @@ function describe(s, extra = {}) {
     service: s.service,
     passwordsFile: s.passwordsFile,
     logFile: s.logFile,
+    python: join(venvPath(), 'bin', 'python'),
     ...extra,
   };
 }
@@ -164,7 +170,7 @@ async function up(s) {
   );
   writeFileSync(
     s.credentialsFile,
-    `${JSON.stringify({ url: s.url, dagsDir: s.dagsDir, username: s.service.username, password: s.service.password })}\n`,
+    `${JSON.stringify({ url: s.url, dagsDir: s.dagsDir, username: s.service.username, password: s.service.password, python: join(venv, 'bin', 'python') })}\n`,
     { mode: 0o600 },
   );
   const env = {

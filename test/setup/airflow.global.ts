@@ -8,6 +8,8 @@ export interface TestAirflow {
   password: string;
   dagsDir: string;
   dataDir: string;
+  /** The venv's Python, with the pinned Airflow: for the validation ladder's import check. */
+  python: string;
 }
 
 declare module 'vitest' {
@@ -44,6 +46,7 @@ export default function setup(project: TestProject) {
     dagsDir: string;
     dataDir: string;
     service: { username: string; password: string };
+    python: string;
   };
   project.provide('airflow', {
     url: info.url,
@@ -51,6 +54,7 @@ export default function setup(project: TestProject) {
     password: info.service.password,
     dagsDir: info.dagsDir,
     dataDir: info.dataDir,
+    python: info.python,
   });
   return () => {
     if (process.env.AIRFLOW_MCP_KEEP_TEST_AIRFLOW === '1') return;

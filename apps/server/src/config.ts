@@ -53,6 +53,7 @@ const envSchema = z.object({
   AIRFLOW_USERNAME: optionalString,
   AIRFLOW_PASSWORD: optionalString,
   AIRFLOW_TIMEOUT_MS: int(15000, 100, 600000),
+  AIRFLOW_PYTHON: optionalString,
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalString,
   GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
@@ -94,7 +95,14 @@ export interface Config {
   databaseUrl: string | undefined;
   allowedDataDirs: readonly string[];
   dagsDir: string;
-  airflow: { url: string; username: string | undefined; password: string | undefined; timeoutMs: number };
+  airflow: {
+    url: string;
+    username: string | undefined;
+    password: string | undefined;
+    timeoutMs: number;
+    /** A Python with the pinned Airflow, for the compile/AST/import checks; unset = the local standalone's venv. */
+    python: string | undefined;
+  };
   gemini: { apiKey: string | undefined; baseUrl: string | undefined; model: string; embeddingModel: string };
   openai: {
     baseUrl: string | undefined;
@@ -209,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       username: e.AIRFLOW_USERNAME,
       password: e.AIRFLOW_PASSWORD,
       timeoutMs: e.AIRFLOW_TIMEOUT_MS,
+      python: e.AIRFLOW_PYTHON === undefined ? undefined : abs(e.AIRFLOW_PYTHON),
     },
     gemini: {
       apiKey: e.GEMINI_API_KEY,

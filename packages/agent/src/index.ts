@@ -8,3 +8,14 @@ export {
 export type { RunProgress, RunSummary as AirflowRunSummary, TaskSummary } from '@airflow-mcp/airflow';
 export { detectLanguage, type Language } from './i18n/detect-language.js';
 export { clarificationMessage, deployedMessage, runMessage, type RunSummary } from './i18n/messages.js';
+export {
+  createDagService,
+  type CreateDagInput,
+  type CreateDagResult,
+  type CheckOutcome,
+  type DagService,
+} from './create-dag/create-dag-service.js';
+export { createRulePlanner } from './planning/rule-planner.js';
+export { parseRequest, type ParsedRequest } from './planning/parse-request.js';
+export type { Plan, Planner, PlanningContext, PlanningHints } from './planning/planner.js';
+export { createSampleDatabase, type SampleDatabase } from '@airflow-mcp/pipeline';

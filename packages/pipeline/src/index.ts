@@ -25,7 +25,7 @@ export { topologicalOrder } from './compiler/topological-order.js';
 export { checkSqlStatement } from './compiler/check-sql-statement.js';
 export { validateSpec } from './validate/validate-spec.js';
 export { validateSchedule } from './validate/validate-schedule.js';
-export { resolveDataPaths } from './validate/resolve-data-paths.js';
+export { resolveDataPath, resolveDataPaths } from './validate/resolve-data-paths.js';
 export { checkPython, type PythonCheckResult } from './validate/check-python.js';
 export { introspectSqlite, sqliteTypeOf, type SqliteTableInfo } from './introspect/introspect-sqlite.js';
 export { createSampleDatabase, type SampleDatabase } from './sample/create-sample-database.js';

@@ -1,4 +1,4 @@
-import { createAirflowService } from '@airflow-mcp/agent';
+import { createAirflowService, createDagService, createRulePlanner } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
 import type { Config } from '../config.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
@@ -7,6 +7,7 @@ import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
 import { createAirflowHealthCheck } from './create-airflow-health-check.js';
 import { resolveAirflowCredentials } from './resolve-airflow-credentials.js';
+import { SERVICE_VERSION } from '../version.js';
 
 /** Everything the service runs on, built once from the config and shared by HTTP sessions and stdio. */
 export interface Services {
@@ -38,11 +39,25 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     logger: options.log,
   });
   options.log.info(
-    { airflowUrl: config.airflow.url, dagsDir: config.dagsDir, airflowLogin: credentials.source },
+    {
+      airflowUrl: config.airflow.url,
+      dagsDir: config.dagsDir,
+      airflowLogin: credentials.source,
+      python: credentials.python ?? 'none (the import check happens when Airflow parses the deployed file)',
+    },
     'airflow configured',
   );
 
-  const tools = createTools({ airflow });
+  const dags = createDagService({
+    airflow,
+    planners: { rules: createRulePlanner() },
+    allowedDataDirs: config.allowedDataDirs,
+    python: credentials.python,
+    logger: options.log,
+    generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
+  });
+
+  const tools = createTools({ airflow, dags });
 
   return {
     catalog: { tools, resources },

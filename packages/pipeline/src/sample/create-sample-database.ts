@@ -22,8 +22,8 @@ const EVENT_TYPES = ['page_view', 'signup', 'purchase', 'refund', 'logout'];
 const COUNTRIES = ['KR', 'US', 'DE', 'JP', 'BR'];
 
 /**
- * The demo's source: a SQLite file with `events` (2,000 rows: id, user_id, event_type, amount, country,
- * created_at) and `users` (200 rows). Recreated from scratch each time.
+ * The demo's source: a SQLite file with `events` (2,000 rows: event_id, user_id, event_type, amount, country,
+ * timestamp) and `users` (200 rows). Recreated from scratch each time.
  */
 export function createSampleDatabase(path: string, options: { events?: number; users?: number } = {}): SampleDatabase {
   const events = options.events ?? 2000;
@@ -36,12 +36,12 @@ export function createSampleDatabase(path: string, options: { events?: number; u
     db.exec(`
       CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, country TEXT NOT NULL, signed_up_at TIMESTAMP NOT NULL);
       CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
+        event_id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id),
         event_type TEXT NOT NULL,
         amount REAL,
         country TEXT NOT NULL,
-        created_at TIMESTAMP NOT NULL
+        "timestamp" TIMESTAMP NOT NULL
       );
     `);
     db.exec('BEGIN');

@@ -23,21 +23,28 @@ function realish(path: string): string {
  * SQLite and DuckDB files must live inside ALLOWED_DATA_DIRS: relative paths resolve against the first root, and any
  * path that leaves every root (.., absolute elsewhere, a symlink out) is refused. Returns the spec with absolute paths.
  */
-export function resolveDataPaths(spec: PipelineSpec, allowedDirs: readonly string[]): PipelineSpec {
+/** One SQLite/DuckDB path made absolute against the first root, refused when it leaves every root. */
+export function resolveDataPath(path: string, allowedDirs: readonly string[], where: string): string {
   if (allowedDirs.length === 0) throw new AppError('INVALID_INPUT', 'No ALLOWED_DATA_DIRS are configured.');
   const roots = allowedDirs.map((d) => realish(resolve(d)));
-  const fix = (c: Connection, where: string): Connection => {
-    if (c.kind !== 'sqlite' && c.kind !== 'duckdb') return c;
-    const absolute = realish(resolve(roots[0] as string, c.path));
-    if (!roots.some((root) => inside(root, absolute))) {
-      throw new AppError(
-        'FORBIDDEN',
-        `${where}: ${c.kind} file "${c.path}" is outside the allowed data folders (${allowedDirs.join(', ')}). Use a path inside them or ask an operator to extend ALLOWED_DATA_DIRS.`,
-        { details: { step: 'paths' } },
-      );
-    }
-    return { ...c, path: absolute };
-  };
+  const absolute = realish(resolve(roots[0] as string, path));
+  if (!roots.some((root) => inside(root, absolute))) {
+    throw new AppError(
+      'FORBIDDEN',
+      `${where}: the file "${path}" is outside the allowed data folders (${allowedDirs.join(', ')}). Use a path inside them or ask an operator to extend ALLOWED_DATA_DIRS.`,
+      { details: { step: 'paths' } },
+    );
+  }
+  return absolute;
+}
+
+/**
+ * SQLite and DuckDB files must live inside ALLOWED_DATA_DIRS: relative paths resolve against the first root, and any
+ * path that leaves every root (.., absolute elsewhere, a symlink out) is refused. Returns the spec with absolute paths.
+ */
+export function resolveDataPaths(spec: PipelineSpec, allowedDirs: readonly string[]): PipelineSpec {
+  const fix = (c: Connection, where: string): Connection =>
+    c.kind === 'sqlite' || c.kind === 'duckdb' ? { ...c, path: resolveDataPath(c.path, allowedDirs, where) } : c;
   const tasks = spec.tasks.map((t): TaskSpec => {
     if (t.type === 'transfer')
       return { ...t, source: fix(t.source, `Task ${t.id} source`), target: fix(t.target, `Task ${t.id} target`) };

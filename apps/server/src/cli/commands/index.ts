@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
+import { sampleDataCommand } from './sample-data.js';
 import { serveCommand } from './serve.js';
 import { stdioCommand } from './stdio.js';
 
 /** Every subcommand; later issues append theirs. */
-export const commands: readonly CliCommand[] = [serveCommand, stdioCommand];
+export const commands: readonly CliCommand[] = [serveCommand, stdioCommand, sampleDataCommand];

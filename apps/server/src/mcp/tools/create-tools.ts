@@ -1,6 +1,7 @@
-import type { AirflowService } from '@airflow-mcp/agent';
+import type { AirflowService, DagService } from '@airflow-mcp/agent';
 import type { AnyToolDefinition } from '../define-tool.js';
 import { checkDagStatusTool } from './check-dag-status.js';
+import { createDagTool } from './create-dag.js';
 import { deleteDagTool } from './delete-dag.js';
 import { getTaskLogsTool } from './get-task-logs.js';
 import { listDagsTool } from './list-dags.js';
@@ -14,10 +15,12 @@ import { setDagPausedTool } from './set-dag-paused.js';
  */
 export interface ToolDependencies {
   airflow: AirflowService;
+  dags: DagService;
 }
 
 export function createTools(deps: ToolDependencies): AnyToolDefinition[] {
   return [
+    createDagTool(deps),
     runDagTool(deps),
     checkDagStatusTool(deps),
     getTaskLogsTool(deps),

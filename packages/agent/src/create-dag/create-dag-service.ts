@@ -1,0 +1,243 @@
+import { AppError, type Logger } from '@airflow-mcp/core';
+import { renderDagFileHeader } from '@airflow-mcp/airflow';
+import {
+  checkPython,
+  compileDag,
+  describeConnection,
+  introspectSqlite,
+  resolveDataPath,
+  resolveDataPaths,
+  validateSpec,
+  type Connection,
+  type PipelineSpec,
+  type SourceColumn,
+} from '@airflow-mcp/pipeline';
+import type { AirflowService } from '../airflow/create-airflow-service.js';
+import { detectLanguage, type Language } from '../i18n/detect-language.js';
+import { deployedMessage, runMessage } from '../i18n/messages.js';
+import type { Planner, PlanningContext } from '../planning/planner.js';
+import type { RunProgress } from '@airflow-mcp/airflow';
+
+export interface CreateDagServiceOptions {
+  airflow: AirflowService;
+  planners: { rules: Planner };
+  allowedDataDirs: readonly string[];
+  /** A Python with the pinned Airflow (the local venv) for the compile, AST and import checks. */
+  python: string | undefined;
+  logger?: Logger;
+  generatorVersion: string;
+}
+
+export interface CreateDagInput {
+  request: string;
+  sourceDb?: string | undefined;
+  targetDb?: string | undefined;
+  schedule?: string | undefined;
+  deploy: boolean;
+  run: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  onProgress?: (message: string) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface CheckOutcome {
+  step: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface CreateDagResult {
+  dag_id: string;
+  file: string | null;
+  spec: PipelineSpec;
+  code: string;
+  checks: CheckOutcome[];
+  deployed: boolean;
+  planner: string;
+  notes: string[];
+  language: Language;
+  run?: {
+    run_id: string;
+    state: string;
+    duration_s: number | null;
+    rows: number | null;
+    target: string;
+    tasks: { task_id: string; state: string | null }[];
+    failed_logs?: { task_id: string; lines: string[] }[];
+  };
+  message: string;
+}
+
+/**
+ * The heart of the product: request -> plan -> validation ladder -> compile -> Python/AST/Airflow checks -> deploy ->
+ * run -> follow -> result in the user's language. Nothing reaches DAGS_DIR unless every check before it passed.
+ */
+export function createDagService(options: CreateDagServiceOptions) {
+  let airflowMajor: 2 | 3 | undefined;
+
+  async function introspect(connection: Connection, table?: string) {
+    if (connection.kind !== 'sqlite') return undefined;
+    return introspectSqlite(resolveDataPath(connection.path, options.allowedDataDirs, 'Source'), table);
+  }
+
+  async function sourceColumns(spec: PipelineSpec): Promise<Record<string, SourceColumn[]>> {
+    const out: Record<string, SourceColumn[]> = {};
+    for (const task of spec.tasks) {
+      if (task.type !== 'transfer' || task.source.kind !== 'sqlite') continue;
+      const info = introspectSqlite(task.source.path, task.source_table);
+      if (!info.columns) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Task ${task.id}: the source has no table "${task.source_table}" (tables: ${info.tables.join(', ') || 'none'}).`,
+          { details: { step: 'source-schema' } },
+        );
+      }
+      out[task.id] = info.columns;
+    }
+    return out;
+  }
+
+  async function create(input: CreateDagInput): Promise<CreateDagResult> {
+    const language = detectLanguage(input.request);
+    const progress = async (message: string) => input.onProgress?.(message);
+    const checks: CheckOutcome[] = [];
+    const context: PlanningContext = {
+      request: input.request,
+      language,
+      hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
+      introspect,
+      knowledge: [],
+      previousFailures: [],
+    };
+    await progress('planning');
+    const plan = await options.planners.rules.plan(context);
+
+    const step = <T>(name: string, fn: () => T): T => {
+      try {
+        const value = fn();
+        checks.push({ step: name, ok: true });
+        return value;
+      } catch (error) {
+        checks.push({ step: name, ok: false, detail: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+    };
+    const parsed = step('spec-schema', () => validateSpec(plan.spec));
+    const spec = step('data-paths', () => resolveDataPaths(parsed, options.allowedDataDirs));
+    const columns = await sourceColumns(spec).then(
+      (c) => (checks.push({ step: 'source-schema', ok: true }), c),
+      (error: unknown) => {
+        checks.push({ step: 'source-schema', ok: false, detail: (error as Error).message });
+        throw error;
+      },
+    );
+    airflowMajor ??= (await options.airflow.client.detectVersion()).major;
+    const compiled = step('compile', () =>
+      compileDag(spec, { airflowMajor: airflowMajor as 2 | 3, sourceColumns: columns }),
+    );
+    const previous = await options.airflow.deployer.read(spec.dag_id);
+    const version = (previous?.header.version ?? 0) + (previous?.header.specHash === compiled.specHash ? 0 : 1);
+    const source =
+      renderDagFileHeader({
+        dagId: spec.dag_id,
+        specHash: compiled.specHash,
+        version,
+        generator: options.generatorVersion,
+      }) + compiled.code;
+    if (options.python) {
+      await progress('checking the generated code (compile, AST allow-list, Airflow import)');
+      const result = await checkPython({
+        code: source,
+        dagId: spec.dag_id,
+        python: options.python,
+        airflowImport: true,
+      }).catch((error: unknown) => {
+        const detail = error as AppError;
+        checks.push({ step: String(detail.details?.step ?? 'python'), ok: false, detail: detail.message });
+        throw error;
+      });
+      for (const s of result.steps) checks.push({ step: s, ok: true });
+    } else {
+      checks.push({
+        step: 'python-checks',
+        ok: false,
+        detail: 'skipped: no AIRFLOW_PYTHON; Airflow parses the file at deploy',
+      });
+    }
+
+    const base = {
+      dag_id: spec.dag_id,
+      spec,
+      code: source,
+      checks,
+      planner: plan.planner,
+      notes: plan.notes,
+      language,
+    };
+    if (!input.deploy) {
+      return {
+        ...base,
+        file: null,
+        deployed: false,
+        message: deployedMessage({ dagId: spec.dag_id, file: '', deployed: false }, language),
+      };
+    }
+    await progress('deploying and waiting for Airflow to parse the DAG');
+    const deployed = await options.airflow.deployer.deploy({ dagId: spec.dag_id, source });
+    checks.push({ step: 'airflow-parse', ok: true, detail: `parsed in ${(deployed.parseMs / 1000).toFixed(1)} s` });
+    const deployedText = deployedMessage({ dagId: spec.dag_id, file: deployed.file, deployed: true }, language);
+    if (!input.run) return { ...base, file: deployed.file, deployed: true, message: deployedText };
+
+    await progress('running');
+    const onProgress = (p: RunProgress) => progress(`run ${p.state}: ${p.tasksDone}/${p.tasksTotal} tasks done`);
+    const summary = await options.airflow.run({
+      dagId: spec.dag_id,
+      wait: input.wait,
+      timeoutMs: input.timeoutMs,
+      onProgress,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    let rows: number | null = null;
+    const transfers = spec.tasks.filter((t) => t.type === 'transfer');
+    if (summary.state === 'success') {
+      rows = 0;
+      for (const t of transfers) {
+        const value = (await options.airflow.client.returnValue(spec.dag_id, summary.run_id, t.id)) as
+          { rows?: number } | undefined;
+        rows += Number(value?.rows ?? 0);
+      }
+    }
+    const lastTransfer = transfers.at(-1);
+    const target = lastTransfer ? describeConnection(lastTransfer.target, lastTransfer.target_table) : '';
+    const failed = summary.tasks.find((t) => t.state === 'failed')?.task_id;
+    const run = {
+      run_id: summary.run_id,
+      state: summary.state,
+      duration_s: summary.duration_s,
+      rows,
+      target,
+      tasks: summary.tasks.map((t) => ({ task_id: t.task_id, state: t.state })),
+      ...(summary.failed_logs
+        ? { failed_logs: summary.failed_logs.map((f) => ({ task_id: f.task_id, lines: f.lines })) }
+        : {}),
+    };
+    const message = `${deployedText}\n${runMessage(
+      {
+        dagId: spec.dag_id,
+        runId: summary.run_id,
+        state: summary.state,
+        durationS: summary.duration_s ?? undefined,
+        rows: rows ?? undefined,
+        target,
+        failedTask: failed,
+      },
+      language,
+    )}`;
+    return { ...base, file: deployed.file, deployed: true, run, message };
+  }
+
+  return { create, introspect };
+}
+
+export type DagService = ReturnType<typeof createDagService>;

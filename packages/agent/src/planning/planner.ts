@@ -1,0 +1,36 @@
+import type { Connection, PipelineSpecInput, SourceColumn } from '@airflow-mcp/pipeline';
+import type { Language } from '../i18n/detect-language.js';
+
+export interface PlanningHints {
+  sourceDb?: string | undefined;
+  targetDb?: string | undefined;
+  schedule?: string | undefined;
+}
+
+/** What a planner may look at: the request, hints, the source schema, and retrieved knowledge. */
+export interface PlanningContext {
+  request: string;
+  language: Language;
+  hints: PlanningHints;
+  /** Tables and (for a table) columns of a connection; undefined when it cannot be introspected from here. */
+  introspect(
+    connection: Connection,
+    table?: string,
+  ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined } | undefined>;
+  knowledge: readonly { title: string; section: string; text: string; score: number }[];
+  /** Validation failures of earlier attempts, for planners that can repair. */
+  previousFailures: readonly string[];
+}
+
+export interface Plan {
+  spec: PipelineSpecInput;
+  planner: string;
+  /** Assumptions made that the user should know about. */
+  notes: string[];
+}
+
+/** One way of turning a request into a spec: rules, Gemini, the client's model (sampling), an OpenAI-compatible model. */
+export interface Planner {
+  name: string;
+  plan(context: PlanningContext): Promise<Plan>;
+}

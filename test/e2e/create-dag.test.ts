@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { silentLogger } from '@airflow-mcp/core';
+import { createSampleDatabase } from '@airflow-mcp/pipeline';
+import { loadConfig } from '../../apps/server/src/config.js';
+import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
+import { startTestApp, type TestApp } from '../support/start-test-app.js';
+
+type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
+interface CreateDagOutput {
+  dag_id: string;
+  file: string | null;
+  deployed: boolean;
+  planner: string;
+  language: string;
+  spec: { schedule: string | null; tasks: { id: string; type: string }[] };
+  checks: { step: string; ok: boolean }[];
+  run?: { run_id: string; state: string; rows: number | null; target: string; duration_s: number | null };
+  message: string;
+  code: string;
+}
+
+/** Reads a DuckDB file with the DuckDB that generated DAGs use (the Airflow venv's). */
+function duckdb(python: string, file: string, sql: string): unknown {
+  const script = `import duckdb, json, sys\ncon = duckdb.connect(sys.argv[1], read_only=True)\nprint(json.dumps(con.execute(sys.argv[2]).fetchall(), default=str))`;
+  const out = spawnSync(python, ['-c', script, file, sql], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(out.stderr);
+  return JSON.parse(out.stdout);
+}
+
+describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows in DuckDB', () => {
+  const airflow = inject('airflow');
+  const suffix = Date.now().toString(36);
+  const warehouse = join(airflow.dataDir, `warehouse-${suffix}`);
+  let services: Services;
+  let app: TestApp;
+  let client: Client;
+  const call = async (args: Record<string, unknown>, progress?: string[]) =>
+    (await client.callTool({ name: 'create_dag', arguments: args }, undefined, {
+      timeout: 300_000,
+      ...(progress ? { onprogress: (p: { message?: string }) => progress.push(p.message ?? '') } : {}),
+    })) as ToolResult;
+
+  beforeAll(async () => {
+    mkdirSync(warehouse, { recursive: true });
+    createSampleDatabase(join(warehouse, 'sample.db'));
+    const env = {
+      AIRFLOW_URL: airflow.url,
+      AIRFLOW_USERNAME: airflow.username,
+      AIRFLOW_PASSWORD: airflow.password,
+      AIRFLOW_PYTHON: airflow.python,
+      DAGS_DIR: airflow.dagsDir,
+      ALLOWED_DATA_DIRS: warehouse,
+    };
+    services = await createServices({ config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), log: silentLogger });
+    app = await startTestApp({ catalog: services.catalog, env });
+    client = await app.connect();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await services?.close();
+  });
+
+  it("runs the owner's Korean request and answers in Korean with 2,000 rows migrated", async () => {
+    const progress: string[] = [];
+    const result = await call(
+      {
+        task_description:
+          'SQLite의 events 테이블에서 event_id, user_id, event_type, timestamp 컬럼만 선택해서 DuckDB의 analytics.duckdb 파일로 옮겨줘',
+        source_db: join(warehouse, 'sample.db'),
+        run: true,
+        wait: true,
+      },
+      progress,
+    );
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    const out = result.structuredContent as unknown as CreateDagOutput;
+    expect(out.dag_id).toBe('sqlite_events_to_duckdb');
+    expect(out.language).toBe('ko');
+    expect(out.planner).toBe('rules');
+    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(out.checks.map((c) => c.step)).toEqual(
+      expect.arrayContaining([
+        'spec-schema',
+        'source-schema',
+        'compile',
+        'python-compile',
+        'ast-allow-list',
+        'airflow-import',
+        'airflow-parse',
+      ]),
+    );
+    expect(out.run).toMatchObject({ state: 'success', rows: 2000 });
+    expect(out.run?.target).toBe(`duckdb:${join(warehouse, 'analytics.duckdb')}#events`);
+    expect(out.message).toContain('마이그레이션 완료');
+    expect(out.message).toContain('이관된 행: 2,000');
+    expect(progress.length).toBeGreaterThan(2);
+    // The DuckDB file holds exactly the requested columns and every row.
+    const file = join(warehouse, 'analytics.duckdb');
+    expect(duckdb(airflow.python, file, 'SELECT COUNT(*), COUNT(DISTINCT event_id) FROM events')).toEqual([
+      [2000, 2000],
+    ]);
+    expect(
+      duckdb(
+        airflow.python,
+        file,
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'events' ORDER BY ordinal_position",
+      ),
+    ).toEqual([
+      ['event_id', 'BIGINT'],
+      ['user_id', 'BIGINT'],
+      ['event_type', 'VARCHAR'],
+      ['timestamp', 'TIMESTAMP'],
+    ]);
+    expect(out.code).toContain('# airflow-mcp-rag: generated file');
+    expect(out.code).not.toMatch(/password|airflow-mcp-test-pw/);
+  });
+
+  it('handles an English request with a rename, a filter, a not-null check and a daily 2 am schedule', async () => {
+    const result = await call({
+      task_description:
+        "Copy the events table from SQLite sample.db into DuckDB analytics.duckdb as table purchases, columns event_id as purchase_id, user_id, amount where event_type = 'purchase' and amount > 0, with a not null check on user_id, every day at 2am, retry 3 times",
+      run: true,
+      wait: true,
+    });
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    const out = result.structuredContent as unknown as CreateDagOutput;
+    expect(out.language).toBe('en');
+    expect(out.spec.schedule).toBe('0 2 * * *');
+    const db = new DatabaseSync(join(warehouse, 'sample.db'), { readOnly: true });
+    const expected = (
+      db.prepare("SELECT COUNT(*) AS n FROM events WHERE event_type = 'purchase' AND amount > 0").get() as { n: number }
+    ).n;
+    db.close();
+    expect(out.run).toMatchObject({ state: 'success', rows: expected });
+    expect(out.message).toMatch(
+      new RegExp(
+        `Migration completed: dag_id=${out.dag_id}, run_id=\\S+, duration [\\d.]+ s, rows migrated: ${expected.toLocaleString('en-US')}`,
+      ),
+    );
+    expect(
+      duckdb(airflow.python, join(warehouse, 'analytics.duckdb'), 'SELECT COUNT(*), MIN(amount) > 0 FROM purchases'),
+    ).toEqual([[expected, true]]);
+    expect(out.code).toContain('"retries": 3');
+  });
+
+  it('asks instead of guessing when the table does not exist, and writes nothing', async () => {
+    const before = readdirSync(airflow.dagsDir).length;
+    const result = await call({
+      task_description: 'move the orders table from SQLite sample.db to DuckDB',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.content[0]?.text).toContain('events, users');
+    expect(readdirSync(airflow.dagsDir).length).toBe(before);
+  });
+
+  it('previews without deploying, and refuses files outside the allowed folders', async () => {
+    const preview = await call({
+      task_description:
+        'move the users table from SQLite sample.db into DuckDB preview.duckdb, dag id preview_users_' + suffix,
+      deploy: false,
+    });
+    expect(preview.isError, preview.content[0]?.text).toBeFalsy();
+    const out = preview.structuredContent as unknown as CreateDagOutput;
+    expect(out.deployed).toBe(false);
+    expect(existsSync(join(airflow.dagsDir, `${out.dag_id}.py`))).toBe(false);
+
+    const escape = await call({
+      task_description: 'move the events table from SQLite into DuckDB out.duckdb',
+      source_db: '../../../../etc/shadow.db',
+    });
+    expect(escape.isError).toBe(true);
+    expect(escape.content[0]?.text).toMatch(/outside the allowed data folders/);
+  });
+});
