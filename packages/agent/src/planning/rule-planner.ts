@@ -123,6 +123,13 @@ export function createRulePlanner(): Planner {
           `원본에 "${table}" 테이블이 없습니다. 테이블 목록: ${catalog.tables.join(', ')}. 어느 테이블인가요?`,
         );
       }
+      if (!table && catalog) {
+        // "copy users from ...": a table of the source named as a word in the request.
+        const named = catalog.tables.filter((t) =>
+          new RegExp(`(^|[^\\w])${t.replace(/\W/g, '')}([^\\w]|$)`, 'i').test(ctx.request),
+        );
+        if (named.length === 1) table = named[0];
+      }
       if (!table && catalog?.tables.length === 1) {
         table = catalog.tables[0];
         notes.push(`the source has one table, ${table}`);
