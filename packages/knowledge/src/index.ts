@@ -1,0 +1,11 @@
+export type { DocumentBlock, DocumentFormat, DocumentMetadata, DocumentSection, KnowledgeDocument } from './knowledge-document.js';
+export { parseFrontMatter } from './loaders/parse-front-matter.js';
+export type { FrontMatter, FrontMatterValue } from './loaders/parse-front-matter.js';
+export { buildDocumentMetadata, normalizeAirflowVersion } from './loaders/build-document-metadata.js';
+export type { MetadataDefaults } from './loaders/build-document-metadata.js';
+export { loadMarkdown } from './loaders/load-markdown.js';
+export { loadRestructuredText } from './loaders/load-restructured-text.js';
+export { DOCUMENT_EXTENSIONS, isDocumentPath, loadDocument } from './loaders/load-document.js';
+export { HEADING_SEPARATOR, splitDocument } from './splitter/split-document.js';
+export type { DocumentChunk, SplitOptions } from './splitter/split-document.js';
+export { detectLanguage } from './text/detect-language.js';
