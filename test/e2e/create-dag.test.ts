@@ -148,6 +148,47 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     expect(out.code).toContain('"retries": 3');
   });
 
+  it('upserts idempotently and loads incrementally by a watermark across runs', async () => {
+    const upsert = {
+      task_description: `sync the users table from SQLite sample.db into DuckDB analytics.duckdb as table users_dim, upsert on id, dag id upsert_users_${suffix}`,
+      run: true,
+      wait: true,
+    };
+    for (let i = 0; i < 2; i++) {
+      const result = await call(upsert);
+      expect(result.isError, result.content[0]?.text).toBeFalsy();
+      expect((result.structuredContent as unknown as CreateDagOutput).run).toMatchObject({
+        state: 'success',
+        rows: 200,
+      });
+    }
+    expect(
+      duckdb(airflow.python, join(warehouse, 'analytics.duckdb'), 'SELECT COUNT(*), COUNT(DISTINCT id) FROM users_dim'),
+    ).toEqual([[200, 200]]);
+
+    const incremental = {
+      task_description: `SQLite sample.db의 events 테이블을 DuckDB analytics.duckdb로 timestamp 기준 증분 적재해줘, 대상 테이블은 events_inc, dag id inc_events_${suffix}`,
+      run: true,
+      wait: true,
+    };
+    const rowsOf = async () => {
+      const result = await call(incremental);
+      expect(result.isError, result.content[0]?.text).toBeFalsy();
+      return (result.structuredContent as unknown as CreateDagOutput).run?.rows;
+    };
+    expect(await rowsOf()).toBe(2000);
+    expect(await rowsOf()).toBe(0);
+    const db = new DatabaseSync(join(warehouse, 'sample.db'));
+    db.exec(
+      "INSERT INTO events VALUES (5001, 1, 'purchase', 9.5, 'KR', '2027-01-01 00:00:00'), (5002, 2, 'signup', NULL, 'US', '2027-01-01 01:00:00')",
+    );
+    db.close();
+    expect(await rowsOf()).toBe(2);
+    expect(duckdb(airflow.python, join(warehouse, 'analytics.duckdb'), 'SELECT COUNT(*) FROM events_inc')).toEqual([
+      [2002],
+    ]);
+  });
+
   it('asks instead of guessing when the table does not exist, and writes nothing', async () => {
     const before = readdirSync(airflow.dagsDir).length;
     const result = await call({

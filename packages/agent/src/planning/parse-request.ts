@@ -164,7 +164,7 @@ export function parseRequest(text: string): ParsedRequest {
   let mode: ParsedRequest['mode'];
   let modeColumns: string[] = [];
   const upsert =
-    /\b(?:upsert|merge)\b(?:\s+(?:on|by|using|keyed by)\s+([\w, ]+?)(?=$|[.;]|\s+(?:and|every|daily|into|to)\b))?|([\w, ]+?)\s*기준\s*(?:으로\s*)?(?:upsert|업서트|병합)/i.exec(
+    /\b(?:upsert|merge)\b(?:\s+(?:on|by|using|keyed by)\s+([A-Za-z_]\w*(?:\s*(?:,|\band\b)\s*[A-Za-z_]\w*)*))?|([\w, ]+?)\s*기준\s*(?:으로\s*)?(?:upsert|업서트|병합)/i.exec(
       text,
     );
   const incremental =

@@ -191,7 +191,9 @@ export function createRulePlanner(): Planner {
       const outputNames = columns.length ? columns.map((c) => c.name) : (known ?? []);
 
       const mode = r.mode ?? 'replace';
-      const keys = mode === 'upsert' ? r.modeColumns : [];
+      // Key words that are not columns ("upsert on id, dag id ..." also catches "dag") are dropped.
+      const keys =
+        mode === 'upsert' ? r.modeColumns.filter((k) => outputNames.length === 0 || outputNames.includes(k)) : [];
       if (mode === 'upsert' && keys.length === 0) {
         ask(
           lang,

@@ -44,6 +44,9 @@ def _rollback(kind, con):
 
 
 def _run(kind, con, sql, params=None):
+    # DuckDB's cursor() opens a second connection (own transaction, own temp tables): run on the connection itself.
+    if kind in ("sqlite", "duckdb"):
+        return con.execute(sql) if params is None else con.execute(sql, params)
     cur = con.cursor()
     if params is None:
         cur.execute(sql)
