@@ -9,3 +9,13 @@ export { DOCUMENT_EXTENSIONS, isDocumentPath, loadDocument } from './loaders/loa
 export { HEADING_SEPARATOR, splitDocument } from './splitter/split-document.js';
 export type { DocumentChunk, SplitOptions } from './splitter/split-document.js';
 export { detectLanguage } from './text/detect-language.js';
+export { contentTerms, isHangul, isStopword, koreanStem, normalizeText, tokenize } from './text/tokenize.js';
+export type { Embedder } from './embedders/embedder.js';
+export { LocalEmbedder } from './embedders/local-embedder.js';
+export type { LocalEmbedderOptions } from './embedders/local-embedder.js';
+export { GeminiEmbedder } from './embedders/gemini-embedder.js';
+export type { GeminiEmbedderOptions } from './embedders/gemini-embedder.js';
+export { OpenAICompatibleEmbedder } from './embedders/openai-compatible-embedder.js';
+export type { OpenAICompatibleEmbedderOptions } from './embedders/openai-compatible-embedder.js';
+export { normalizeVector } from './embedders/normalize-vector.js';
+export type { RetryOptions } from './embedders/retry-with-backoff.js';
