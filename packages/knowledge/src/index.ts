@@ -19,3 +19,6 @@ export { OpenAICompatibleEmbedder } from './embedders/openai-compatible-embedder
 export type { OpenAICompatibleEmbedderOptions } from './embedders/openai-compatible-embedder.js';
 export { normalizeVector } from './embedders/normalize-vector.js';
 export type { RetryOptions } from './embedders/retry-with-backoff.js';
+export { LEXICON } from './retrieval/lexicon.js';
+export type { LexiconEntry } from './retrieval/lexicon.js';
+export { englishTermsFor, expandQuery } from './retrieval/expand-query.js';
