@@ -272,3 +272,27 @@ describe('graceful shutdown', () => {
     expect(t.app.sessions.size).toBe(0);
   });
 });
+
+describe('MCP rate limiting', () => {
+  it('answers 429 with Retry-After once a caller exceeds MCP_RATE_LIMIT_PER_MIN', async () => {
+    const t = await startTestApp({ catalog: testCatalog, env: { MCP_RATE_LIMIT_PER_MIN: '3' } });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      let message = '';
+      for (let i = 0; i < 4; i++) {
+        const response = await post(t, JSON.stringify(initialize));
+        statuses.push(response.status);
+        if (response.status === 429) {
+          retryAfter = response.headers.get('retry-after');
+          message = ((await response.json()) as { error: { message: string } }).error.message;
+        } else await response.body?.cancel();
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      expect(message).toContain('MCP_RATE_LIMIT_PER_MIN');
+    } finally {
+      await t.close();
+    }
+  });
+});

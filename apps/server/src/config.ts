@@ -70,6 +70,7 @@ const envSchema = z.object({
   MCP_STATELESS: bool(false),
   MCP_SESSION_TTL_S: int(1800, 5, 7 * 24 * 3600),
   MCP_BODY_LIMIT_BYTES: int(1024 * 1024, 1024, 64 * 1024 * 1024),
+  MCP_RATE_LIMIT_PER_MIN: int(300, 0, 1_000_000),
   MCP_TEST_FIXTURES: bool(false),
   ALLOW_UNAUTHENTICATED: bool(false),
   READ_ONLY: bool(false),
@@ -119,6 +120,8 @@ export interface Config {
     stateless: boolean;
     sessionTtlMs: number;
     bodyLimitBytes: number;
+    /** Requests a minute per API key (per client address when unauthenticated); 0 turns it off. */
+    rateLimitPerMin: number;
     testFixtures: boolean;
   };
   allowUnauthenticated: boolean;
@@ -240,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stateless: e.MCP_STATELESS,
       sessionTtlMs: e.MCP_SESSION_TTL_S * 1000,
       bodyLimitBytes: e.MCP_BODY_LIMIT_BYTES,
+      rateLimitPerMin: e.MCP_RATE_LIMIT_PER_MIN,
       testFixtures: e.MCP_TEST_FIXTURES,
     },
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,

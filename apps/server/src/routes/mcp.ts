@@ -1,3 +1,4 @@
+import { createRateLimiter } from '../http/rate-limiter.js';
 import { randomUUID } from 'node:crypto';
 import { isAppError } from '@airflow-mcp/core';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -39,6 +40,7 @@ function sendJsonRpcError(reply: FastifyReply, status: number, code: number, mes
 export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): Promise<void> {
   const { config, sessions, createServer } = options;
   app.decorateRequest('principal', null as unknown as Principal);
+  const limiter = createRateLimiter({ perMinute: config.mcp.rateLimitPerMin });
 
   app.addHook('onRequest', async (request, reply) => {
     const problem = checkHostAndOrigin(request.headers.host, request.headers.origin, config.mcp);
@@ -52,6 +54,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
         `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
       );
       return sendJsonRpcError(reply, 401, SERVER_ERROR, message);
+    }
+    const caller = request.principal === ANONYMOUS_PRINCIPAL ? `ip:${request.ip}` : `key:${request.principal.keyId}`;
+    const wait = limiter.take(caller);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return sendJsonRpcError(
+        reply,
+        429,
+        SERVER_ERROR,
+        `Too many requests: the limit is ${config.mcp.rateLimitPerMin} a minute (MCP_RATE_LIMIT_PER_MIN); retry in ${wait} s.`,
+      );
     }
     return undefined;
   });

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from './rate-limiter.js';
+
+describe('createRateLimiter', () => {
+  it('allows a burst, then refuses with a retry delay, then refills over time', () => {
+    let t = 0;
+    const limiter = createRateLimiter({ perMinute: 3, now: () => t });
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 0]);
+    expect(limiter.take('a')).toBe(20);
+    expect(limiter.take('b')).toBe(0);
+    t += 20_000;
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBeGreaterThan(0);
+  });
+
+  it('is off at 0', () => {
+    const limiter = createRateLimiter({ perMinute: 0 });
+    for (let i = 0; i < 100; i++) expect(limiter.take('a')).toBe(0);
+  });
+});
