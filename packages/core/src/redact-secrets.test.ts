@@ -11,6 +11,10 @@ describe('redactSecrets', () => {
     );
     expect(out).not.toMatch(/hunter22|abc123def|eyJhbGci/);
   });
+  it('masks secrets written in prose, in English and Korean', () => {
+    expect(redactSecrets('the password is hunter22 ok')).toBe('the password is *** ok');
+    expect(redactSecrets('비밀번호는 hunter22 입니다')).toBe('비밀번호는 *** 입니다');
+  });
   it('masks known secret values wherever they appear', () => {
     expect(redactSecrets('login with zq9-Kp2!x now', ['zq9-Kp2!x'])).toBe('login with *** now');
   });

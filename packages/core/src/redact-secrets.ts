@@ -10,7 +10,9 @@ const PATTERNS: readonly RegExp[] = [
   // user:password@ in connection URIs
   /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi,
   // key=value and "key": "value" for secret-looking keys
-  /(?<=\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization)\b["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+  /(?<=\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization)\b["']?\s*(?:[:=]|\bis\b)\s*["']?)[^\s"',;&]+/gi,
+  // Korean: 비밀번호는 X, 암호: X, 토큰은 X
+  /(?<=(?:비밀번호|패스워드|암호|토큰|비밀\s*키)\s*(?:는|은|:|=|\s)\s*["']?)[^\s"',;&]+/g,
   // Google API keys
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
 ];

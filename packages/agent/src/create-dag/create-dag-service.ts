@@ -1,4 +1,4 @@
-import { AppError, type Logger } from '@airflow-mcp/core';
+import { AppError, redactSecrets, type Logger } from '@airflow-mcp/core';
 import { renderDagFileHeader } from '@airflow-mcp/airflow';
 import {
   checkPython,
@@ -123,7 +123,9 @@ export function createDagService(options: CreateDagServiceOptions) {
         throw error;
       }
     };
-    const parsed = step('spec-schema', () => validateSpec(plan.spec));
+    const validated = step('spec-schema', () => validateSpec(plan.spec));
+    // Whatever the planner, a secret in the request never reaches the DAG file.
+    const parsed = { ...validated, description: redactSecrets(validated.description) };
     const spec = step('data-paths', () => resolveDataPaths(parsed, options.allowedDataDirs));
     const columns = await sourceColumns(spec).then(
       (c) => (checks.push({ step: 'source-schema', ok: true }), c),

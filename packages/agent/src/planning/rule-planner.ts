@@ -1,4 +1,4 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, redactSecrets } from '@airflow-mcp/core';
 import type { ColumnSpec, Connection, Engine, PipelineSpecInput, SqlType } from '@airflow-mcp/pipeline';
 import { SQL_TYPES } from '@airflow-mcp/pipeline';
 import { parseRequest, type ParsedRequest } from './parse-request.js';
@@ -225,7 +225,8 @@ export function createRulePlanner(): Planner {
       const schedule = ctx.hints.schedule ?? r.schedule;
       const spec: PipelineSpecInput = {
         dag_id: dagId,
-        description: ctx.request.slice(0, 2000),
+        // The request may carry a password or a connection URI: never let it into the DAG file.
+        description: redactSecrets(ctx.request).slice(0, 2000),
         tags: [source.kind, target.kind],
         schedule: schedule === undefined ? null : schedule,
         ...(r.retries !== undefined ? { retries: Math.min(r.retries, 10) } : {}),

@@ -35,5 +35,13 @@ export function checkSqlStatement(sql: string, options: { where: string; readOnl
       fail('a check query may only read (no INSERT, UPDATE, DELETE, DDL, ATTACH, COPY, PRAGMA, ...)');
     }
   }
+  // Functions that reach outside the database (files, extensions, sleeps) are refused in every user statement.
+  const dangerous =
+    /\b(load_extension|read_csv\w*|read_text|read_blob|read_json\w*|read_parquet|glob|pg_read_file|pg_read_binary_file|pg_ls_dir|pg_sleep\w*|lo_import|lo_export|dblink\w*|sleep|benchmark|sys_exec|sys_eval|outfile|dumpfile|load_file|httpfs|http_get)\b/i.exec(
+      text.replace(/'(?:[^']|'')*'/g, "''"),
+    );
+  if (dangerous) {
+    fail(`the function or clause ${dangerous[1]} reaches outside the database and is not allowed`);
+  }
   return text;
 }

@@ -21,7 +21,8 @@ const relativeOrAbsolutePath = z
   .string()
   .min(1)
   .max(500)
-  .refine((p) => !p.includes('\0'), 'no NUL bytes')
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .refine((p) => !/[\\\u0000-\u001f\u007f]/.test(p), 'no backslashes or control characters')
   .refine((p) => /\.(db|sqlite|sqlite3|duckdb|ddb)$/i.test(p), 'a .db, .sqlite, .sqlite3, .duckdb or .ddb file');
 
 export const connectionSchema = z.discriminatedUnion('kind', [

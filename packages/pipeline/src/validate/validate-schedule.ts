@@ -13,7 +13,7 @@ const NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'];
 function checkField(text: string, [lo, hi]: [number, number]): boolean {
   return text.split(',').every((part) => {
     const [range = '', step] = part.split('/');
-    if (step !== undefined && !/^\d+$/.test(step)) return false;
+    if (step !== undefined && !/^[1-9]\d*$/.test(step)) return false;
     if (range === '*') return true;
     const bounds = range.split('-');
     if (bounds.length > 2 || !bounds.every((b) => /^\d+$/.test(b))) return false;
