@@ -22,3 +22,27 @@ export type { RetryOptions } from './embedders/retry-with-backoff.js';
 export { LEXICON } from './retrieval/lexicon.js';
 export type { LexiconEntry } from './retrieval/lexicon.js';
 export { englishTermsFor, expandQuery } from './retrieval/expand-query.js';
+export type { SqlClient, SqlQueryable } from './store/sql-client.js';
+export { createPgliteClient } from './store/create-pglite-client.js';
+export type { PgliteClientOptions } from './store/create-pglite-client.js';
+export { createPgClient } from './store/create-pg-client.js';
+export type { PgClientOptions } from './store/create-pg-client.js';
+export { migrate } from './store/migrate.js';
+export { KnowledgeStore } from './store/knowledge-store.js';
+export type { KnowledgeStoreOptions } from './store/knowledge-store.js';
+export { chunkMatchesFilters, filtersToSql } from './store/search-filters.js';
+export type { ChunkFilterFields, SearchFilters } from './store/search-filters.js';
+export type {
+  ChunkInput,
+  ChunkRecord,
+  IndexedChunk,
+  StoreChange,
+  StoredDocument,
+  VectorSearchMode,
+} from './store/store-types.js';
+export { buildEmbeddingText, buildSearchText } from './ingest/build-search-text.js';
+export { listDocumentFiles } from './ingest/list-document-files.js';
+export type { DocumentFile } from './ingest/list-document-files.js';
+export { readDocumentFile } from './ingest/read-document-file.js';
+export { defaultSource, ingestDocuments } from './ingest/ingest-documents.js';
+export type { IngestOptions, IngestProgress, IngestRoot, IngestSummary } from './ingest/ingest-documents.js';
