@@ -55,9 +55,9 @@ export function createDagDeployer(options: DagDeployerOptions) {
     if (previous === input.source && before && !before.has_import_errors && !before.is_stale) {
       return { dagId: input.dagId, file: path, changed: false, parseMs: 0, dag: before };
     }
-    await mkdir(options.dagsDir, { recursive: true });
     const writtenAt = Date.now();
     try {
+      await mkdir(options.dagsDir, { recursive: true });
       await writeFileAtomic(path, input.source);
     } catch (error) {
       throw new AppError(

@@ -1,7 +1,15 @@
 import type { CliCommand } from '../command.js';
+import { createCommand } from './create.js';
 import { sampleDataCommand } from './sample-data.js';
 import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
 import { stdioCommand } from './stdio.js';
 
 /** Every subcommand; later issues append theirs. */
-export const commands: readonly CliCommand[] = [serveCommand, stdioCommand, sampleDataCommand];
+export const commands: readonly CliCommand[] = [
+  serveCommand,
+  stdioCommand,
+  createCommand,
+  statusCommand,
+  sampleDataCommand,
+];
