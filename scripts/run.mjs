@@ -79,9 +79,17 @@ const commands = {
     prepare();
     return run(node, [cli, ...rest]);
   },
+  bench() {
+    prepare();
+    const [name, ...args] = rest;
+    return run(node, [join(root, 'scripts', 'bench', `${name}.mjs`), ...args]);
+  },
+  'airflow-lock'() {
+    return run(node, [airflowScript, 'lock', ...rest]);
+  },
   help() {
     process.stdout.write(
-      'usage: node scripts/run.mjs <setup|test|vitest|start|demo|airflow-up|airflow-down|conformance|docker-check|cli> [args]\n',
+      'usage: node scripts/run.mjs <setup|test|vitest|start|demo|airflow-up|airflow-down|conformance|docker-check|cli|bench <name>|airflow-lock> [args]\n',
     );
     return 0;
   },

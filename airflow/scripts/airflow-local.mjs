@@ -90,6 +90,31 @@ export function ensureVenv() {
   return venv;
 }
 
+/** Re-resolves requirements.in into the hash-checked requirements.lock (what `npm run airflow:lock` runs). */
+function relock() {
+  const dir = dirname(lockFile);
+  sh(
+    uvBinary(),
+    [
+      'pip',
+      'compile',
+      'requirements.in',
+      '--override',
+      'overrides.txt',
+      '--python-version',
+      '3.11',
+      '--python-platform',
+      'x86_64-manylinux_2_28',
+      '--generate-hashes',
+      '--quiet',
+      '-o',
+      'requirements.lock',
+    ],
+    { cwd: dir, env: { ...process.env, UV_CACHE_DIR: join(cacheRoot(), 'uv-cache') } },
+  );
+  return { lock: lockFile, venv: venvPath() };
+}
+
 function readJson(path) {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
@@ -281,7 +306,8 @@ async function main() {
   else if (command === 'down') result = await down(s);
   else if (command === 'status') result = await status(s);
   else if (command === 'venv') result = { venv: ensureVenv() };
-  else throw new Error(`unknown command "${command}": use up, down, status or venv`);
+  else if (command === 'lock') result = relock();
+  else throw new Error(`unknown command "${command}": use up, down, status, venv or lock`);
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else if (command === 'up') {
     process.stdout.write(

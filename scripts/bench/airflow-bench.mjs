@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Measures what users wait for against a real Airflow standalone (its own port and DATA_DIR): a new DAG file
+// becoming visible, a changed file re-parsed, a trigger to success, and create_dag end to end moving 2,000 rows.
+// Writes bench-results/airflow.json. Run: npm run bench:airflow   (N=5 by default: BENCH_N)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const N = Number(process.env.BENCH_N ?? 5);
+const env = {
+  ...process.env,
+  DATA_DIR: join(root, '.data', 'bench-airflow'),
+  AIRFLOW_PORT: process.env.BENCH_AIRFLOW_PORT ?? '38080',
+};
+delete env.DAGS_DIR;
+const script = join(root, 'airflow', 'scripts', 'airflow-local.mjs');
+const up = spawnSync(process.execPath, [script, 'up', '--json'], {
+  env,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+if (up.status !== 0) process.exit(1);
+const af = JSON.parse(up.stdout.trim().split('\n').pop());
+
+const { createAirflowService, createDagService, createRulePlanner, createSampleDatabase } = await import(
+  join(root, 'packages/agent/dist/index.js')
+);
+const { renderDagFileHeader } = await import(join(root, 'packages/airflow/dist/index.js'));
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { n: s.length, min: s[0], p50: q(0.5), p95: q(0.95), max: s.at(-1) };
+};
+const secs = (ms) => Math.round(ms / 100) / 10;
+const airflow = createAirflowService({
+  url: af.url,
+  username: af.service.username,
+  password: af.service.password,
+  dagsDir: af.dagsDir,
+  timeoutMs: 15000,
+  pollMs: 200,
+});
+const dag = (id, v) => `${renderDagFileHeader({ dagId: id, specHash: `b${v}`, version: v, generator: 'bench' })}
+from datetime import datetime
+from airflow.sdk import dag, task
+@dag(dag_id="${id}", schedule=None, start_date=datetime(2024, 1, 1), catchup=False, tags=["bench", "v${v}"])
+def d():
+    @task
+    def t():
+        return ${v}
+    t()
+d()
+`;
+const suffix = Date.now().toString(36);
+const newParse = [];
+const reparse = [];
+const runs = [];
+try {
+  for (let i = 0; i < N; i++) {
+    const id = `bench_${suffix}_${i}`;
+    let t = Date.now();
+    await airflow.deployer.deploy({ dagId: id, source: dag(id, 1) });
+    newParse.push(Date.now() - t);
+    t = Date.now();
+    await airflow.deployer.deploy({ dagId: id, source: dag(id, 2) });
+    reparse.push(Date.now() - t);
+    t = Date.now();
+    const run = await airflow.run({ dagId: id, wait: true, timeoutMs: 120000 });
+    if (run.state !== 'success') throw new Error(`run ${run.run_id} ${run.state}`);
+    runs.push(Date.now() - t);
+    await airflow.deployer.remove(id);
+  }
+  const warehouse = join(af.dataDir, `bench-warehouse-${suffix}`);
+  mkdirSync(warehouse, { recursive: true });
+  createSampleDatabase(join(warehouse, 'sample.db'));
+  const dags = createDagService({
+    airflow,
+    planners: { rules: createRulePlanner() },
+    allowedDataDirs: [warehouse],
+    python: af.python,
+    generatorVersion: 'bench',
+  });
+  const e2e = [];
+  for (let i = 0; i < N; i++) {
+    const t = Date.now();
+    const r = await dags.create({
+      request: `SQLite의 events 테이블에서 event_id, user_id, event_type, timestamp 컬럼만 선택해서 DuckDB의 analytics.duckdb 파일로 옮겨줘, dag id bench_e2e_${suffix}_${i}`,
+      sourceDb: join(warehouse, 'sample.db'),
+      deploy: true,
+      run: true,
+      wait: true,
+      timeoutMs: 180000,
+    });
+    if (r.run?.rows !== 2000) throw new Error(`expected 2,000 rows, got ${r.run?.rows}`);
+    e2e.push(Date.now() - t);
+    await airflow.deployer.remove(r.dag_id);
+  }
+  const result = {
+    when: new Date().toISOString(),
+    airflow: (await airflow.client.detectVersion()).version,
+    machine: `${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
+    settings:
+      'dag_processor.refresh_interval=2, bundle_refresh_check_interval=1, min_file_process_interval=10; poll 200 ms',
+    seconds: {
+      new_file_visible: stats(newParse.map(secs)),
+      changed_file_reparsed: stats(reparse.map(secs)),
+      trigger_to_success: stats(runs.map(secs)),
+      create_dag_end_to_end_2000_rows: stats(e2e.map(secs)),
+    },
+  };
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  writeFileSync(join(root, 'bench-results', 'airflow.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  if (!process.env.BENCH_KEEP_AIRFLOW) spawnSync(process.execPath, [script, 'down'], { env, stdio: 'ignore' });
+}
