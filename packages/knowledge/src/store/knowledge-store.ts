@@ -19,6 +19,8 @@ export interface KnowledgeStoreOptions {
   embedder: { id: string; dimensions: number };
   /** Below this many chunks, vector search scans exactly instead of using the HNSW index (default 2,000). */
   exactSearchBelow?: number;
+  /** Delete every document first and adopt this embedder (switching embedders, `ingest --reset`). */
+  reset?: boolean;
 }
 
 const DOCUMENT_COLUMNS = `d.id, d.source, d.path, d.title, d.doc_type, d.category, d.airflow_version, d.lang, d.tags,
@@ -67,6 +69,7 @@ export class KnowledgeStore {
     await migrate(store.client, { dimensions: store.dimensions });
     await store.client.transaction(async (tx) => {
       await tx.query('LOCK TABLE knowledge.meta IN EXCLUSIVE MODE');
+      if (options.reset) await tx.query('DELETE FROM knowledge.documents');
       const meta = await readMeta(tx);
       const chunks = await countRows(tx, 'knowledge.chunks');
       const matches = meta.embedder_id === store.embedderId && Number(meta.dimensions) === store.dimensions;

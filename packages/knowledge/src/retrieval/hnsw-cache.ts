@@ -1,0 +1,146 @@
+import { type Logger, silentLogger } from '@airflow-mcp/core';
+import type { HierarchicalNSW } from 'hnswlib-node';
+import { chunkMatchesFilters, type ChunkFilterFields, type SearchFilters } from '../store/search-filters.js';
+import type { IndexedChunk, StoreChange } from '../store/store-types.js';
+
+export type HnswCacheState = 'cold' | 'building' | 'warm' | 'failed';
+
+export interface HnswCacheOptions {
+  dimensions: number;
+  /** Graph degree (default 16). */
+  m?: number;
+  /** Build-time candidate list (default 128). */
+  efConstruction?: number;
+  /** Search-time candidate list, raised to 2k when k is larger (default 128). */
+  efSearch?: number;
+  logger?: Logger;
+}
+
+/** Where the cache reads its vectors from: the store's scanEmbeddings fits. */
+export interface EmbeddingSource {
+  scanEmbeddings(batchSize?: number): AsyncIterable<IndexedChunk[]>;
+}
+
+/**
+ * An in-process HNSW index (hnswlib-node, cosine space) over every chunk embedding, used for the vector half
+ * of search once warm. This is the only module that loads the native addon, and it loads it lazily: without
+ * it the cache stays cold and search keeps using the database.
+ */
+export class HnswCache {
+  private index: HierarchicalNSW | undefined;
+  private readonly fields = new Map<number, ChunkFilterFields>();
+  private pending: StoreChange[] = [];
+  private building: Promise<void> | undefined;
+  private currentState: HnswCacheState = 'cold';
+  private readonly log: Logger;
+  failure: unknown;
+
+  constructor(private readonly options: HnswCacheOptions) {
+    this.log = options.logger ?? silentLogger;
+  }
+
+  get state(): HnswCacheState {
+    return this.currentState;
+  }
+
+  get size(): number {
+    return this.fields.size;
+  }
+
+  /** Builds the index from the source once; later calls return the same promise. Never rejects. */
+  build(source: EmbeddingSource): Promise<void> {
+    this.building ??= this.load(source);
+    return this.building;
+  }
+
+  /** Keeps the index in step with a committed store write (queued while building). */
+  apply(change: StoreChange): void {
+    if (this.currentState === 'building') {
+      this.pending.push(change);
+      return;
+    }
+    if (this.currentState !== 'warm' || !this.index) return;
+    this.applyTo(this.index, change);
+  }
+
+  /** Nearest chunk ids by cosine distance (1 - cosine, as pgvector's <=>), honouring the filters. */
+  search(
+    embedding: Float32Array,
+    options: { limit: number; filters?: SearchFilters },
+  ): { chunkId: number; distance: number }[] {
+    const index = this.index;
+    if (this.currentState !== 'warm' || !index || this.fields.size === 0) return [];
+    const k = Math.min(Math.max(1, options.limit), this.fields.size);
+    index.setEf(Math.max(this.options.efSearch ?? 128, k * 2));
+    const filters = options.filters;
+    const filter = filters
+      ? (label: number) => {
+          const fields = this.fields.get(label);
+          return fields !== undefined && chunkMatchesFilters(fields, filters);
+        }
+      : undefined;
+    const result = index.searchKnn(Array.from(embedding), k, filter);
+    return result.neighbors.map((chunkId, i) => ({ chunkId, distance: result.distances[i] ?? 1 }));
+  }
+
+  private async load(source: EmbeddingSource): Promise<void> {
+    this.currentState = 'building';
+    const started = performance.now();
+    try {
+      const { HierarchicalNSW } = await loadHnswlib();
+      const index = new HierarchicalNSW('cosine', this.options.dimensions);
+      index.initIndex({
+        maxElements: 1024,
+        m: this.options.m ?? 16,
+        efConstruction: this.options.efConstruction ?? 128,
+        allowReplaceDeleted: true,
+      });
+      for await (const page of source.scanEmbeddings(500)) {
+        for (const chunk of page) this.add(index, chunk);
+        // let queries and other work run between pages
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (const change of this.pending.splice(0)) this.applyTo(index, change);
+      this.index = index;
+      this.currentState = 'warm';
+      this.log.info({ chunks: this.fields.size, ms: Math.round(performance.now() - started) }, 'hnsw cache warm');
+    } catch (error) {
+      this.failure = error;
+      this.currentState = 'failed';
+      this.fields.clear();
+      this.log.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'hnsw cache unavailable; vector search stays on the database',
+      );
+    }
+  }
+
+  private applyTo(index: HierarchicalNSW, change: StoreChange): void {
+    for (const id of change.removedChunkIds) {
+      if (!this.fields.delete(id)) continue;
+      index.markDelete(id);
+    }
+    for (const chunk of change.added) this.add(index, chunk);
+  }
+
+  private add(index: HierarchicalNSW, chunk: IndexedChunk): void {
+    if (index.getCurrentCount() >= index.getMaxElements()) index.resizeIndex(index.getMaxElements() * 2);
+    // a known label is updated in place; a new one may take the slot of a deleted point
+    index.addPoint(Array.from(chunk.embedding), chunk.id, !this.fields.has(chunk.id));
+    this.fields.set(chunk.id, {
+      docType: chunk.docType,
+      category: chunk.category,
+      airflowVersion: chunk.airflowVersion,
+      lang: chunk.lang,
+    });
+  }
+}
+
+type Hnswlib = { HierarchicalNSW: typeof HierarchicalNSW };
+
+async function loadHnswlib(): Promise<Hnswlib> {
+  const module = (await import('hnswlib-node')) as Partial<Hnswlib> & { default?: Hnswlib };
+  if (module.HierarchicalNSW) return { HierarchicalNSW: module.HierarchicalNSW };
+  if (module.default) return module.default;
+  throw new Error('hnswlib-node did not export HierarchicalNSW');
+}

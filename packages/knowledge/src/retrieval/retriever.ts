@@ -1,0 +1,176 @@
+import { AppError, type Logger, silentLogger } from '@airflow-mcp/core';
+import type { Embedder } from '../embedders/embedder.js';
+import type { KnowledgeStore } from '../store/knowledge-store.js';
+import type { SearchFilters } from '../store/search-filters.js';
+import type { ChunkRecord, StoreChange, VectorSearchMode } from '../store/store-types.js';
+import { contentTerms } from '../text/tokenize.js';
+import { expandQuery } from './expand-query.js';
+import type { HnswCache } from './hnsw-cache.js';
+import { LruCache } from './lru-cache.js';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
+
+export type RetrievalMode = 'hybrid' | 'vector' | 'text';
+
+export interface SearchOptions {
+  /** Results wanted (default 5, at most 50). */
+  k?: number;
+  /** Drop results whose fused score (0..1, 1 = first in every list) is below this. */
+  minScore?: number;
+  filters?: SearchFilters;
+  /** hybrid (default) fuses vector and full-text rankings; the others use one of them alone. */
+  mode?: RetrievalMode;
+  /** At most this many chunks of one document (default 2). */
+  maxPerDocument?: number;
+  /** Where the vector half runs: the hnsw cache when warm (auto, default), or always the database. */
+  vectorSource?: 'auto' | 'database';
+  /** For the database: exact scan, HNSW index, or exact below the store's threshold (auto). */
+  vectorMode?: VectorSearchMode;
+}
+
+export interface SearchResult {
+  /** The document's path within its source, e.g. "databases/duckdb.md". */
+  doc: string;
+  source: string;
+  title: string;
+  /** The heading path of the chunk, e.g. "DuckDB > Bulk loading". */
+  section: string;
+  score: number;
+  text: string;
+  chunkId: number;
+  docType: string;
+  category: string;
+  airflowVersion: string;
+  lang: string;
+}
+
+export interface RetrieverOptions {
+  store: KnowledgeStore;
+  embedder: Embedder;
+  /** The in-process vector index; without it the vector half always runs in the database. */
+  cache?: HnswCache;
+  /** Recent result sets kept (default 256); cleared on every store change. */
+  resultCacheSize?: number;
+  /** Candidates each half contributes to the fusion (default 50, at least 4k). */
+  candidates?: number;
+  /** Longer queries are refused (default 2,000 characters). */
+  maxQueryLength?: number;
+  logger?: Logger;
+}
+
+/**
+ * Hybrid search over the knowledge store: vector similarity (hnsw cache when warm, else pgvector) and
+ * PostgreSQL full-text search, both on the query expanded with the bilingual lexicon, fused by reciprocal
+ * rank fusion (k = 60).
+ */
+export class Retriever {
+  readonly maxQueryLength: number;
+  private readonly results: LruCache<string, SearchResult[]>;
+  private readonly log: Logger;
+
+  constructor(private readonly options: RetrieverOptions) {
+    this.maxQueryLength = options.maxQueryLength ?? 2000;
+    this.results = new LruCache(options.resultCacheSize ?? 256);
+    this.log = options.logger ?? silentLogger;
+  }
+
+  get cacheState(): HnswCache['state'] | 'none' {
+    return this.options.cache?.state ?? 'none';
+  }
+
+  /** Starts building the hnsw cache from the store (resolves when warm or failed; never rejects). */
+  warm(): Promise<void> {
+    return this.options.cache?.build(this.options.store) ?? Promise.resolve();
+  }
+
+  /** Applies a committed store change to the cache and forgets cached results. */
+  applyChange(change: StoreChange): void {
+    this.options.cache?.apply(change);
+    this.results.clear();
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    const trimmed = query.trim();
+    if (trimmed === '') throw new AppError('INVALID_INPUT', 'The search query is empty: say what to look for.');
+    if (trimmed.length > this.maxQueryLength) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The search query is ${trimmed.length} characters; the limit is ${this.maxQueryLength}. Shorten it to the key terms.`,
+        { details: { limit: this.maxQueryLength, length: trimmed.length } },
+      );
+    }
+    const k = Math.min(50, Math.max(1, Math.floor(options.k ?? 5)));
+    const mode = options.mode ?? 'hybrid';
+    const key = JSON.stringify([trimmed, k, options.minScore ?? 0, options.filters ?? {}, mode, options.maxPerDocument ?? 2, options.vectorSource ?? 'auto', options.vectorMode ?? 'auto']);
+    const cached = this.results.get(key);
+    if (cached) return cached;
+
+    const expanded = expandQuery(trimmed);
+    const candidates = Math.max(this.options.candidates ?? 50, k * 4);
+    const [vectorIds, textIds] = await Promise.all([
+      mode === 'text' ? Promise.resolve([]) : this.vectorCandidates(expanded, candidates, options),
+      mode === 'vector' ? Promise.resolve([]) : this.textCandidates(expanded, candidates, options.filters),
+    ]);
+    const fused = reciprocalRankFusion([vectorIds, textIds]).filter((f) => f.score >= (options.minScore ?? 0));
+    const results = await this.toResults(fused, k, options.maxPerDocument ?? 2);
+    this.results.set(key, results);
+    return results;
+  }
+
+  private async vectorCandidates(query: string, limit: number, options: SearchOptions): Promise<number[]> {
+    const embedding = await this.options.embedder.embedQuery(query);
+    const cache = this.options.cache;
+    if (cache?.state === 'warm' && (options.vectorSource ?? 'auto') === 'auto') {
+      return cache.search(embedding, { limit, ...(options.filters ? { filters: options.filters } : {}) }).map((h) => h.chunkId);
+    }
+    const hits = await this.options.store.vectorSearch(embedding, {
+      limit,
+      ...(options.filters ? { filters: options.filters } : {}),
+      ...(options.vectorMode ? { mode: options.vectorMode } : {}),
+    });
+    return hits.map((h) => h.chunkId);
+  }
+
+  private async textCandidates(query: string, limit: number, filters: SearchFilters | undefined): Promise<number[]> {
+    const hits = await this.options.store.textSearch(contentTerms(query), { limit, ...(filters ? { filters } : {}) });
+    return hits.map((h) => h.chunkId);
+  }
+
+  private async toResults(
+    fused: readonly { id: number; score: number }[],
+    k: number,
+    maxPerDocument: number,
+  ): Promise<SearchResult[]> {
+    // look deeper than k, since the per-document cap may pass over some
+    const head = fused.slice(0, k * 8);
+    const records = new Map((await this.options.store.getChunks(head.map((f) => f.id))).map((r) => [r.id, r]));
+    const perDocument = new Map<number, number>();
+    const out: SearchResult[] = [];
+    for (const { id, score } of head) {
+      const record = records.get(id);
+      if (!record) continue; // deleted since the candidates were found
+      const seen = perDocument.get(record.documentId) ?? 0;
+      if (seen >= maxPerDocument) continue;
+      perDocument.set(record.documentId, seen + 1);
+      out.push(toResult(record, score));
+      if (out.length === k) break;
+    }
+    this.log.debug({ results: out.length }, 'knowledge search');
+    return out;
+  }
+}
+
+function toResult(record: ChunkRecord, score: number): SearchResult {
+  return {
+    doc: record.path,
+    source: record.source,
+    title: record.title,
+    section: record.headingPath,
+    score: Math.round(score * 10_000) / 10_000,
+    text: record.text,
+    chunkId: record.id,
+    docType: record.docType,
+    category: record.category,
+    airflowVersion: record.airflowVersion,
+    lang: record.lang,
+  };
+}
