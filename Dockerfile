@@ -22,7 +22,12 @@ COPY packages packages
 RUN sh scripts/docker/build.sh
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+# python3 runs the compile and AST allow-list checks on generated DAGs (the import check is Airflow's parse).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
+    AIRFLOW_PYTHON=/usr/bin/python3 \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \

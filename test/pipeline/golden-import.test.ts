@@ -29,4 +29,16 @@ describe('golden DAGs import in the pinned Airflow', () => {
       await expect(checkPython({ code, dagId: 'x', python, airflowImport: false })).rejects.toThrow(why);
     }
   });
+
+  it('with a Python that has no Airflow, runs compile and AST checks and says the import check was skipped', async () => {
+    const code = readFileSync(join(goldenDir, 'sqlite_to_duckdb', 'dag.py'), 'utf8');
+    const result = await checkPython({
+      code,
+      dagId: 'sqlite_events_to_duckdb',
+      python: 'python3',
+      airflowImport: true,
+    });
+    expect(result.steps).toEqual(['python-compile', 'ast-allow-list']);
+    expect(result.skipped).toMatch(/Airflow is not installed/);
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -103,6 +104,8 @@ export interface Config {
     timeoutMs: number;
     /** A Python with the pinned Airflow, for the compile/AST/import checks; unset = the local standalone's venv. */
     python: string | undefined;
+    /** python3 on PATH: compile and AST checks still run when no Airflow virtualenv is known. */
+    systemPython: string | undefined;
   };
   gemini: { apiKey: string | undefined; baseUrl: string | undefined; model: string; embeddingModel: string };
   openai: {
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       password: e.AIRFLOW_PASSWORD,
       timeoutMs: e.AIRFLOW_TIMEOUT_MS,
       python: e.AIRFLOW_PYTHON === undefined ? undefined : abs(e.AIRFLOW_PYTHON),
+      systemPython: findOnPath('python3', env.PATH),
     },
     gemini: {
       apiKey: e.GEMINI_API_KEY,
@@ -258,6 +262,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ].filter((s): s is string => s !== undefined && s.length > 0),
   };
   return deepFreeze(config);
+}
+
+function findOnPath(name: string, path: string | undefined): string | undefined {
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -13,7 +13,7 @@ export function resolveAirflowCredentials(config: Config): {
   python: string | undefined;
 } {
   const local = readLocal(config);
-  const python = config.airflow.python ?? local?.python;
+  const python = config.airflow.python ?? local?.python ?? config.airflow.systemPython;
   if (config.airflow.username !== undefined && config.airflow.password !== undefined) {
     return { username: config.airflow.username, password: config.airflow.password, source: 'environment', python };
   }

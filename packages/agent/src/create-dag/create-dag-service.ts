@@ -160,6 +160,7 @@ export function createDagService(options: CreateDagServiceOptions) {
         throw error;
       });
       for (const s of result.steps) checks.push({ step: s, ok: true });
+      if (result.skipped) checks.push({ step: 'airflow-import', ok: false, detail: `skipped: ${result.skipped}` });
     } else {
       checks.push({
         step: 'python-checks',

@@ -19,6 +19,8 @@ export interface PythonCheckOptions {
 export interface PythonCheckResult {
   steps: string[];
   dagIds: string[] | null;
+  /** Why a step did not run (the import check when this Python has no Airflow). */
+  skipped?: string;
 }
 
 /**
@@ -53,7 +55,14 @@ export async function checkPython(options: PythonCheckOptions): Promise<PythonCh
       );
     }
     const line = stdout.trim().split('\n').pop() ?? '';
-    let result: { ok: boolean; step?: string; error?: string; steps?: string[]; dag_ids?: string[] | null };
+    let result: {
+      ok: boolean;
+      step?: string;
+      error?: string;
+      steps?: string[];
+      dag_ids?: string[] | null;
+      skipped?: string | null;
+    };
     try {
       result = JSON.parse(line) as typeof result;
     } catch {
@@ -72,7 +81,11 @@ export async function checkPython(options: PythonCheckOptions): Promise<PythonCh
         },
       );
     }
-    return { steps: result.steps ?? [], dagIds: result.dag_ids ?? null };
+    return {
+      steps: result.steps ?? [],
+      dagIds: result.dag_ids ?? null,
+      ...(result.skipped ? { skipped: result.skipped } : {}),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
