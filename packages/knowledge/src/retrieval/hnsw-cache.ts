@@ -1,5 +1,4 @@
 import { type Logger, silentLogger } from '@airflow-mcp/core';
-import type { HierarchicalNSW } from 'hnswlib-node';
 import { chunkMatchesFilters, type ChunkFilterFields, type SearchFilters } from '../store/search-filters.js';
 import type { IndexedChunk, StoreChange } from '../store/store-types.js';
 
@@ -136,7 +135,27 @@ export class HnswCache {
   }
 }
 
-type Hnswlib = { HierarchicalNSW: typeof HierarchicalNSW };
+/** The part of hnswlib-node's HierarchicalNSW used here (typed locally so the addon is imported once, lazily). */
+interface HierarchicalNSW {
+  initIndex(options: {
+    maxElements: number;
+    m?: number;
+    efConstruction?: number;
+    randomSeed?: number;
+    allowReplaceDeleted?: boolean;
+  }): void;
+  addPoint(point: number[], label: number, replaceDeleted?: boolean): void;
+  markDelete(label: number): void;
+  searchKnn(point: number[], k: number, filter?: (label: number) => boolean): { distances: number[]; neighbors: number[] };
+  setEf(ef: number): void;
+  resizeIndex(maxElements: number): void;
+  getMaxElements(): number;
+  getCurrentCount(): number;
+}
+
+interface Hnswlib {
+  HierarchicalNSW: new (space: 'cosine' | 'l2' | 'ip', dimensions: number) => HierarchicalNSW;
+}
 
 async function loadHnswlib(): Promise<Hnswlib> {
   const module = (await import('hnswlib-node')) as Partial<Hnswlib> & { default?: Hnswlib };
