@@ -54,3 +54,5 @@ export { Retriever } from './retrieval/retriever.js';
 export type { RetrievalMode, RetrieverOptions, SearchOptions, SearchResult } from './retrieval/retriever.js';
 export { createKnowledgeBase } from './create-knowledge-base.js';
 export type { KnowledgeBase, KnowledgeBaseOptions } from './create-knowledge-base.js';
+export { evaluateRetrieval, ndcgAtK, parseEvalQueries, rankedDocuments, recallAtK, reciprocalRank } from './eval/evaluate.js';
+export type { EvalMetrics, EvalQuery, EvalReport } from './eval/evaluate.js';
