@@ -226,6 +226,9 @@ async function up(s) {
     AIRFLOW__DAG_PROCESSOR__BUNDLE_REFRESH_CHECK_INTERVAL: '1',
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
     AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC: '2',
+    // A task whose process died with a restart is failed after 60 s instead of 300 s.
+    AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT: '60',
+    AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL: '10',
     ...(s.jwtExpirationS ? { AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME: String(s.jwtExpirationS) } : {}),
   };
   for (const key of Object.keys(env))

@@ -10,6 +10,8 @@ export interface TestAirflow {
   dataDir: string;
   /** The venv's Python, with the pinned Airflow: for the validation ladder's import check. */
   python: string;
+  /** The environment `airflow-local.mjs` runs with, for suites that stop and restart this Airflow. */
+  env: Record<string, string>;
 }
 
 declare module 'vitest' {
@@ -33,6 +35,8 @@ export default function setup(project: TestProject) {
     AIRFLOW_PORT: process.env.AIRFLOW_MCP_TEST_AIRFLOW_PORT ?? '28080',
     AIRFLOW_USERNAME: 'airflow-mcp',
     AIRFLOW_PASSWORD: 'airflow-mcp-test-pw',
+    // Short tokens, so the suites exercise re-login (test/airflow/airflow-auth.test.ts relies on it).
+    AIRFLOW_JWT_EXPIRATION_S: '20',
   };
   delete env.DAGS_DIR;
   const up = spawnSync(process.execPath, [script, 'up', '--json'], {
@@ -55,6 +59,7 @@ export default function setup(project: TestProject) {
     dagsDir: info.dagsDir,
     dataDir: info.dataDir,
     python: info.python,
+    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string')),
   });
   return () => {
     if (process.env.AIRFLOW_MCP_KEEP_TEST_AIRFLOW === '1') return;

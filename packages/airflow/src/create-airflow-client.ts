@@ -22,6 +22,7 @@ export interface AirflowClientOptions {
   logger?: Logger;
   /** Values masked in every log line returned (the Airflow password is always included). */
   secrets?: readonly string[];
+  renewBeforeMs?: number;
 }
 
 export interface LogLine {
@@ -77,6 +78,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
     ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.renewBeforeMs === undefined ? {} : { renewBeforeMs: options.renewBeforeMs }),
     auth: () => (major === 2 ? 'basic' : 'jwt'),
   });
   const api = createClient<paths>({ baseUrl, fetch: (request: Request) => http.fetch(request) });

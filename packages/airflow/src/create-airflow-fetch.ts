@@ -11,6 +11,8 @@ export interface AirflowFetchOptions {
   backoffMs?: number;
   fetch?: typeof fetch;
   logger?: Logger;
+  /** How long before the JWT expires to log in again (default: a minute, or a quarter of a short lifetime). */
+  renewBeforeMs?: number;
 }
 
 interface Token {
@@ -112,7 +114,10 @@ export function createAirflowFetch(options: AirflowFetchOptions & { auth: () => 
         message: 'Airflow answered the login without an access_token.',
       });
     const exp = decodeJwtExpiry(body.access_token) ?? Date.now() + 3600_000;
-    return { value: body.access_token, renewAt: Math.max(Date.now() + 1000, exp - 60_000) };
+    // Renew a minute before expiry, or at three quarters of a short lifetime; `renewBeforeMs: 0` waits for the 401.
+    const lifetime = exp - Date.now();
+    const before = options.renewBeforeMs ?? Math.min(60_000, lifetime / 4);
+    return { value: body.access_token, renewAt: exp - before };
   }
 
   async function currentToken(force = false): Promise<string> {
