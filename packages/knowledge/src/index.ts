@@ -56,3 +56,4 @@ export { createKnowledgeBase } from './create-knowledge-base.js';
 export type { KnowledgeBase, KnowledgeBaseOptions } from './create-knowledge-base.js';
 export { evaluateRetrieval, ndcgAtK, parseEvalQueries, rankedDocuments, recallAtK, reciprocalRank } from './eval/evaluate.js';
 export type { EvalMetrics, EvalQuery, EvalReport } from './eval/evaluate.js';
+export { formatIngestProgress, formatIngestSummary } from './ingest/format-ingest-summary.js';
