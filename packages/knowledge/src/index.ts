@@ -57,3 +57,4 @@ export type { KnowledgeBase, KnowledgeBaseOptions } from './create-knowledge-bas
 export { evaluateRetrieval, ndcgAtK, parseEvalQueries, rankedDocuments, recallAtK, reciprocalRank } from './eval/evaluate.js';
 export type { EvalMetrics, EvalQuery, EvalReport } from './eval/evaluate.js';
 export { formatIngestProgress, formatIngestSummary } from './ingest/format-ingest-summary.js';
+export { porterStem } from './text/porter-stem.js';

@@ -14,7 +14,7 @@ import { listDocumentFiles } from './list-document-files.js';
 import { readDocumentFile } from './read-document-file.js';
 
 /** Bump when loading or splitting changes in a way that should re-embed everything. */
-const INGEST_VERSION = 'ingest-v1';
+const INGEST_VERSION = 'ingest-v2';
 
 export interface IngestRoot {
   /** A folder (ingested recursively; documents gone from it are removed) or one file. */

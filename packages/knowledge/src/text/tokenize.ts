@@ -1,3 +1,5 @@
+import { porterStem } from './porter-stem.js';
+
 /**
  * Word tokenisation shared by the local embedder, the full-text index and query building, so that all three
  * see the same words. Hangul runs are split from Latin ones ("DuckDB로" -> "duckdb", "로"), and Korean words
@@ -113,14 +115,17 @@ export function koreanStem(token: string): string | undefined {
   return undefined;
 }
 
-/** Content words for matching: stopwords dropped, Korean stems added after their word. */
+/**
+ * Content words for full-text matching: stopwords dropped, and after each word its stem when it differs
+ * (Korean without particle or ending, English by Porter: "validation" -> "valid").
+ */
 export function contentTerms(text: string): string[] {
   const out: string[] = [];
   for (const token of tokenize(text)) {
     if (isStopword(token)) continue;
     out.push(token);
-    const stem = koreanStem(token);
-    if (stem !== undefined && !isStopword(stem)) out.push(stem);
+    const stem = koreanStem(token) ?? porterStem(token);
+    if (stem !== token && !isStopword(stem)) out.push(stem);
   }
   return out;
 }
