@@ -4,7 +4,7 @@
 // Part 2, synthetic 768-dimensional chunks at each --sizes: pgvector exact scan, pgvector HNSW and the hnsw cache,
 // with latency, build time, recall@10 against exact search, insert throughput and resident memory.
 //   node packages/knowledge/scripts/bench-search.mjs [--corpus knowledge] [--queries ...] [--reps 5]
-//        [--sizes 1000,10000] [--out retrieval-bench.json]
+//        [--sizes 1000,10000] [--maintenance-work-mem 512MB] [--out retrieval-bench.json]
 // Build first: npx tsc -b packages/knowledge
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ const args = parseArgs(process.argv.slice(2), {
   reps: '5',
   sizes: '1000,10000',
   out: 'retrieval-bench.json',
+  'maintenance-work-mem': '512MB',
 });
 const knowledge = await loadKnowledge();
 const reps = Number(args.reps);
@@ -130,6 +131,8 @@ async function benchScale(size, { queries = 50, perDocument = 100 } = {}) {
     await store.replaceDocument({ source: 'synthetic', document, contentHash: String(d), chunks });
   }
   const insertMs = performance.now() - insertStart;
+  // pgvector builds the graph in memory when it fits maintenance_work_mem (64 MB by default)
+  await client.exec(`SET maintenance_work_mem = '${args['maintenance-work-mem']}'`);
   const indexBuild = await time(() =>
     client.exec('CREATE INDEX chunks_embedding_hnsw ON knowledge.chunks USING hnsw (embedding vector_cosine_ops)'),
   );

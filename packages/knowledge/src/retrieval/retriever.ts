@@ -1,7 +1,7 @@
 import { AppError, type Logger, silentLogger } from '@airflow-mcp/core';
 import type { Embedder } from '../embedders/embedder.js';
 import type { KnowledgeStore } from '../store/knowledge-store.js';
-import type { SearchFilters } from '../store/search-filters.js';
+import { hasFilters, type SearchFilters } from '../store/search-filters.js';
 import type { ChunkRecord, StoreChange, VectorSearchMode } from '../store/store-types.js';
 import { contentTerms } from '../text/tokenize.js';
 import { expandQuery } from './expand-query.js';
@@ -120,7 +120,9 @@ export class Retriever {
     const embedding = await this.options.embedder.embedQuery(query);
     const cache = this.options.cache;
     if (cache?.state === 'warm' && (options.vectorSource ?? 'auto') === 'auto') {
-      return cache.search(embedding, { limit, ...(options.filters ? { filters: options.filters } : {}) }).map((h) => h.chunkId);
+      const hits = cache.search(embedding, { limit, ...(options.filters ? { filters: options.filters } : {}) });
+      // a narrow filter can starve the graph walk: then ask the database, which filters exactly
+      if (!hasFilters(options.filters) || hits.length >= Math.min(limit, cache.size)) return hits.map((h) => h.chunkId);
     }
     const hits = await this.options.store.vectorSearch(embedding, {
       limit,

@@ -245,21 +245,16 @@ export class KnowledgeStore {
     const mode = options.mode ?? 'auto';
     const exact = mode === 'exact' || (mode === 'auto' && this.chunkCount < this.exactSearchBelow);
     const run = async (tx: SqlQueryable) => (await tx.query<{ id: number; distance: number }>(sql, params)).rows;
-    let rows: { id: number; distance: number }[];
-    if (exact && mode === 'auto') {
-      rows = await run(this.client);
-    } else {
-      rows = await this.client.transaction(async (tx) => {
-        if (exact) {
-          await tx.query('SET LOCAL enable_indexscan = off');
-        } else {
-          await tx.query('SET LOCAL enable_seqscan = off');
-          await tx.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, limit * 2))}`);
-          if (filtered) await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
-        }
-        return run(tx);
-      });
-    }
+    const rows = await this.client.transaction(async (tx) => {
+      if (exact) {
+        await tx.query('SET LOCAL enable_indexscan = off');
+      } else {
+        await tx.query('SET LOCAL enable_seqscan = off');
+        await tx.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, limit * 2))}`);
+        if (filtered) await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
+      }
+      return run(tx);
+    });
     return rows
       .map((r) => ({ chunkId: r.id, distance: Number(r.distance) }))
       .sort((a, b) => a.distance - b.distance || a.chunkId - b.chunkId);
