@@ -126,6 +126,8 @@ describe('Gemini planner against a local server speaking the Gemini REST API', (
     const plan = await planner().plan(planning.context);
     expect(plan.attempts).toBe(2);
     expect(plan.repairedFailures[0]).toMatch(/gemini-2\.5-flash was not valid JSON/);
+    // the unusable answer's tokens still count
+    expect(plan.usage).toEqual({ inputTokens: 1843 * 2, outputTokens: 40 + 312 });
     const repair = promptOf(suite.server.requests[1]);
     expect(repair).toContain('was not valid JSON');
     expect(repair).toContain('"id": "load_purchases",}');
@@ -151,6 +153,10 @@ describe('Gemini planner against a local server speaking the Gemini REST API', (
       /at step source-schema: Task load_purchases: the source table events has no column "amount_usd"/,
     );
     expect((error as AppError).details?.['failures']).toHaveLength(3);
+    expect((error as AppError).details?.['usage']).toEqual({
+      inputTokens: 1843 * 3,
+      outputTokens: 290 + 120 + 40 + 301,
+    });
     expect(suite.server.requests).toHaveLength(3);
     expect(suite.server.pending()).toBe(1); // the good answer was never asked for
   });

@@ -93,7 +93,10 @@ describe('OpenAI-compatible chat planner against a local server speaking /v1/cha
     const error = (await planner()
       .plan(planning.context)
       .catch((e: unknown) => e)) as AppError;
-    expect(error).toMatchObject({ code: 'VALIDATION_FAILED', details: { step: 'model-output', attempts: 3 } });
+    expect(error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { step: 'model-output', attempts: 3, usage: { inputTokens: 1712 * 3, outputTokens: 12 * 3 } },
+    });
     expect(error.message).toMatch(/qwen2\.5-coder:7b was not valid JSON: it was cut off at the output token limit/);
   });
 

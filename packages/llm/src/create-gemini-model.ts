@@ -110,19 +110,15 @@ function readResponse(response: GenerateContentResponse, model: string): SpecMod
     );
   }
   const raw = response.text ?? '';
-  const usage = response.usageMetadata;
-  return {
-    json: parseModelJson(raw, { model: answeredBy, finishReason }),
-    raw,
-    model: answeredBy,
-    usage: {
-      inputTokens: usage?.promptTokenCount,
-      outputTokens:
-        usage?.candidatesTokenCount === undefined && usage?.thoughtsTokenCount === undefined
-          ? undefined
-          : (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-    },
+  const metadata = response.usageMetadata;
+  const usage = {
+    inputTokens: metadata?.promptTokenCount,
+    outputTokens:
+      metadata?.candidatesTokenCount === undefined && metadata?.thoughtsTokenCount === undefined
+        ? undefined
+        : (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0),
   };
+  return { json: parseModelJson(raw, { model: answeredBy, finishReason, usage }), raw, model: answeredBy, usage };
 }
 
 /** The RetryInfo delay ("41.5s") a Gemini 429 body carries, in ms. */

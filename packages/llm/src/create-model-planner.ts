@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError, isAppError, silentLogger, type Logger } from '@airflow-mcp/core';
 import { buildPlanningPrompt, type PlanningPromptInput, type PlanningPromptLimits } from './build-planning-prompt.js';
 import { createLruCache, type PlanCache } from './create-lru-cache.js';
-import type { SpecModel } from './spec-model.js';
+import type { SpecModel, TokenUsage } from './spec-model.js';
 
 /** What a model planner looks at: the agent's planning context with the source schema already introspected. */
 export type ModelPlanningContext = Omit<PlanningPromptInput, 'previousAnswer' | 'previousFailures'> & {
@@ -99,14 +99,14 @@ export function createModelPlanner<T>(options: ModelPlannerOptions<T>): ModelPla
         let json: unknown;
         try {
           const output = await model.generateSpec({ ...prompt, jsonSchema, maxOutputTokens });
-          usage.inputTokens += output.usage?.inputTokens ?? 0;
-          usage.outputTokens += output.usage?.outputTokens ?? 0;
+          addUsage(usage, output.usage);
           answeredBy = output.model;
           json = output.json;
           previousAnswer = output.raw;
         } catch (error) {
           if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
           // the answer was not a JSON object: tell the model, like any other validation failure
+          addUsage(usage, error.details?.['usage'] as TokenUsage | undefined);
           failures.push(error.message);
           lastStep = 'model-output';
           previousAnswer = typeof error.details?.['raw'] === 'string' ? error.details['raw'] : undefined;
@@ -155,4 +155,9 @@ async function runValidation<T>(
     const step = typeof error.details?.['step'] === 'string' ? error.details['step'] : undefined;
     return { ok: false, error: error.message, step };
   }
+}
+
+function addUsage(total: { inputTokens: number; outputTokens: number }, usage: TokenUsage | undefined): void {
+  total.inputTokens += usage?.inputTokens ?? 0;
+  total.outputTokens += usage?.outputTokens ?? 0;
 }

@@ -136,12 +136,9 @@ function readCompletion(completion: ChatCompletion, model: string): SpecModelOut
     );
   }
   const raw = choice.message?.content ?? '';
-  return {
-    json: parseModelJson(raw, { model: answeredBy, finishReason: choice.finish_reason ?? undefined }),
-    raw,
-    model: answeredBy,
-    usage: { inputTokens: completion.usage?.prompt_tokens, outputTokens: completion.usage?.completion_tokens },
-  };
+  const usage = { inputTokens: completion.usage?.prompt_tokens, outputTokens: completion.usage?.completion_tokens };
+  const finishReason = choice.finish_reason ?? undefined;
+  return { json: parseModelJson(raw, { model: answeredBy, finishReason, usage }), raw, model: answeredBy, usage };
 }
 
 function responseFormat(kind: 'json_schema' | 'json_object' | 'none', schema: Record<string, unknown>): object {

@@ -1,12 +1,17 @@
 import { AppError } from '@airflow-mcp/core';
 import { extractJsonObject } from './extract-json-object.js';
+import type { TokenUsage } from './spec-model.js';
 
 /**
  * The JSON object a model answered with: the whole text when it is JSON, else the object found in it
  * (fences, prose around it). Anything else is VALIDATION_FAILED at step 'model-output', so the repair loop can
- * tell the model what was wrong; the first 500 characters of the answer go into details.raw.
+ * tell the model what was wrong; the first 500 characters of the answer go into details.raw, the call's tokens into
+ * details.usage.
  */
-export function parseModelJson(raw: string, options: { model: string; finishReason?: string | undefined }): unknown {
+export function parseModelJson(
+  raw: string,
+  options: { model: string; finishReason?: string | undefined; usage?: TokenUsage | undefined },
+): unknown {
   const text = raw.trim();
   const whole = tryParse(text);
   if (whole.ok && isObject(whole.value)) return whole.value;
@@ -17,6 +22,8 @@ export function parseModelJson(raw: string, options: { model: string; finishReas
     step: 'model-output',
     raw: raw.slice(0, 500),
     ...(options.finishReason ? { finishReason: options.finishReason } : {}),
+    // the tokens were spent even though the answer is unusable
+    ...(options.usage ? { usage: options.usage } : {}),
   };
   const reason =
     text === ''
