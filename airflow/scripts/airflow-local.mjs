@@ -222,7 +222,7 @@ async function up(s) {
     AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,
     AIRFLOW__API__SECRET_KEY: secrets.apiSecret,
     // New files are only found on a bundle refresh (300 s by default): look every 2 s instead.
-    AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '2',
+    AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: process.env.AIRFLOW_DAG_REFRESH_INTERVAL_S ?? '2',
     AIRFLOW__DAG_PROCESSOR__BUNDLE_REFRESH_CHECK_INTERVAL: '1',
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
     AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC: '2',

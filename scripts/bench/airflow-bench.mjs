@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const N = Number(process.env.BENCH_N ?? 5);
+const N = Number(process.env.BENCH_N ?? 10);
 const env = {
   ...process.env,
   DATA_DIR: join(root, '.data', 'bench-airflow'),

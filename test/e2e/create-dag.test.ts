@@ -189,6 +189,88 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     ]);
   });
 
+  it('takes a spec filled by the caller: two loads in parallel, then a check that fails on planted data', async () => {
+    const resource = await client.readResource({ uri: 'airflow-mcp://schemas/pipeline-spec.json' });
+    const schema = JSON.parse((resource.contents[0] as { text: string }).text) as {
+      properties: Record<string, unknown>;
+    };
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['dag_id', 'schedule', 'tasks', 'dependencies']),
+    );
+    const target = { kind: 'duckdb', path: 'parallel.duckdb' };
+    const source = { kind: 'sqlite', path: 'sample.db' };
+    const dagId = `parallel_${suffix}`;
+    const result = await call({
+      task_description: 'load events and users in parallel, then check event types',
+      run: true,
+      wait: true,
+      spec: {
+        dag_id: dagId,
+        schedule: '@daily',
+        retries: 0,
+        tasks: [
+          {
+            type: 'transfer',
+            id: 'load_events',
+            source,
+            source_table: 'events',
+            columns: [
+              { name: 'event_id' },
+              { name: 'event_type' },
+              { name: 'amount_cents', expr: 'round(amount * 100, 0)', cast: 'bigint' },
+            ],
+            target,
+            target_table: 'events',
+          },
+          { type: 'transfer', id: 'load_users', source, source_table: 'users', target, target_table: 'users' },
+          {
+            type: 'quality_check',
+            id: 'validate',
+            connection: target,
+            table: 'events',
+            checks: [
+              { kind: 'row_count', min: 1000 },
+              { kind: 'accepted_values', column: 'event_type', values: ['page_view', 'signup', 'purchase', 'refund'] },
+            ],
+          },
+        ],
+        dependencies: [
+          ['load_events', 'validate'],
+          ['load_users', 'validate'],
+        ],
+      },
+    });
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    const out = result.structuredContent as unknown as CreateDagOutput & {
+      run: { tasks: { task_id: string; state: string }[]; failed_logs?: { task_id: string; lines: string[] }[] };
+    };
+    expect(out.planner).toBe('caller');
+    expect(out.run.state).toBe('failed');
+    expect(out.run.tasks).toEqual(
+      expect.arrayContaining([
+        { task_id: 'load_events', state: 'success' },
+        { task_id: 'load_users', state: 'success' },
+        { task_id: 'validate', state: 'failed' },
+      ]),
+    );
+    expect(out.run.failed_logs?.[0]?.task_id).toBe('validate');
+    expect(out.run.failed_logs?.[0]?.lines.join('\n')).toMatch(
+      /data quality checks failed on events: accepted_values_event_type = \d+/,
+    );
+    expect(out.message).toMatch(/Run failed: .*failed task: validate/);
+    // The incremental test before this one added two events to the source.
+    const sqlite = new DatabaseSync(join(warehouse, 'sample.db'), { readOnly: true });
+    const events = (sqlite.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    sqlite.close();
+    expect(
+      duckdb(
+        airflow.python,
+        join(warehouse, 'parallel.duckdb'),
+        'SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM users)',
+      ),
+    ).toEqual([[events, 200]]);
+  });
+
   it('asks instead of guessing when the table does not exist, and writes nothing', async () => {
     const before = readdirSync(airflow.dagsDir).length;
     const result = await call({

@@ -18,4 +18,4 @@ export {
 export { createRulePlanner } from './planning/rule-planner.js';
 export { parseRequest, type ParsedRequest } from './planning/parse-request.js';
 export type { Plan, Planner, PlanningContext, PlanningHints } from './planning/planner.js';
-export { createSampleDatabase, type SampleDatabase } from '@airflow-mcp/pipeline';
+export { createSampleDatabase, pipelineSpecJsonSchema, type SampleDatabase } from '@airflow-mcp/pipeline';

@@ -16,6 +16,7 @@ ALLOWED_IMPORTS = {
     "io",
     "json",
     "sqlite3",
+    "time",
     "duckdb",
     "pyarrow",
     "urllib.request",

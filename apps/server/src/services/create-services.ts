@@ -3,6 +3,7 @@ import type { Logger } from '@airflow-mcp/core';
 import type { Config } from '../config.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
 import type { ResourceProvider } from '../mcp/define-tool.js';
+import { schemaResources } from '../mcp/resources/schema-resources.js';
 import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
 import { createAirflowHealthCheck } from './create-airflow-health-check.js';
@@ -24,7 +25,7 @@ export interface CreateServicesOptions {
 export async function createServices(options: CreateServicesOptions): Promise<Services> {
   const { config } = options;
   const closers: (() => Promise<void>)[] = [];
-  const resources: ResourceProvider[] = [];
+  const resources: ResourceProvider[] = [schemaResources()];
   const readiness: ReadinessCheck[] = [createAirflowHealthCheck({ url: config.airflow.url })];
 
   const credentials = resolveAirflowCredentials(config);

@@ -10,6 +10,7 @@ import {
   validateSpec,
   type Connection,
   type PipelineSpec,
+  type PipelineSpecInput,
   type SourceColumn,
 } from '@airflow-mcp/pipeline';
 import type { AirflowService } from '../airflow/create-airflow-service.js';
@@ -30,6 +31,8 @@ export interface CreateDagServiceOptions {
 
 export interface CreateDagInput {
   request: string;
+  /** A PipelineSpec filled by the caller (an agent can plan itself): planning is skipped, validation is not. */
+  spec?: unknown;
   sourceDb?: string | undefined;
   targetDb?: string | undefined;
   schedule?: string | undefined;
@@ -111,7 +114,10 @@ export function createDagService(options: CreateDagServiceOptions) {
       previousFailures: [],
     };
     await progress('planning');
-    const plan = await options.planners.rules.plan(context);
+    const plan =
+      input.spec !== undefined
+        ? { spec: input.spec as PipelineSpecInput, planner: 'caller', notes: ['spec given by the caller'] }
+        : await options.planners.rules.plan(context);
 
     const step = <T>(name: string, fn: () => T): T => {
       try {
@@ -136,7 +142,7 @@ export function createDagService(options: CreateDagServiceOptions) {
     );
     airflowMajor ??= (await options.airflow.client.detectVersion()).major;
     const compiled = step('compile', () =>
-      compileDag(spec, { airflowMajor: airflowMajor as 2 | 3, sourceColumns: columns }),
+      compileDag(spec, { airflowMajor: airflowMajor as 2 | 3, sourceColumns: columns, defaultStartDate: new Date() }),
     );
     const previous = await options.airflow.deployer.read(spec.dag_id);
     const version = (previous?.header.version ?? 0) + (previous?.header.specHash === compiled.specHash ? 0 : 1);

@@ -11,6 +11,8 @@ export interface CompileOptions {
   airflowMajor: 2 | 3;
   /** Introspected columns of each transfer task's source table, by task id. */
   sourceColumns?: Readonly<Record<string, readonly SourceColumn[]>>;
+  /** The start date when the spec has none: the deploy time (fixed default keeps compiles deterministic in tests). */
+  defaultStartDate?: Date;
 }
 
 export interface CompiledDag {
@@ -74,7 +76,16 @@ export function compileDag(spec: PipelineSpec, options: CompileOptions): Compile
   const hasTransfer = spec.tasks.some((t) => t.type === 'transfer');
   const imports =
     options.airflowMajor === 3 ? 'from airflow.sdk import dag, task' : 'from airflow.decorators import dag, task';
-  const [y, m, d] = spec.start_date.split('-').map(Number) as [number, number, number];
+  const start = spec.start_date
+    ? new Date(`${spec.start_date.length === 10 ? `${spec.start_date}T00:00` : spec.start_date}:00Z`)
+    : (options.defaultStartDate ?? new Date(Date.UTC(2024, 0, 1)));
+  const startArgs = [
+    start.getUTCFullYear(),
+    start.getUTCMonth() + 1,
+    start.getUTCDate(),
+    start.getUTCHours(),
+    start.getUTCMinutes(),
+  ];
   const defaultArgs = [
     `"owner": ${py(spec.owner)}`,
     `"retries": ${spec.retries}`,
@@ -97,7 +108,7 @@ export function compileDag(spec: PipelineSpec, options: CompileOptions): Compile
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 ${imports}
 
@@ -109,7 +120,7 @@ ${spec.failure_webhook_conn_id ? `\n\n${ALERT(spec.failure_webhook_conn_id)}\n` 
     dag_id=${py(spec.dag_id)},
     description=${py(spec.description.slice(0, 500) || null)},
     schedule=${py(spec.schedule)},
-    start_date=datetime(${y}, ${m}, ${d}),
+    start_date=datetime(${startArgs.join(', ')}, tzinfo=timezone.utc),
     catchup=${py(spec.catchup)},
     max_active_runs=1,
     tags=${py(tags)},

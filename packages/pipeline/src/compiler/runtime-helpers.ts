@@ -12,9 +12,19 @@ const OPEN: Record<Engine, string> = {
     con.isolation_level = None
     return con`,
   duckdb: `def _open_duckdb(path):
+    import time
+
     import duckdb
 
-    return duckdb.connect(path)`,
+    # One process writes a DuckDB file at a time: parallel tasks on the same file wait their turn (up to 10 min).
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            return duckdb.connect(path)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)`,
   postgres: `def _open_postgres(conn_id):
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 

@@ -125,8 +125,9 @@ export const pipelineSpecSchema = z.object({
   schedule: z.string().max(100).nullable().default(null).describe('null (manual), a preset like @daily, or cron'),
   start_date: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
-    .default('2024-01-01'),
+    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, 'YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)')
+    .optional()
+    .describe('UTC; unset = the moment of deployment, so a scheduled DAG does not run at once for a past interval'),
   catchup: z.boolean().default(false),
   retries: z.number().int().min(0).max(10).default(1),
   retry_delay_s: z.number().int().min(0).max(86_400).default(60),

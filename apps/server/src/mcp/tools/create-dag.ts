@@ -13,7 +13,17 @@ export function createDagTool(deps: { dags: DagService }) {
       'runs it and waits for the result. Credentials are never taken: PostgreSQL/MySQL go through Airflow connection ' +
       'ids. Answers in the language of the request.',
     input: z.object({
-      task_description: z.string().min(3).max(4000).describe('The request in plain English or Korean'),
+      task_description: z
+        .string()
+        .min(3)
+        .max(4000)
+        .describe('The request in plain English or Korean (also what the answer language follows)'),
+      spec: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'A PipelineSpec you filled yourself (see the pipeline-spec JSON Schema resource); skips planning, never validation',
+        ),
       source_db: z
         .string()
         .max(500)
@@ -57,6 +67,7 @@ export function createDagTool(deps: { dags: DagService }) {
       let step = 0;
       const result = await deps.dags.create({
         request: input.task_description,
+        ...(input.spec ? { spec: input.spec } : {}),
         sourceDb: input.source_db,
         targetDb: input.target_db,
         schedule: input.schedule,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import dag, task
 
@@ -146,7 +146,7 @@ def _alert_failure(context):
     dag_id="orders_pg_to_mysql",
     description=None,
     schedule="@daily",
-    start_date=datetime(2024, 1, 1),
+    start_date=datetime(2024, 1, 1, 0, 0, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
     tags=["airflow-mcp"],

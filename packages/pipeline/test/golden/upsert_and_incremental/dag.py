@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import dag, task
 
@@ -16,9 +16,19 @@ def _open_sqlite(path):
 
 
 def _open_duckdb(path):
+    import time
+
     import duckdb
 
-    return duckdb.connect(path)
+    # One process writes a DuckDB file at a time: parallel tasks on the same file wait their turn (up to 10 min).
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            return duckdb.connect(path)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def _begin(kind, con):
@@ -126,7 +136,7 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
     dag_id="events_sync",
     description=None,
     schedule="@hourly",
-    start_date=datetime(2024, 1, 1),
+    start_date=datetime(2024, 1, 1, 0, 0, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
     tags=["airflow-mcp"],
