@@ -126,7 +126,7 @@ export const LEXICON: readonly LexiconEntry[] = [
   entry('프로바이더', 'provider'),
   entry('의존성|의존 관계|선후 관계', 'dependency dependencies upstream downstream'),
   entry('순서', 'order dependencies'),
-  entry('병렬|동시 실행', 'parallel concurrency'),
+  entry('병렬|동시', 'parallel concurrency concurrent'),
   entry('동시성', 'concurrency max_active_runs'),
   entry('풀', 'pool pools'),
   entry('변수', 'variable variables'),
