@@ -24,9 +24,8 @@ const up = spawnSync(process.execPath, [script, 'up', '--json'], {
 if (up.status !== 0) process.exit(1);
 const af = JSON.parse(up.stdout.trim().split('\n').pop());
 
-const { createAirflowService, createDagService, createRulePlanner, createSampleDatabase } = await import(
-  join(root, 'packages/agent/dist/index.js')
-);
+const { createAirflowService, createDagService, createPlannerRouter, createRulePlanner, createSampleDatabase } =
+  await import(join(root, 'packages/agent/dist/index.js'));
 const { renderDagFileHeader } = await import(join(root, 'packages/airflow/dist/index.js'));
 
 const stats = (xs) => {
@@ -78,7 +77,7 @@ try {
   createSampleDatabase(join(warehouse, 'sample.db'));
   const dags = createDagService({
     airflow,
-    planners: { rules: createRulePlanner() },
+    planner: createPlannerRouter({ mode: 'rules', rules: createRulePlanner(), allowedDataDirs: [warehouse] }),
     allowedDataDirs: [warehouse],
     python: af.python,
     generatorVersion: 'bench',

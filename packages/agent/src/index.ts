@@ -19,3 +19,10 @@ export { createRulePlanner } from './planning/rule-planner.js';
 export { parseRequest, type ParsedRequest } from './planning/parse-request.js';
 export type { Plan, Planner, PlanningContext, PlanningHints } from './planning/planner.js';
 export { createSampleDatabase, pipelineSpecJsonSchema, type SampleDatabase } from '@airflow-mcp/pipeline';
+export {
+  createPlannerRouter,
+  type PlannerMode,
+  type PlannerRouter,
+  type RoutedPlan,
+} from './planning/create-planner-router.js';
+export { createGeminiModel, createOpenAiChatModel, type SampleFunction, type SpecModel } from '@airflow-mcp/llm';

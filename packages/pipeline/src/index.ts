@@ -29,3 +29,4 @@ export { resolveDataPath, resolveDataPaths } from './validate/resolve-data-paths
 export { checkPython, type PythonCheckResult } from './validate/check-python.js';
 export { introspectSqlite, sqliteTypeOf, type SqliteTableInfo } from './introspect/introspect-sqlite.js';
 export { createSampleDatabase, type SampleDatabase } from './sample/create-sample-database.js';
+export { introspectDuckdb, duckdbTypeOf } from './introspect/introspect-duckdb.js';

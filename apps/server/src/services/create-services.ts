@@ -1,4 +1,11 @@
-import { createAirflowService, createDagService, createRulePlanner } from '@airflow-mcp/agent';
+import {
+  createAirflowService,
+  createDagService,
+  createGeminiModel,
+  createOpenAiChatModel,
+  createPlannerRouter,
+  createRulePlanner,
+} from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
 import type { Config } from '../config.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
@@ -51,7 +58,27 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
 
   const dags = createDagService({
     airflow,
-    planners: { rules: createRulePlanner() },
+    planner: createPlannerRouter({
+      mode: config.planner,
+      rules: createRulePlanner(),
+      gemini: config.gemini.apiKey
+        ? createGeminiModel({
+            apiKey: config.gemini.apiKey,
+            model: config.gemini.model,
+            ...(config.gemini.baseUrl ? { baseUrl: config.gemini.baseUrl } : {}),
+          })
+        : undefined,
+      openai:
+        config.openai.baseUrl && config.openai.model
+          ? createOpenAiChatModel({
+              baseUrl: config.openai.baseUrl,
+              model: config.openai.model,
+              ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
+            })
+          : undefined,
+      allowedDataDirs: config.allowedDataDirs,
+      logger: options.log,
+    }),
     allowedDataDirs: config.allowedDataDirs,
     python: credentials.python,
     logger: options.log,

@@ -16,12 +16,14 @@ import {
 import type { AirflowService } from '../airflow/create-airflow-service.js';
 import { detectLanguage, type Language } from '../i18n/detect-language.js';
 import { deployedMessage, runMessage } from '../i18n/messages.js';
-import type { Planner, PlanningContext } from '../planning/planner.js';
+import type { PlannerRouter } from '../planning/create-planner-router.js';
+import type { PlanningContext } from '../planning/planner.js';
+import type { SampleFunction } from '@airflow-mcp/llm';
 import type { RunProgress } from '@airflow-mcp/airflow';
 
 export interface CreateDagServiceOptions {
   airflow: AirflowService;
-  planners: { rules: Planner };
+  planner: PlannerRouter;
   allowedDataDirs: readonly string[];
   /** A Python with the pinned Airflow (the local venv) for the compile, AST and import checks. */
   python: string | undefined;
@@ -42,6 +44,8 @@ export interface CreateDagInput {
   timeoutMs: number;
   onProgress?: (message: string) => void | Promise<void>;
   signal?: AbortSignal;
+  /** The connected client's model, when it offers sampling. */
+  sampling?: SampleFunction | undefined;
 }
 
 export interface CheckOutcome {
@@ -117,7 +121,7 @@ export function createDagService(options: CreateDagServiceOptions) {
     const plan =
       input.spec !== undefined
         ? { spec: input.spec as PipelineSpecInput, planner: 'caller', notes: ['spec given by the caller'] }
-        : await options.planners.rules.plan(context);
+        : await options.planner.plan(context, input.sampling);
 
     const step = <T>(name: string, fn: () => T): T => {
       try {

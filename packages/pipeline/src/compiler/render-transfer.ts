@@ -9,6 +9,10 @@ import { indent, py } from './python-literal.js';
 export interface SourceColumn {
   name: string;
   type: SqlType | undefined;
+  /** The engine's own type name, as declared. */
+  declared?: string;
+  nullable?: boolean;
+  primaryKey?: boolean;
 }
 
 export function connectionArgument(c: Connection): string {

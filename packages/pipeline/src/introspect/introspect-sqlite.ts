@@ -40,9 +40,14 @@ export function introspectSqlite(path: string, table?: string): SqliteTableInfo 
     const actual = tables.find((t) => t.toLowerCase() === table.toLowerCase());
     if (!actual) return { tables, columns: undefined, rowCount: undefined };
     const quoted = `"${actual.replace(/"/g, '""')}"`;
-    const columns = (db.prepare(`PRAGMA table_info(${quoted})`).all() as { name: string; type: string }[]).map((c) => ({
+    const columns = (
+      db.prepare(`PRAGMA table_info(${quoted})`).all() as { name: string; type: string; notnull: number; pk: number }[]
+    ).map((c) => ({
       name: c.name,
       type: sqliteTypeOf(c.type),
+      declared: c.type,
+      nullable: c.notnull === 0 && c.pk === 0,
+      primaryKey: c.pk > 0,
     }));
     const rowCount = (db.prepare(`SELECT COUNT(*) AS n FROM ${quoted}`).get() as { n: number }).n;
     return { tables, columns, rowCount };

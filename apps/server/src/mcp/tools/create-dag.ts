@@ -76,6 +76,9 @@ export function createDagTool(deps: { dags: DagService }) {
         wait: input.wait,
         timeoutMs: input.timeout_s * 1000,
         signal: ctx.signal,
+        sampling: ctx.sampling
+          ? (request) => (ctx.sampling as NonNullable<typeof ctx.sampling>).createMessage(request)
+          : undefined,
         onProgress: (message) => ctx.progress({ progress: ++step, message }),
       });
       return { ...result, spec: result.spec as unknown as Record<string, unknown> };

@@ -1,0 +1,216 @@
+import { AppError, isAppError, type Logger } from '@airflow-mcp/core';
+import {
+  createLruCache,
+  createModelPlanner,
+  createSamplingModel,
+  describeSourceSchema,
+  type ModelPlan,
+  type PlanCache,
+  type SampleFunction,
+  type SpecModel,
+} from '@airflow-mcp/llm';
+import {
+  compileDag,
+  pipelineSpecJsonSchema,
+  resolveDataPaths,
+  validateSpec,
+  type Connection,
+  type PipelineSpecInput,
+} from '@airflow-mcp/pipeline';
+import { parseRequest } from './parse-request.js';
+import type { Plan, Planner, PlanningContext } from './planner.js';
+
+export type PlannerMode = 'auto' | 'gemini' | 'sampling' | 'rules' | 'openai';
+
+export interface PlannerRouterOptions {
+  mode: PlannerMode;
+  rules: Planner;
+  gemini?: SpecModel | undefined;
+  openai?: SpecModel | undefined;
+  allowedDataDirs: readonly string[];
+  logger?: Logger;
+  /** Called with each model plan's outcome, for metrics. */
+  onModelPlan?: (event: {
+    planner: string;
+    ok: boolean;
+    attempts: number;
+    inputTokens: number;
+    outputTokens: number;
+  }) => void;
+}
+
+export interface RoutedPlan extends Plan {
+  attempts: number;
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+const PROVIDER_DOWN = new Set(['UNAVAILABLE', 'RATE_LIMITED', 'DEPENDENCY_FAILED', 'TIMEOUT']);
+
+/**
+ * Chooses the planner for a request: PLANNER=gemini|openai|sampling|rules, or auto = Gemini when a key is set, else
+ * the connected client's model when it offers sampling, else the rule planner. Model answers go through the same
+ * validation the ladder starts with (schema, paths, source columns, compile) inside the repair loop. In auto mode a
+ * model provider that is down falls back to the rules, and says so.
+ */
+export function createPlannerRouter(options: PlannerRouterOptions) {
+  const jsonSchema = pipelineSpecJsonSchema();
+  const validate = async (json: unknown, ctx: PlanningContext) => {
+    try {
+      const spec = resolveDataPaths(validateSpec(json), options.allowedDataDirs);
+      const columns: Record<
+        string,
+        NonNullable<Awaited<ReturnType<PlanningContext['introspect']>>>['columns'] & object
+      > = {};
+      for (const task of spec.tasks) {
+        if (task.type !== 'transfer' || task.source.kind !== 'sqlite') continue;
+        const info = await ctx.introspect(task.source, task.source_table);
+        if (info && !info.columns) {
+          return {
+            ok: false as const,
+            step: 'source-schema',
+            error: `Task ${task.id}: the source has no table "${task.source_table}" (tables: ${info.tables.join(', ')}).`,
+          };
+        }
+        if (info?.columns) columns[task.id] = info.columns;
+      }
+      compileDag(spec, { airflowMajor: 3, sourceColumns: columns });
+      return { ok: true as const, value: json as PipelineSpecInput };
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      return { ok: false as const, error: error.message, step: String(error.details?.step ?? 'spec') };
+    }
+  };
+
+  // One response cache per provider, shared by the per-request planners (each validates against its own request).
+  const caches = new Map<string, PlanCache<ModelPlan<PipelineSpecInput>>>();
+  const modelPlanner = (name: string, model: SpecModel, ctx: PlanningContext) => {
+    const key = `${name}:${model.id}`;
+    let cache = caches.get(key);
+    if (!cache) caches.set(key, (cache = createLruCache<ModelPlan<PipelineSpecInput>>(200)));
+    return createModelPlanner<PipelineSpecInput>({
+      name,
+      model,
+      jsonSchema,
+      validate: (json) => validate(json, ctx),
+      cache,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  };
+
+  async function sourceSchemaOf(ctx: PlanningContext): Promise<string> {
+    const candidates: Connection[] = [];
+    if (ctx.hints.sourceDb && !/^(postgres|postgresql|mysql):/i.test(ctx.hints.sourceDb)) {
+      candidates.push({
+        kind: /\.(duckdb|ddb)$/i.test(ctx.hints.sourceDb) ? 'duckdb' : 'sqlite',
+        path: ctx.hints.sourceDb,
+      } as Connection);
+    }
+    for (const file of parseRequest(ctx.request).files)
+      candidates.push({ kind: file.engine, path: file.path } as Connection);
+    const parts: string[] = [];
+    for (const connection of candidates.slice(0, 3)) {
+      const info = await ctx.introspect(connection).catch(() => undefined);
+      if (!info) continue;
+      const tables = [];
+      for (const name of info.tables.slice(0, 20)) {
+        const t = await ctx.introspect(connection, name).catch(() => undefined);
+        tables.push({
+          name,
+          ...(t?.columns ? { columns: t.columns } : {}),
+          ...(t?.rowCount === undefined ? {} : { rowCount: t.rowCount }),
+        });
+      }
+      parts.push(
+        describeSourceSchema({
+          connection: `${connection.kind}:${'path' in connection ? connection.path : ''}`,
+          tables,
+        }),
+      );
+    }
+    return parts.join('\n\n');
+  }
+
+  async function planWithModel(name: string, model: SpecModel, ctx: PlanningContext): Promise<RoutedPlan> {
+    const planner = modelPlanner(name, model, ctx);
+    try {
+      const result = await planner.plan({
+        request: ctx.request,
+        language: ctx.language,
+        hints: { source_db: ctx.hints.sourceDb, target_db: ctx.hints.targetDb, schedule: ctx.hints.schedule },
+        sourceSchema: await sourceSchemaOf(ctx),
+        knowledge: ctx.knowledge,
+        previousFailures: ctx.previousFailures,
+      });
+      options.onModelPlan?.({ planner: name, ok: true, attempts: result.attempts, ...result.usage });
+      return {
+        spec: result.spec,
+        planner: `${name} (${result.model})`,
+        notes: result.repairedFailures.length
+          ? [`repaired after: ${result.repairedFailures.join(' | ').slice(0, 500)}`]
+          : [],
+        attempts: result.attempts,
+        usage: result.usage,
+      };
+    } catch (error) {
+      const details = isAppError(error)
+        ? (error.details as { attempts?: number; usage?: { inputTokens?: number; outputTokens?: number } } | undefined)
+        : undefined;
+      options.onModelPlan?.({
+        planner: name,
+        ok: false,
+        attempts: details?.attempts ?? 1,
+        inputTokens: details?.usage?.inputTokens ?? 0,
+        outputTokens: details?.usage?.outputTokens ?? 0,
+      });
+      throw error;
+    }
+  }
+
+  async function plan(ctx: PlanningContext, sampling?: SampleFunction): Promise<RoutedPlan> {
+    const rules = async (note?: string): Promise<RoutedPlan> => {
+      const result = await options.rules.plan(ctx);
+      return { ...result, notes: note ? [note, ...result.notes] : result.notes, attempts: 1 };
+    };
+    const mode = options.mode;
+    if (mode === 'rules') return rules();
+    if (mode === 'sampling' && !sampling) {
+      throw new AppError(
+        'UNSUPPORTED',
+        'PLANNER=sampling, but the connected MCP client does not offer sampling: connect with a client that declares the sampling capability, or set PLANNER=rules or a GEMINI_API_KEY.',
+      );
+    }
+    const choice: [string, SpecModel] | undefined =
+      mode === 'gemini' && options.gemini
+        ? ['gemini', options.gemini]
+        : mode === 'openai' && options.openai
+          ? ['openai', options.openai]
+          : mode === 'sampling' && sampling
+            ? ['sampling', createSamplingModel(sampling)]
+            : mode === 'auto'
+              ? options.gemini
+                ? ['gemini', options.gemini]
+                : options.openai
+                  ? ['openai', options.openai]
+                  : sampling
+                    ? ['sampling', createSamplingModel(sampling)]
+                    : undefined
+              : undefined;
+    if (!choice) {
+      if (mode === 'auto') return rules();
+      throw new AppError('UNSUPPORTED', `PLANNER=${mode} is not configured (its key or URL is missing).`);
+    }
+    try {
+      return await planWithModel(choice[0], choice[1], ctx);
+    } catch (error) {
+      if (mode === 'auto' && isAppError(error) && PROVIDER_DOWN.has(error.code)) {
+        options.logger?.warn({ planner: choice[0], code: error.code }, 'model planner unavailable; using the rules');
+        return rules(`${choice[0]} was unavailable (${error.code}); planned by rules`);
+      }
+      throw error;
+    }
+  }
+
+  return { plan };
+}
+
+export type PlannerRouter = ReturnType<typeof createPlannerRouter>;
