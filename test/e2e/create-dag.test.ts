@@ -271,6 +271,39 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     ).toEqual([[events, 200]]);
   });
 
+  it('inspects SQLite and DuckDB sources', async () => {
+    const inspect = async (args: Record<string, unknown>) =>
+      (await client.callTool({ name: 'inspect_source', arguments: args })) as ToolResult;
+    const tables = (await inspect({ source_db: 'sample.db' })).structuredContent as {
+      tables: { name: string; rows: number }[];
+    };
+    expect(tables.tables.map((t) => t.name)).toEqual(['events', 'users']);
+    expect(tables.tables.find((t) => t.name === 'users')?.rows).toBe(200);
+    const events = (await inspect({ source_db: 'sample.db', table: 'events' })).structuredContent as {
+      columns: { name: string; type: string; primary_key: boolean }[];
+    };
+    expect(events.columns.slice(0, 2)).toEqual([
+      expect.objectContaining({ name: 'event_id', type: 'bigint', primary_key: true }),
+      expect.objectContaining({ name: 'user_id', type: 'bigint', primary_key: false }),
+    ]);
+    const duck = (await inspect({ source_db: 'analytics.duckdb', table: 'events' })).structuredContent as {
+      engine: string;
+      columns: { name: string; type: string }[];
+    };
+    expect(duck.engine).toBe('duckdb');
+    expect(duck.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'event_id:bigint',
+      'user_id:bigint',
+      'event_type:text',
+      'timestamp:timestamp',
+    ]);
+    const missing = await inspect({ source_db: 'sample.db', table: 'orders' });
+    expect(missing.isError).toBe(true);
+    expect(missing.content[0]?.text).toContain('Tables: events, users');
+    const outside = await inspect({ source_db: '/etc/passwd.db' });
+    expect(outside.isError).toBe(true);
+  });
+
   it('asks instead of guessing when the table does not exist, and writes nothing', async () => {
     const before = readdirSync(airflow.dagsDir).length;
     const result = await call({

@@ -4,6 +4,7 @@ import {
   checkPython,
   compileDag,
   describeConnection,
+  introspectDuckdb,
   introspectSqlite,
   resolveDataPath,
   resolveDataPaths,
@@ -84,8 +85,66 @@ export function createDagService(options: CreateDagServiceOptions) {
   let airflowMajor: 2 | 3 | undefined;
 
   async function introspect(connection: Connection, table?: string) {
-    if (connection.kind !== 'sqlite') return undefined;
-    return introspectSqlite(resolveDataPath(connection.path, options.allowedDataDirs, 'Source'), table);
+    if (connection.kind === 'sqlite') {
+      return introspectSqlite(resolveDataPath(connection.path, options.allowedDataDirs, 'Source'), table);
+    }
+    if (connection.kind === 'duckdb' && options.python) {
+      return introspectDuckdb(
+        resolveDataPath(connection.path, options.allowedDataDirs, 'Source'),
+        options.python,
+        table,
+      );
+    }
+    return undefined;
+  }
+
+  /** inspect_source: tables (with row counts) of a source, or one table's columns, types, keys and rows. */
+  async function inspect(sourceDb: string, table?: string) {
+    const connection: Connection = /^(postgres|postgresql):/i.test(sourceDb)
+      ? { kind: 'postgres', conn_id: sourceDb.split(':')[1] ?? '' }
+      : /^mysql:/i.test(sourceDb)
+        ? { kind: 'mysql', conn_id: sourceDb.split(':')[1] ?? '' }
+        : { kind: /\.(duckdb|ddb)$/i.test(sourceDb) ? 'duckdb' : 'sqlite', path: sourceDb };
+    if (connection.kind === 'postgres' || connection.kind === 'mysql') {
+      throw new AppError(
+        'UNSUPPORTED',
+        `${connection.kind} sources are reached only through the Airflow connection "${connection.conn_id}", whose credentials this service never holds, so it cannot read their schema directly. Name the table and columns in the request; the generated DAG reads them through the connection at run time.`,
+      );
+    }
+    const info = await introspect(connection, table);
+    if (!info) {
+      throw new AppError(
+        'UNAVAILABLE',
+        'Reading DuckDB files needs a Python with duckdb: set AIRFLOW_PYTHON (the Airflow virtualenv has it).',
+      );
+    }
+    if (table !== undefined && !info.columns) {
+      throw new AppError(
+        'NOT_FOUND',
+        `No table "${table}" in ${sourceDb}. Tables: ${info.tables.join(', ') || 'none'}.`,
+      );
+    }
+    const tables = [];
+    if (table === undefined) {
+      for (const name of info.tables)
+        tables.push({ name, rows: (await introspect(connection, name))?.rowCount ?? null });
+    }
+    return {
+      engine: connection.kind,
+      source: 'path' in connection ? resolveDataPath(connection.path, options.allowedDataDirs, 'Source') : sourceDb,
+      tables: table === undefined ? tables : [{ name: table, rows: info.rowCount ?? null }],
+      ...(info.columns
+        ? {
+            columns: info.columns.map((c) => ({
+              name: c.name,
+              type: c.type ?? null,
+              declared_type: c.declared ?? null,
+              nullable: c.nullable ?? null,
+              primary_key: c.primaryKey ?? false,
+            })),
+          }
+        : {}),
+    };
   }
 
   async function sourceColumns(spec: PipelineSpec): Promise<Record<string, SourceColumn[]>> {
@@ -250,7 +309,7 @@ export function createDagService(options: CreateDagServiceOptions) {
     return { ...base, file: deployed.file, deployed: true, run, message };
   }
 
-  return { create, introspect };
+  return { create, introspect, inspect };
 }
 
 export type DagService = ReturnType<typeof createDagService>;

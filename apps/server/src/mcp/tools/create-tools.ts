@@ -4,6 +4,7 @@ import { checkDagStatusTool } from './check-dag-status.js';
 import { createDagTool } from './create-dag.js';
 import { deleteDagTool } from './delete-dag.js';
 import { getTaskLogsTool } from './get-task-logs.js';
+import { inspectSourceTool } from './inspect-source.js';
 import { listDagsTool } from './list-dags.js';
 import { listImportErrorsTool } from './list-import-errors.js';
 import { runDagTool } from './run-dag.js';
@@ -21,6 +22,7 @@ export interface ToolDependencies {
 export function createTools(deps: ToolDependencies): AnyToolDefinition[] {
   return [
     createDagTool(deps),
+    inspectSourceTool(deps),
     runDagTool(deps),
     checkDagStatusTool(deps),
     getTaskLogsTool(deps),

@@ -1,0 +1,45 @@
+import type { DagService } from '@airflow-mcp/agent';
+import { z } from 'zod';
+import { defineTool } from '../define-tool.js';
+
+export function inspectSourceTool(deps: { dags: DagService }) {
+  return defineTool({
+    name: 'inspect_source',
+    title: 'Inspect a source database',
+    description:
+      'Tables (with row counts) of a SQLite or DuckDB file inside the allowed data folders, or, with `table`, its ' +
+      'columns with types (mapped to pipeline types), nullability, primary key and row count. Use it before create_dag ' +
+      'to name tables and columns exactly.',
+    input: z.object({
+      source_db: z
+        .string()
+        .min(1)
+        .max(500)
+        .describe('A .db/.sqlite/.duckdb path (relative to the first allowed folder)'),
+      table: z.string().min(1).max(200).optional(),
+    }),
+    output: z.object({
+      engine: z.string(),
+      source: z.string(),
+      tables: z.array(z.object({ name: z.string(), rows: z.number().nullable() })),
+      columns: z
+        .array(
+          z.object({
+            name: z.string(),
+            type: z.string().nullable(),
+            declared_type: z.string().nullable(),
+            nullable: z.boolean().nullable(),
+            primary_key: z.boolean(),
+          }),
+        )
+        .optional(),
+    }),
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    scope: 'read',
+    handler: (input) => deps.dags.inspect(input.source_db, input.table),
+    summarize: (o) =>
+      o.columns
+        ? `${o.tables[0]?.name} (${o.tables[0]?.rows ?? '?'} rows): ${o.columns.map((c) => `${c.name} ${c.declared_type ?? c.type ?? ''}`.trim()).join(', ')}`
+        : `${o.engine} ${o.source}: ${o.tables.map((t) => `${t.name} (${t.rows ?? '?'} rows)`).join(', ')}`,
+  });
+}
