@@ -54,6 +54,8 @@ export interface RetrieverOptions {
   candidates?: number;
   /** Longer queries are refused (default 2,000 characters). */
   maxQueryLength?: number;
+  /** Full-text search leaves out query words found in more than this share of chunks (default 0.2). */
+  commonTermShare?: number;
   logger?: Logger;
 }
 
@@ -65,11 +67,14 @@ export interface RetrieverOptions {
 export class Retriever {
   readonly maxQueryLength: number;
   private readonly results: LruCache<string, SearchResult[]>;
+  private frequencies: Promise<{ chunks: number; documentFrequency: Map<string, number> } | undefined> | undefined;
+  private readonly commonTermShare: number;
   private readonly log: Logger;
 
   constructor(private readonly options: RetrieverOptions) {
     this.maxQueryLength = options.maxQueryLength ?? 2000;
     this.results = new LruCache(options.resultCacheSize ?? 256);
+    this.commonTermShare = options.commonTermShare ?? 0.2;
     this.log = options.logger ?? silentLogger;
   }
 
@@ -86,6 +91,7 @@ export class Retriever {
   applyChange(change: StoreChange): void {
     this.options.cache?.apply(change);
     this.results.clear();
+    this.frequencies = undefined;
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
@@ -133,8 +139,22 @@ export class Retriever {
   }
 
   private async textCandidates(query: string, limit: number, filters: SearchFilters | undefined): Promise<number[]> {
-    const hits = await this.options.store.textSearch(contentTerms(query), { limit, ...(filters ? { filters } : {}) });
+    const terms = await this.distinctiveTerms(contentTerms(query));
+    const hits = await this.options.store.textSearch(terms, { limit, ...(filters ? { filters } : {}) });
     return hits.map((h) => h.chunkId);
+  }
+
+  /**
+   * ts_rank weighs every query word alike, so words found in a large share of the chunks ("dag", "table" in
+   * this corpus) would decide the ranking; they are left out while rarer words remain.
+   */
+  private async distinctiveTerms(terms: readonly string[]): Promise<string[]> {
+    this.frequencies ??= this.options.store.termFrequencies().catch(() => undefined);
+    const stats = await this.frequencies;
+    if (!stats || stats.chunks < 50) return [...terms];
+    const share = (term: string) => (stats.documentFrequency.get(term) ?? 0) / stats.chunks;
+    const distinctive = terms.filter((term) => share(term) <= this.commonTermShare);
+    return distinctive.length > 0 ? distinctive : [...terms];
   }
 
   private async toResults(

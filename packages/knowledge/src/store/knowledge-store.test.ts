@@ -120,6 +120,10 @@ describe('KnowledgeStore on PGlite', () => {
     const v2 = await store.textSearch(['watermark', 'retry'], { limit: 5, filters: { airflow_version: '2.9' } });
     expect((await store.getChunks(v2.map((h) => h.chunkId))).map((c) => c.path)).toEqual(['g.md']);
     expect(await store.textSearch(['---'], { limit: 5 })).toEqual([]);
+    const stats = await store.termFrequencies();
+    expect(stats.chunks).toBe(2);
+    expect(stats.documentFrequency.get('doc')).toBe(2);
+    expect(stats.documentFrequency.get('watermark')).toBe(1);
 
     const scanned = [];
     for await (const page of store.scanEmbeddings(1)) scanned.push(...page);

@@ -281,6 +281,17 @@ export class KnowledgeStore {
     return rows.map((r) => ({ chunkId: r.id, rank: Number(r.rank) }));
   }
 
+  /** In how many chunks each indexed word occurs, and how many chunks there are (for query term weighting). */
+  async termFrequencies(): Promise<{ chunks: number; documentFrequency: Map<string, number> }> {
+    const { rows } = await this.client.query<{ word: string; ndoc: number }>(
+      `SELECT word, ndoc FROM ts_stat('SELECT tsv FROM knowledge.chunks')`,
+    );
+    return {
+      chunks: await this.countChunks(),
+      documentFrequency: new Map(rows.map((r) => [r.word, Number(r.ndoc)])),
+    };
+  }
+
   async getChunks(ids: readonly number[]): Promise<ChunkRecord[]> {
     if (ids.length === 0) return [];
     const { rows } = await this.client.query<{
