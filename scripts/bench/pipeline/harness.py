@@ -1,0 +1,263 @@
+"""Transfer benchmark harness: one variant per process, so each process's peak RSS is that variant's alone.
+
+    python harness.py generate <sqlite-path> <rows>
+    python harness.py generated <dag-module.py> <task-id> <sqlite-path> <duckdb-path>
+    python harness.py handwritten <sqlite-path> <duckdb-path> [batch-rows]
+    python harness.py pandas <sqlite-path> <duckdb-path>
+    python harness.py verify <duckdb-path>
+
+Prints one JSON object on the last line of stdout. Timing covers the transfer only (imports are done first, and
+the RSS after imports is reported as baseline_rss_mb); peak_rss_mb is the process's ru_maxrss at the end of the
+transfer, read before anything else runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+
+TABLE = "events"
+DDL_TYPES = ["BIGINT", "BIGINT", "VARCHAR", "DOUBLE", "VARCHAR", "TIMESTAMP"]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def emit(result: dict) -> None:
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+def generate(path: str, rows: int) -> dict:
+    """The sample `events` table, made bigger: same columns and value shapes as createSampleDatabase, computed by
+    SQLite itself from the row number (a recursive CTE), so it is deterministic and fast."""
+    import sqlite3
+
+    started = time.perf_counter()
+    tmp = path + ".tmp"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    con = sqlite3.connect(tmp)
+    con.executescript(
+        """
+        PRAGMA journal_mode = OFF;
+        PRAGMA synchronous = OFF;
+        CREATE TABLE events (
+            event_id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            event_type TEXT NOT NULL,
+            amount REAL,
+            country TEXT NOT NULL,
+            "timestamp" TIMESTAMP NOT NULL
+        );
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO events
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?),
+        k(i, h) AS (SELECT i, (i * 2654435761) % 4294967296 FROM n)
+        SELECT
+            i,
+            1 + h % 200000,
+            CASE (h / 7) % 5 WHEN 0 THEN 'page_view' WHEN 1 THEN 'signup' WHEN 2 THEN 'purchase'
+                             WHEN 3 THEN 'refund' ELSE 'logout' END,
+            CASE WHEN (h / 7) % 5 IN (2, 3) THEN ((h / 35) % 50000) / 100.0 END,
+            CASE (1 + h % 200000) % 5 WHEN 0 THEN 'KR' WHEN 1 THEN 'US' WHEN 2 THEN 'DE' WHEN 3 THEN 'JP' ELSE 'BR' END,
+            datetime(1767225600 + i * 6 + (h / 11) % 6, 'unixepoch')
+        FROM k
+        """,
+        (rows,),
+    )
+    con.commit()
+    con.close()
+    os.replace(tmp, path)
+    return {"rows": rows, "seconds": time.perf_counter() - started, "bytes": os.path.getsize(path)}
+
+
+def fresh(path: str) -> None:
+    for p in (path, path + ".wal"):
+        if os.path.exists(p):
+            os.remove(p)
+
+
+def warm_up() -> None:
+    """DuckDB imports pandas, numpy and more the first time it scans a Python object (hundreds of modules, most of a
+    second): done here for every variant, so the clock measures moving rows, not the first import."""
+    import duckdb
+    import pyarrow as pa
+
+    tiny = pa.table({"x": [1]})  # noqa: F841 (scanned by name)
+    con = duckdb.connect()
+    con.execute("SELECT * FROM tiny").fetchall()
+    con.close()
+
+
+def measured(run) -> dict:
+    """Runs the transfer with the clock and RSS read around it, after the imports and the warm-up."""
+    warm_up()
+    baseline = rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    rows = run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"rows": rows, "seconds": wall, "cpu_seconds": cpu, "peak_rss_mb": peak_rss_mb(), "baseline_rss_mb": baseline}
+
+
+def find_dag(module):
+    """The DAG the module defined, the way Airflow's DagBag finds it (auto-registered by the @dag call)."""
+    from airflow.sdk.definitions._internal.contextmanager import DagContext
+
+    for dag, mod in DagContext.autoregistered_dags:
+        if mod is module or getattr(mod, "__name__", None) == module.__name__:
+            return dag
+    return module.generated_dag()  # the compiler's name for the @dag function
+
+
+def run_generated(module_path: str, task_id: str, duckdb_path: str) -> dict:
+    """The compiler's own task code, run outside Airflow: the real `airflow.sdk` is imported, the module is loaded as
+    the DAG processor would, and the @task's python_callable is called directly."""
+    import importlib.util
+
+    import duckdb  # noqa: F401  (imported inside the task; loaded here so the clock does not include it)
+    import pyarrow  # noqa: F401
+    from airflow.sdk import dag, task  # noqa: F401
+
+    spec = importlib.util.spec_from_file_location("bench_generated_dag", module_path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    callable_ = find_dag(module).get_task(task_id).python_callable
+    fresh(duckdb_path)
+    return measured(lambda: callable_()["rows"])
+
+
+def run_handwritten(sqlite_path: str, duckdb_path: str, batch_rows: int) -> dict:
+    """Best effort without DuckDB's sqlite extension (not bundled in the wheel, and not installable offline): one
+    typed DDL, big fetchmany batches turned into an Arrow RecordBatch in one C call (rows -> struct array), scanned by
+    DuckDB straight from the Python variable, one transaction, the cyclic GC paused while millions of row tuples
+    churn (they hold no cycles; reference counting frees them)."""
+    import gc
+    import sqlite3
+
+    import duckdb
+    import pyarrow as pa
+
+    row_type = pa.struct(
+        [
+            ("event_id", pa.int64()),
+            ("user_id", pa.int64()),
+            ("event_type", pa.string()),
+            ("amount", pa.float64()),
+            ("country", pa.string()),
+            ("timestamp", pa.string()),
+        ]
+    )
+    fresh(duckdb_path)
+
+    def run() -> int:
+        src = sqlite3.connect(sqlite_path)
+        dst = duckdb.connect(duckdb_path)
+        rows = 0
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            dst.execute(
+                'CREATE TABLE events (event_id BIGINT, user_id BIGINT, event_type VARCHAR, amount DOUBLE, '
+                'country VARCHAR, "timestamp" TIMESTAMP)'
+            )
+            dst.execute("BEGIN")
+            cur = src.execute('SELECT event_id, user_id, event_type, amount, country, "timestamp" FROM events')
+            while True:
+                chunk = cur.fetchmany(batch_rows)
+                if not chunk:
+                    break
+                batch = pa.RecordBatch.from_struct_array(pa.array(chunk, type=row_type))  # noqa: F841 (scanned by name)
+                dst.execute(
+                    'INSERT INTO events SELECT event_id, user_id, event_type, amount, country, '
+                    'CAST("timestamp" AS TIMESTAMP) FROM batch'
+                )
+                rows += len(chunk)
+            dst.execute("COMMIT")
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+            src.close()
+            dst.close()
+        return rows
+
+    return measured(run)
+
+
+def run_pandas(sqlite_path: str, duckdb_path: str) -> dict:
+    """The naive path: the whole table into a DataFrame, then CREATE TABLE AS SELECT from it."""
+    import sqlite3
+
+    import duckdb
+    import pandas as pd
+
+    fresh(duckdb_path)
+
+    def run() -> int:
+        src = sqlite3.connect(sqlite_path)
+        dst = duckdb.connect(duckdb_path)
+        try:
+            df = pd.read_sql(
+                'SELECT event_id, user_id, event_type, amount, country, "timestamp" FROM events',
+                src,
+                parse_dates=["timestamp"],
+            )
+            dst.register("df", df)
+            dst.execute("CREATE TABLE events AS SELECT * FROM df")
+            return len(df)
+        finally:
+            src.close()
+            dst.close()
+
+    return measured(run)
+
+
+def verify(duckdb_path: str) -> dict:
+    """What landed: row count, column types and a checksum, so the variants can be compared."""
+    import duckdb
+
+    con = duckdb.connect(duckdb_path, read_only=True)
+    try:
+        types = {name: str(kind) for name, kind, *_ in con.execute("DESCRIBE events").fetchall()}
+        count, s_id, s_user, n_amount, s_amount, n_types, n_country, lo, hi = con.execute(
+            'SELECT COUNT(*), SUM(event_id), SUM(user_id), COUNT(amount), ROUND(SUM(amount), 2), '
+            'COUNT(DISTINCT event_type), COUNT(DISTINCT country), '
+            'CAST(MIN("timestamp") AS TIMESTAMP), CAST(MAX("timestamp") AS TIMESTAMP) FROM events'
+        ).fetchone()
+    finally:
+        con.close()
+    checksum = [int(s_id), int(s_user), n_amount, float(s_amount), n_types, n_country, str(lo), str(hi)]
+    return {"rows": count, "types": types, "checksum": checksum, "bytes": os.path.getsize(duckdb_path)}
+
+
+def main(argv: list[str]) -> None:
+    mode, args = argv[0], argv[1:]
+    if mode == "generate":
+        emit(generate(args[0], int(args[1])))
+    elif mode == "generated":
+        emit(run_generated(args[0], args[1], args[2]))
+    elif mode == "handwritten":
+        emit(run_handwritten(args[0], args[1], int(args[2]) if len(args) > 2 else 100_000))
+    elif mode == "pandas":
+        emit(run_pandas(args[0], args[1]))
+    elif mode == "verify":
+        emit(verify(args[0]))
+    else:
+        raise SystemExit("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
