@@ -8,6 +8,7 @@ import { silentLogger } from '@airflow-mcp/core';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
 import { loadConfig } from '../../apps/server/src/config.js';
 import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
+import { createMetrics } from '../../apps/server/src/observability/create-metrics.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
@@ -56,8 +57,13 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
       DAGS_DIR: airflow.dagsDir,
       ALLOWED_DATA_DIRS: warehouse,
     };
-    services = await createServices({ config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), log: silentLogger });
-    app = await startTestApp({ catalog: services.catalog, env });
+    const metrics = createMetrics();
+    services = await createServices({
+      config: loadConfig({ ...env, LOG_LEVEL: 'silent' }),
+      log: silentLogger,
+      metrics,
+    });
+    app = await startTestApp({ catalog: services.catalog, env, metrics });
     client = await app.connect();
   });
   afterAll(async () => {
@@ -117,6 +123,15 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
       ['timestamp', 'TIMESTAMP'],
     ]);
     expect(out.code).toContain('# airflow-mcp-rag: generated file');
+    // What the run did shows on /metrics, read from Airflow, and Airflow's scheduler lag is scraped live.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain(
+      'airflow_mcp_rows_moved_total{dag_id="sqlite_events_to_duckdb",task_id="load_events"} 2000',
+    );
+    expect(metrics).toContain('airflow_mcp_dag_runs_total{dag_id="sqlite_events_to_duckdb",state="success"} 1');
+    expect(metrics).toContain('airflow_mcp_plans_total{planner="rules",outcome="ok"} 1');
+    expect(metrics).toMatch(/airflow_mcp_airflow_scheduler_lag_seconds \d/);
+    expect(metrics).toContain('airflow_mcp_airflow_up 1');
     expect(out.code).not.toMatch(/password|airflow-mcp-test-pw/);
   });
 

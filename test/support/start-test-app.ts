@@ -7,6 +7,7 @@ import { buildApp, type App } from '../../apps/server/src/app.js';
 import { loadConfig } from '../../apps/server/src/config.js';
 import type { McpCatalog } from '../../apps/server/src/mcp/create-mcp-server.js';
 import type { ReadinessCheck } from '../../apps/server/src/routes/health.js';
+import type { Metrics } from '../../apps/server/src/observability/create-metrics.js';
 
 export interface TestApp {
   app: App;
@@ -21,6 +22,7 @@ export async function startTestApp(options: {
   catalog: McpCatalog;
   env?: Record<string, string>;
   readiness?: readonly ReadinessCheck[];
+  metrics?: Metrics;
 }): Promise<TestApp> {
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'airflow-mcp-test-')),
@@ -28,7 +30,13 @@ export async function startTestApp(options: {
     NODE_ENV: 'test',
     ...options.env,
   });
-  const app = await buildApp({ config, catalog: options.catalog, readiness: options.readiness ?? [], logger: false });
+  const app = await buildApp({
+    config,
+    catalog: options.catalog,
+    readiness: options.readiness ?? [],
+    logger: false,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   const url = await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   const clients: Client[] = [];
   return {

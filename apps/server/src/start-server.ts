@@ -1,5 +1,6 @@
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
+import { createMetrics } from './observability/create-metrics.js';
 import { createServices } from './services/create-services.js';
 import { createConformanceFixtures } from './mcp/conformance-fixtures.js';
 
@@ -13,7 +14,8 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   let app: App | undefined;
   const bootLog = (await import('pino')).pino({ level: config.logLevel, base: { service: 'airflow-mcp-rag' } });
-  const services = await createServices({ config, log: bootLog });
+  const metrics = createMetrics();
+  const services = await createServices({ config, log: bootLog, metrics });
   try {
     app = await buildApp({
       config,
@@ -21,6 +23,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
         ? { ...services.catalog, extend: createConformanceFixtures() }
         : services.catalog,
       readiness: services.readiness,
+      metrics,
       onClose: () => services.close(),
     });
     const address = await app.fastify.listen({ host: config.host, port: config.port });

@@ -13,6 +13,7 @@ export {
   type CreateDagInput,
   type CreateDagResult,
   type CheckOutcome,
+  type DagEvents,
   type DagService,
 } from './create-dag/create-dag-service.js';
 export { createRulePlanner } from './planning/rule-planner.js';

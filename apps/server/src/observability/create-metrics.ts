@@ -49,7 +49,60 @@ export function createMetrics() {
     help: 'MCP tool calls currently running.',
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, toolCalls, toolErrors, toolDuration, sessionsOpen, toolCallsInFlight };
+  const plans = new Counter({
+    name: 'airflow_mcp_plans_total',
+    help: 'Pipeline plans by planner (rules, gemini, openai, sampling, caller) and outcome (ok, failed).',
+    labelNames: ['planner', 'outcome'] as const,
+    registers: [registry],
+  });
+  const planAttempts = new Histogram({
+    name: 'airflow_mcp_plan_attempts',
+    help: 'Model calls per plan (1 = the first answer passed validation; more = repairs).',
+    labelNames: ['planner'] as const,
+    buckets: [0, 1, 2, 3, 4, 5],
+    registers: [registry],
+  });
+  const modelTokens = new Counter({
+    name: 'airflow_mcp_model_tokens_total',
+    help: 'Model tokens spent on planning, by planner and direction (input, output).',
+    labelNames: ['planner', 'direction'] as const,
+    registers: [registry],
+  });
+  const dagRuns = new Counter({
+    name: 'airflow_mcp_dag_runs_total',
+    help: 'Runs of generated DAGs followed to the end, by dag and final state (from Airflow).',
+    labelNames: ['dag_id', 'state'] as const,
+    registers: [registry],
+  });
+  const dagRunDuration = new Histogram({
+    name: 'airflow_mcp_dag_run_duration_seconds',
+    help: "Duration of followed runs of generated DAGs (Airflow's start to end).",
+    labelNames: ['dag_id'] as const,
+    buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+    registers: [registry],
+  });
+  const rowsMoved = new Counter({
+    name: 'airflow_mcp_rows_moved_total',
+    help: 'Rows moved by transfer tasks of generated DAGs (the tasks own counts, read from XCom).',
+    labelNames: ['dag_id', 'task_id'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    toolCalls,
+    toolErrors,
+    toolDuration,
+    sessionsOpen,
+    toolCallsInFlight,
+    plans,
+    planAttempts,
+    modelTokens,
+    dagRuns,
+    dagRunDuration,
+    rowsMoved,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

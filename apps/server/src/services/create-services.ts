@@ -7,7 +7,9 @@ import {
   createRulePlanner,
 } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
+import { Gauge } from 'prom-client';
 import type { Config } from '../config.js';
+import type { Metrics } from '../observability/create-metrics.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
 import type { ResourceProvider } from '../mcp/define-tool.js';
 import { schemaResources } from '../mcp/resources/schema-resources.js';
@@ -27,6 +29,8 @@ export interface Services {
 export interface CreateServicesOptions {
   config: Config;
   log: Logger;
+  /** Domain metrics (plans, runs, rows) land here when given. */
+  metrics?: Metrics;
 }
 
 export async function createServices(options: CreateServicesOptions): Promise<Services> {
@@ -46,6 +50,28 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     secrets,
     logger: options.log,
   });
+  if (options.metrics) {
+    // Read from Airflow on each scrape: how far behind the scheduler's heartbeat is, and whether Airflow answers.
+    const health = async () => airflow.client.health().catch(() => undefined);
+    new Gauge({
+      name: 'airflow_mcp_airflow_scheduler_lag_seconds',
+      help: "Seconds since the Airflow scheduler's last heartbeat (from Airflow's health endpoint); absent when Airflow is down.",
+      registers: [options.metrics.registry],
+      async collect() {
+        const beat = (await health())?.scheduler?.latest_scheduler_heartbeat;
+        if (beat) this.set(Math.max(0, (Date.now() - Date.parse(beat)) / 1000));
+        else this.reset();
+      },
+    });
+    new Gauge({
+      name: 'airflow_mcp_airflow_up',
+      help: 'Whether Airflow answered its health endpoint at the last scrape (1) or not (0).',
+      registers: [options.metrics.registry],
+      async collect() {
+        this.set((await health()) ? 1 : 0);
+      },
+    });
+  }
   options.log.info(
     {
       airflowUrl: config.airflow.url,
@@ -56,7 +82,29 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     'airflow configured',
   );
 
+  const metrics = options.metrics;
   const dags = createDagService({
+    ...(metrics
+      ? {
+          events: {
+            planned: (e) => {
+              metrics.plans.inc({ planner: e.planner, outcome: e.ok ? 'ok' : 'failed' });
+              if (e.planner !== 'rules' && e.planner !== 'caller') {
+                metrics.planAttempts.observe({ planner: e.planner }, e.attempts);
+                metrics.modelTokens.inc({ planner: e.planner, direction: 'input' }, e.inputTokens);
+                metrics.modelTokens.inc({ planner: e.planner, direction: 'output' }, e.outputTokens);
+              }
+            },
+            ran: (e) => {
+              metrics.dagRuns.inc({ dag_id: e.dagId, state: e.state });
+              if (e.durationS !== null) metrics.dagRunDuration.observe({ dag_id: e.dagId }, e.durationS);
+              for (const [task, rows] of Object.entries(e.rowsByTask)) {
+                metrics.rowsMoved.inc({ dag_id: e.dagId, task_id: task }, rows);
+              }
+            },
+          },
+        }
+      : {}),
     airflow,
     planner: createPlannerRouter({
       mode: config.planner,

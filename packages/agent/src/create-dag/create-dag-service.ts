@@ -22,7 +22,14 @@ import type { PlanningContext } from '../planning/planner.js';
 import type { SampleFunction } from '@airflow-mcp/llm';
 import type { RunProgress } from '@airflow-mcp/airflow';
 
+/** What the service reports as it works, for metrics. */
+export interface DagEvents {
+  planned?(event: { planner: string; ok: boolean; attempts: number; inputTokens: number; outputTokens: number }): void;
+  ran?(event: { dagId: string; state: string; durationS: number | null; rowsByTask: Record<string, number> }): void;
+}
+
 export interface CreateDagServiceOptions {
+  events?: DagEvents;
   airflow: AirflowService;
   planner: PlannerRouter;
   allowedDataDirs: readonly string[];
@@ -177,10 +184,23 @@ export function createDagService(options: CreateDagServiceOptions) {
       previousFailures: [],
     };
     await progress('planning');
-    const plan =
-      input.spec !== undefined
-        ? { spec: input.spec as PipelineSpecInput, planner: 'caller', notes: ['spec given by the caller'] }
-        : await options.planner.plan(context, input.sampling);
+    let plan;
+    try {
+      plan =
+        input.spec !== undefined
+          ? {
+              spec: input.spec as PipelineSpecInput,
+              planner: 'caller',
+              notes: ['spec given by the caller'],
+              attempts: 0,
+            }
+          : await options.planner.plan(context, input.sampling);
+    } catch (error) {
+      options.events?.planned?.({ planner: 'unknown', ok: false, attempts: 1, inputTokens: 0, outputTokens: 0 });
+      throw error;
+    }
+    const plannerName = plan.planner.split(' ')[0] ?? plan.planner;
+    const usage = 'usage' in plan && plan.usage ? plan.usage : { inputTokens: 0, outputTokens: 0 };
 
     const step = <T>(name: string, fn: () => T): T => {
       try {
@@ -192,7 +212,14 @@ export function createDagService(options: CreateDagServiceOptions) {
         throw error;
       }
     };
-    const validated = step('spec-schema', () => validateSpec(plan.spec));
+    let validated;
+    try {
+      validated = step('spec-schema', () => validateSpec(plan.spec));
+      options.events?.planned?.({ planner: plannerName, ok: true, attempts: plan.attempts, ...usage });
+    } catch (error) {
+      options.events?.planned?.({ planner: plannerName, ok: false, attempts: plan.attempts, ...usage });
+      throw error;
+    }
     // Whatever the planner, a secret in the request never reaches the DAG file.
     const parsed = { ...validated, description: redactSecrets(validated.description) };
     const spec = step('data-paths', () => resolveDataPaths(parsed, options.allowedDataDirs));
@@ -272,13 +299,18 @@ export function createDagService(options: CreateDagServiceOptions) {
     });
     let rows: number | null = null;
     const transfers = spec.tasks.filter((t) => t.type === 'transfer');
+    const rowsByTask: Record<string, number> = {};
     if (summary.state === 'success') {
       rows = 0;
       for (const t of transfers) {
         const value = (await options.airflow.client.returnValue(spec.dag_id, summary.run_id, t.id)) as
           { rows?: number } | undefined;
-        rows += Number(value?.rows ?? 0);
+        rowsByTask[t.id] = Number(value?.rows ?? 0);
+        rows += rowsByTask[t.id] as number;
       }
+    }
+    if (summary.state === 'success' || summary.state === 'failed') {
+      options.events?.ran?.({ dagId: spec.dag_id, state: summary.state, durationS: summary.duration_s, rowsByTask });
     }
     const lastTransfer = transfers.at(-1);
     const target = lastTransfer ? describeConnection(lastTransfer.target, lastTransfer.target_table) : '';
