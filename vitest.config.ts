@@ -34,7 +34,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 600_000,
-          globalSetup: ['test/setup/airflow.global.ts'],
+          globalSetup: ['test/setup/postgres.global.ts', 'test/setup/airflow.global.ts'],
           // Suites share one Airflow and one PostgreSQL: run files one at a time on these 2-core machines.
           fileParallelism: false,
         },

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import type { TestPostgres } from './postgres.global.js';
 
 export interface TestAirflow {
   url: string;
@@ -27,11 +31,16 @@ const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', 
  * Starts the tests' own Airflow standalone (its own port and DATA_DIR, so a demo instance on 8080 is left alone)
  * from the cached virtualenv built from airflow/requirements.lock, and stops it afterwards.
  * AIRFLOW_MCP_KEEP_TEST_AIRFLOW=1 leaves it running for the next local run (`up` is then a no-op).
+ *
+ * The tests' PostgreSQL (postgres.global.ts, which runs first) reaches Airflow only as the connection `warehouse_pg`,
+ * defined through Airflow's environment-variable secrets backend: AIRFLOW_CONN_WAREHOUSE_PG in the standalone's
+ * environment. A running standalone started with other AIRFLOW_CONN_* values is restarted, since `up` would keep it.
  */
 export default function setup(project: TestProject) {
-  const env = {
+  const dataDir = process.env.AIRFLOW_MCP_TEST_DATA_DIR ?? `${root}.data/test-airflow`;
+  const env: Record<string, string | undefined> = {
     ...process.env,
-    DATA_DIR: process.env.AIRFLOW_MCP_TEST_DATA_DIR ?? `${root}.data/test-airflow`,
+    DATA_DIR: dataDir,
     AIRFLOW_PORT: process.env.AIRFLOW_MCP_TEST_AIRFLOW_PORT ?? '28080',
     AIRFLOW_USERNAME: 'airflow-mcp',
     AIRFLOW_PASSWORD: 'airflow-mcp-test-pw',
@@ -39,12 +48,29 @@ export default function setup(project: TestProject) {
     AIRFLOW_JWT_EXPIRATION_S: '20',
   };
   delete env.DAGS_DIR;
+  const postgres = project.getProvidedContext().postgres as TestPostgres | undefined;
+  if (postgres) env.AIRFLOW_CONN_WAREHOUSE_PG = postgres.url;
+  const connections = createHash('sha256')
+    .update(
+      JSON.stringify(
+        Object.entries(env)
+          .filter(([key]) => key.startsWith('AIRFLOW_CONN_'))
+          .sort(([a], [b]) => a.localeCompare(b)),
+      ),
+    )
+    .digest('hex');
+  const stamp = join(dataDir, 'airflow-connections.sha256');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== connections) {
+    spawnSync(process.execPath, [script, 'down'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   const up = spawnSync(process.execPath, [script, 'up', '--json'], {
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (up.status !== 0) throw new Error(`Airflow for the tests did not start (exit ${up.status})`);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(stamp, connections);
   const info = JSON.parse(up.stdout.trim().split('\n').pop() ?? '{}') as {
     url: string;
     dagsDir: string;
