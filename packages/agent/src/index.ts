@@ -27,3 +27,11 @@ export {
   type RoutedPlan,
 } from './planning/create-planner-router.js';
 export { createGeminiModel, createOpenAiChatModel, type SampleFunction, type SpecModel } from '@airflow-mcp/llm';
+export {
+  createDagVersionStore,
+  type AuditEntry,
+  type DagVersion,
+  type DagVersionStore,
+} from './versions/dag-version-store.js';
+export { editSpec } from './planning/edit-spec.js';
+export { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';

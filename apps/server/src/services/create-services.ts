@@ -1,6 +1,9 @@
 import {
   createAirflowService,
   createDagService,
+  createDagVersionStore,
+  createPgClient,
+  createPgliteClient,
   createGeminiModel,
   createOpenAiChatModel,
   createPlannerRouter,
@@ -8,6 +11,7 @@ import {
 } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
 import { Gauge } from 'prom-client';
+import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
@@ -82,8 +86,23 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     'airflow configured',
   );
 
+  // Version history and the audit log: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR/state.
+  const state = config.databaseUrl
+    ? await createPgClient({ connectionString: config.databaseUrl })
+    : await createPgliteClient({ dataDir: join(config.dataDir, 'state') });
+  closers.push(() => state.close());
+  const versions = await createDagVersionStore(state);
+  readiness.push({
+    name: 'database',
+    required: true,
+    async check() {
+      await versions.ping();
+      return { kind: state.kind };
+    },
+  });
   const metrics = options.metrics;
   const dags = createDagService({
+    versions,
     ...(metrics
       ? {
           events: {

@@ -1,4 +1,4 @@
-import { AppError, redactSecrets, type Logger } from '@airflow-mcp/core';
+import { AppError, isAppError, redactSecrets, type Logger } from '@airflow-mcp/core';
 import { renderDagFileHeader } from '@airflow-mcp/airflow';
 import {
   checkPython,
@@ -18,6 +18,8 @@ import type { AirflowService } from '../airflow/create-airflow-service.js';
 import { detectLanguage, type Language } from '../i18n/detect-language.js';
 import { deployedMessage, runMessage } from '../i18n/messages.js';
 import type { PlannerRouter } from '../planning/create-planner-router.js';
+import type { DagVersionStore } from '../versions/dag-version-store.js';
+import { editSpec } from '../planning/edit-spec.js';
 import type { PlanningContext } from '../planning/planner.js';
 import type { SampleFunction } from '@airflow-mcp/llm';
 import type { RunProgress } from '@airflow-mcp/airflow';
@@ -32,6 +34,8 @@ export interface CreateDagServiceOptions {
   events?: DagEvents;
   airflow: AirflowService;
   planner: PlannerRouter;
+  /** Version history and audit log (in the database); without it versions come from the file headers only. */
+  versions?: DagVersionStore | undefined;
   allowedDataDirs: readonly string[];
   /** A Python with the pinned Airflow (the local venv) for the compile, AST and import checks. */
   python: string | undefined;
@@ -54,6 +58,24 @@ export interface CreateDagInput {
   signal?: AbortSignal;
   /** The connected client's model, when it offers sampling. */
   sampling?: SampleFunction | undefined;
+  /** Who asks: recorded with every version and in the audit log. */
+  actor?: { id: string; tenant: string } | undefined;
+}
+
+type PlanResult = {
+  spec: PipelineSpecInput;
+  planner: string;
+  notes: string[];
+  attempts: number;
+  usage?: { inputTokens: number; outputTokens: number };
+};
+
+interface BuildArgs extends Omit<CreateDagInput, 'request' | 'spec' | 'sampling'> {
+  plan: PlanResult;
+  language: Language;
+  progress: (message: string) => Promise<void>;
+  reason: string;
+  action: 'create_dag' | 'update_dag' | 'rollback_dag';
 }
 
 export interface CheckOutcome {
@@ -64,6 +86,8 @@ export interface CheckOutcome {
 
 export interface CreateDagResult {
   dag_id: string;
+  /** The deployed version (null for a preview). */
+  version: number | null;
   file: string | null;
   spec: PipelineSpec;
   code: string;
@@ -174,7 +198,6 @@ export function createDagService(options: CreateDagServiceOptions) {
   async function create(input: CreateDagInput): Promise<CreateDagResult> {
     const language = detectLanguage(input.request);
     const progress = async (message: string) => input.onProgress?.(message);
-    const checks: CheckOutcome[] = [];
     const context: PlanningContext = {
       request: input.request,
       language,
@@ -199,149 +222,282 @@ export function createDagService(options: CreateDagServiceOptions) {
       options.events?.planned?.({ planner: 'unknown', ok: false, attempts: 1, inputTokens: 0, outputTokens: 0 });
       throw error;
     }
-    const plannerName = plan.planner.split(' ')[0] ?? plan.planner;
-    const usage = 'usage' in plan && plan.usage ? plan.usage : { inputTokens: 0, outputTokens: 0 };
-
-    const step = <T>(name: string, fn: () => T): T => {
-      try {
-        const value = fn();
-        checks.push({ step: name, ok: true });
-        return value;
-      } catch (error) {
-        checks.push({ step: name, ok: false, detail: error instanceof Error ? error.message : String(error) });
-        throw error;
-      }
-    };
-    let validated;
-    try {
-      validated = step('spec-schema', () => validateSpec(plan.spec));
-      options.events?.planned?.({ planner: plannerName, ok: true, attempts: plan.attempts, ...usage });
-    } catch (error) {
-      options.events?.planned?.({ planner: plannerName, ok: false, attempts: plan.attempts, ...usage });
-      throw error;
-    }
-    // Whatever the planner, a secret in the request never reaches the DAG file.
-    const parsed = { ...validated, description: redactSecrets(validated.description) };
-    const spec = step('data-paths', () => resolveDataPaths(parsed, options.allowedDataDirs));
-    const columns = await sourceColumns(spec).then(
-      (c) => (checks.push({ step: 'source-schema', ok: true }), c),
-      (error: unknown) => {
-        checks.push({ step: 'source-schema', ok: false, detail: (error as Error).message });
-        throw error;
-      },
-    );
-    airflowMajor ??= (await options.airflow.client.detectVersion()).major;
-    const compiled = step('compile', () =>
-      compileDag(spec, { airflowMajor: airflowMajor as 2 | 3, sourceColumns: columns, defaultStartDate: new Date() }),
-    );
-    const previous = await options.airflow.deployer.read(spec.dag_id);
-    const version = (previous?.header.version ?? 0) + (previous?.header.specHash === compiled.specHash ? 0 : 1);
-    const source =
-      renderDagFileHeader({
-        dagId: spec.dag_id,
-        specHash: compiled.specHash,
-        version,
-        generator: options.generatorVersion,
-      }) + compiled.code;
-    if (options.python) {
-      await progress('checking the generated code (compile, AST allow-list, Airflow import)');
-      const result = await checkPython({
-        code: source,
-        dagId: spec.dag_id,
-        python: options.python,
-        airflowImport: true,
-      }).catch((error: unknown) => {
-        const detail = error as AppError;
-        checks.push({ step: String(detail.details?.step ?? 'python'), ok: false, detail: detail.message });
-        throw error;
-      });
-      for (const s of result.steps) checks.push({ step: s, ok: true });
-      if (result.skipped) checks.push({ step: 'airflow-import', ok: false, detail: `skipped: ${result.skipped}` });
-    } else {
-      checks.push({
-        step: 'python-checks',
-        ok: false,
-        detail: 'skipped: no AIRFLOW_PYTHON; Airflow parses the file at deploy',
-      });
-    }
-
-    const base = {
-      dag_id: spec.dag_id,
-      spec,
-      code: source,
-      checks,
-      planner: plan.planner,
-      notes: plan.notes,
-      language,
-    };
-    if (!input.deploy) {
-      return {
-        ...base,
-        file: null,
-        deployed: false,
-        message: deployedMessage({ dagId: spec.dag_id, file: '', deployed: false }, language),
-      };
-    }
-    await progress('deploying and waiting for Airflow to parse the DAG');
-    const deployed = await options.airflow.deployer.deploy({ dagId: spec.dag_id, source });
-    checks.push({ step: 'airflow-parse', ok: true, detail: `parsed in ${(deployed.parseMs / 1000).toFixed(1)} s` });
-    const deployedText = deployedMessage({ dagId: spec.dag_id, file: deployed.file, deployed: true }, language);
-    if (!input.run) return { ...base, file: deployed.file, deployed: true, message: deployedText };
-
-    await progress('running');
-    const onProgress = (p: RunProgress) => progress(`run ${p.state}: ${p.tasksDone}/${p.tasksTotal} tasks done`);
-    const summary = await options.airflow.run({
-      dagId: spec.dag_id,
-      wait: input.wait,
-      timeoutMs: input.timeoutMs,
-      onProgress,
-      ...(input.signal ? { signal: input.signal } : {}),
-    });
-    let rows: number | null = null;
-    const transfers = spec.tasks.filter((t) => t.type === 'transfer');
-    const rowsByTask: Record<string, number> = {};
-    if (summary.state === 'success') {
-      rows = 0;
-      for (const t of transfers) {
-        const value = (await options.airflow.client.returnValue(spec.dag_id, summary.run_id, t.id)) as
-          { rows?: number } | undefined;
-        rowsByTask[t.id] = Number(value?.rows ?? 0);
-        rows += rowsByTask[t.id] as number;
-      }
-    }
-    if (summary.state === 'success' || summary.state === 'failed') {
-      options.events?.ran?.({ dagId: spec.dag_id, state: summary.state, durationS: summary.duration_s, rowsByTask });
-    }
-    const lastTransfer = transfers.at(-1);
-    const target = lastTransfer ? describeConnection(lastTransfer.target, lastTransfer.target_table) : '';
-    const failed = summary.tasks.find((t) => t.state === 'failed')?.task_id;
-    const run = {
-      run_id: summary.run_id,
-      state: summary.state,
-      duration_s: summary.duration_s,
-      rows,
-      target,
-      tasks: summary.tasks.map((t) => ({ task_id: t.task_id, state: t.state })),
-      ...(summary.failed_logs
-        ? { failed_logs: summary.failed_logs.map((f) => ({ task_id: f.task_id, lines: f.lines })) }
-        : {}),
-    };
-    const message = `${deployedText}\n${runMessage(
-      {
-        dagId: spec.dag_id,
-        runId: summary.run_id,
-        state: summary.state,
-        durationS: summary.duration_s ?? undefined,
-        rows: rows ?? undefined,
-        target,
-        failedTask: failed,
-      },
-      language,
-    )}`;
-    return { ...base, file: deployed.file, deployed: true, run, message };
+    return build({ ...input, plan, language, progress, reason: input.request, action: 'create_dag' });
   }
 
-  return { create, introspect, inspect };
+  /** Everything after planning: the ladder, compile, checks, deploy, version record, audit, run. */
+  async function build(args: BuildArgs): Promise<CreateDagResult> {
+    const { plan, language, progress } = args;
+    const input = args;
+    const checks: CheckOutcome[] = [];
+    const actor = args.actor ?? { id: 'local', tenant: 'default' };
+    let recordedHash: string | null = null;
+    try {
+      return await buildUnaudited();
+    } catch (error) {
+      if (args.deploy) {
+        await options.versions
+          ?.audit({
+            actor: actor.id,
+            tenant: actor.tenant,
+            action: args.action,
+            dag_id:
+              typeof (plan.spec as { dag_id?: unknown }).dag_id === 'string'
+                ? (plan.spec as { dag_id: string }).dag_id
+                : null,
+            spec_hash: recordedHash,
+            outcome: `failed: ${isAppError(error) ? error.code : 'INTERNAL'}`,
+            detail: redactSecrets(error instanceof Error ? error.message : String(error)),
+          })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+
+    async function buildUnaudited(): Promise<CreateDagResult> {
+      const plannerName = plan.planner.split(' ')[0] ?? plan.planner;
+      const usage = 'usage' in plan && plan.usage ? plan.usage : { inputTokens: 0, outputTokens: 0 };
+
+      const step = <T>(name: string, fn: () => T): T => {
+        try {
+          const value = fn();
+          checks.push({ step: name, ok: true });
+          return value;
+        } catch (error) {
+          checks.push({ step: name, ok: false, detail: error instanceof Error ? error.message : String(error) });
+          throw error;
+        }
+      };
+      let validated;
+      try {
+        validated = step('spec-schema', () => validateSpec(plan.spec));
+        options.events?.planned?.({ planner: plannerName, ok: true, attempts: plan.attempts, ...usage });
+      } catch (error) {
+        options.events?.planned?.({ planner: plannerName, ok: false, attempts: plan.attempts, ...usage });
+        throw error;
+      }
+      // Whatever the planner, a secret in the request never reaches the DAG file.
+      const parsed = { ...validated, description: redactSecrets(validated.description) };
+      const spec = step('data-paths', () => resolveDataPaths(parsed, options.allowedDataDirs));
+      const columns = await sourceColumns(spec).then(
+        (c) => (checks.push({ step: 'source-schema', ok: true }), c),
+        (error: unknown) => {
+          checks.push({ step: 'source-schema', ok: false, detail: (error as Error).message });
+          throw error;
+        },
+      );
+      airflowMajor ??= (await options.airflow.client.detectVersion()).major;
+      const compiled = step('compile', () =>
+        compileDag(spec, { airflowMajor: airflowMajor as 2 | 3, sourceColumns: columns, defaultStartDate: new Date() }),
+      );
+      recordedHash = compiled.specHash;
+      const previous = await options.airflow.deployer.read(spec.dag_id);
+      const unchanged = previous?.header.specHash === compiled.specHash;
+      const version = unchanged
+        ? (previous?.header.version ?? 1)
+        : options.versions
+          ? Math.max(await options.versions.nextVersion(spec.dag_id), (previous?.header.version ?? 0) + 1)
+          : (previous?.header.version ?? 0) + 1;
+      const source =
+        renderDagFileHeader({
+          dagId: spec.dag_id,
+          specHash: compiled.specHash,
+          version,
+          generator: options.generatorVersion,
+        }) + compiled.code;
+      if (options.python) {
+        await progress('checking the generated code (compile, AST allow-list, Airflow import)');
+        const result = await checkPython({
+          code: source,
+          dagId: spec.dag_id,
+          python: options.python,
+          airflowImport: true,
+        }).catch((error: unknown) => {
+          const detail = error as AppError;
+          checks.push({ step: String(detail.details?.step ?? 'python'), ok: false, detail: detail.message });
+          throw error;
+        });
+        for (const s of result.steps) checks.push({ step: s, ok: true });
+        if (result.skipped) checks.push({ step: 'airflow-import', ok: false, detail: `skipped: ${result.skipped}` });
+      } else {
+        checks.push({
+          step: 'python-checks',
+          ok: false,
+          detail: 'skipped: no AIRFLOW_PYTHON; Airflow parses the file at deploy',
+        });
+      }
+
+      const base = {
+        dag_id: spec.dag_id,
+        spec,
+        code: source,
+        checks,
+        planner: plan.planner,
+        notes: plan.notes,
+        language,
+      };
+      if (!input.deploy) {
+        return {
+          ...base,
+          version: null,
+          file: null,
+          deployed: false,
+          message: deployedMessage({ dagId: spec.dag_id, file: '', deployed: false }, language),
+        };
+      }
+      await progress('deploying and waiting for Airflow to parse the DAG');
+      const deployed = await options.airflow.deployer.deploy({ dagId: spec.dag_id, source });
+      checks.push({ step: 'airflow-parse', ok: true, detail: `parsed in ${(deployed.parseMs / 1000).toFixed(1)} s` });
+      if (options.versions && !unchanged) {
+        await options.versions.record({
+          dag_id: spec.dag_id,
+          version,
+          spec,
+          code: source,
+          spec_hash: compiled.specHash,
+          created_by: actor.id,
+          tenant: actor.tenant,
+          reason: redactSecrets(args.reason),
+          planner: plan.planner,
+          checks,
+          outcome: 'deployed',
+        });
+      }
+      await options.versions?.audit({
+        actor: actor.id,
+        tenant: actor.tenant,
+        action: args.action,
+        dag_id: spec.dag_id,
+        spec_hash: compiled.specHash,
+        outcome: unchanged ? 'unchanged' : `deployed v${version}`,
+        detail: redactSecrets(args.reason),
+      });
+      const deployedText = deployedMessage({ dagId: spec.dag_id, file: deployed.file, deployed: true }, language);
+      if (!input.run) return { ...base, file: deployed.file, deployed: true, version, message: deployedText };
+
+      await progress('running');
+      const onProgress = (p: RunProgress) => progress(`run ${p.state}: ${p.tasksDone}/${p.tasksTotal} tasks done`);
+      const summary = await options.airflow.run({
+        dagId: spec.dag_id,
+        wait: input.wait,
+        timeoutMs: input.timeoutMs,
+        onProgress,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      let rows: number | null = null;
+      const transfers = spec.tasks.filter((t) => t.type === 'transfer');
+      const rowsByTask: Record<string, number> = {};
+      if (summary.state === 'success') {
+        rows = 0;
+        for (const t of transfers) {
+          const value = (await options.airflow.client.returnValue(spec.dag_id, summary.run_id, t.id)) as
+            { rows?: number } | undefined;
+          rowsByTask[t.id] = Number(value?.rows ?? 0);
+          rows += rowsByTask[t.id] as number;
+        }
+      }
+      if (summary.state === 'success' || summary.state === 'failed') {
+        options.events?.ran?.({ dagId: spec.dag_id, state: summary.state, durationS: summary.duration_s, rowsByTask });
+      }
+      const lastTransfer = transfers.at(-1);
+      const target = lastTransfer ? describeConnection(lastTransfer.target, lastTransfer.target_table) : '';
+      const failed = summary.tasks.find((t) => t.state === 'failed')?.task_id;
+      const run = {
+        run_id: summary.run_id,
+        state: summary.state,
+        duration_s: summary.duration_s,
+        rows,
+        target,
+        tasks: summary.tasks.map((t) => ({ task_id: t.task_id, state: t.state })),
+        ...(summary.failed_logs
+          ? { failed_logs: summary.failed_logs.map((f) => ({ task_id: f.task_id, lines: f.lines })) }
+          : {}),
+      };
+      const message = `${deployedText}\n${runMessage(
+        {
+          dagId: spec.dag_id,
+          runId: summary.run_id,
+          state: summary.state,
+          durationS: summary.duration_s ?? undefined,
+          rows: rows ?? undefined,
+          target,
+          failedTask: failed,
+        },
+        language,
+      )}`;
+      return { ...base, file: deployed.file, deployed: true, run, message, version };
+    }
+  }
+
+  const history = () => {
+    if (!options.versions)
+      throw new AppError('UNAVAILABLE', 'Version history needs the database (it is not configured).');
+    return options.versions;
+  };
+
+  /** update_dag: a change request applied to the latest version's spec, validated and deployed as a new version. */
+  async function update(
+    input: Omit<CreateDagInput, 'spec' | 'sampling' | 'sourceDb' | 'targetDb' | 'schedule'> & { dagId: string },
+  ) {
+    const language = detectLanguage(input.request);
+    const latest = await history().latest(input.dagId);
+    if (!latest) {
+      throw new AppError(
+        'NOT_FOUND',
+        `No version history for DAG ${input.dagId}: only DAGs made by create_dag can be updated. Use list_dags to see them.`,
+      );
+    }
+    const edited = editSpec(latest.spec as PipelineSpecInput, input.request, language);
+    if ((edited.spec as { dag_id?: string }).dag_id !== input.dagId) edited.spec.dag_id = input.dagId;
+    return build({
+      ...input,
+      plan: { spec: edited.spec, planner: 'rules (edit)', notes: edited.changes, attempts: 1 },
+      language,
+      progress: async (m) => input.onProgress?.(m),
+      reason: input.request,
+      action: 'update_dag',
+    });
+  }
+
+  /** rollback_dag: an earlier version's spec compiled and deployed again, as a new version. */
+  async function rollback(
+    input: Omit<CreateDagInput, 'request' | 'spec' | 'sampling' | 'sourceDb' | 'targetDb' | 'schedule'> & {
+      dagId: string;
+      version: number;
+    },
+  ) {
+    const target = await history().get(input.dagId, input.version);
+    if (!target) {
+      const known = (await history().list(input.dagId)).map((v) => v.version);
+      throw new AppError(
+        'NOT_FOUND',
+        `DAG ${input.dagId} has no version ${input.version}.${known.length ? ` Versions: ${known.join(', ')}.` : ' It has no history.'}`,
+      );
+    }
+    return build({
+      ...input,
+      plan: {
+        spec: target.spec as PipelineSpecInput,
+        planner: 'rollback',
+        notes: [`spec of version ${input.version}`],
+        attempts: 0,
+      },
+      language: 'en',
+      progress: async (m) => input.onProgress?.(m),
+      reason: `rollback to version ${input.version}`,
+      action: 'rollback_dag',
+    });
+  }
+
+  return {
+    create,
+    update,
+    rollback,
+    versions: async (dagId: string) => history().list(dagId),
+    auditLog: async (filter: { tenant?: string; dagId?: string; limit?: number }) => history().auditLog(filter),
+    introspect,
+    inspect,
+  };
 }
 
 export type DagService = ReturnType<typeof createDagService>;

@@ -1,6 +1,7 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
+import { createDagOutput } from './schemas/create-dag-output.js';
 
 export function createDagTool(deps: { dags: DagService }) {
   return defineTool({
@@ -38,29 +39,7 @@ export function createDagTool(deps: { dags: DagService }) {
       wait: z.boolean().default(false).describe('Wait for the run to finish and report rows moved'),
       timeout_s: z.number().int().min(10).max(3600).default(900),
     }),
-    output: z.object({
-      dag_id: z.string(),
-      file: z.string().nullable(),
-      spec: z.record(z.string(), z.unknown()),
-      code: z.string(),
-      checks: z.array(z.object({ step: z.string(), ok: z.boolean(), detail: z.string().optional() })),
-      deployed: z.boolean(),
-      planner: z.string(),
-      notes: z.array(z.string()),
-      language: z.enum(['en', 'ko']),
-      run: z
-        .object({
-          run_id: z.string(),
-          state: z.string(),
-          duration_s: z.number().nullable(),
-          rows: z.number().nullable(),
-          target: z.string(),
-          tasks: z.array(z.object({ task_id: z.string(), state: z.string().nullable() })),
-          failed_logs: z.array(z.object({ task_id: z.string(), lines: z.array(z.string()) })).optional(),
-        })
-        .optional(),
-      message: z.string(),
-    }),
+    output: createDagOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     scope: 'write',
     async handler(input, ctx) {
@@ -76,6 +55,7 @@ export function createDagTool(deps: { dags: DagService }) {
         wait: input.wait,
         timeoutMs: input.timeout_s * 1000,
         signal: ctx.signal,
+        actor: { id: ctx.principal.keyId, tenant: ctx.principal.tenant },
         sampling: ctx.sampling
           ? (request) => (ctx.sampling as NonNullable<typeof ctx.sampling>).createMessage(request)
           : undefined,

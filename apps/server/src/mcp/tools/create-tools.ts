@@ -1,14 +1,18 @@
 import type { AirflowService, DagService } from '@airflow-mcp/agent';
 import type { AnyToolDefinition } from '../define-tool.js';
+import { auditLogTool } from './audit-log.js';
 import { checkDagStatusTool } from './check-dag-status.js';
 import { createDagTool } from './create-dag.js';
 import { deleteDagTool } from './delete-dag.js';
 import { getTaskLogsTool } from './get-task-logs.js';
 import { inspectSourceTool } from './inspect-source.js';
+import { listDagVersionsTool } from './list-dag-versions.js';
 import { listDagsTool } from './list-dags.js';
 import { listImportErrorsTool } from './list-import-errors.js';
+import { rollbackDagTool } from './rollback-dag.js';
 import { runDagTool } from './run-dag.js';
 import { setDagPausedTool } from './set-dag-paused.js';
+import { updateDagTool } from './update-dag.js';
 
 /**
  * The dependencies tools are built from. Each tool file exports a factory taking the part it needs;
@@ -23,6 +27,10 @@ export function createTools(deps: ToolDependencies): AnyToolDefinition[] {
   return [
     createDagTool(deps),
     inspectSourceTool(deps),
+    updateDagTool(deps),
+    listDagVersionsTool(deps),
+    rollbackDagTool(deps),
+    auditLogTool(deps),
     runDagTool(deps),
     checkDagStatusTool(deps),
     getTaskLogsTool(deps),

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** What create_dag, update_dag and rollback_dag return. */
+export const createDagOutput = z.object({
+  dag_id: z.string(),
+  file: z.string().nullable(),
+  spec: z.record(z.string(), z.unknown()),
+  code: z.string(),
+  checks: z.array(z.object({ step: z.string(), ok: z.boolean(), detail: z.string().optional() })),
+  deployed: z.boolean(),
+  version: z.number().nullable().describe('The deployed version (null for a preview)'),
+  planner: z.string(),
+  notes: z.array(z.string()),
+  language: z.enum(['en', 'ko']),
+  run: z
+    .object({
+      run_id: z.string(),
+      state: z.string(),
+      duration_s: z.number().nullable(),
+      rows: z.number().nullable(),
+      target: z.string(),
+      tasks: z.array(z.object({ task_id: z.string(), state: z.string().nullable() })),
+      failed_logs: z.array(z.object({ task_id: z.string(), lines: z.array(z.string()) })).optional(),
+    })
+    .optional(),
+  message: z.string(),
+});
