@@ -250,7 +250,7 @@ export class KnowledgeStore {
         await tx.query('SET LOCAL enable_indexscan = off');
       } else {
         await tx.query('SET LOCAL enable_seqscan = off');
-        await tx.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, limit * 2))}`);
+        await tx.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(100, limit * 2))}`);
         if (filtered) await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
       }
       return run(tx);
