@@ -3,11 +3,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CountingEmbedder } from './counting-embedder.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'docs');
-const databaseUrl = process.env.AIRFLOW_MCP_TEST_DATABASE_URL;
+// A PostgreSQL with pgvector: the one given, else the integration suites' own (test/setup/postgres.global.ts).
+const databaseUrl = process.env.AIRFLOW_MCP_TEST_DATABASE_URL ?? inject('postgres')?.url;
 
 interface Backend {
   name: string;
@@ -219,7 +220,7 @@ function knowledgeBaseSuite(backend: Backend) {
 }
 
 knowledgeBaseSuite(pglite);
-// The one allowed conditional: the same suite against a real PostgreSQL when one is given.
-describe.skipIf(!databaseUrl)('with AIRFLOW_MCP_TEST_DATABASE_URL', () => {
+// The one allowed conditional: the same suite against a real PostgreSQL when one is given or provided by the setup.
+describe.skipIf(!databaseUrl)('with a real PostgreSQL', () => {
   knowledgeBaseSuite(postgres);
 });
