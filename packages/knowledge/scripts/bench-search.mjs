@@ -7,8 +7,8 @@
 //        [--sizes 1000,10000] [--maintenance-work-mem 512MB] [--out retrieval-bench.json]
 // Build first: npx tsc -b packages/knowledge
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { loadKnowledge, machine, parseArgs, percentile, repoRoot, writeResult } from './lib.mjs';
+import { join } from 'node:path';
+import { loadKnowledge, machine, parseArgs, percentile, repoRoot, resolvePath, writeResult } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
   corpus: join(repoRoot, 'knowledge'),
@@ -40,8 +40,8 @@ async function time(fn) {
 
 // ---------- part 1: the corpus ----------
 async function benchCorpus() {
-  const corpus = resolve(args.corpus);
-  const queriesPath = resolve(args.queries ?? join(corpus, 'eval', 'queries.jsonl'));
+  const corpus = resolvePath(args.corpus);
+  const queriesPath = resolvePath(args.queries ?? join(corpus, 'eval', 'queries.jsonl'));
   const queries = existsSync(queriesPath)
     ? knowledge.parseEvalQueries(readFileSync(queriesPath, 'utf8')).map((q) => q.query)
     : ['how do I retry a failed task', 'incremental load by watermark', '매일 테이블 이관'];
@@ -189,7 +189,7 @@ async function benchScale(size, { queries = 50, perDocument = 100 } = {}) {
 }
 
 const started = Date.now();
-const corpusResult = existsSync(resolve(args.corpus)) ? await benchCorpus() : undefined;
+const corpusResult = existsSync(resolvePath(args.corpus)) ? await benchCorpus() : undefined;
 if (corpusResult) console.log(JSON.stringify(corpusResult, null, 2));
 const scale = [];
 for (const size of String(args.sizes)

@@ -5,8 +5,8 @@
 //        [--k 5] [--embedders local[,gemini]] [--out retrieval-eval.json] [--misses]
 // Build first: npx tsc -b packages/knowledge
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createEmbedders, loadKnowledge, machine, parseArgs, repoRoot, writeResult } from './lib.mjs';
+import { join } from 'node:path';
+import { createEmbedders, loadKnowledge, machine, parseArgs, repoRoot, resolvePath, writeResult } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
   corpus: join(repoRoot, 'knowledge'),
@@ -14,8 +14,8 @@ const args = parseArgs(process.argv.slice(2), {
   embedders: 'local',
   out: 'retrieval-eval.json',
 });
-const corpus = resolve(args.corpus);
-const queriesPath = resolve(args.queries ?? join(corpus, 'eval', 'queries.jsonl'));
+const corpus = resolvePath(args.corpus);
+const queriesPath = resolvePath(args.queries ?? join(corpus, 'eval', 'queries.jsonl'));
 const k = Number(args.k);
 const knowledge = await loadKnowledge();
 const queries = knowledge.parseEvalQueries(readFileSync(queriesPath, 'utf8'));

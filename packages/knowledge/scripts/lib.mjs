@@ -14,6 +14,11 @@ export async function loadKnowledge() {
   }
 }
 
+/** A path from the command line, relative to where the user ran npm (INIT_CWD), not to this package. */
+export function resolvePath(path) {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
 /** --name value pairs and --flags into an object, over defaults. */
 export function parseArgs(argv, defaults) {
   const out = { ...defaults };
