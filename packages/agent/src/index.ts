@@ -35,3 +35,4 @@ export {
 } from './versions/dag-version-store.js';
 export { editSpec } from './planning/edit-spec.js';
 export { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';
+export { DEFAULT_TENANT, ownsDag, scopeDagId, tenantPrefix } from './tenancy/tenant-scope.js';

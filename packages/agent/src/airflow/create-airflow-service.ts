@@ -1,4 +1,5 @@
 import { AppError, type Logger } from '@airflow-mcp/core';
+import { assertOwnsDag, DEFAULT_TENANT, tenantPrefix } from '../tenancy/tenant-scope.js';
 import {
   createAirflowClient,
   createDagDeployer,
@@ -60,7 +61,8 @@ export function createAirflowService(options: AirflowServiceOptions) {
   });
   const pollMs = options.pollMs ?? 1000;
 
-  async function status(dagId: string, runId?: string): Promise<RunSummary> {
+  async function status(dagId: string, runId?: string, tenant = DEFAULT_TENANT): Promise<RunSummary> {
+    assertOwnsDag(dagId, tenant);
     await client.requireDag(dagId);
     let id = runId;
     if (id === undefined) {
@@ -101,7 +103,9 @@ export function createAirflowService(options: AirflowServiceOptions) {
     runId?: string;
     onProgress?: (p: RunProgress) => void | Promise<void>;
     signal?: AbortSignal;
+    tenant?: string;
   }): Promise<RunSummary & { timed_out?: boolean }> {
+    assertOwnsDag(input.dagId, input.tenant ?? DEFAULT_TENANT);
     const dag = await client.requireDag(input.dagId);
     if (dag.is_paused) {
       throw new AppError(
@@ -125,14 +129,22 @@ export function createAirflowService(options: AirflowServiceOptions) {
     });
   }
 
-  async function listDags(input: { pattern?: string; onlyGenerated?: boolean; limit?: number; offset?: number }) {
+  async function listDags(input: {
+    pattern?: string;
+    onlyGenerated?: boolean;
+    limit?: number;
+    offset?: number;
+    tenant?: string;
+  }) {
+    const prefix = tenantPrefix(input.tenant ?? DEFAULT_TENANT);
     const result = await client.listDags({
-      ...(input.pattern ? { pattern: input.pattern } : {}),
+      ...(input.pattern || prefix ? { pattern: input.pattern ?? prefix } : {}),
       ...(input.onlyGenerated ? { tags: [GENERATED_TAG] } : {}),
       limit: input.limit ?? 100,
       offset: input.offset ?? 0,
     });
-    const dags: DagListing[] = result.dags.map((d) => ({
+    const visible = prefix ? result.dags.filter((d) => d.dag_id.startsWith(prefix)) : result.dags;
+    const dags: DagListing[] = visible.map((d) => ({
       dag_id: d.dag_id,
       is_paused: d.is_paused,
       generated: d.tags.some((t) => t.name === GENERATED_TAG),
@@ -142,16 +154,18 @@ export function createAirflowService(options: AirflowServiceOptions) {
       file: d.relative_fileloc ?? null,
       last_parsed_time: d.last_parsed_time ?? null,
     }));
-    return { dags, total: result.total_entries };
+    return { dags, total: prefix ? dags.length : result.total_entries };
   }
 
-  async function setPaused(dagId: string, paused: boolean) {
+  async function setPaused(dagId: string, paused: boolean, tenant = DEFAULT_TENANT) {
+    assertOwnsDag(dagId, tenant);
     await client.requireDag(dagId);
     const dag = await client.setPaused(dagId, paused);
     return { dag_id: dag.dag_id, is_paused: dag.is_paused };
   }
 
-  async function deleteDag(dagId: string) {
+  async function deleteDag(dagId: string, tenant = DEFAULT_TENANT) {
+    assertOwnsDag(dagId, tenant);
     const deployed = await deployer.read(dagId);
     if (!deployed) {
       const exists = await client.getDag(dagId);
@@ -166,8 +180,9 @@ export function createAirflowService(options: AirflowServiceOptions) {
     return { dag_id: dagId, file_removed: removed.fileRemoved, version: deployed.header.version };
   }
 
-  async function importErrors(filename?: string) {
-    const errors = await client.importErrors(filename);
+  async function importErrors(filename?: string, tenant = DEFAULT_TENANT) {
+    const prefix = tenantPrefix(tenant);
+    const errors = (await client.importErrors(filename)).filter((e) => !prefix || e.filename.startsWith(prefix));
     return errors.map((e) => ({
       filename: e.filename,
       timestamp: e.timestamp,
@@ -175,8 +190,17 @@ export function createAirflowService(options: AirflowServiceOptions) {
     }));
   }
 
-  const logs = (dagId: string, runId: string, taskId: string, tryNumber: number, opts: TaskLogOptions) =>
-    client.taskLogs(dagId, runId, taskId, tryNumber, opts);
+  const logs = (
+    dagId: string,
+    runId: string,
+    taskId: string,
+    tryNumber: number,
+    opts: TaskLogOptions,
+    tenant = DEFAULT_TENANT,
+  ) => {
+    assertOwnsDag(dagId, tenant);
+    return client.taskLogs(dagId, runId, taskId, tryNumber, opts);
+  };
 
   return {
     client,

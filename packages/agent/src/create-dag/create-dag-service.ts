@@ -20,9 +20,18 @@ import { deployedMessage, runMessage } from '../i18n/messages.js';
 import type { PlannerRouter } from '../planning/create-planner-router.js';
 import type { DagVersionStore } from '../versions/dag-version-store.js';
 import { editSpec } from '../planning/edit-spec.js';
+import { assertOwnsDag, DEFAULT_TENANT, scopeDagId, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import type { PlanningContext } from '../planning/planner.js';
 import type { SampleFunction } from '@airflow-mcp/llm';
 import type { RunProgress } from '@airflow-mcp/airflow';
+
+/** A tenant's DAG ids carry its prefix and its tag, whatever the planner wrote. */
+function scopeToTenant(spec: PipelineSpecInput, tenant: string): PipelineSpecInput {
+  if (tenant === DEFAULT_TENANT || typeof spec !== 'object' || spec === null) return spec;
+  const dagId = typeof spec.dag_id === 'string' ? scopeDagId(spec.dag_id, tenant) : spec.dag_id;
+  const tags = Array.isArray(spec.tags) ? spec.tags : [];
+  return { ...spec, dag_id: dagId, tags: [...tags.filter((t) => !t.startsWith('tenant:')), `tenant:${tenant}`] };
+}
 
 /** What the service reports as it works, for metrics. */
 export interface DagEvents {
@@ -115,22 +124,19 @@ export interface CreateDagResult {
 export function createDagService(options: CreateDagServiceOptions) {
   let airflowMajor: 2 | 3 | undefined;
 
-  async function introspect(connection: Connection, table?: string) {
+  async function introspect(connection: Connection, table?: string, dirs: readonly string[] = options.allowedDataDirs) {
     if (connection.kind === 'sqlite') {
-      return introspectSqlite(resolveDataPath(connection.path, options.allowedDataDirs, 'Source'), table);
+      return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table);
     }
     if (connection.kind === 'duckdb' && options.python) {
-      return introspectDuckdb(
-        resolveDataPath(connection.path, options.allowedDataDirs, 'Source'),
-        options.python,
-        table,
-      );
+      return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table);
     }
     return undefined;
   }
 
   /** inspect_source: tables (with row counts) of a source, or one table's columns, types, keys and rows. */
-  async function inspect(sourceDb: string, table?: string) {
+  async function inspect(sourceDb: string, table?: string, tenant = DEFAULT_TENANT) {
+    const dirs = tenantDataDirs(options.allowedDataDirs, tenant);
     const connection: Connection = /^(postgres|postgresql):/i.test(sourceDb)
       ? { kind: 'postgres', conn_id: sourceDb.split(':')[1] ?? '' }
       : /^mysql:/i.test(sourceDb)
@@ -142,7 +148,7 @@ export function createDagService(options: CreateDagServiceOptions) {
         `${connection.kind} sources are reached only through the Airflow connection "${connection.conn_id}", whose credentials this service never holds, so it cannot read their schema directly. Name the table and columns in the request; the generated DAG reads them through the connection at run time.`,
       );
     }
-    const info = await introspect(connection, table);
+    const info = await introspect(connection, table, dirs);
     if (!info) {
       throw new AppError(
         'UNAVAILABLE',
@@ -158,11 +164,11 @@ export function createDagService(options: CreateDagServiceOptions) {
     const tables = [];
     if (table === undefined) {
       for (const name of info.tables)
-        tables.push({ name, rows: (await introspect(connection, name))?.rowCount ?? null });
+        tables.push({ name, rows: (await introspect(connection, name, dirs))?.rowCount ?? null });
     }
     return {
       engine: connection.kind,
-      source: 'path' in connection ? resolveDataPath(connection.path, options.allowedDataDirs, 'Source') : sourceDb,
+      source: 'path' in connection ? resolveDataPath(connection.path, dirs, 'Source') : sourceDb,
       tables: table === undefined ? tables : [{ name: table, rows: info.rowCount ?? null }],
       ...(info.columns
         ? {
@@ -202,7 +208,8 @@ export function createDagService(options: CreateDagServiceOptions) {
       request: input.request,
       language,
       hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
-      introspect,
+      introspect: (connection, table) =>
+        introspect(connection, table, tenantDataDirs(options.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT)),
       knowledge: [],
       previousFailures: [],
     };
@@ -270,7 +277,7 @@ export function createDagService(options: CreateDagServiceOptions) {
       };
       let validated;
       try {
-        validated = step('spec-schema', () => validateSpec(plan.spec));
+        validated = step('spec-schema', () => validateSpec(scopeToTenant(plan.spec, actor.tenant)));
         options.events?.planned?.({ planner: plannerName, ok: true, attempts: plan.attempts, ...usage });
       } catch (error) {
         options.events?.planned?.({ planner: plannerName, ok: false, attempts: plan.attempts, ...usage });
@@ -278,7 +285,9 @@ export function createDagService(options: CreateDagServiceOptions) {
       }
       // Whatever the planner, a secret in the request never reaches the DAG file.
       const parsed = { ...validated, description: redactSecrets(validated.description) };
-      const spec = step('data-paths', () => resolveDataPaths(parsed, options.allowedDataDirs));
+      const spec = step('data-paths', () =>
+        resolveDataPaths(parsed, tenantDataDirs(options.allowedDataDirs, actor.tenant)),
+      );
       const columns = await sourceColumns(spec).then(
         (c) => (checks.push({ step: 'source-schema', ok: true }), c),
         (error: unknown) => {
@@ -440,6 +449,7 @@ export function createDagService(options: CreateDagServiceOptions) {
     input: Omit<CreateDagInput, 'spec' | 'sampling' | 'sourceDb' | 'targetDb' | 'schedule'> & { dagId: string },
   ) {
     const language = detectLanguage(input.request);
+    assertOwnsDag(input.dagId, input.actor?.tenant ?? DEFAULT_TENANT);
     const latest = await history().latest(input.dagId);
     if (!latest) {
       throw new AppError(
@@ -466,6 +476,7 @@ export function createDagService(options: CreateDagServiceOptions) {
       version: number;
     },
   ) {
+    assertOwnsDag(input.dagId, input.actor?.tenant ?? DEFAULT_TENANT);
     const target = await history().get(input.dagId, input.version);
     if (!target) {
       const known = (await history().list(input.dagId)).map((v) => v.version);
@@ -493,8 +504,13 @@ export function createDagService(options: CreateDagServiceOptions) {
     create,
     update,
     rollback,
-    versions: async (dagId: string) => history().list(dagId),
-    auditLog: async (filter: { tenant?: string; dagId?: string; limit?: number }) => history().auditLog(filter),
+    versions: async (dagId: string, tenant = DEFAULT_TENANT) => {
+      assertOwnsDag(dagId, tenant);
+      return history().list(dagId);
+    },
+    /** A tenant other than the default one reads only its own entries. */
+    auditLog: async (filter: { tenant?: string; dagId?: string; limit?: number }, tenant = DEFAULT_TENANT) =>
+      history().auditLog(tenant === DEFAULT_TENANT ? filter : { ...filter, tenant }),
     introspect,
     inspect,
   };

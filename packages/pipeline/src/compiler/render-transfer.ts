@@ -126,7 +126,13 @@ ${
             source_sql, params = ${py(incrementalSql ?? '')}, (high,)
 `
     : ''
-}    cur = _run(${py(s)}, src, source_sql, params)
+}    ${
+    s === 'postgres'
+      ? `# A server-side (named) cursor: PostgreSQL sends rows batch by batch, memory stays flat.
+    cur = src.cursor(name="_mcp_source")
+    cur.execute(source_sql, params)`
+      : `cur = _run(${py(s)}, src, source_sql, params)`
+  }
     if names is None:
         names = [d[0] for d in cur.description]
         types = [None] * len(names)

@@ -146,7 +146,13 @@ const INSERT: Record<Engine, string> = {
         buffer.write("\\n")
     buffer.seek(0)
     cur = con.cursor()
-    cur.copy_expert("COPY " + table_sql + " (" + ", ".join(names_sql) + ") FROM STDIN WITH (FORMAT csv)", buffer)
+    sql = "COPY " + table_sql + " (" + ", ".join(names_sql) + ") FROM STDIN WITH (FORMAT csv)"
+    if hasattr(cur, "copy_expert"):
+        cur.copy_expert(sql, buffer)
+    else:
+        # psycopg 3: what PostgresHook returns once psycopg 3 and SQLAlchemy 2 are installed (our lock has both).
+        with cur.copy(sql) as copy:
+            copy.write(buffer.getvalue())
     return len(rows)`,
   mysql: `def _insert_mysql(con, table_sql, names_sql, rows):
     marks = ", ".join("%s" for _ in names_sql)

@@ -28,12 +28,15 @@ export function auditLogTool(deps: { dags: DagService }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     scope: 'admin',
-    handler: async (input) => ({
-      entries: await deps.dags.auditLog({
-        ...(input.dag_id ? { dagId: input.dag_id } : {}),
-        ...(input.tenant ? { tenant: input.tenant } : {}),
-        limit: input.limit,
-      }),
+    handler: async (input, ctx) => ({
+      entries: await deps.dags.auditLog(
+        {
+          ...(input.dag_id ? { dagId: input.dag_id } : {}),
+          ...(input.tenant ? { tenant: input.tenant } : {}),
+          limit: input.limit,
+        },
+        ctx.principal.tenant,
+      ),
     }),
     summarize: (o) =>
       o.entries.map((e) => `${e.at} ${e.actor}@${e.tenant} ${e.action} ${e.dag_id ?? ''}: ${e.outcome}`).join('\n') ||

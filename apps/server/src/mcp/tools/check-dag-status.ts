@@ -17,7 +17,7 @@ export function checkDagStatusTool(deps: { airflow: AirflowService }) {
     output: runSummarySchema,
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
-    handler: (input) => deps.airflow.status(input.dag_id, input.run_id),
+    handler: (input, ctx) => deps.airflow.status(input.dag_id, input.run_id, ctx.principal.tenant),
     summarize: (o) =>
       `Run ${o.run_id} of ${o.dag_id}: ${o.state}` +
       (o.duration_s === null ? '' : `, ${o.duration_s} s`) +

@@ -14,7 +14,7 @@ export function deleteDagTool(deps: { airflow: AirflowService }) {
     output: z.object({ dag_id: z.string(), file_removed: z.boolean(), version: z.number() }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     scope: 'admin',
-    handler: (input) => deps.airflow.deleteDag(input.dag_id),
+    handler: (input, ctx) => deps.airflow.deleteDag(input.dag_id, ctx.principal.tenant),
     summarize: (o) => `Deleted DAG ${o.dag_id} (version ${o.version}).`,
   });
 }

@@ -29,10 +29,10 @@ export function getTaskLogsTool(deps: { airflow: AirflowService }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
-    async handler(input) {
+    async handler(input, ctx) {
       let tryNumber = input.try_number;
       if (tryNumber === undefined) {
-        const summary = await deps.airflow.status(input.dag_id, input.run_id);
+        const summary = await deps.airflow.status(input.dag_id, input.run_id, ctx.principal.tenant);
         const task = summary.tasks.find((t) => t.task_id === input.task_id);
         if (!task) {
           throw new AppError(
@@ -42,10 +42,17 @@ export function getTaskLogsTool(deps: { airflow: AirflowService }) {
         }
         tryNumber = Math.max(1, task.try_number);
       }
-      const logs = await deps.airflow.logs(input.dag_id, input.run_id, input.task_id, tryNumber, {
-        tail: input.tail,
-        ...(input.min_level ? { minLevel: input.min_level } : {}),
-      });
+      const logs = await deps.airflow.logs(
+        input.dag_id,
+        input.run_id,
+        input.task_id,
+        tryNumber,
+        {
+          tail: input.tail,
+          ...(input.min_level ? { minLevel: input.min_level } : {}),
+        },
+        ctx.principal.tenant,
+      );
       return {
         dag_id: input.dag_id,
         run_id: input.run_id,

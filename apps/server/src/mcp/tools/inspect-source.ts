@@ -36,7 +36,7 @@ export function inspectSourceTool(deps: { dags: DagService }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     scope: 'read',
-    handler: (input) => deps.dags.inspect(input.source_db, input.table),
+    handler: (input, ctx) => deps.dags.inspect(input.source_db, input.table, ctx.principal.tenant),
     summarize: (o) =>
       o.columns
         ? `${o.tables[0]?.name} (${o.tables[0]?.rows ?? '?'} rows): ${o.columns.map((c) => `${c.name} ${c.declared_type ?? c.type ?? ''}`.trim()).join(', ')}`

@@ -27,8 +27,8 @@ export function listDagVersionsTool(deps: { dags: DagService }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     scope: 'read',
-    async handler(input) {
-      const versions = await deps.dags.versions(input.dag_id);
+    async handler(input, ctx) {
+      const versions = await deps.dags.versions(input.dag_id, ctx.principal.tenant);
       return {
         dag_id: input.dag_id,
         versions: versions.map((v) => ({

@@ -32,8 +32,9 @@ export function listDagsTool(deps: { airflow: AirflowService }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
-    handler: (input) =>
+    handler: (input, ctx) =>
       deps.airflow.listDags({
+        tenant: ctx.principal.tenant,
         ...(input.pattern ? { pattern: input.pattern } : {}),
         onlyGenerated: input.only_generated,
         limit: input.limit,

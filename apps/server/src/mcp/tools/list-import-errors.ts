@@ -13,7 +13,7 @@ export function listImportErrorsTool(deps: { airflow: AirflowService }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
-    handler: async (input) => ({ errors: await deps.airflow.importErrors(input.filename) }),
+    handler: async (input, ctx) => ({ errors: await deps.airflow.importErrors(input.filename, ctx.principal.tenant) }),
     summarize: (o) =>
       o.errors.length === 0
         ? 'No import errors.'

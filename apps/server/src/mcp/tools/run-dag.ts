@@ -25,6 +25,7 @@ export function runDagTool(deps: { airflow: AirflowService }) {
         dagId: input.dag_id,
         ...(input.conf ? { conf: input.conf } : {}),
         wait: input.wait,
+        tenant: ctx.principal.tenant,
         timeoutMs: input.timeout_s * 1000,
         signal: ctx.signal,
         onProgress: (p) =>

@@ -12,7 +12,7 @@ export function setDagPausedTool(deps: { airflow: AirflowService }) {
     output: z.object({ dag_id: z.string(), is_paused: z.boolean() }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     scope: 'write',
-    handler: (input) => deps.airflow.setPaused(input.dag_id, input.paused),
+    handler: (input, ctx) => deps.airflow.setPaused(input.dag_id, input.paused, ctx.principal.tenant),
     summarize: (o) => `DAG ${o.dag_id} is now ${o.is_paused ? 'paused' : 'active'}.`,
   });
 }

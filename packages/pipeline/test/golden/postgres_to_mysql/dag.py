@@ -110,7 +110,13 @@ def _insert_postgres(con, table_sql, names_sql, rows):
         buffer.write("\n")
     buffer.seek(0)
     cur = con.cursor()
-    cur.copy_expert("COPY " + table_sql + " (" + ", ".join(names_sql) + ") FROM STDIN WITH (FORMAT csv)", buffer)
+    sql = "COPY " + table_sql + " (" + ", ".join(names_sql) + ") FROM STDIN WITH (FORMAT csv)"
+    if hasattr(cur, "copy_expert"):
+        cur.copy_expert(sql, buffer)
+    else:
+        # psycopg 3: what PostgresHook returns once psycopg 3 and SQLAlchemy 2 are installed (our lock has both).
+        with cur.copy(sql) as copy:
+            copy.write(buffer.getvalue())
     return len(rows)
 
 
@@ -181,7 +187,9 @@ def generated_dag():
         rows = 0
         try:
             params = None
-            cur = _run("postgres", src, source_sql, params)
+            # A server-side (named) cursor: PostgreSQL sends rows batch by batch, memory stays flat.
+            cur = src.cursor(name="_mcp_source")
+            cur.execute(source_sql, params)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
