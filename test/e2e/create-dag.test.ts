@@ -1,15 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '@airflow-mcp/core';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+import { queryDuckdb } from '../support/query-duckdb.js';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
-import { createMetrics } from '../../apps/server/src/observability/create-metrics.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
 interface CreateDagOutput {
@@ -25,20 +21,13 @@ interface CreateDagOutput {
   code: string;
 }
 
-/** Reads a DuckDB file with the DuckDB that generated DAGs use (the Airflow venv's). */
-function duckdb(python: string, file: string, sql: string): unknown {
-  const script = `import duckdb, json, sys\ncon = duckdb.connect(sys.argv[1], read_only=True)\nprint(json.dumps(con.execute(sys.argv[2]).fetchall(), default=str))`;
-  const out = spawnSync(python, ['-c', script, file, sql], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(out.stderr);
-  return JSON.parse(out.stdout);
-}
+const duckdb = queryDuckdb;
 
 describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows in DuckDB', () => {
   const airflow = inject('airflow');
   const suffix = Date.now().toString(36);
   const warehouse = join(airflow.dataDir, `warehouse-${suffix}`);
-  let services: Services;
-  let app: TestApp;
+  let app: ServiceApp;
   let client: Client;
   const call = async (args: Record<string, unknown>, progress?: string[]) =>
     (await client.callTool({ name: 'create_dag', arguments: args }, undefined, {
@@ -50,25 +39,13 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     mkdirSync(warehouse, { recursive: true });
     createSampleDatabase(join(warehouse, 'sample.db'));
     const env = {
-      AIRFLOW_URL: airflow.url,
-      AIRFLOW_USERNAME: airflow.username,
-      AIRFLOW_PASSWORD: airflow.password,
-      AIRFLOW_PYTHON: airflow.python,
-      DAGS_DIR: airflow.dagsDir,
       ALLOWED_DATA_DIRS: warehouse,
     };
-    const metrics = createMetrics();
-    services = await createServices({
-      config: loadConfig({ ...env, LOG_LEVEL: 'silent' }),
-      log: silentLogger,
-      metrics,
-    });
-    app = await startTestApp({ catalog: services.catalog, env, metrics });
+    app = await startServiceApp(airflow, env);
     client = await app.connect();
   });
   afterAll(async () => {
     await app?.close();
-    await services?.close();
   });
 
   it("runs the owner's Korean request and answers in Korean with 2,000 rows migrated", async () => {

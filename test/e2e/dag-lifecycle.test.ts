@@ -2,11 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '@airflow-mcp/core';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
 interface DagOutput {
@@ -24,8 +21,7 @@ describe('DAG lifecycle: update by asking, version history in the database, roll
   const dagId = `hist_users_${suffix}`;
   const warehouse = join(airflow.dataDir, `lifecycle-${suffix}`);
   const dataDir = join(warehouse, '.state');
-  let services: Services;
-  let app: TestApp;
+  let app: ServiceApp;
   let client: Client;
   const call = async (name: string, args: Record<string, unknown>) =>
     (await client.callTool({ name, arguments: args }, undefined, { timeout: 300_000 })) as ToolResult;
@@ -39,20 +35,13 @@ describe('DAG lifecycle: update by asking, version history in the database, roll
     createSampleDatabase(join(warehouse, 'sample.db'));
     const env = {
       DATA_DIR: dataDir,
-      AIRFLOW_URL: airflow.url,
-      AIRFLOW_USERNAME: airflow.username,
-      AIRFLOW_PASSWORD: airflow.password,
-      AIRFLOW_PYTHON: airflow.python,
-      DAGS_DIR: airflow.dagsDir,
       ALLOWED_DATA_DIRS: warehouse,
     };
-    services = await createServices({ config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), log: silentLogger });
-    app = await startTestApp({ catalog: services.catalog, env });
+    app = await startServiceApp(airflow, env);
     client = await app.connect();
   });
   afterAll(async () => {
     await app?.close();
-    await services?.close();
   });
 
   it('creates v1, updates to v2 by asking, keeps v2 when a change fails, rolls back to v1 behaviour as v4', async () => {

@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '@airflow-mcp/core';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+import { queryDuckdb } from '../support/query-duckdb.js';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
 interface CreateDagOutput {
@@ -37,13 +34,7 @@ interface RunSummary {
   failed_logs?: { task_id: string; lines: string[] }[];
 }
 
-/** Reads a DuckDB file with the DuckDB that generated DAGs use (the Airflow venv's). */
-function duckdb(python: string, file: string, sql: string): unknown {
-  const script = `import duckdb, json, sys\ncon = duckdb.connect(sys.argv[1], read_only=True)\nprint(json.dumps(con.execute(sys.argv[2]).fetchall(), default=str))`;
-  const out = spawnSync(python, ['-c', script, file, sql], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(out.stderr);
-  return JSON.parse(out.stdout);
-}
+const duckdb = queryDuckdb;
 
 const CONN_ID = 'warehouse_pg';
 
@@ -63,8 +54,7 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
   const query = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
     (await db.query<T>(sql, params)).rows;
   const dagFiles: string[] = [];
-  let services: Services;
-  let app: TestApp;
+  let app: ServiceApp;
   let client: Client;
   const createDag = async (args: Record<string, unknown>) => {
     const result = (await client.callTool({ name: 'create_dag', arguments: args }, undefined, {
@@ -81,20 +71,13 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
     mkdirSync(warehouse, { recursive: true });
     createSampleDatabase(join(warehouse, 'sample.db'));
     const env = {
-      AIRFLOW_URL: airflow.url,
-      AIRFLOW_USERNAME: airflow.username,
-      AIRFLOW_PASSWORD: airflow.password,
-      AIRFLOW_PYTHON: airflow.python,
-      DAGS_DIR: airflow.dagsDir,
       ALLOWED_DATA_DIRS: warehouse,
     };
-    services = await createServices({ config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), log: silentLogger });
-    app = await startTestApp({ catalog: services.catalog, env });
+    app = await startServiceApp(airflow, env);
     client = await app.connect();
   });
   afterAll(async () => {
     await app?.close();
-    await services?.close();
     await db.end();
   });
 

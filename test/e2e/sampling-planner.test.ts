@@ -2,11 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '@airflow-mcp/core';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
 
@@ -18,14 +15,8 @@ type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boole
 describe('MCP sampling planner over a real MCP client', () => {
   const airflow = inject('airflow');
   const warehouse = join(airflow.dataDir, `sampling-${Date.now().toString(36)}`);
-  let services: Services;
-  let app: TestApp;
+  let app: ServiceApp;
   const env = {
-    AIRFLOW_URL: airflow.url,
-    AIRFLOW_USERNAME: airflow.username,
-    AIRFLOW_PASSWORD: airflow.password,
-    AIRFLOW_PYTHON: airflow.python,
-    DAGS_DIR: airflow.dagsDir,
     ALLOWED_DATA_DIRS: warehouse,
     PLANNER: 'sampling',
   };
@@ -48,19 +39,20 @@ describe('MCP sampling planner over a real MCP client', () => {
   beforeAll(async () => {
     mkdirSync(warehouse, { recursive: true });
     createSampleDatabase(join(warehouse, 'sample.db'));
-    services = await createServices({ config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), log: silentLogger });
-    app = await startTestApp({ catalog: services.catalog, env });
+    app = await startServiceApp(airflow, env);
   });
   afterAll(async () => {
     await app?.close();
-    await services?.close();
   });
 
   it('plans with the client model, repairing its first answer from the validation failure', async () => {
     const client = await app.connect({ capabilities: { sampling: {} } });
     const prompts: string[] = [];
     client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
-      const text = request.params.messages.map((m) => (m.content.type === 'text' ? m.content.text : '')).join('\n');
+      const text = request.params.messages
+        .flatMap((m) => (Array.isArray(m.content) ? m.content : [m.content]))
+        .map((c) => (c.type === 'text' ? c.text : ''))
+        .join('\n');
       prompts.push(`${request.params.systemPrompt ?? ''}\n${text}`);
       const answer = prompts.length === 1 ? spec('no_such_column') : spec('event_type');
       return {

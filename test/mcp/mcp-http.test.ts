@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { releaseSlowTools, slowToolsWaiting, testCatalog } from './fixtures/test-tools.js';
 
+type JsonRpcError = { error: { code: number; message: string } };
 const ACCEPT = 'application/json, text/event-stream';
 const initialize = {
   jsonrpc: '2.0',
@@ -99,7 +100,7 @@ describe('MCP over Streamable HTTP (stateful)', () => {
     const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
     const gone = await post(t, ping, { 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' });
     expect(gone.status).toBe(404);
-    expect((await gone.json()).error.code).toBe(-32001);
+    expect(((await gone.json()) as JsonRpcError).error.code).toBe(-32001);
     const unknown = await post(t, ping, { 'mcp-session-id': 'no-such-session' });
     expect(unknown.status).toBe(404);
   });
@@ -130,17 +131,17 @@ describe('MCP over Streamable HTTP (stateful)', () => {
     it('malformed JSON -> 400 / -32700', async () => {
       const res = await post(t, '{"jsonrpc": "2.0", "id": 1, "method": ');
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe(-32700);
+      expect(((await res.json()) as JsonRpcError).error.code).toBe(-32700);
     });
     it('a JSON body that is not JSON-RPC, without a session -> 400', async () => {
       const res = await post(t, JSON.stringify({ hello: 'world' }));
       expect(res.status).toBe(400);
-      expect((await res.json()).jsonrpc).toBe('2.0');
+      expect(((await res.json()) as { jsonrpc: string }).jsonrpc).toBe('2.0');
     });
     it('oversized body -> 413 naming the limit', async () => {
       const res = await post(t, JSON.stringify({ ...initialize, pad: 'x'.repeat(1100 * 1024) }));
       expect(res.status).toBe(413);
-      expect((await res.json()).error.message).toMatch(/MCP_BODY_LIMIT_BYTES/);
+      expect(((await res.json()) as JsonRpcError).error.message).toMatch(/MCP_BODY_LIMIT_BYTES/);
     });
     it('wrong content type -> 415', async () => {
       const res = await fetch(t.mcpUrl, {

@@ -2,11 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '@airflow-mcp/core';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
 
@@ -18,8 +15,7 @@ describe('tenants: each key sees and changes only its own DAGs and data', () => 
   const airflow = inject('airflow');
   const suffix = Date.now().toString(36);
   const warehouse = join(airflow.dataDir, `tenants-${suffix}`);
-  let services: Services;
-  let app: TestApp;
+  let app: ServiceApp;
   let acme: Client;
   let globex: Client;
   let admin: Client;
@@ -33,22 +29,15 @@ describe('tenants: each key sees and changes only its own DAGs and data', () => 
     }
     const env = {
       DATA_DIR: join(warehouse, '.state'),
-      AIRFLOW_URL: airflow.url,
-      AIRFLOW_USERNAME: airflow.username,
-      AIRFLOW_PASSWORD: airflow.password,
-      AIRFLOW_PYTHON: airflow.python,
-      DAGS_DIR: airflow.dagsDir,
       ALLOWED_DATA_DIRS: warehouse,
       MCP_API_KEYS: `${ACME}:read+write:acme,${GLOBEX}:read+write:globex,${ADMIN}`,
     };
-    services = await createServices({ config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), log: silentLogger });
-    app = await startTestApp({ catalog: services.catalog, env });
+    app = await startServiceApp(airflow, env);
     const as = (key: string) => app.connect({ headers: { authorization: `Bearer ${key}` } });
     [acme, globex, admin] = await Promise.all([as(ACME), as(GLOBEX), as(ADMIN)]);
   });
   afterAll(async () => {
     await app?.close();
-    await services?.close();
   });
 
   it('namespaces, isolates and audits', async () => {

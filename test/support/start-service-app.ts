@@ -1,0 +1,42 @@
+import { silentLogger } from '@airflow-mcp/core';
+import { loadConfig } from '../../apps/server/src/config.js';
+import { createMetrics, type Metrics } from '../../apps/server/src/observability/create-metrics.js';
+import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
+import type { TestAirflow } from '../setup/airflow.global.js';
+import { startTestApp, type TestApp } from './start-test-app.js';
+
+export interface ServiceApp extends TestApp {
+  services: Services;
+  metrics: Metrics;
+}
+
+/**
+ * The real service (production services and tools, metrics wired) against the tests' Airflow, on a free port.
+ * `env` adds or overrides settings (ALLOWED_DATA_DIRS, DATA_DIR, MCP_API_KEYS, PLANNER, ...).
+ */
+export async function startServiceApp(airflow: TestAirflow, env: Record<string, string>): Promise<ServiceApp> {
+  const all = {
+    AIRFLOW_URL: airflow.url,
+    AIRFLOW_USERNAME: airflow.username,
+    AIRFLOW_PASSWORD: airflow.password,
+    AIRFLOW_PYTHON: airflow.python,
+    DAGS_DIR: airflow.dagsDir,
+    ...env,
+  };
+  const metrics = createMetrics();
+  const services = await createServices({
+    config: loadConfig({ ...all, LOG_LEVEL: 'silent' }),
+    log: silentLogger,
+    metrics,
+  });
+  const app = await startTestApp({ catalog: services.catalog, env: all, metrics });
+  return {
+    ...app,
+    services,
+    metrics,
+    async close() {
+      await app.close();
+      await services.close();
+    },
+  };
+}
