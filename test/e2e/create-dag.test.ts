@@ -9,6 +9,7 @@ import { createSampleDatabase } from '@airflow-mcp/pipeline';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
 interface CreateDagOutput {
+  sources?: { doc: string; section: string; score: number }[];
   dag_id: string;
   file: string | null;
   deployed: boolean;
@@ -42,6 +43,7 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
       ALLOWED_DATA_DIRS: warehouse,
     };
     app = await startServiceApp(airflow, env);
+    await app.services.knowledge.corpusReady;
     client = await app.connect();
   });
   afterAll(async () => {
@@ -80,6 +82,9 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     expect(out.run).toMatchObject({ state: 'success', rows: 2000 });
     expect(out.run?.target).toBe(`duckdb:${join(warehouse, 'analytics.duckdb')}#events`);
     expect(out.message).toContain('마이그레이션 완료');
+    // The Korean request found English knowledge about moving SQLite data into DuckDB (bilingual lexicon).
+    expect(out.sources?.length).toBeGreaterThan(0);
+    expect(out.sources?.map((s) => s.doc).join(' ')).toMatch(/duckdb/i);
     expect(out.message).toContain('이관된 행: 2,000');
     expect(progress.length).toBeGreaterThan(2);
     // The DuckDB file holds exactly the requested columns and every row.

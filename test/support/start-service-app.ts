@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { silentLogger } from '@airflow-mcp/core';
 import { loadConfig } from '../../apps/server/src/config.js';
 import { createMetrics, type Metrics } from '../../apps/server/src/observability/create-metrics.js';
@@ -16,6 +19,8 @@ export interface ServiceApp extends TestApp {
  */
 export async function startServiceApp(airflow: TestAirflow, env: Record<string, string>): Promise<ServiceApp> {
   const all = {
+    // Each app its own state and knowledge databases (PGlite folders are single-process).
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'airflow-mcp-service-')),
     AIRFLOW_URL: airflow.url,
     AIRFLOW_USERNAME: airflow.username,
     AIRFLOW_PASSWORD: airflow.password,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -55,6 +56,7 @@ const envSchema = z.object({
   AIRFLOW_PASSWORD: optionalString,
   AIRFLOW_TIMEOUT_MS: int(15000, 100, 600000),
   AIRFLOW_PYTHON: optionalString,
+  KNOWLEDGE_DIR: optionalString,
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalString,
   GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
@@ -97,6 +99,8 @@ export interface Config {
   databaseUrl: string | undefined;
   allowedDataDirs: readonly string[];
   dagsDir: string;
+  /** The bundled corpus ingested at start; "none" turns it off. */
+  knowledgeDir: string | undefined;
   airflow: {
     url: string;
     username: string | undefined;
@@ -218,6 +222,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     allowedDataDirs: (e.ALLOWED_DATA_DIRS.length > 0 ? e.ALLOWED_DATA_DIRS : [resolve(dataDir, 'warehouse')]).map(abs),
     dagsDir: abs(e.DAGS_DIR ?? resolve(dataDir, 'airflow', 'dags')),
+    knowledgeDir:
+      e.KNOWLEDGE_DIR === 'none'
+        ? undefined
+        : e.KNOWLEDGE_DIR !== undefined
+          ? abs(e.KNOWLEDGE_DIR)
+          : fileURLToPath(new URL('../../../knowledge', import.meta.url)),
     airflow: {
       url: e.AIRFLOW_URL.replace(/\/+$/, ''),
       username: e.AIRFLOW_USERNAME,

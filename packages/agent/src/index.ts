@@ -14,6 +14,7 @@ export {
   type CreateDagResult,
   type CheckOutcome,
   type DagEvents,
+  type DocsRetriever,
   type DagService,
 } from './create-dag/create-dag-service.js';
 export { createRulePlanner } from './planning/rule-planner.js';
@@ -36,3 +37,9 @@ export {
 export { editSpec } from './planning/edit-spec.js';
 export { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';
 export { DEFAULT_TENANT, ownsDag, scopeDagId, tenantPrefix } from './tenancy/tenant-scope.js';
+export {
+  chooseEmbedder,
+  createKnowledgeService,
+  type KnowledgeService,
+  type KnowledgeServiceOptions,
+} from './knowledge/create-knowledge-service.js';

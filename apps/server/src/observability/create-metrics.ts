@@ -87,8 +87,15 @@ export function createMetrics() {
     labelNames: ['dag_id', 'task_id'] as const,
     registers: [registry],
   });
+  const retrievalScore = new Histogram({
+    name: 'airflow_mcp_retrieval_score',
+    help: 'Scores (0..1) of the knowledge chunks given to the planner for each create_dag request.',
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+    registers: [registry],
+  });
   return {
     registry,
+    retrievalScore,
     httpRequests,
     httpDuration,
     toolCalls,

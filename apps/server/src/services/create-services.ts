@@ -2,6 +2,7 @@ import {
   createAirflowService,
   createDagService,
   createDagVersionStore,
+  createKnowledgeService,
   createPgClient,
   createPgliteClient,
   createGeminiModel,
@@ -9,6 +10,7 @@ import {
   createPlannerRouter,
   createRulePlanner,
 } from '@airflow-mcp/agent';
+import type { KnowledgeService } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
 import { Gauge } from 'prom-client';
 import { join } from 'node:path';
@@ -26,6 +28,7 @@ import { SERVICE_VERSION } from '../version.js';
 /** Everything the service runs on, built once from the config and shared by HTTP sessions and stdio. */
 export interface Services {
   catalog: McpCatalog;
+  knowledge: KnowledgeService;
   readiness: readonly ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -100,8 +103,26 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       return { kind: state.kind };
     },
   });
+  const knowledge = await createKnowledgeService({
+    embedder: config.embedder,
+    gemini: { apiKey: config.gemini.apiKey, model: config.gemini.embeddingModel, baseUrl: config.gemini.baseUrl },
+    openai: { baseUrl: config.openai.baseUrl, apiKey: config.openai.apiKey, model: config.openai.embeddingModel },
+    databaseUrl: config.databaseUrl,
+    pgliteDir: join(config.dataDir, 'knowledge'),
+    corpusDir: config.knowledgeDir,
+    logger: options.log,
+  });
+  closers.push(() => knowledge.close());
+  readiness.push({
+    name: 'knowledge',
+    required: true,
+    async check() {
+      return { chunks: await knowledge.store.countChunks(), embedder: knowledge.embedder.id };
+    },
+  });
   const metrics = options.metrics;
   const dags = createDagService({
+    retriever: knowledge.retriever,
     versions,
     ...(metrics
       ? {
@@ -113,6 +134,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
                 metrics.modelTokens.inc({ planner: e.planner, direction: 'input' }, e.inputTokens);
                 metrics.modelTokens.inc({ planner: e.planner, direction: 'output' }, e.outputTokens);
               }
+            },
+            retrieved: (e) => {
+              for (const score of e.scores) metrics.retrievalScore.observe(score);
             },
             ran: (e) => {
               metrics.dagRuns.inc({ dag_id: e.dagId, state: e.state });
@@ -152,10 +176,11 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
   });
 
-  const tools = createTools({ airflow, dags });
+  const tools = createTools({ airflow, dags, retriever: knowledge.retriever });
 
   return {
     catalog: { tools, resources },
+    knowledge,
     readiness,
     async close() {
       for (const close of closers.reverse()) await close().catch(() => {});

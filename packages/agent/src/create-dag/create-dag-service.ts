@@ -25,6 +25,14 @@ import type { PlanningContext } from '../planning/planner.js';
 import type { SampleFunction } from '@airflow-mcp/llm';
 import type { RunProgress } from '@airflow-mcp/airflow';
 
+/** What planning needs of the knowledge base's retriever. */
+export interface DocsRetriever {
+  search(
+    query: string,
+    options: { k?: number },
+  ): Promise<readonly { doc: string; title: string; section: string; score: number; text: string }[]>;
+}
+
 /** A tenant's DAG ids carry its prefix and its tag, whatever the planner wrote. */
 function scopeToTenant(spec: PipelineSpecInput, tenant: string): PipelineSpecInput {
   if (tenant === DEFAULT_TENANT || typeof spec !== 'object' || spec === null) return spec;
@@ -37,12 +45,15 @@ function scopeToTenant(spec: PipelineSpecInput, tenant: string): PipelineSpecInp
 export interface DagEvents {
   planned?(event: { planner: string; ok: boolean; attempts: number; inputTokens: number; outputTokens: number }): void;
   ran?(event: { dagId: string; state: string; durationS: number | null; rowsByTask: Record<string, number> }): void;
+  retrieved?(event: { scores: readonly number[] }): void;
 }
 
 export interface CreateDagServiceOptions {
   events?: DagEvents;
   airflow: AirflowService;
   planner: PlannerRouter;
+  /** Knowledge retrieval for planning (the context and its sources are returned with each result). */
+  retriever?: DocsRetriever | undefined;
   /** Version history and audit log (in the database); without it versions come from the file headers only. */
   versions?: DagVersionStore | undefined;
   allowedDataDirs: readonly string[];
@@ -95,6 +106,8 @@ export interface CheckOutcome {
 
 export interface CreateDagResult {
   dag_id: string;
+  /** The knowledge retrieved for planning, with scores (create_dag only). */
+  sources?: { doc: string; section: string; score: number }[];
   /** The deployed version (null for a preview). */
   version: number | null;
   file: string | null;
@@ -204,13 +217,21 @@ export function createDagService(options: CreateDagServiceOptions) {
   async function create(input: CreateDagInput): Promise<CreateDagResult> {
     const language = detectLanguage(input.request);
     const progress = async (message: string) => input.onProgress?.(message);
+    await progress('retrieving Airflow knowledge');
+    const retrieved = options.retriever
+      ? await options.retriever.search(input.request, { k: 5 }).catch((error: unknown) => {
+          options.logger?.warn({ err: error }, 'knowledge retrieval failed; planning without it');
+          return [];
+        })
+      : [];
+    options.events?.retrieved?.({ scores: retrieved.map((r) => r.score) });
     const context: PlanningContext = {
       request: input.request,
       language,
       hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
       introspect: (connection, table) =>
         introspect(connection, table, tenantDataDirs(options.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT)),
-      knowledge: [],
+      knowledge: retrieved.map((r) => ({ title: r.title, section: r.section, text: r.text, score: r.score })),
       previousFailures: [],
     };
     await progress('planning');
@@ -229,7 +250,15 @@ export function createDagService(options: CreateDagServiceOptions) {
       options.events?.planned?.({ planner: 'unknown', ok: false, attempts: 1, inputTokens: 0, outputTokens: 0 });
       throw error;
     }
-    return build({ ...input, plan, language, progress, reason: input.request, action: 'create_dag' });
+    const sources = retrieved.map((r) => ({
+      doc: r.doc,
+      section: r.section,
+      score: Math.round(r.score * 1000) / 1000,
+    }));
+    return {
+      ...(await build({ ...input, plan, language, progress, reason: input.request, action: 'create_dag' })),
+      sources,
+    };
   }
 
   /** Everything after planning: the ladder, compile, checks, deploy, version record, audit, run. */

@@ -1,6 +1,8 @@
 import type { CliCommand } from '../command.js';
 import { createCommand } from './create.js';
+import { ingestCommand } from './ingest.js';
 import { sampleDataCommand } from './sample-data.js';
+import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { stdioCommand } from './stdio.js';
@@ -11,5 +13,7 @@ export const commands: readonly CliCommand[] = [
   stdioCommand,
   createCommand,
   statusCommand,
+  ingestCommand,
+  searchCommand,
   sampleDataCommand,
 ];

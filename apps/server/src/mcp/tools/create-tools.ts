@@ -11,6 +11,7 @@ import { listDagsTool } from './list-dags.js';
 import { listImportErrorsTool } from './list-import-errors.js';
 import { rollbackDagTool } from './rollback-dag.js';
 import { runDagTool } from './run-dag.js';
+import { searchDocsTool, type DocsRetriever } from './search-docs.js';
 import { setDagPausedTool } from './set-dag-paused.js';
 import { updateDagTool } from './update-dag.js';
 
@@ -21,11 +22,13 @@ import { updateDagTool } from './update-dag.js';
 export interface ToolDependencies {
   airflow: AirflowService;
   dags: DagService;
+  retriever: DocsRetriever;
 }
 
 export function createTools(deps: ToolDependencies): AnyToolDefinition[] {
   return [
     createDagTool(deps),
+    searchDocsTool(deps),
     inspectSourceTool(deps),
     updateDagTool(deps),
     listDagVersionsTool(deps),

@@ -10,6 +10,10 @@ export const createDagOutput = z.object({
   deployed: z.boolean(),
   version: z.number().nullable().describe('The deployed version (null for a preview)'),
   planner: z.string(),
+  sources: z
+    .array(z.object({ doc: z.string(), section: z.string(), score: z.number() }))
+    .optional()
+    .describe('Knowledge the planner was given, best first, with retrieval scores'),
   notes: z.array(z.string()),
   language: z.enum(['en', 'ko']),
   run: z
