@@ -213,7 +213,7 @@ function knowledgeBaseSuite(backend: Backend) {
       const other = new LocalEmbedder({ dimensions: 384 });
       await expect(KnowledgeStore.open({ client: kb.store.client, embedder: other })).rejects.toMatchObject({
         code: 'CONFLICT',
-        message: expect.stringMatching(/"local-hash-v1:768" \(768 dimensions\).*"local-hash-v1:384" \(384\)/),
+        message: expect.stringMatching(/"local-hash-v2:768" \(768 dimensions\).*"local-hash-v2:384" \(384\)/),
       });
     });
   });

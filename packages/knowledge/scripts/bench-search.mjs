@@ -4,7 +4,7 @@
 // Part 2, synthetic 768-dimensional chunks at each --sizes: pgvector exact scan, pgvector HNSW and the hnsw cache,
 // with latency, build time, recall@10 against exact search, insert throughput and resident memory.
 //   node packages/knowledge/scripts/bench-search.mjs [--corpus knowledge] [--queries ...] [--reps 5]
-//        [--sizes 1000,10000] [--maintenance-work-mem 512MB] [--out retrieval-bench.json]
+//        [--sizes 1000,10000] [--maintenance-work-mem 512MB] [--out retrieval-bench.json] [--keep-scale]
 // Build first: npx tsc -b packages/knowledge
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -199,6 +199,11 @@ for (const size of String(args.sizes)
   const result = await benchScale(size);
   console.log(JSON.stringify(result, null, 2));
   scale.push(result);
+}
+// --keep-scale with --sizes '' re-measures the corpus only and keeps the scale section of the previous file
+const previousPath = join(repoRoot, 'bench-results', args.out);
+if (args['keep-scale'] && scale.length === 0 && existsSync(previousPath)) {
+  scale.push(...(JSON.parse(readFileSync(previousPath, 'utf8')).scale ?? []));
 }
 const path = writeResult(args.out, {
   generatedAt: new Date().toISOString(),

@@ -14,7 +14,7 @@ describe('LocalEmbedder', () => {
     const [a] = await embedder.embedDocuments(['Bulk loading Parquet into DuckDB']);
     const b = await embedder.embedQuery('Bulk loading Parquet into DuckDB');
     expect(embedder.dimensions).toBe(768);
-    expect(embedder.id).toBe('local-hash-v1:768');
+    expect(embedder.id).toBe('local-hash-v2:768');
     expect(a).toEqual(b);
     expect(cosine(b, b)).toBeCloseTo(1, 5);
   });

@@ -23,7 +23,7 @@ export class LocalEmbedder implements Embedder {
 
   constructor(options: LocalEmbedderOptions = {}) {
     this.dimensions = options.dimensions ?? 768;
-    this.id = `local-hash-v1:${this.dimensions}`;
+    this.id = `local-hash-v2:${this.dimensions}`;
   }
 
   embedDocuments(texts: readonly string[]): Promise<Float32Array[]> {

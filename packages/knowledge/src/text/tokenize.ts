@@ -18,9 +18,12 @@ const ENGLISH_STOPWORDS = new Set(
   ).split(' '),
 );
 const KOREAN_STOPWORDS = new Set(
-  '어떻게 어떤 무엇 뭐 뭔가 방법 방법은 방법을 하는 하고 해줘 해 주세요 알려줘 알려 주세요 있는 있나요 있어 수 것 좀 그리고 또는 및 이 그 저 할 한 합니다 하나요 되나요 돼 되는'.split(
-    ' ',
-  ),
+  (
+    '어떻게 어떤 무엇 뭐 뭔가 방법 방법은 방법을 하는 하고 해줘 해 주세요 알려줘 알려 주세요 있는 있나요 있어 수 것 ' +
+    '좀 그리고 또는 및 이 그 저 할 한 합니다 하나요 되나요 돼 되는 ' +
+    // particles left on their own when a Latin word carries them ("PostgreSQL에서" -> "postgresql", "에서")
+    '에서 에서는 으로 로 를 을 가 은 는 에 의 와 과 도 만 까지 부터 에게 으로는 로는 에는 에도 이나 나 랑 처럼 보다 마다 이랑'
+  ).split(' '),
 );
 
 /** Longest first: particles and endings stripped from the end of a Hangul word to get its stem. */
