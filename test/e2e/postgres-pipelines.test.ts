@@ -160,6 +160,37 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
       );
     });
 
+    it('inspect_source reads the PostgreSQL schema through Airflow (credentials stay in the connection)', async () => {
+      const result = (await client.callTool(
+        { name: 'inspect_source', arguments: { source_db: `postgres:${CONN_ID}`, table: orders } },
+        undefined,
+        { timeout: 180_000 },
+      )) as ToolResult;
+      expect(result.isError, result.content[0]?.text).toBeFalsy();
+      const out = result.structuredContent as {
+        engine: string;
+        tables: { name: string; rows: number }[];
+        columns: { name: string; type: string; declared_type: string; nullable: boolean }[];
+      };
+      expect(out.engine).toBe('postgres');
+      expect(out.tables).toEqual([{ name: orders, rows: 1000 }]);
+      expect(out.columns.map((c) => `${c.name}:${c.type}:${c.nullable}`)).toEqual([
+        'order_id:bigint:false',
+        'customer_id:integer:false',
+        'amount:decimal:false',
+        'status:text:false',
+        'created_at:timestamp:false',
+      ]);
+      expect(JSON.stringify(out)).not.toContain(postgres.password);
+      const missing = (await client.callTool(
+        { name: 'inspect_source', arguments: { source_db: 'postgres:no_such_conn', table: orders } },
+        undefined,
+        { timeout: 180_000 },
+      )) as ToolResult;
+      expect(missing.isError).toBe(true);
+      expect(missing.content[0]?.text).toMatch(/could not read the schema through connection "no_such_conn"/);
+    });
+
     it('from a request with source_db postgres:warehouse_pg, a rename and a filter', async () => {
       const out = await createDag({
         task_description: `copy the ${orders} table from PostgreSQL into DuckDB pg.duckdb as table paid_orders, columns order_id, customer_id as customer, amount, created_at where status = 'paid' and amount >= 100, retry 0 times, dag id pg_paid_${suffix}`,

@@ -13,6 +13,7 @@ ALLOWED_IMPORTS = {
     "__future__",
     "datetime",
     "decimal",
+    "gc",
     "io",
     "json",
     "sqlite3",

@@ -30,3 +30,4 @@ export { checkPython, type PythonCheckResult } from './validate/check-python.js'
 export { introspectSqlite, sqliteTypeOf, type SqliteTableInfo } from './introspect/introspect-sqlite.js';
 export { createSampleDatabase, type SampleDatabase } from './sample/create-sample-database.js';
 export { introspectDuckdb, duckdbTypeOf } from './introspect/introspect-duckdb.js';
+export { INTROSPECTION_DAG_ID, introspectionDagSource, serverTypeOf } from './introspect/introspection-dag.js';

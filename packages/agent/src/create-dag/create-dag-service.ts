@@ -5,6 +5,9 @@ import {
   compileDag,
   describeConnection,
   introspectDuckdb,
+  INTROSPECTION_DAG_ID,
+  introspectionDagSource,
+  serverTypeOf,
   introspectSqlite,
   resolveDataPath,
   resolveDataPaths,
@@ -141,10 +144,55 @@ export function createDagService(options: CreateDagServiceOptions) {
     if (connection.kind === 'sqlite') {
       return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table);
     }
+    if (connection.kind === 'postgres' || connection.kind === 'mysql') return introspectThroughAirflow(connection, table);
     if (connection.kind === 'duckdb' && options.python) {
       return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table);
     }
     return undefined;
+  }
+
+  /**
+   * PostgreSQL / MySQL schemas, read by Airflow through the connection (the credentials never leave Airflow): the
+   * fixed introspection DAG is deployed once, then run with {kind, conn_id, table} and its XCom read back.
+   */
+  async function introspectThroughAirflow(
+    connection: Extract<Connection, { kind: 'postgres' | 'mysql' }>,
+    table?: string,
+  ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined }> {
+    airflowMajor ??= (await options.airflow.client.detectVersion()).major;
+    const source =
+      renderDagFileHeader({ dagId: INTROSPECTION_DAG_ID, specHash: 'introspection-v1', version: 1, generator: options.generatorVersion }) +
+      introspectionDagSource(airflowMajor);
+    await options.airflow.deployer.deploy({ dagId: INTROSPECTION_DAG_ID, source });
+    const summary = await options.airflow.run({
+      dagId: INTROSPECTION_DAG_ID,
+      wait: true,
+      timeoutMs: 120_000,
+      conf: {
+        kind: connection.kind,
+        conn_id: connection.conn_id,
+        ...(table ? { table } : {}),
+        ...('schema' in connection && connection.schema ? { schema: connection.schema } : {}),
+      },
+    });
+    if (summary.state !== 'success') {
+      const why = summary.failed_logs?.[0]?.lines.filter((l) => /error/i.test(l)).slice(-2).join(' | ') ?? summary.state;
+      throw new AppError(
+        'DEPENDENCY_FAILED',
+        `Airflow could not read the schema through connection "${connection.conn_id}" (${connection.kind}): ${why.slice(0, 500)}. Check that the connection exists in Airflow and reaches the database.`,
+        { details: { step: 'source-schema', run_id: summary.run_id } },
+      );
+    }
+    const value = (await options.airflow.client.returnValue(INTROSPECTION_DAG_ID, summary.run_id, 'inspect')) as {
+      tables: string[];
+      columns?: { name: string; declared: string; nullable: boolean }[];
+      rowCount?: number;
+    };
+    return {
+      tables: value.tables,
+      columns: value.columns?.map((c) => ({ name: c.name, type: serverTypeOf(c.declared), declared: c.declared, nullable: c.nullable })),
+      rowCount: value.rowCount,
+    };
   }
 
   /** inspect_source: tables (with row counts) of a source, or one table's columns, types, keys and rows. */
@@ -155,12 +203,6 @@ export function createDagService(options: CreateDagServiceOptions) {
       : /^mysql:/i.test(sourceDb)
         ? { kind: 'mysql', conn_id: sourceDb.split(':')[1] ?? '' }
         : { kind: /\.(duckdb|ddb)$/i.test(sourceDb) ? 'duckdb' : 'sqlite', path: sourceDb };
-    if (connection.kind === 'postgres' || connection.kind === 'mysql') {
-      throw new AppError(
-        'UNSUPPORTED',
-        `${connection.kind} sources are reached only through the Airflow connection "${connection.conn_id}", whose credentials this service never holds, so it cannot read their schema directly. Name the table and columns in the request; the generated DAG reads them through the connection at run time.`,
-      );
-    }
     const info = await introspect(connection, table, dirs);
     if (!info) {
       throw new AppError(
@@ -176,8 +218,11 @@ export function createDagService(options: CreateDagServiceOptions) {
     }
     const tables = [];
     if (table === undefined) {
-      for (const name of info.tables)
-        tables.push({ name, rows: (await introspect(connection, name, dirs))?.rowCount ?? null });
+      // Row counts per table cost one Airflow run each on PostgreSQL/MySQL: only asked for one table there.
+      for (const name of info.tables) {
+        const rows = 'path' in connection ? ((await introspect(connection, name, dirs))?.rowCount ?? null) : null;
+        tables.push({ name, rows });
+      }
     }
     return {
       engine: connection.kind,

@@ -116,6 +116,7 @@ TYPE_SQL = ${py(typeMap)}
 src = _open_${s}(${connectionArgument(task.source)})
 dst = _open_${t}(${connectionArgument(task.target)})
 rows = 0
+gc_enabled = _pause_gc()
 try:
     params = None
 ${
@@ -171,6 +172,7 @@ while batch:
         _rollback(${py(t)}, dst)
         raise
 finally:
+    _resume_gc(gc_enabled)
     src.close()
     dst.close()
 print("moved %d rows into %s" % (rows, ${py(describeConnection(task.target, task.target_table))}))

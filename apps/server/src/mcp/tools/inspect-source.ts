@@ -7,9 +7,11 @@ export function inspectSourceTool(deps: { dags: DagService }) {
     name: 'inspect_source',
     title: 'Inspect a source database',
     description:
-      'Tables (with row counts) of a SQLite or DuckDB file inside the allowed data folders, or, with `table`, its ' +
-      'columns with types (mapped to pipeline types), nullability, primary key and row count. Use it before create_dag ' +
-      'to name tables and columns exactly.',
+      'Tables of a source, or with `table` its columns with types (mapped to pipeline types), nullability, primary ' +
+      'key and row count. SQLite/DuckDB files inside the allowed data folders are read directly; PostgreSQL and MySQL ' +
+      '(`postgres:<conn_id>`, `mysql:<conn_id>`) are read by Airflow through the connection, so credentials never ' +
+      'leave Airflow (a short run of the airflow_mcp_introspect DAG). Use it before create_dag to name tables and ' +
+      'columns exactly.',
     input: z.object({
       source_db: z
         .string()
@@ -34,7 +36,7 @@ export function inspectSourceTool(deps: { dags: DagService }) {
         )
         .optional(),
     }),
-    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
     handler: (input, ctx) => deps.dags.inspect(input.source_db, input.table, ctx.principal.tenant),
     summarize: (o) =>
