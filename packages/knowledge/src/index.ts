@@ -58,3 +58,5 @@ export { evaluateRetrieval, ndcgAtK, parseEvalQueries, rankedDocuments, recallAt
 export type { EvalMetrics, EvalQuery, EvalReport } from './eval/evaluate.js';
 export { formatIngestProgress, formatIngestSummary } from './ingest/format-ingest-summary.js';
 export { porterStem } from './text/porter-stem.js';
+export { createEmbedder } from './embedders/create-embedder.js';
+export type { CreateEmbedderOptions, EmbedderKind } from './embedders/create-embedder.js';

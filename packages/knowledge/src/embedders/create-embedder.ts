@@ -1,0 +1,46 @@
+import { AppError } from '@airflow-mcp/core';
+import type { Embedder } from './embedder.js';
+import { GeminiEmbedder, type GeminiEmbedderOptions } from './gemini-embedder.js';
+import { LocalEmbedder } from './local-embedder.js';
+import { OpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from './openai-compatible-embedder.js';
+
+export type EmbedderKind = 'auto' | 'local' | 'gemini' | 'openai';
+
+export interface CreateEmbedderOptions {
+  /** auto (default): Gemini when it has an API key, else the local embedder. */
+  kind?: EmbedderKind;
+  gemini?: Partial<GeminiEmbedderOptions>;
+  openai?: Partial<OpenAICompatibleEmbedderOptions>;
+  /** Vector size of the local embedder (default 768). */
+  localDimensions?: number;
+}
+
+/** Picks and builds the embedder named by the configuration (EMBEDDER=auto|local|gemini|openai). */
+export function createEmbedder(options: CreateEmbedderOptions = {}): Embedder {
+  const kind = options.kind ?? 'auto';
+  const geminiKey = options.gemini?.apiKey;
+  switch (kind) {
+    case 'auto':
+      return geminiKey
+        ? new GeminiEmbedder({ ...options.gemini, apiKey: geminiKey })
+        : new LocalEmbedder(options.localDimensions ? { dimensions: options.localDimensions } : {});
+    case 'local':
+      return new LocalEmbedder(options.localDimensions ? { dimensions: options.localDimensions } : {});
+    case 'gemini':
+      if (!geminiKey) {
+        throw new AppError('INVALID_INPUT', 'EMBEDDER=gemini needs GEMINI_API_KEY; set it or choose EMBEDDER=local.');
+      }
+      return new GeminiEmbedder({ ...options.gemini, apiKey: geminiKey });
+    case 'openai': {
+      const { baseUrl, model, dimensions } = options.openai ?? {};
+      if (!baseUrl || !model || !dimensions) {
+        throw new AppError(
+          'INVALID_INPUT',
+          'EMBEDDER=openai needs the server URL, the model name and its vector size (e.g. http://localhost:11434, ' +
+            'nomic-embed-text, 768).',
+        );
+      }
+      return new OpenAICompatibleEmbedder({ ...options.openai, baseUrl, model, dimensions });
+    }
+  }
+}
