@@ -84,6 +84,9 @@ function knowledgeBaseSuite(backend: Backend) {
       expect(again.added.length + again.changed.length + again.removed.length).toBe(0);
       expect(embedder.documentCalls).toBe(0);
 
+      // the same search before and after the change: the cached result must not survive the ingest
+      const query = 'object storage XCom backend for large values';
+      expect((await kb.retriever.search(query, { k: 1 }))[0]?.section).toBe('XCom');
       const path = join(docs, 'airflow', 'xcom-limits.md');
       writeFileSync(path, `${readFileSync(path, 'utf8')}\n\n## Custom backends\n\nAn object-storage XCom backend keeps large values outside the database.\n`);
       embedder.reset();
@@ -93,7 +96,7 @@ function knowledgeBaseSuite(backend: Backend) {
       expect(embedder.documentCalls).toBe(1);
       expect(embedder.documentTexts.every((t) => t.startsWith('XCom and its limits'))).toBe(true);
 
-      const hits = await kb.retriever.search('object storage XCom backend for large values', { k: 1 });
+      const hits = await kb.retriever.search(query, { k: 1 });
       expect(hits[0]).toMatchObject({ doc: 'airflow/xcom-limits.md', section: 'XCom > Custom backends' });
     });
 

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { IndexedChunk } from '../store/store-types.js';
+import { HnswCache } from './hnsw-cache.js';
+
+const DIMENSIONS = 16;
+
+function chunk(id: number, hot: number, fields: Partial<IndexedChunk> = {}): IndexedChunk {
+  const embedding = new Float32Array(DIMENSIONS).fill(0.01);
+  embedding[hot % DIMENSIONS] = 1;
+  return { id, embedding, docType: 'guide', category: 'c', airflowVersion: 'any', lang: 'en', ...fields };
+}
+
+/** An embedding source that yields pages and lets the test act between them. */
+function source(pages: IndexedChunk[][], between?: (page: number) => void) {
+  return {
+    async *scanEmbeddings() {
+      for (const [i, page] of pages.entries()) {
+        yield page;
+        between?.(i);
+      }
+    },
+  };
+}
+
+describe('HnswCache', () => {
+  it('is cold until built, then finds nearest chunks by cosine distance', async () => {
+    const cache = new HnswCache({ dimensions: DIMENSIONS });
+    expect(cache.state).toBe('cold');
+    expect(cache.search(chunk(0, 1).embedding, { limit: 1 })).toEqual([]);
+    await cache.build(source([[chunk(1, 1), chunk(2, 2)], [chunk(3, 3)]]));
+    expect(cache.state).toBe('warm');
+    const [hit] = cache.search(chunk(0, 2).embedding, { limit: 1 });
+    expect(hit?.chunkId).toBe(2);
+    expect(hit?.distance).toBeCloseTo(0, 5);
+  });
+
+  it('queues changes that arrive while building and applies them after', async () => {
+    const cache = new HnswCache({ dimensions: DIMENSIONS });
+    await cache.build(
+      source([[chunk(1, 1), chunk(2, 2)], [chunk(3, 3)]], (page) => {
+        if (page === 0) cache.apply({ added: [chunk(10, 5)], removedChunkIds: [2] });
+      }),
+    );
+    expect(cache.size).toBe(3);
+    expect(cache.search(chunk(0, 5).embedding, { limit: 1 })[0]?.chunkId).toBe(10);
+    expect(cache.search(chunk(0, 2).embedding, { limit: 3 }).map((h) => h.chunkId)).not.toContain(2);
+  });
+
+  it('grows past its first capacity, deletes and filters like the database', async () => {
+    const cache = new HnswCache({ dimensions: DIMENSIONS });
+    await cache.build(source([]));
+    const many = Array.from({ length: 1500 }, (_, i) =>
+      chunk(i + 1, i, { lang: i % 2 === 0 ? 'en' : 'ko', airflowVersion: i % 3 === 0 ? '2' : 'any' }),
+    );
+    cache.apply({ added: many, removedChunkIds: [] });
+    expect(cache.size).toBe(1500);
+    cache.apply({ added: [], removedChunkIds: [1, 2, 3] });
+    expect(cache.size).toBe(1497);
+    const korean = cache.search(chunk(0, 4).embedding, { limit: 20, filters: { lang: 'ko' } });
+    expect(korean).toHaveLength(20);
+    expect(korean.every((h) => h.chunkId % 2 === 0)).toBe(true);
+    const v3 = cache.search(chunk(0, 4).embedding, { limit: 20, filters: { airflow_version: '3' } });
+    expect(v3.every((h) => (h.chunkId - 1) % 3 !== 0)).toBe(true);
+    expect(cache.search(chunk(0, 0).embedding, { limit: 50 }).map((h) => h.chunkId)).not.toContain(1);
+  });
+
+  it('stays cold-but-failed, never throwing, when the source fails', async () => {
+    const cache = new HnswCache({ dimensions: DIMENSIONS });
+    await cache.build({
+      // eslint-disable-next-line require-yield
+      async *scanEmbeddings() {
+        throw new Error('database closed');
+      },
+    });
+    expect(cache.state).toBe('failed');
+    expect(cache.search(chunk(0, 1).embedding, { limit: 1 })).toEqual([]);
+  });
+});
