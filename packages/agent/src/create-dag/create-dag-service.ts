@@ -144,7 +144,8 @@ export function createDagService(options: CreateDagServiceOptions) {
     if (connection.kind === 'sqlite') {
       return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table);
     }
-    if (connection.kind === 'postgres' || connection.kind === 'mysql') return introspectThroughAirflow(connection, table);
+    if (connection.kind === 'postgres' || connection.kind === 'mysql')
+      return introspectThroughAirflow(connection, table);
     if (connection.kind === 'duckdb' && options.python) {
       return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table);
     }
@@ -161,8 +162,12 @@ export function createDagService(options: CreateDagServiceOptions) {
   ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined }> {
     airflowMajor ??= (await options.airflow.client.detectVersion()).major;
     const source =
-      renderDagFileHeader({ dagId: INTROSPECTION_DAG_ID, specHash: 'introspection-v1', version: 1, generator: options.generatorVersion }) +
-      introspectionDagSource(airflowMajor);
+      renderDagFileHeader({
+        dagId: INTROSPECTION_DAG_ID,
+        specHash: 'introspection-v1',
+        version: 1,
+        generator: options.generatorVersion,
+      }) + introspectionDagSource(airflowMajor);
     await options.airflow.deployer.deploy({ dagId: INTROSPECTION_DAG_ID, source });
     const summary = await options.airflow.run({
       dagId: INTROSPECTION_DAG_ID,
@@ -176,7 +181,11 @@ export function createDagService(options: CreateDagServiceOptions) {
       },
     });
     if (summary.state !== 'success') {
-      const why = summary.failed_logs?.[0]?.lines.filter((l) => /error/i.test(l)).slice(-2).join(' | ') ?? summary.state;
+      const why =
+        summary.failed_logs?.[0]?.lines
+          .filter((l) => /error/i.test(l))
+          .slice(-2)
+          .join(' | ') ?? summary.state;
       throw new AppError(
         'DEPENDENCY_FAILED',
         `Airflow could not read the schema through connection "${connection.conn_id}" (${connection.kind}): ${why.slice(0, 500)}. Check that the connection exists in Airflow and reaches the database.`,
@@ -190,7 +199,12 @@ export function createDagService(options: CreateDagServiceOptions) {
     };
     return {
       tables: value.tables,
-      columns: value.columns?.map((c) => ({ name: c.name, type: serverTypeOf(c.declared), declared: c.declared, nullable: c.nullable })),
+      columns: value.columns?.map((c) => ({
+        name: c.name,
+        type: serverTypeOf(c.declared),
+        declared: c.declared,
+        nullable: c.nullable,
+      })),
       rowCount: value.rowCount,
     };
   }

@@ -18,6 +18,8 @@ export interface KnowledgeServiceOptions {
   pgliteDir: string;
   /** The bundled corpus, ingested incrementally in the background at start (unchanged documents are skipped). */
   corpusDir?: string | undefined;
+  /** Delete everything stored first (switching embedders). */
+  reset?: boolean;
   logger?: Logger;
 }
 
@@ -49,6 +51,7 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions) {
   const kb: KnowledgeBase = await createKnowledgeBase({
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.pgliteDir }),
     embedder: chooseEmbedder(options),
+    ...(options.reset ? { reset: true } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   let corpus: Promise<IngestSummary | undefined> = Promise.resolve(undefined);

@@ -8,7 +8,7 @@ export const ingestCommand: CliCommand = {
   name: 'ingest',
   summary: 'ingest markdown / reStructuredText folders or files into the knowledge base (incremental)',
   usage:
-    'airflow-mcp ingest [paths...]    without paths: the bundled knowledge/ corpus. Unchanged documents are skipped, removed ones deleted.',
+    'airflow-mcp ingest [paths...] [--reset]    without paths: the bundled knowledge/ corpus. Unchanged documents are skipped, removed ones deleted; --reset empties the store first (after switching EMBEDDER).',
   async run(args, io) {
     const config = loadConfig(io.env);
     const paths = args.filter((a) => !a.startsWith('--'));
@@ -19,6 +19,7 @@ export const ingestCommand: CliCommand = {
       databaseUrl: config.databaseUrl,
       pgliteDir: join(config.dataDir, 'knowledge'),
       corpusDir: undefined,
+      reset: args.includes('--reset'),
       logger: silentLogger,
     });
     try {
