@@ -297,3 +297,44 @@ describe('MCP rate limiting', () => {
     }
   });
 });
+
+describe('bounds on state-changing calls', () => {
+  it('refuses a write beyond MCP_MAX_CONCURRENT_WRITES with a retryable error, and accepts it again after', async () => {
+    const t = await startTestApp({ catalog: testCatalog, env: { MCP_MAX_CONCURRENT_WRITES: '1' } });
+    try {
+      const client = await t.connect();
+      const first = client.callTool({ name: 'slow_write', arguments: {} });
+      while (slowToolsWaiting() === 0) await new Promise((r) => setTimeout(r, 10));
+      const second = (await client.callTool({ name: 'slow_write', arguments: {} })) as {
+        isError?: boolean;
+        content: { text?: string }[];
+        _meta?: Record<string, unknown>;
+      };
+      expect(second.isError).toBe(true);
+      expect(second.content[0]?.text).toContain('MCP_MAX_CONCURRENT_WRITES');
+      // Reads are not bounded by it.
+      expect(
+        ((await client.callTool({ name: 'echo', arguments: { text: 'hi' } })) as { isError?: boolean }).isError,
+      ).toBeFalsy();
+      releaseSlowTools();
+      expect(((await first) as { isError?: boolean }).isError).toBeFalsy();
+      const third = client.callTool({ name: 'slow_write', arguments: {} });
+      while (slowToolsWaiting() === 0) await new Promise((r) => setTimeout(r, 10));
+      releaseSlowTools();
+      expect(((await third) as { isError?: boolean }).isError).toBeFalsy();
+    } finally {
+      releaseSlowTools();
+      await t.close();
+    }
+  });
+
+  it('hides write tools from tools/list with READ_ONLY and MCP_HIDE_WRITE_TOOLS', async () => {
+    const t = await startTestApp({ catalog: testCatalog, env: { READ_ONLY: 'true', MCP_HIDE_WRITE_TOOLS: 'true' } });
+    try {
+      const { tools } = await (await t.connect()).listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual(['echo', 'fail', 'slow']);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -73,6 +73,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       metrics,
       log: fastify.log,
       readOnly: config.readOnly,
+      hideWriteTools: config.mcp.hideWriteTools,
+      maxConcurrentWrites: config.mcp.maxConcurrentWrites,
       secrets: config.secrets,
       tracker,
     });

@@ -74,6 +74,8 @@ const envSchema = z.object({
   MCP_SESSION_TTL_S: int(1800, 5, 7 * 24 * 3600),
   MCP_BODY_LIMIT_BYTES: int(1024 * 1024, 1024, 64 * 1024 * 1024),
   MCP_RATE_LIMIT_PER_MIN: int(300, 0, 1_000_000),
+  MCP_MAX_CONCURRENT_WRITES: int(4, 0, 1000),
+  MCP_HIDE_WRITE_TOOLS: bool(false),
   MCP_TEST_FIXTURES: bool(false),
   ALLOW_UNAUTHENTICATED: bool(false),
   READ_ONLY: bool(false),
@@ -129,6 +131,10 @@ export interface Config {
     bodyLimitBytes: number;
     /** Requests a minute per API key (per client address when unauthenticated); 0 turns it off. */
     rateLimitPerMin: number;
+    /** State-changing tool calls at once (create, run, update, ...); 0 = no bound. */
+    maxConcurrentWrites: number;
+    /** With READ_ONLY, leave write tools out of tools/list. */
+    hideWriteTools: boolean;
     testFixtures: boolean;
   };
   allowUnauthenticated: boolean;
@@ -258,6 +264,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTtlMs: e.MCP_SESSION_TTL_S * 1000,
       bodyLimitBytes: e.MCP_BODY_LIMIT_BYTES,
       rateLimitPerMin: e.MCP_RATE_LIMIT_PER_MIN,
+      maxConcurrentWrites: e.MCP_MAX_CONCURRENT_WRITES,
+      hideWriteTools: e.MCP_HIDE_WRITE_TOOLS,
       testFixtures: e.MCP_TEST_FIXTURES,
     },
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,

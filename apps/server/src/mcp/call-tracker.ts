@@ -1,7 +1,19 @@
 /** Counts tool calls in flight so that shutdown can let them finish, within a bound. */
 export class CallTracker {
   private count = 0;
+  private writes = 0;
   private waiters: (() => void)[] = [];
+
+  /** Takes a slot for a state-changing (long-running) call; false when `limit` are already running (0 = no limit). */
+  enterWrite(limit: number): boolean {
+    if (limit > 0 && this.writes >= limit) return false;
+    this.writes += 1;
+    return true;
+  }
+
+  leaveWrite(): void {
+    this.writes = Math.max(0, this.writes - 1);
+  }
 
   get inFlight(): number {
     return this.count;

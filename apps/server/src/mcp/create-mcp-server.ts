@@ -18,6 +18,8 @@ export interface CreateMcpServerOptions {
   metrics: Metrics;
   log: Logger;
   readOnly: boolean;
+  hideWriteTools?: boolean;
+  maxConcurrentWrites?: number;
   secrets: readonly string[];
   tracker: CallTracker;
 }
@@ -40,6 +42,8 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     metrics: options.metrics,
     log: options.log,
     readOnly: options.readOnly,
+    ...(options.hideWriteTools === undefined ? {} : { hideWriteTools: options.hideWriteTools }),
+    ...(options.maxConcurrentWrites === undefined ? {} : { maxConcurrentWrites: options.maxConcurrentWrites }),
     secrets: options.secrets,
     tracker: options.tracker,
   });

@@ -12,6 +12,10 @@ export interface RegisterToolsOptions {
   metrics: Metrics;
   log: Logger;
   readOnly: boolean;
+  /** With READ_ONLY: leave write tools out of tools/list instead of refusing them at call time. */
+  hideWriteTools?: boolean;
+  /** At most this many state-changing calls at once in this process (0 = no bound). */
+  maxConcurrentWrites?: number;
   secrets: readonly string[];
   tracker: CallTracker;
 }
@@ -53,6 +57,7 @@ export function errorResult(error: AppError, secrets: readonly string[]): CallTo
 export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
   const { metrics, secrets } = options;
   for (const tool of options.tools) {
+    if (options.readOnly && options.hideWriteTools && !tool.annotations.readOnlyHint) continue;
     server.registerTool(
       tool.name,
       {
@@ -84,6 +89,18 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
             new AppError(
               'FORBIDDEN',
               `The service runs with READ_ONLY=true, so ${tool.name} (which changes state) is refused. Use the read-only tools, or ask the operator to turn READ_ONLY off.`,
+            ),
+            secrets,
+          );
+        }
+        const isWrite = !tool.annotations.readOnlyHint;
+        if (isWrite && !options.tracker.enterWrite(options.maxConcurrentWrites ?? 0)) {
+          metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
+          return errorResult(
+            new AppError(
+              'RATE_LIMITED',
+              `${options.maxConcurrentWrites} state-changing calls (create, run, update, ...) are already running on this service (MCP_MAX_CONCURRENT_WRITES); retry in a little while.`,
+              { retryable: true },
             ),
             secrets,
           );
@@ -126,6 +143,7 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
           else log.info(logged, 'tool refused the call');
           return errorResult(error, secrets);
         } finally {
+          if (isWrite) options.tracker.leaveWrite();
           metrics.toolCallsInFlight.dec();
           stop();
         }
