@@ -301,6 +301,50 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     expect(outside.isError).toBe(true);
   });
 
+  it('create_dags: several requests at once, one failing without sinking the others', async () => {
+    const result = (await client.callTool(
+      {
+        name: 'create_dags',
+        arguments: {
+          requests: [
+            {
+              task_description: `copy the users table from SQLite sample.db into DuckDB batch.duckdb, dag id batch_users_${suffix}`,
+            },
+            { task_description: 'move the orders table from SQLite sample.db to DuckDB' },
+            {
+              task_description: `copy the events table from SQLite sample.db into DuckDB batch.duckdb, dag id batch_events_${suffix}`,
+            },
+          ],
+          run: true,
+          wait: true,
+        },
+      },
+      undefined,
+      { timeout: 300_000 },
+    )) as ToolResult;
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    const out = result.structuredContent as {
+      results: {
+        index: number;
+        ok: boolean;
+        dag_id: string | null;
+        run_state: string | null;
+        rows: number | null;
+        message: string;
+      }[];
+      succeeded: number;
+      failed: number;
+    };
+    expect(out).toMatchObject({ succeeded: 2, failed: 1 });
+    expect(out.results.map((r) => [r.index, r.ok, r.dag_id, r.run_state])).toEqual([
+      [0, true, `batch_users_${suffix}`, 'success'],
+      [1, false, null, null],
+      [2, true, `batch_events_${suffix}`, 'success'],
+    ]);
+    expect(out.results[1]?.message).toContain('events, users');
+    expect(out.results[0]?.rows).toBe(200);
+  });
+
   it('asks instead of guessing when the table does not exist, and writes nothing', async () => {
     const before = readdirSync(airflow.dagsDir).length;
     const result = await call({

@@ -3,6 +3,7 @@ import type { AnyToolDefinition } from '../define-tool.js';
 import { auditLogTool } from './audit-log.js';
 import { checkDagStatusTool } from './check-dag-status.js';
 import { createDagTool } from './create-dag.js';
+import { createDagsTool } from './create-dags.js';
 import { deleteDagTool } from './delete-dag.js';
 import { getTaskLogsTool } from './get-task-logs.js';
 import { inspectSourceTool } from './inspect-source.js';
@@ -28,6 +29,7 @@ export interface ToolDependencies {
 export function createTools(deps: ToolDependencies): AnyToolDefinition[] {
   return [
     createDagTool(deps),
+    createDagsTool(deps),
     searchDocsTool(deps),
     inspectSourceTool(deps),
     updateDagTool(deps),
