@@ -13,7 +13,11 @@ describe('golden DAGs import in the pinned Airflow', () => {
     const spec = JSON.parse(readFileSync(join(goldenDir, name, 'spec.json'), 'utf8')) as { dag_id: string };
     const code = readFileSync(join(goldenDir, name, 'dag.py'), 'utf8');
     const result = await checkPython({ code, dagId: spec.dag_id, python, airflowImport: true });
-    expect(result).toEqual({ steps: ['python-compile', 'ast-allow-list', 'airflow-import'], dagIds: [spec.dag_id] });
+    expect(result).toEqual({
+      steps: ['python-compile', 'ast-allow-list', 'airflow-import'],
+      dagIds: [spec.dag_id],
+      sandbox: 'namespaces',
+    });
   });
 
   it('rejects code outside the allow-list before Airflow sees it', async () => {

@@ -31,3 +31,4 @@ export { introspectSqlite, sqliteTypeOf, type SqliteTableInfo } from './introspe
 export { createSampleDatabase, type SampleDatabase } from './sample/create-sample-database.js';
 export { introspectDuckdb, duckdbTypeOf } from './introspect/introspect-duckdb.js';
 export { INTROSPECTION_DAG_ID, introspectionDagSource, serverTypeOf } from './introspect/introspection-dag.js';
+export { runSandboxed, type SandboxResult } from './validate/run-sandboxed.js';

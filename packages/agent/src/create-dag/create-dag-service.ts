@@ -414,7 +414,20 @@ export function createDagService(options: CreateDagServiceOptions) {
           checks.push({ step: String(detail.details?.step ?? 'python'), ok: false, detail: detail.message });
           throw error;
         });
-        for (const s of result.steps) checks.push({ step: s, ok: true });
+        for (const s of result.steps) {
+          checks.push(
+            s === 'airflow-import'
+              ? {
+                  step: s,
+                  ok: true,
+                  detail:
+                    result.sandbox === 'namespaces'
+                      ? 'sandboxed: no network, read-only filesystem but a scratch folder, CPU/memory/time limits'
+                      : 'not sandboxed here (Linux namespaces unavailable): time limit and a clean environment only',
+                }
+              : { step: s, ok: true },
+          );
+        }
         if (result.skipped) checks.push({ step: 'airflow-import', ok: false, detail: `skipped: ${result.skipped}` });
       } else {
         checks.push({

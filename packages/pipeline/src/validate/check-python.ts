@@ -1,9 +1,9 @@
 import { AppError } from '@airflow-mcp/core';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runSandboxed } from './run-sandboxed.js';
 
 const CHECKER = fileURLToPath(new URL('../../python/check_dag.py', import.meta.url));
 
@@ -21,6 +21,8 @@ export interface PythonCheckResult {
   dagIds: string[] | null;
   /** Why a step did not run (the import check when this Python has no Airflow). */
   skipped?: string;
+  /** How the checker was confined (see runSandboxed). */
+  sandbox: 'namespaces' | 'none';
 }
 
 /**
@@ -44,7 +46,19 @@ export async function checkPython(options: PythonCheckOptions): Promise<PythonCh
       AIRFLOW__LOGGING__LOGGING_LEVEL: 'ERROR',
       PYTHONDONTWRITEBYTECODE: '1',
     };
-    const { code, stdout, stderr, timedOut } = await run(options.python, args, env, options.timeoutMs ?? 60_000);
+    let ran;
+    try {
+      ran = await runSandboxed(options.python, args, { scratch: dir, env, timeoutMs: options.timeoutMs ?? 60_000 });
+    } catch (error) {
+      throw new AppError(
+        'UNAVAILABLE',
+        `Could not start Python at ${options.python}: ${(error as Error).message}. Set AIRFLOW_PYTHON.`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const { code, stdout, stderr, timedOut } = ran;
     if (timedOut) {
       throw new AppError(
         'VALIDATION_FAILED',
@@ -84,36 +98,10 @@ export async function checkPython(options: PythonCheckOptions): Promise<PythonCh
     return {
       steps: result.steps ?? [],
       dagIds: result.dag_ids ?? null,
+      sandbox: ran.sandbox,
       ...(result.skipped ? { skipped: result.skipped } : {}),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function run(command: string, args: string[], env: Record<string, string>, timeoutMs: number) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(
-        new AppError('UNAVAILABLE', `Could not start Python at ${command}: ${error.message}. Set AIRFLOW_PYTHON.`, {
-          cause: error,
-        }),
-      );
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-  });
 }
