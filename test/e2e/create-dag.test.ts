@@ -345,6 +345,22 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     expect(out.results[0]?.rows).toBe(200);
   });
 
+  it('serves every knowledge document as an MCP resource, and searches them', async () => {
+    const { resources } = await client.listResources();
+    const uris = resources.map((r) => r.uri);
+    expect(uris.filter((u) => u.startsWith('knowledge://docs/')).length).toBeGreaterThanOrEqual(50);
+    expect(uris).toContain('knowledge://docs/migrations/sqlite-to-duckdb.md');
+    const doc = await client.readResource({ uri: 'knowledge://docs/migrations/sqlite-to-duckdb.md' });
+    expect((doc.contents[0] as { text: string }).text).toMatch(/DuckDB/);
+    const search = (await client.callTool({
+      name: 'search_docs',
+      arguments: { query: '매일 실행 스케줄 설정', k: 3 },
+    })) as ToolResult;
+    const results = (search.structuredContent as { results: { doc: string }[] }).results;
+    expect(results.length).toBe(3);
+    expect(results.map((r) => r.doc).join(' ')).toMatch(/cron|schedul/);
+  });
+
   it('asks instead of guessing when the table does not exist, and writes nothing', async () => {
     const before = readdirSync(airflow.dagsDir).length;
     const result = await call({

@@ -18,6 +18,7 @@ import type { Config } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
 import type { ResourceProvider } from '../mcp/define-tool.js';
+import { knowledgeResources } from '../mcp/resources/knowledge-resources.js';
 import { schemaResources } from '../mcp/resources/schema-resources.js';
 import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
@@ -113,6 +114,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     logger: options.log,
   });
   closers.push(() => knowledge.close());
+  resources.push(knowledgeResources(knowledge));
   readiness.push({
     name: 'knowledge',
     required: true,
