@@ -23,6 +23,7 @@ import { schemaResources } from '../mcp/resources/schema-resources.js';
 import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
 import { createAirflowHealthCheck } from './create-airflow-health-check.js';
+import { knowledgeOptions } from './knowledge-options.js';
 import { resolveAirflowCredentials } from './resolve-airflow-credentials.js';
 import { SERVICE_VERSION } from '../version.js';
 
@@ -105,11 +106,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     },
   });
   const knowledge = await createKnowledgeService({
-    embedder: config.embedder,
-    gemini: { apiKey: config.gemini.apiKey, model: config.gemini.embeddingModel, baseUrl: config.gemini.baseUrl },
-    openai: { baseUrl: config.openai.baseUrl, apiKey: config.openai.apiKey, model: config.openai.embeddingModel },
-    databaseUrl: config.databaseUrl,
-    pgliteDir: join(config.dataDir, 'knowledge'),
+    ...knowledgeOptions(config),
     corpusDir: config.knowledgeDir,
     logger: options.log,
   });

@@ -2,6 +2,7 @@ import { createKnowledgeService } from '@airflow-mcp/agent';
 import { silentLogger } from '@airflow-mcp/core';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
+import { knowledgeOptions } from '../../services/knowledge-options.js';
 import type { CliCommand } from '../command.js';
 
 export const ingestCommand: CliCommand = {
@@ -13,11 +14,7 @@ export const ingestCommand: CliCommand = {
     const config = loadConfig(io.env);
     const paths = args.filter((a) => !a.startsWith('--'));
     const knowledge = await createKnowledgeService({
-      embedder: config.embedder,
-      gemini: { apiKey: config.gemini.apiKey, model: config.gemini.embeddingModel, baseUrl: config.gemini.baseUrl },
-      openai: { baseUrl: config.openai.baseUrl, apiKey: config.openai.apiKey, model: config.openai.embeddingModel },
-      databaseUrl: config.databaseUrl,
-      pgliteDir: join(config.dataDir, 'knowledge'),
+      ...knowledgeOptions(config),
       corpusDir: undefined,
       reset: args.includes('--reset'),
       logger: silentLogger,
