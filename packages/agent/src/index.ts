@@ -43,3 +43,5 @@ export {
   type KnowledgeService,
   type KnowledgeServiceOptions,
 } from './knowledge/create-knowledge-service.js';
+export { createFeedbackStore, similarity, type FeedbackEntry, type FeedbackStore } from './feedback/feedback-store.js';
+export { withFeedback } from './feedback/feedback-retriever.js';

@@ -2,6 +2,8 @@ import {
   createAirflowService,
   createDagService,
   createDagVersionStore,
+  createFeedbackStore,
+  withFeedback,
   createKnowledgeService,
   createPgClient,
   createPgliteClient,
@@ -97,6 +99,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     : await createPgliteClient({ dataDir: join(config.dataDir, 'state') });
   closers.push(() => state.close());
   const versions = await createDagVersionStore(state);
+  const feedback = await createFeedbackStore(state);
   readiness.push({
     name: 'database',
     required: true,
@@ -121,7 +124,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   });
   const metrics = options.metrics;
   const dags = createDagService({
-    retriever: knowledge.retriever,
+    retriever: withFeedback(knowledge.retriever, feedback),
+    feedback,
     versions,
     ...(metrics
       ? {
@@ -175,7 +179,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
   });
 
-  const tools = createTools({ airflow, dags, retriever: knowledge.retriever });
+  const tools = createTools({ airflow, dags, feedback, retriever: withFeedback(knowledge.retriever, feedback) });
 
   return {
     catalog: { tools, resources },

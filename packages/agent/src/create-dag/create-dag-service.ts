@@ -22,6 +22,7 @@ import { detectLanguage, type Language } from '../i18n/detect-language.js';
 import { deployedMessage, runMessage } from '../i18n/messages.js';
 import type { PlannerRouter } from '../planning/create-planner-router.js';
 import type { DagVersionStore } from '../versions/dag-version-store.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
 import { editSpec } from '../planning/edit-spec.js';
 import { assertOwnsDag, DEFAULT_TENANT, scopeDagId, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import type { PlanningContext } from '../planning/planner.js';
@@ -55,6 +56,8 @@ export interface CreateDagServiceOptions {
   events?: DagEvents;
   airflow: AirflowService;
   planner: PlannerRouter;
+  /** Rated request/spec pairs reused as examples for similar requests (model planners see them). */
+  feedback?: FeedbackStore | undefined;
   /** Knowledge retrieval for planning (the context and its sources are returned with each result). */
   retriever?: DocsRetriever | undefined;
   /** Version history and audit log (in the database); without it versions come from the file headers only. */
@@ -284,13 +287,22 @@ export function createDagService(options: CreateDagServiceOptions) {
         })
       : [];
     options.events?.retrieved?.({ scores: retrieved.map((r) => r.score) });
+    const examples = options.feedback ? await options.feedback.examples(input.request).catch(() => []) : [];
     const context: PlanningContext = {
       request: input.request,
       language,
       hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
       introspect: (connection, table) =>
         introspect(connection, table, tenantDataDirs(options.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT)),
-      knowledge: retrieved.map((r) => ({ title: r.title, section: r.section, text: r.text, score: r.score })),
+      knowledge: [
+        ...examples.map((e) => ({
+          title: 'A similar request its user rated well',
+          section: e.request.slice(0, 200),
+          text: `Request: ${e.request}\nSpec: ${JSON.stringify(e.spec)}${e.correction ? `\nUser's note: ${e.correction}` : ''}`,
+          score: e.similarity,
+        })),
+        ...retrieved.map((r) => ({ title: r.title, section: r.section, text: r.text, score: r.score })),
+      ],
       previousFailures: [],
     };
     await progress('planning');
@@ -601,8 +613,36 @@ export function createDagService(options: CreateDagServiceOptions) {
     });
   }
 
+  /** rate_dag: a score and an optional correction on a generated DAG, kept with its latest request and spec. */
+  async function rateDag(input: {
+    dagId: string;
+    score: number;
+    correction: string;
+    actor: { id: string; tenant: string };
+  }) {
+    if (!options.feedback) throw new AppError('UNAVAILABLE', 'Feedback needs the database (it is not configured).');
+    assertOwnsDag(input.dagId, input.actor.tenant);
+    const latest = await history().latest(input.dagId);
+    if (!latest)
+      throw new AppError('NOT_FOUND', `No generated DAG ${input.dagId} with history. Use list_dags to see yours.`);
+    await options.feedback.record({
+      actor: input.actor.id,
+      tenant: input.actor.tenant,
+      kind: 'dag',
+      dag_id: input.dagId,
+      query: null,
+      doc: null,
+      score: input.score,
+      correction: redactSecrets(input.correction),
+      request: latest.reason,
+      spec: latest.spec,
+    });
+    return { dag_id: input.dagId, version: latest.version };
+  }
+
   return {
     create,
+    rateDag,
     update,
     rollback,
     versions: async (dagId: string, tenant = DEFAULT_TENANT) => {

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { createCommand } from './create.js';
+import { feedbackCommand } from './feedback.js';
 import { ingestCommand } from './ingest.js';
 import { sampleDataCommand } from './sample-data.js';
 import { searchCommand } from './search.js';
@@ -15,5 +16,6 @@ export const commands: readonly CliCommand[] = [
   statusCommand,
   ingestCommand,
   searchCommand,
+  feedbackCommand,
   sampleDataCommand,
 ];

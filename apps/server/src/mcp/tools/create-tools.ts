@@ -1,4 +1,4 @@
-import type { AirflowService, DagService } from '@airflow-mcp/agent';
+import type { AirflowService, DagService, FeedbackStore } from '@airflow-mcp/agent';
 import type { AnyToolDefinition } from '../define-tool.js';
 import { auditLogTool } from './audit-log.js';
 import { checkDagStatusTool } from './check-dag-status.js';
@@ -11,6 +11,7 @@ import { listDagVersionsTool } from './list-dag-versions.js';
 import { listDagsTool } from './list-dags.js';
 import { listImportErrorsTool } from './list-import-errors.js';
 import { rollbackDagTool } from './rollback-dag.js';
+import { rateDagTool } from './rate-dag.js';
 import { runDagTool } from './run-dag.js';
 import { searchDocsTool, type DocsRetriever } from './search-docs.js';
 import { setDagPausedTool } from './set-dag-paused.js';
@@ -23,6 +24,7 @@ import { updateDagTool } from './update-dag.js';
 export interface ToolDependencies {
   airflow: AirflowService;
   dags: DagService;
+  feedback: FeedbackStore;
   retriever: DocsRetriever;
 }
 
@@ -36,6 +38,7 @@ export function createTools(deps: ToolDependencies): AnyToolDefinition[] {
     listDagVersionsTool(deps),
     rollbackDagTool(deps),
     auditLogTool(deps),
+    rateDagTool(deps),
     runDagTool(deps),
     checkDagStatusTool(deps),
     getTaskLogsTool(deps),
