@@ -114,6 +114,10 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     expect(metrics).toContain('airflow_mcp_plans_total{planner="rules",outcome="ok"} 1');
     expect(metrics).toMatch(/airflow_mcp_airflow_scheduler_lag_seconds \d/);
     expect(metrics).toContain('airflow_mcp_airflow_up 1');
+    expect(metrics).toContain('airflow_mcp_store_up{store="state"} 1');
+    expect(metrics).toContain('airflow_mcp_store_up{store="knowledge"} 1');
+    expect(metrics).toMatch(/airflow_mcp_retrieval_duration_seconds_count\{use="planning"\} 1/);
+    expect(metrics).toMatch(/airflow_mcp_retrieval_score_count [1-9]/);
     expect(out.code).not.toMatch(/password|airflow-mcp-test-pw/);
   });
 

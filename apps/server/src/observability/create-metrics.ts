@@ -87,6 +87,13 @@ export function createMetrics() {
     labelNames: ['dag_id', 'task_id'] as const,
     registers: [registry],
   });
+  const retrievalDuration = new Histogram({
+    name: 'airflow_mcp_retrieval_duration_seconds',
+    help: 'Knowledge retrieval latency (hybrid search), for planning and for search_docs.',
+    labelNames: ['use'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const retrievalScore = new Histogram({
     name: 'airflow_mcp_retrieval_score',
     help: 'Scores (0..1) of the knowledge chunks given to the planner for each create_dag request.',
@@ -96,6 +103,7 @@ export function createMetrics() {
   return {
     registry,
     retrievalScore,
+    retrievalDuration,
     httpRequests,
     httpDuration,
     toolCalls,

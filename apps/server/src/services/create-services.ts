@@ -75,6 +75,28 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       },
     });
     new Gauge({
+      name: 'airflow_mcp_store_up',
+      help: 'Whether each database answered at the last scrape (1) or not (0): state (versions, audit, feedback) and knowledge.',
+      labelNames: ['store'] as const,
+      registers: [options.metrics.registry],
+      async collect() {
+        this.set(
+          { store: 'state' },
+          await versions.ping().then(
+            () => 1,
+            () => 0,
+          ),
+        );
+        this.set(
+          { store: 'knowledge' },
+          await knowledge.store.countChunks().then(
+            () => 1,
+            () => 0,
+          ),
+        );
+      },
+    });
+    new Gauge({
       name: 'airflow_mcp_airflow_up',
       help: 'Whether Airflow answered its health endpoint at the last scrape (1) or not (0).',
       registers: [options.metrics.registry],
@@ -123,8 +145,10 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     },
   });
   const metrics = options.metrics;
+  const timed = <O, T>(r: { search(query: string, options: O): Promise<T[]> }, use: string) =>
+    timedRetriever(r, metrics, use);
   const dags = createDagService({
-    retriever: withFeedback(knowledge.retriever, feedback),
+    retriever: timed(withFeedback(knowledge.retriever, feedback), 'planning'),
     feedback,
     versions,
     ...(metrics
@@ -179,7 +203,12 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
   });
 
-  const tools = createTools({ airflow, dags, feedback, retriever: withFeedback(knowledge.retriever, feedback) });
+  const tools = createTools({
+    airflow,
+    dags,
+    feedback,
+    retriever: timed(withFeedback(knowledge.retriever, feedback), 'search_docs'),
+  });
 
   return {
     catalog: { tools, resources },
@@ -187,6 +216,25 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     readiness,
     async close() {
       for (const close of closers.reverse()) await close().catch(() => {});
+    },
+  };
+}
+
+/** The retriever with its latency observed (when metrics are on). */
+function timedRetriever<O, T>(
+  retriever: { search(query: string, options: O): Promise<T[]> },
+  metrics: Metrics | undefined,
+  use: string,
+): { search(query: string, options: O): Promise<T[]> } {
+  if (!metrics) return retriever;
+  return {
+    async search(query, options) {
+      const stop = metrics.retrievalDuration.startTimer({ use });
+      try {
+        return await retriever.search(query, options);
+      } finally {
+        stop();
+      }
     },
   };
 }
