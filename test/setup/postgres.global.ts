@@ -10,6 +10,8 @@ export interface TestPostgres {
   user: string;
   password: string;
   database: string;
+  /** The environment scripts/postgres-local.mjs runs with, for suites that stop and restart this PostgreSQL. */
+  env: Record<string, string>;
 }
 
 declare module 'vitest' {
@@ -51,6 +53,7 @@ export default function setup(project: TestProject) {
     user: info.user,
     password: info.password,
     database: info.database,
+    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string')),
   });
   return () => {
     if (process.env.AIRFLOW_MCP_KEEP_TEST_AIRFLOW === '1') return;

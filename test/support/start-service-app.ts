@@ -34,7 +34,7 @@ export async function startServiceApp(airflow: TestAirflow, env: Record<string, 
     log: silentLogger,
     metrics,
   });
-  const app = await startTestApp({ catalog: services.catalog, env: all, metrics });
+  const app = await startTestApp({ catalog: services.catalog, env: all, metrics, readiness: services.readiness });
   return {
     ...app,
     services,

@@ -1,6 +1,6 @@
 import { AppError, type Logger } from '@airflow-mcp/core';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { AirflowClient, DagInfo } from '../create-airflow-client.js';
 import { dagFilePath } from './dag-file-path.js';
 import { parseDagFileHeader, type DagFileHeader } from './dag-file-header.js';
@@ -58,6 +58,12 @@ export function createDagDeployer(options: DagDeployerOptions) {
     const writtenAt = Date.now();
     try {
       await mkdir(options.dagsDir, { recursive: true });
+      // Temp files of this DAG left by a process killed mid-write (they never end in .py, Airflow ignores them).
+      for (const stale of (await readdir(options.dagsDir)).filter(
+        (f) => f.startsWith(`.${relativeFile}.`) && f.endsWith('.tmp'),
+      )) {
+        await rm(join(options.dagsDir, stale), { force: true });
+      }
       await writeFileAtomic(path, input.source);
     } catch (error) {
       throw new AppError(

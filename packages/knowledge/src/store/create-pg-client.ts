@@ -4,6 +4,8 @@ import pgvector from 'pgvector/pg';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 
 export interface PgClientOptions {
+  /** How long to wait for a connection before a query fails (default 5 s), so readiness answers while it is down. */
+  connectionTimeoutMs?: number;
   /** postgres://user:password@host:port/db of a PostgreSQL with the pgvector extension available. */
   connectionString: string;
   /** Pool size (default 4). */
@@ -34,7 +36,11 @@ export async function createPgClient(options: PgClientOptions): Promise<SqlClien
     connectionString: options.connectionString,
     max: options.max ?? 4,
     onConnect: (client) => pgvector.registerTypes(client),
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
   });
+  // An idle connection the server closes (restart, admin shutdown) is an 'error' event on the pool: without a
+  // listener it would crash the process. The pool drops that client and the next query connects again.
+  pool.on('error', () => undefined);
   const queryable = (target: pg.Pool | pg.PoolClient): SqlQueryable => ({
     query: async <R>(sql: string, params: readonly unknown[] = []) => {
       const result = await target.query(sql, [...params]);
