@@ -6,6 +6,7 @@ import { createMcpServer, type McpCatalog } from './mcp/create-mcp-server.js';
 import { SessionStore } from './mcp/session-store.js';
 import { createLoggerOptions } from './observability/create-logger-options.js';
 import { createMetrics, type Metrics } from './observability/create-metrics.js';
+import { oauthMetadataRoutes } from './routes/oauth-metadata.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -81,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   await fastify.register(healthRoutes, { checks: options.readiness ?? [] });
   await fastify.register(metricsRoutes, { metrics });
+  await fastify.register(oauthMetadataRoutes, { config });
   await fastify.register(mcpRoutes, { config, sessions, createServer });
   sessions.startSweeper();
 

@@ -76,6 +76,11 @@ const envSchema = z.object({
   MCP_RATE_LIMIT_PER_MIN: int(300, 0, 1_000_000),
   MCP_MAX_CONCURRENT_WRITES: int(4, 0, 1000),
   MCP_HIDE_WRITE_TOOLS: bool(false),
+  MCP_OAUTH_ISSUER: optionalString,
+  MCP_OAUTH_AUDIENCE: optionalString,
+  MCP_OAUTH_JWKS_URL: optionalString,
+  MCP_OAUTH_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  MCP_PUBLIC_URL: optionalString,
   MCP_TEST_FIXTURES: bool(false),
   ALLOW_UNAUTHENTICATED: bool(false),
   READ_ONLY: bool(false),
@@ -135,6 +140,10 @@ export interface Config {
     maxConcurrentWrites: number;
     /** With READ_ONLY, leave write tools out of tools/list. */
     hideWriteTools: boolean;
+    /** OAuth 2.1 resource-server mode: JWT access tokens from this issuer, for this audience. */
+    oauth: { issuer: string; audience: string; jwksUrl: string; tenantClaim: string } | undefined;
+    /** How clients reach this service (for the protected-resource metadata). */
+    publicUrl: string;
     testFixtures: boolean;
   };
   allowUnauthenticated: boolean;
@@ -198,7 +207,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const apiKeys = e.MCP_API_KEYS.map((entry, i) => parseApiKey(entry, i, problems)).filter(
     (k): k is ApiKeyConfig => k !== undefined,
   );
-  if (!isLoopbackHost(e.HOST) && apiKeys.length === 0 && !e.ALLOW_UNAUTHENTICATED) {
+  if (e.MCP_OAUTH_ISSUER !== undefined && e.MCP_OAUTH_AUDIENCE === undefined) {
+    problems.push(
+      'MCP_OAUTH_ISSUER needs MCP_OAUTH_AUDIENCE (the identifier tokens for this server carry, e.g. its URL)',
+    );
+  }
+  if (!isLoopbackHost(e.HOST) && apiKeys.length === 0 && e.MCP_OAUTH_ISSUER === undefined && !e.ALLOW_UNAUTHENTICATED) {
     problems.push(
       `HOST=${e.HOST} is not a loopback address and MCP_API_KEYS is empty: set MCP_API_KEYS, bind to 127.0.0.1, or set ALLOW_UNAUTHENTICATED=true to accept the risk`,
     );
@@ -266,6 +280,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitPerMin: e.MCP_RATE_LIMIT_PER_MIN,
       maxConcurrentWrites: e.MCP_MAX_CONCURRENT_WRITES,
       hideWriteTools: e.MCP_HIDE_WRITE_TOOLS,
+      oauth:
+        e.MCP_OAUTH_ISSUER && e.MCP_OAUTH_AUDIENCE
+          ? {
+              issuer: e.MCP_OAUTH_ISSUER,
+              audience: e.MCP_OAUTH_AUDIENCE,
+              jwksUrl: e.MCP_OAUTH_JWKS_URL ?? `${e.MCP_OAUTH_ISSUER.replace(/\/+$/, '')}/.well-known/jwks.json`,
+              tenantClaim: e.MCP_OAUTH_TENANT_CLAIM,
+            }
+          : undefined,
+      publicUrl: (e.MCP_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
       testFixtures: e.MCP_TEST_FIXTURES,
     },
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,

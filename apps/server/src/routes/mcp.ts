@@ -1,6 +1,7 @@
 import { createRateLimiter } from '../http/rate-limiter.js';
+import { createOAuthVerifier } from '../http/verify-oauth-token.js';
 import { randomUUID } from 'node:crypto';
-import { isAppError } from '@airflow-mcp/core';
+import { AppError, isAppError } from '@airflow-mcp/core';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -41,17 +42,26 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   const { config, sessions, createServer } = options;
   app.decorateRequest('principal', null as unknown as Principal);
   const limiter = createRateLimiter({ perMinute: config.mcp.rateLimitPerMin });
+  const oauth = config.mcp.oauth ? createOAuthVerifier(config.mcp.oauth) : undefined;
 
   app.addHook('onRequest', async (request, reply) => {
     const problem = checkHostAndOrigin(request.headers.host, request.headers.origin, config.mcp);
     if (problem !== undefined) return sendJsonRpcError(reply, 403, SERVER_ERROR, `Forbidden: ${problem}`);
     try {
-      request.principal = authenticate(request.headers.authorization, config.mcp.apiKeys);
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (oauth && token && token.split('.').length === 3) request.principal = await oauth(token);
+      else if (oauth && config.mcp.apiKeys.length === 0) {
+        throw new AppError(
+          'UNAUTHORIZED',
+          `This endpoint needs an OAuth access token from ${config.mcp.oauth?.issuer}: send "Authorization: Bearer <token>".`,
+        );
+      } else request.principal = authenticate(request.headers.authorization, config.mcp.apiKeys);
     } catch (error) {
       const message = isAppError(error) ? error.message : 'Unauthorized';
       reply.header(
         'www-authenticate',
-        `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+        `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"` +
+          (oauth ? `, resource_metadata="${config.mcp.publicUrl}/.well-known/oauth-protected-resource"` : ''),
       );
       return sendJsonRpcError(reply, 401, SERVER_ERROR, message);
     }
