@@ -32,7 +32,16 @@ for (const profiles of [[], ['monitoring']]) {
   const label = profiles.length ? `profile ${profiles.join(',')}` : 'default profile';
   const result = run(bin, [join(root, 'docker-compose.yml'), ...profiles], {
     cwd: root,
-    env: { ...process.env, COMPOSE_PROJECT_NAME: 'airflow-mcp-rag' },
+    // The file requires its secrets (no fixed fallbacks): obviously fake values stand in for a user's .env here.
+    env: {
+      ...process.env,
+      COMPOSE_PROJECT_NAME: 'airflow-mcp-rag',
+      POSTGRES_PASSWORD: 'fake-for-compose-check',
+      AIRFLOW_ADMIN_PASSWORD: 'fake-for-compose-check',
+      AIRFLOW_PASSWORD: 'fake-for-compose-check',
+      AIRFLOW_JWT_SECRET: 'fake-for-compose-check',
+      AIRFLOW_API_SECRET_KEY: 'fake-for-compose-check',
+    },
   });
   if (result.status !== 0) {
     problems.push(`${label}: ${result.stderr.trim()}`);

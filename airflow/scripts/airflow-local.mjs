@@ -5,8 +5,9 @@
 // `airflow standalone` in the background and returns when the scheduler and the DAG processor report healthy.
 // `up` twice is a no-op; `down` stops only the process group that `up` started (its pid file).
 // Environment: DATA_DIR (./.data), DAGS_DIR (<DATA_DIR>/airflow/dags), AIRFLOW_PORT (8080),
-// AIRFLOW_ADMIN_PASSWORD (admin), AIRFLOW_USERNAME / AIRFLOW_PASSWORD (the service's User-role login,
-// airflow-mcp / airflow-mcp), AIRFLOW_JWT_EXPIRATION_S (JWT lifetime; Airflow's default 86400).
+// AIRFLOW_ADMIN_PASSWORD, AIRFLOW_USERNAME (airflow-mcp) / AIRFLOW_PASSWORD (the service's User-role login),
+// AIRFLOW_JWT_EXPIRATION_S (JWT lifetime; Airflow's default 86400). Passwords not given are generated at random on
+// the first `up` and kept in <DATA_DIR>/airflow/secrets.json (mode 600); `up` says where to find them.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ function sh(cmd, args, options = {}) {
 export function settings(env = process.env) {
   const dataDir = resolve(env.DATA_DIR ?? '.data');
   const home = join(dataDir, 'airflow');
+  const stored = readJson(join(home, 'secrets.json')) ?? {};
   const port = Number(env.AIRFLOW_PORT ?? 8080);
   return {
     dataDir,
@@ -41,8 +43,11 @@ export function settings(env = process.env) {
     passwordsFile: join(home, 'passwords.json'),
     credentialsFile: join(home, 'local-credentials.json'),
     secretsFile: join(home, 'secrets.json'),
-    admin: { username: 'admin', password: env.AIRFLOW_ADMIN_PASSWORD ?? 'admin' },
-    service: { username: env.AIRFLOW_USERNAME ?? 'airflow-mcp', password: env.AIRFLOW_PASSWORD ?? 'airflow-mcp' },
+    admin: { username: 'admin', password: env.AIRFLOW_ADMIN_PASSWORD ?? stored.adminPassword },
+    service: {
+      username: env.AIRFLOW_USERNAME ?? 'airflow-mcp',
+      password: env.AIRFLOW_PASSWORD ?? stored.servicePassword,
+    },
     jwtExpirationS: env.AIRFLOW_JWT_EXPIRATION_S,
   };
 }
@@ -176,9 +181,20 @@ function describe(s, extra = {}) {
   };
 }
 
-function writeOnce(path, make) {
-  if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
-  return readJson(path);
+/** This instance's random secrets and default passwords, made once (fields missing from an older file are added). */
+function localSecrets(s) {
+  const current = readJson(s.secretsFile) ?? {};
+  const fresh = () => randomBytes(24).toString('base64url');
+  const secrets = {
+    jwtSecret: current.jwtSecret ?? randomBytes(32).toString('hex'),
+    apiSecret: current.apiSecret ?? randomBytes(32).toString('hex'),
+    adminPassword: current.adminPassword ?? fresh(),
+    servicePassword: current.servicePassword ?? fresh(),
+  };
+  if (JSON.stringify(secrets) !== JSON.stringify(current)) {
+    writeFileSync(s.secretsFile, `${JSON.stringify(secrets)}\n`, { mode: 0o600 });
+  }
+  return secrets;
 }
 
 async function status(s) {
@@ -201,9 +217,9 @@ async function up(s) {
   const venv = ensureVenv();
   mkdirSync(s.dagsDir, { recursive: true });
   mkdirSync(s.home, { recursive: true });
-  const secrets = writeOnce(s.secretsFile, () =>
-    JSON.stringify({ jwtSecret: randomBytes(32).toString('hex'), apiSecret: randomBytes(32).toString('hex') }),
-  );
+  const secrets = localSecrets(s);
+  s.admin.password ??= secrets.adminPassword;
+  s.service.password ??= secrets.servicePassword;
   // The simple auth manager only generates passwords for users missing from this file: seed known ones.
   writeFileSync(
     s.passwordsFile,

@@ -29,11 +29,15 @@ import type { PlanningContext } from '../planning/planner.js';
 import type { SampleFunction } from '@airflow-mcp/llm';
 import type { RunProgress } from '@airflow-mcp/airflow';
 
-/** What planning needs of the knowledge base's retriever. */
+/** What planning and search_docs need of the knowledge base's retriever (the knowledge package's Retriever fits). */
 export interface DocsRetriever {
   search(
     query: string,
-    options: { k?: number },
+    options: {
+      k?: number;
+      minScore?: number;
+      filters?: { doc_type?: string; category?: string; airflow_version?: string; lang?: string };
+    },
   ): Promise<readonly { doc: string; title: string; section: string; score: number; text: string }[]>;
 }
 

@@ -1,4 +1,4 @@
-import type { AirflowService, DagService, FeedbackStore } from '@airflow-mcp/agent';
+import type { AirflowService, DagService, DocsRetriever, FeedbackStore } from '@airflow-mcp/agent';
 import type { AnyToolDefinition } from '../define-tool.js';
 import { auditLogTool } from './audit-log.js';
 import { checkDagStatusTool } from './check-dag-status.js';
@@ -13,7 +13,7 @@ import { listImportErrorsTool } from './list-import-errors.js';
 import { rollbackDagTool } from './rollback-dag.js';
 import { rateDagTool } from './rate-dag.js';
 import { runDagTool } from './run-dag.js';
-import { searchDocsTool, type DocsRetriever } from './search-docs.js';
+import { searchDocsTool } from './search-docs.js';
 import { setDagPausedTool } from './set-dag-paused.js';
 import { updateDagTool } from './update-dag.js';
 

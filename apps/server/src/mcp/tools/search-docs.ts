@@ -1,20 +1,6 @@
+import type { DocsRetriever } from '@airflow-mcp/agent';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-
-/**
- * What this tool needs of a retriever. The knowledge package's `Retriever` fits it structurally; it is typed here
- * because apps/server reaches the domain packages only through @airflow-mcp/agent.
- */
-export interface DocsRetriever {
-  search(
-    query: string,
-    options: {
-      k?: number;
-      minScore?: number;
-      filters?: { doc_type?: string; category?: string; airflow_version?: string; lang?: string };
-    },
-  ): Promise<readonly { doc: string; title: string; section: string; score: number; text: string }[]>;
-}
 
 const MAX_QUERY_LENGTH = 2000;
 
