@@ -254,6 +254,47 @@ describe('READ_ONLY and stateless modes', () => {
   });
 });
 
+describe('HTTP request time limit', () => {
+  it('answers 408 and disconnects a client that stalls while sending, but lets a long tool call run past it', async () => {
+    const t = await startTestApp({ catalog: testCatalog, env: { HTTP_REQUEST_TIMEOUT_MS: '500' } });
+    try {
+      const { connect } = await import('node:net');
+      const { hostname, port } = new URL(t.url);
+      const body = JSON.stringify(initialize);
+      const started = Date.now();
+      // Headers and half of the body, then silence (slowloris).
+      const { reply, closedAfterMs } = await new Promise<{ reply: string; closedAfterMs: number }>(
+        (resolve, reject) => {
+          const socket = connect(Number(port), hostname, () => {
+            socket.write(
+              `POST /mcp HTTP/1.1\r\nHost: ${hostname}:${port}\r\ncontent-type: application/json\r\n` +
+                `accept: ${ACCEPT}\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 20)}`,
+            );
+          });
+          let reply = '';
+          socket.on('data', (d) => (reply += d.toString()));
+          socket.on('close', () => resolve({ reply, closedAfterMs: Date.now() - started }));
+          socket.on('error', reject);
+          setTimeout(() => reject(new Error('the stalled request was never cut off')), 10_000);
+        },
+      );
+      expect(reply).toMatch(/^HTTP\/1\.1 408/);
+      expect(closedAfterMs).toBeGreaterThanOrEqual(450);
+      expect(closedAfterMs).toBeLessThan(5000);
+
+      // The bound is on receiving the request, not on the answer: a tool call longer than it completes.
+      const client = await t.connect();
+      const call = client.callTool({ name: 'slow', arguments: {} });
+      while (slowToolsWaiting() === 0) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 1500));
+      releaseSlowTools();
+      expect((await call).structuredContent).toEqual({ done: true });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('lets an in-flight tool call finish, refuses new requests, then closes sessions', async () => {
     const t = await startTestApp({ catalog: testCatalog });

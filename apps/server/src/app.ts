@@ -42,6 +42,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: config.mcp.bodyLimitBytes,
+    // A slow client (slowloris) gets 408 once the whole request has not arrived in time. Node checks the bound
+    // every connectionsCheckingInterval (30 s by default), which would let a stalled request live far longer.
+    requestTimeout: config.mcp.requestTimeoutMs,
+    http: {
+      requestTimeout: config.mcp.requestTimeoutMs,
+      headersTimeout: config.mcp.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.mcp.requestTimeoutMs),
+    },
     // SSE streams are long-lived; shutdown ends them explicitly by closing sessions.
     forceCloseConnections: true,
   });

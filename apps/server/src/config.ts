@@ -73,6 +73,7 @@ const envSchema = z.object({
   MCP_STATELESS: bool(false),
   MCP_SESSION_TTL_S: int(1800, 5, 7 * 24 * 3600),
   MCP_BODY_LIMIT_BYTES: int(1024 * 1024, 1024, 64 * 1024 * 1024),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 600_000),
   MCP_RATE_LIMIT_PER_MIN: int(300, 0, 1_000_000),
   MCP_MAX_CONCURRENT_WRITES: int(4, 0, 1000),
   MCP_HIDE_WRITE_TOOLS: bool(false),
@@ -134,6 +135,11 @@ export interface Config {
     stateless: boolean;
     sessionTtlMs: number;
     bodyLimitBytes: number;
+    /**
+     * Time for a client to send a whole request (headers and body), in ms; slower clients get 408 and are
+     * disconnected. Responses are not bounded by it: a tool call may stream progress for as long as it runs.
+     */
+    requestTimeoutMs: number;
     /** Requests a minute per API key (per client address when unauthenticated); 0 turns it off. */
     rateLimitPerMin: number;
     /** State-changing tool calls at once (create, run, update, ...); 0 = no bound. */
@@ -277,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stateless: e.MCP_STATELESS,
       sessionTtlMs: e.MCP_SESSION_TTL_S * 1000,
       bodyLimitBytes: e.MCP_BODY_LIMIT_BYTES,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       rateLimitPerMin: e.MCP_RATE_LIMIT_PER_MIN,
       maxConcurrentWrites: e.MCP_MAX_CONCURRENT_WRITES,
       hideWriteTools: e.MCP_HIDE_WRITE_TOOLS,
