@@ -1,4 +1,4 @@
-import type { Logger } from '@airflow-mcp/core';
+import { retryWithBackoff, type Logger } from '@airflow-mcp/core';
 import { AirflowApiError } from './airflow-api-error.js';
 
 export interface AirflowFetchOptions {
@@ -6,8 +6,12 @@ export interface AirflowFetchOptions {
   username: string | undefined;
   password: string | undefined;
   timeoutMs: number;
-  /** Attempts for connection errors, 429 and 5xx (the first included). */
+  /** Attempts for connection errors, 429 and 5xx (the first included; default 4). */
   attempts?: number;
+  /**
+   * The average first wait in ms (default 300); it doubles with each retry. Each wait is random in
+   * [0, 2 * backoffMs * 2^(n-1)] (full jitter), at most 30 s.
+   */
   backoffMs?: number;
   fetch?: typeof fetch;
   logger?: Logger;
@@ -21,7 +25,12 @@ interface Token {
   renewAt: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A 429 or 5xx answer, thrown so the retry loop tries again; the last one is returned as is. */
+class RetryableResponse extends Error {
+  constructor(readonly response: Response) {
+    super(`HTTP ${response.status}`);
+  }
+}
 
 export function decodeJwtExpiry(token: string): number | undefined {
   const payload = token.split('.')[1];
@@ -64,25 +73,36 @@ export function createAirflowFetch(options: AirflowFetchOptions & { auth: () => 
 
   /** Retries what may succeed later; returns the last response or throws the last connection error. */
   async function withRetries(input: Request): Promise<Response> {
-    let lastError: unknown;
-    for (let i = 0; i < attempts; i++) {
-      if (i > 0) await sleep(backoffMs * 2 ** (i - 1) * (0.5 + Math.random()));
-      try {
-        const response = await attempt(input);
-        if ((response.status === 429 || response.status >= 500) && i < attempts - 1) {
-          options.logger?.warn(
-            { status: response.status, url: input.url, attempt: i + 1 },
-            'airflow call failed; retrying',
-          );
-          continue;
-        }
-        return response;
-      } catch (error) {
-        lastError = error;
-        options.logger?.warn({ url: input.url, attempt: i + 1 }, 'airflow unreachable; retrying');
-      }
+    try {
+      return await retryWithBackoff(
+        async () => {
+          const response = await attempt(input);
+          if (response.status === 429 || response.status >= 500) throw new RetryableResponse(response);
+          return response;
+        },
+        {
+          attempts,
+          // full jitter over twice the base keeps the average wait at backoffMs * 2^(n-1)
+          initialDelayMs: 2 * backoffMs,
+          maxDelayMs: 30_000,
+          // connection errors and timeouts (AirflowApiError with status 0), 429 and 5xx
+          isRetryable: () => true,
+          onRetry: (retry) => {
+            if (retry.error instanceof RetryableResponse) {
+              options.logger?.warn(
+                { status: retry.error.response.status, url: input.url, attempt: retry.attempt },
+                'airflow call failed; retrying',
+              );
+            } else {
+              options.logger?.warn({ url: input.url, attempt: retry.attempt }, 'airflow unreachable; retrying');
+            }
+          },
+        },
+      );
+    } catch (error) {
+      if (error instanceof RetryableResponse) return error.response;
+      throw error;
     }
-    throw lastError;
   }
 
   async function fetchToken(): Promise<Token> {

@@ -1,6 +1,5 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, isRetryableStatus, retryWithBackoff } from '@airflow-mcp/core';
 import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
-import { callWithRetries, isRetryableStatus } from './call-with-retries.js';
 import { describeCallFailure, modelCallError } from './model-call-error.js';
 import { parseModelJson } from './parse-model-json.js';
 import type { SpecModel, SpecModelInput, SpecModelOutput } from './spec-model.js';
@@ -57,7 +56,7 @@ export function createGeminiModel(options: GeminiModelOptions): SpecModel {
     id: `gemini:${model}`,
     async generateSpec(input: SpecModelInput): Promise<SpecModelOutput> {
       let attempts = 0;
-      const response = await callWithRetries(
+      const response = await retryWithBackoff(
         () => {
           attempts++;
           return client.models.generateContent({
@@ -74,8 +73,9 @@ export function createGeminiModel(options: GeminiModelOptions): SpecModel {
           });
         },
         {
-          attempts: options.attempts,
-          backoffMs: options.backoffMs,
+          attempts: options.attempts ?? 4,
+          initialDelayMs: options.backoffMs ?? 500,
+          maxDelayMs: 20_000,
           isRetryable: (error) => isRetryableStatus(error instanceof ApiError ? error.status : undefined),
           retryAfterMs,
         },

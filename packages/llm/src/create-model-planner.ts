@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AppError, isAppError, silentLogger, type Logger } from '@airflow-mcp/core';
+import { AppError, createLruCache, isAppError, silentLogger, type Logger } from '@airflow-mcp/core';
 import { buildPlanningPrompt, type PlanningPromptInput, type PlanningPromptLimits } from './build-planning-prompt.js';
-import { createLruCache, type PlanCache } from './create-lru-cache.js';
 import type { SpecModel, TokenUsage } from './spec-model.js';
 
 /** What a model planner looks at: the agent's planning context with the source schema already introspected. */
@@ -26,6 +25,12 @@ export interface ModelPlan<T> {
   usage: { inputTokens: number; outputTokens: number };
   /** The validation failures the repair loop fixed on the way, oldest first. */
   repairedFailures: string[];
+}
+
+/** What the model planner needs of a cache: a Map, core's LRU, or a shared store adapter. */
+export interface PlanCache<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): unknown;
 }
 
 export interface ModelPlanner<T> {

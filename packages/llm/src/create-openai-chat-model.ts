@@ -1,6 +1,5 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, isRetryableStatus, retryWithBackoff } from '@airflow-mcp/core';
 import { appendJsonSchema } from './append-json-schema.js';
-import { callWithRetries, isRetryableStatus } from './call-with-retries.js';
 import { describeCallFailure, modelCallError } from './model-call-error.js';
 import { parseModelJson } from './parse-model-json.js';
 import type { SpecModel, SpecModelInput, SpecModelOutput } from './spec-model.js';
@@ -71,7 +70,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): SpecMode
         ...responseFormat(format, input.jsonSchema),
       });
       let attempts = 0;
-      const completion = await callWithRetries(
+      const completion = await retryWithBackoff(
         async () => {
           attempts++;
           const response = await doFetch(url, {
@@ -98,8 +97,9 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): SpecMode
           }
         },
         {
-          attempts: options.attempts,
-          backoffMs: options.backoffMs,
+          attempts: options.attempts ?? 4,
+          initialDelayMs: options.backoffMs ?? 500,
+          maxDelayMs: 20_000,
           isRetryable: (error) =>
             !(error instanceof AppError) &&
             isRetryableStatus(error instanceof HttpStatusError ? error.status : undefined),

@@ -1,18 +1,17 @@
 export { appendJsonSchema } from './append-json-schema.js';
 export { buildPlanningPrompt } from './build-planning-prompt.js';
 export type { KnowledgeSnippet, PlanningPromptInput, PlanningPromptLimits } from './build-planning-prompt.js';
-export { callWithRetries, isRetryableStatus } from './call-with-retries.js';
-export type { RetryPolicy } from './call-with-retries.js';
+// Bridges for the names these helpers had here before they moved to @airflow-mcp/core.
+export { createLruCache, isRetryableStatus } from '@airflow-mcp/core';
 export { createGeminiModel } from './create-gemini-model.js';
 export type { GeminiModelOptions } from './create-gemini-model.js';
-export { createLruCache } from './create-lru-cache.js';
-export type { PlanCache } from './create-lru-cache.js';
 export { createModelPlanner } from './create-model-planner.js';
 export type {
   ModelPlan,
   ModelPlanner,
   ModelPlannerOptions,
   ModelPlanningContext,
+  PlanCache,
   SpecValidation,
 } from './create-model-planner.js';
 export { createOpenAiChatModel } from './create-openai-chat-model.js';

@@ -1,11 +1,11 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, isRetryableStatus, retryWithBackoff } from '@airflow-mcp/core';
 import { ApiError, GoogleGenAI } from '@google/genai';
 import type { Embedder } from './embedder.js';
+import { embedderRetryPolicy, type EmbedderRetryOptions } from './embedder-retry-policy.js';
 import { embeddingError } from './embedding-error.js';
 import { normalizeVector } from './normalize-vector.js';
-import { isRetryableStatus, retryWithBackoff, type RetryOptions } from './retry-with-backoff.js';
 
-export interface GeminiEmbedderOptions extends RetryOptions {
+export interface GeminiEmbedderOptions extends EmbedderRetryOptions {
   apiKey: string;
   /** Default gemini-embedding-001. */
   model?: string;
@@ -69,7 +69,7 @@ export class GeminiEmbedder implements Embedder {
           config: { taskType, outputDimensionality: this.dimensions },
         }),
       {
-        ...this.options,
+        ...embedderRetryPolicy(this.options),
         isRetryable: (error) => !(error instanceof ApiError) || isRetryableStatus(error.status),
         retryAfterMs,
       },

@@ -1,10 +1,10 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, isRetryableStatus, retryWithBackoff } from '@airflow-mcp/core';
 import type { Embedder } from './embedder.js';
+import { embedderRetryPolicy, type EmbedderRetryOptions } from './embedder-retry-policy.js';
 import { embeddingError } from './embedding-error.js';
 import { normalizeVector } from './normalize-vector.js';
-import { isRetryableStatus, retryWithBackoff, type RetryOptions } from './retry-with-backoff.js';
 
-export interface OpenAICompatibleEmbedderOptions extends RetryOptions {
+export interface OpenAICompatibleEmbedderOptions extends EmbedderRetryOptions {
   /** Server root, e.g. http://localhost:11434 (Ollama) or http://localhost:8000 (vLLM); a trailing /v1 is fine. */
   baseUrl: string;
   model: string;
@@ -83,7 +83,10 @@ export class OpenAICompatibleEmbedder implements Embedder {
         if (!response.ok) throw new HttpStatusError(response.status, await response.text());
         return (await response.json()) as { data?: { embedding?: number[]; index?: number }[] };
       },
-      { ...this.options, isRetryable: (error) => isRetryableStatus(error instanceof HttpStatusError ? error.status : undefined) },
+      {
+        ...embedderRetryPolicy(this.options),
+        isRetryable: (error) => isRetryableStatus(error instanceof HttpStatusError ? error.status : undefined),
+      },
     ).catch((error: unknown) => {
       throw embeddingError({
         provider: `Embeddings server ${this.url}`,

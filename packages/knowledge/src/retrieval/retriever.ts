@@ -1,4 +1,4 @@
-import { AppError, type Logger, silentLogger } from '@airflow-mcp/core';
+import { AppError, createLruCache, type Logger, type LruCache, silentLogger } from '@airflow-mcp/core';
 import type { Embedder } from '../embedders/embedder.js';
 import type { KnowledgeStore } from '../store/knowledge-store.js';
 import { hasFilters, type SearchFilters } from '../store/search-filters.js';
@@ -6,7 +6,6 @@ import type { ChunkRecord, StoreChange, VectorSearchMode } from '../store/store-
 import { contentTerms } from '../text/tokenize.js';
 import { expandQuery } from './expand-query.js';
 import type { HnswCache } from './hnsw-cache.js';
-import { LruCache } from './lru-cache.js';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
 
 export type RetrievalMode = 'hybrid' | 'vector' | 'text';
@@ -66,14 +65,14 @@ export interface RetrieverOptions {
  */
 export class Retriever {
   readonly maxQueryLength: number;
-  private readonly results: LruCache<string, SearchResult[]>;
+  private readonly results: LruCache<SearchResult[]>;
   private frequencies: Promise<{ chunks: number; documentFrequency: Map<string, number> } | undefined> | undefined;
   private readonly commonTermShare: number;
   private readonly log: Logger;
 
   constructor(private readonly options: RetrieverOptions) {
     this.maxQueryLength = options.maxQueryLength ?? 2000;
-    this.results = new LruCache(options.resultCacheSize ?? 256);
+    this.results = createLruCache<SearchResult[]>(options.resultCacheSize ?? 256);
     this.commonTermShare = options.commonTermShare ?? 0.2;
     this.log = options.logger ?? silentLogger;
   }
