@@ -8,15 +8,10 @@ export {
 export type { RunProgress, RunSummary as AirflowRunSummary, TaskSummary } from '@airflow-mcp/airflow';
 export { detectLanguage, type Language } from './i18n/detect-language.js';
 export { clarificationMessage, deployedMessage, runMessage, type RunSummary } from './i18n/messages.js';
-export {
-  createDagService,
-  type CreateDagInput,
-  type CreateDagResult,
-  type CheckOutcome,
-  type DagEvents,
-  type DocsRetriever,
-  type DagService,
-} from './create-dag/create-dag-service.js';
+export { createDagService, type DagService } from './create-dag/create-dag-service.js';
+export type { CreateDagInput } from './create-dag/create-dag-input.js';
+export type { CreateDagResult, CheckOutcome } from './create-dag/create-dag-result.js';
+export type { DagEvents, DocsRetriever } from './create-dag/create-dag-service-options.js';
 export { createRulePlanner } from './planning/rule-planner.js';
 export { parseRequest, type ParsedRequest } from './planning/parse-request.js';
 export type { Plan, Planner, PlanningContext, PlanningHints } from './planning/planner.js';

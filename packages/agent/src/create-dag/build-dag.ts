@@ -1,0 +1,95 @@
+import { isAppError, redactSecrets } from '@airflow-mcp/core';
+import { renderDagFileHeader } from '@airflow-mcp/airflow';
+import type { Language } from '../i18n/detect-language.js';
+import { deployedMessage } from '../i18n/messages.js';
+import { checkAndCompileSpec } from './check-and-compile-spec.js';
+import { createCheckLadder } from './check-ladder.js';
+import { chooseDagVersion } from './choose-dag-version.js';
+import type { CreateDagInput, PlanResult } from './create-dag-input.js';
+import type { CreateDagResult } from './create-dag-result.js';
+import type { DagServiceDeps } from './dag-service-deps.js';
+import { deployDagVersion, type DagAction } from './deploy-dag-version.js';
+import { runDeployedDag } from './run-deployed-dag.js';
+import { runPythonChecks } from './run-python-checks.js';
+
+export interface BuildDagArgs extends Omit<CreateDagInput, 'request' | 'spec' | 'sampling'> {
+  plan: PlanResult;
+  language: Language;
+  progress: (message: string) => Promise<void>;
+  reason: string;
+  action: DagAction;
+}
+
+/**
+ * Everything after planning: the ladder, compile, checks, deploy, version record, audit, run. Nothing reaches
+ * DAGS_DIR unless every check before it passed; a failed write is audited too.
+ */
+export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promise<CreateDagResult> {
+  const { plan, language, progress } = args;
+  const actor = args.actor ?? { id: 'local', tenant: 'default' };
+  const ladder = createCheckLadder();
+  let specHash: string | null = null;
+  try {
+    const { spec, compiled } = await checkAndCompileSpec(deps, { plan, tenant: actor.tenant, ladder });
+    specHash = compiled.specHash;
+    const { version, unchanged } = await chooseDagVersion(deps, { dagId: spec.dag_id, specHash });
+    const source =
+      renderDagFileHeader({ dagId: spec.dag_id, specHash, version, generator: deps.generatorVersion }) + compiled.code;
+    await runPythonChecks({ python: deps.python, source, dagId: spec.dag_id, ladder, progress });
+
+    const base = {
+      dag_id: spec.dag_id,
+      spec,
+      code: source,
+      checks: ladder.checks,
+      planner: plan.planner,
+      notes: plan.notes,
+      language,
+    };
+    if (!args.deploy) {
+      const message = deployedMessage({ dagId: spec.dag_id, file: '', deployed: false }, language);
+      return { ...base, version: null, file: null, deployed: false, message };
+    }
+    const { file } = await deployDagVersion(deps, {
+      spec,
+      source,
+      specHash,
+      version,
+      unchanged,
+      planner: plan.planner,
+      actor,
+      reason: args.reason,
+      action: args.action,
+      ladder,
+      progress,
+    });
+    const deployedText = deployedMessage({ dagId: spec.dag_id, file, deployed: true }, language);
+    if (!args.run) return { ...base, file, deployed: true, version, message: deployedText };
+
+    const { run, message } = await runDeployedDag(deps, {
+      spec,
+      wait: args.wait,
+      timeoutMs: args.timeoutMs,
+      signal: args.signal,
+      language,
+      progress,
+    });
+    return { ...base, file, deployed: true, run, message: `${deployedText}\n${message}`, version };
+  } catch (error) {
+    if (args.deploy) {
+      const dagId = (plan.spec as { dag_id?: unknown }).dag_id;
+      await deps.versions
+        ?.audit({
+          actor: actor.id,
+          tenant: actor.tenant,
+          action: args.action,
+          dag_id: typeof dagId === 'string' ? dagId : null,
+          spec_hash: specHash,
+          outcome: `failed: ${isAppError(error) ? error.code : 'INTERNAL'}`,
+          detail: redactSecrets(error instanceof Error ? error.message : String(error)),
+        })
+        .catch(() => undefined);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import type { PipelineSpec } from '@airflow-mcp/pipeline';
+import type { Language } from '../i18n/detect-language.js';
+
+export interface CheckOutcome {
+  step: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** What a finished run reports: state, rows moved, the target, each task's state and the failed tasks' logs. */
+export interface DagRunResult {
+  run_id: string;
+  state: string;
+  duration_s: number | null;
+  rows: number | null;
+  target: string;
+  tasks: { task_id: string; state: string | null }[];
+  failed_logs?: { task_id: string; lines: string[] }[];
+}
+
+export interface CreateDagResult {
+  dag_id: string;
+  /** The knowledge retrieved for planning, with scores (create_dag only). */
+  sources?: { doc: string; section: string; score: number }[];
+  /** The deployed version (null for a preview). */
+  version: number | null;
+  file: string | null;
+  spec: PipelineSpec;
+  code: string;
+  checks: CheckOutcome[];
+  deployed: boolean;
+  planner: string;
+  notes: string[];
+  language: Language;
+  run?: DagRunResult;
+  message: string;
+}

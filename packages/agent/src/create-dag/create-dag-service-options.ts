@@ -1,0 +1,41 @@
+import type { Logger } from '@airflow-mcp/core';
+import type { AirflowService } from '../airflow/create-airflow-service.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
+import type { PlannerRouter } from '../planning/create-planner-router.js';
+import type { DagVersionStore } from '../versions/dag-version-store.js';
+
+/** What planning and search_docs need of the knowledge base's retriever (the knowledge package's Retriever fits). */
+export interface DocsRetriever {
+  search(
+    query: string,
+    options: {
+      k?: number;
+      minScore?: number;
+      filters?: { doc_type?: string; category?: string; airflow_version?: string; lang?: string };
+    },
+  ): Promise<readonly { doc: string; title: string; section: string; score: number; text: string }[]>;
+}
+
+/** What the service reports as it works, for metrics. */
+export interface DagEvents {
+  planned?(event: { planner: string; ok: boolean; attempts: number; inputTokens: number; outputTokens: number }): void;
+  ran?(event: { dagId: string; state: string; durationS: number | null; rowsByTask: Record<string, number> }): void;
+  retrieved?(event: { scores: readonly number[] }): void;
+}
+
+export interface CreateDagServiceOptions {
+  events?: DagEvents;
+  airflow: AirflowService;
+  planner: PlannerRouter;
+  /** Rated request/spec pairs reused as examples for similar requests (model planners see them). */
+  feedback?: FeedbackStore | undefined;
+  /** Knowledge retrieval for planning (the context and its sources are returned with each result). */
+  retriever?: DocsRetriever | undefined;
+  /** Version history and audit log (in the database); without it versions come from the file headers only. */
+  versions?: DagVersionStore | undefined;
+  allowedDataDirs: readonly string[];
+  /** A Python with the pinned Airflow (the local venv) for the compile, AST and import checks. */
+  python: string | undefined;
+  logger?: Logger;
+  generatorVersion: string;
+}

@@ -1,0 +1,71 @@
+import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
+import { detectLanguage } from '../i18n/detect-language.js';
+import type { PlanningContext } from '../planning/planner.js';
+import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
+import { buildDag } from './build-dag.js';
+import type { CreateDagInput, PlanResult } from './create-dag-input.js';
+import type { CreateDagResult } from './create-dag-result.js';
+import type { DagServiceDeps } from './dag-service-deps.js';
+
+/** Knowledge for planning: well-rated similar requests first, then the retrieved documents. */
+async function gatherKnowledge(deps: DagServiceDeps, request: string) {
+  const retrieved = deps.retriever
+    ? await deps.retriever.search(request, { k: 5 }).catch((error: unknown) => {
+        deps.logger?.warn({ err: error }, 'knowledge retrieval failed; planning without it');
+        return [];
+      })
+    : [];
+  deps.events?.retrieved?.({ scores: retrieved.map((r) => r.score) });
+  const examples = deps.feedback ? await deps.feedback.examples(request).catch(() => []) : [];
+  const knowledge: PlanningContext['knowledge'] = [
+    ...examples.map((e) => ({
+      title: 'A similar request its user rated well',
+      section: e.request.slice(0, 200),
+      text: `Request: ${e.request}\nSpec: ${JSON.stringify(e.spec)}${e.correction ? `\nUser's note: ${e.correction}` : ''}`,
+      score: e.similarity,
+    })),
+    ...retrieved.map((r) => ({ title: r.title, section: r.section, text: r.text, score: r.score })),
+  ];
+  const sources = retrieved.map((r) => ({ doc: r.doc, section: r.section, score: Math.round(r.score * 1000) / 1000 }));
+  return { knowledge, sources };
+}
+
+/**
+ * create_dag: request -> knowledge -> plan (or the caller's spec) -> the build (ladder, compile, checks, deploy, run),
+ * with the knowledge sources used for planning.
+ */
+export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Promise<CreateDagResult> {
+  const language = detectLanguage(input.request);
+  const progress = async (message: string) => input.onProgress?.(message);
+  await progress('retrieving Airflow knowledge');
+  const { knowledge, sources } = await gatherKnowledge(deps, input.request);
+  const context: PlanningContext = {
+    request: input.request,
+    language,
+    hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
+    introspect: (connection, table) =>
+      deps.introspect(connection, table, tenantDataDirs(deps.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT)),
+    knowledge,
+    previousFailures: [],
+  };
+  await progress('planning');
+  let plan: PlanResult;
+  try {
+    plan =
+      input.spec !== undefined
+        ? {
+            spec: input.spec as PipelineSpecInput,
+            planner: 'caller',
+            notes: ['spec given by the caller'],
+            attempts: 0,
+          }
+        : await deps.planner.plan(context, input.sampling);
+  } catch (error) {
+    deps.events?.planned?.({ planner: 'unknown', ok: false, attempts: 1, inputTokens: 0, outputTokens: 0 });
+    throw error;
+  }
+  return {
+    ...(await buildDag(deps, { ...input, plan, language, progress, reason: input.request, action: 'create_dag' })),
+    sources,
+  };
+}

@@ -1,0 +1,101 @@
+import { AppError } from '@airflow-mcp/core';
+import { renderDagFileHeader } from '@airflow-mcp/airflow';
+import {
+  introspectDuckdb,
+  INTROSPECTION_DAG_ID,
+  introspectionDagSource,
+  introspectSqlite,
+  resolveDataPath,
+  serverTypeOf,
+  type Connection,
+  type SourceColumn,
+} from '@airflow-mcp/pipeline';
+import type { CreateDagServiceOptions } from './create-dag-service-options.js';
+
+export interface SourceIntrospectorOptions extends Pick<
+  CreateDagServiceOptions,
+  'airflow' | 'allowedDataDirs' | 'python' | 'generatorVersion'
+> {
+  airflowMajor(): Promise<2 | 3>;
+}
+
+/**
+ * Tables and (for a table) columns and row count of a source: SQLite directly, DuckDB through the Python with duckdb,
+ * PostgreSQL / MySQL through Airflow. undefined when the source cannot be read from here.
+ */
+export function createSourceIntrospector(options: SourceIntrospectorOptions) {
+  /**
+   * PostgreSQL / MySQL schemas, read by Airflow through the connection (the credentials never leave Airflow): the
+   * fixed introspection DAG is deployed once, then run with {kind, conn_id, table} and its XCom read back.
+   */
+  async function introspectThroughAirflow(
+    connection: Extract<Connection, { kind: 'postgres' | 'mysql' }>,
+    table?: string,
+  ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined }> {
+    const airflowMajor = await options.airflowMajor();
+    const source =
+      renderDagFileHeader({
+        dagId: INTROSPECTION_DAG_ID,
+        specHash: 'introspection-v1',
+        version: 1,
+        generator: options.generatorVersion,
+      }) + introspectionDagSource(airflowMajor);
+    await options.airflow.deployer.deploy({ dagId: INTROSPECTION_DAG_ID, source });
+    const summary = await options.airflow.run({
+      dagId: INTROSPECTION_DAG_ID,
+      wait: true,
+      timeoutMs: 120_000,
+      conf: {
+        kind: connection.kind,
+        conn_id: connection.conn_id,
+        ...(table ? { table } : {}),
+        ...('schema' in connection && connection.schema ? { schema: connection.schema } : {}),
+      },
+    });
+    if (summary.state !== 'success') {
+      const why =
+        summary.failed_logs?.[0]?.lines
+          .filter((l) => /error/i.test(l))
+          .slice(-2)
+          .join(' | ') ?? summary.state;
+      throw new AppError(
+        'DEPENDENCY_FAILED',
+        `Airflow could not read the schema through connection "${connection.conn_id}" (${connection.kind}): ${why.slice(0, 500)}. Check that the connection exists in Airflow and reaches the database.`,
+        { details: { step: 'source-schema', run_id: summary.run_id } },
+      );
+    }
+    const value = (await options.airflow.client.returnValue(INTROSPECTION_DAG_ID, summary.run_id, 'inspect')) as {
+      tables: string[];
+      columns?: { name: string; declared: string; nullable: boolean }[];
+      rowCount?: number;
+    };
+    return {
+      tables: value.tables,
+      columns: value.columns?.map((c) => ({
+        name: c.name,
+        type: serverTypeOf(c.declared),
+        declared: c.declared,
+        nullable: c.nullable,
+      })),
+      rowCount: value.rowCount,
+    };
+  }
+
+  return async function introspect(
+    connection: Connection,
+    table?: string,
+    dirs: readonly string[] = options.allowedDataDirs,
+  ) {
+    if (connection.kind === 'sqlite') {
+      return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table);
+    }
+    if (connection.kind === 'postgres' || connection.kind === 'mysql')
+      return introspectThroughAirflow(connection, table);
+    if (connection.kind === 'duckdb' && options.python) {
+      return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table);
+    }
+    return undefined;
+  };
+}
+
+export type SourceIntrospector = ReturnType<typeof createSourceIntrospector>;
