@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@airflow-mcp/core';
 import { loadConfig } from '../../apps/server/src/config.js';
+import { createLogger, type LogOutputOptions } from '../../apps/server/src/observability/create-logger-options.js';
 import { createMetrics, type Metrics } from '../../apps/server/src/observability/create-metrics.js';
+import { serviceSecrets } from '../../apps/server/src/services/service-secrets.js';
 import { createServices, type Services } from '../../apps/server/src/services/create-services.js';
 import type { TestAirflow } from '../setup/airflow.global.js';
 import { startTestApp, type TestApp } from './start-test-app.js';
@@ -17,7 +19,11 @@ export interface ServiceApp extends TestApp {
  * The real service (production services and tools, metrics wired) against the tests' Airflow, on a free port.
  * `env` adds or overrides settings (ALLOWED_DATA_DIRS, DATA_DIR, MCP_API_KEYS, PLANNER, ...).
  */
-export async function startServiceApp(airflow: TestAirflow, env: Record<string, string>): Promise<ServiceApp> {
+export async function startServiceApp(
+  airflow: TestAirflow,
+  env: Record<string, string>,
+  options: { logDestination?: LogOutputOptions['destination'] } = {},
+): Promise<ServiceApp> {
   const all = {
     // Each app its own state and knowledge databases (PGlite folders are single-process).
     DATA_DIR: mkdtempSync(join(tmpdir(), 'airflow-mcp-service-')),
@@ -29,12 +35,18 @@ export async function startServiceApp(airflow: TestAirflow, env: Record<string, 
     ...env,
   };
   const metrics = createMetrics();
-  const services = await createServices({
-    config: loadConfig({ ...all, LOG_LEVEL: 'silent' }),
-    log: silentLogger,
+  const config = loadConfig({ ...all, LOG_LEVEL: 'silent' });
+  const log = options.logDestination
+    ? createLogger('trace', { secrets: serviceSecrets(config), destination: options.logDestination })
+    : silentLogger;
+  const services = await createServices({ config, log, metrics });
+  const app = await startTestApp({
+    catalog: services.catalog,
+    env: all,
     metrics,
+    readiness: services.readiness,
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
-  const app = await startTestApp({ catalog: services.catalog, env: all, metrics, readiness: services.readiness });
   return {
     ...app,
     services,

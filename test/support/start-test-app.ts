@@ -8,6 +8,11 @@ import { loadConfig } from '../../apps/server/src/config.js';
 import type { McpCatalog } from '../../apps/server/src/mcp/create-mcp-server.js';
 import type { ReadinessCheck } from '../../apps/server/src/routes/health.js';
 import type { Metrics } from '../../apps/server/src/observability/create-metrics.js';
+import {
+  createLoggerOptions,
+  type LogOutputOptions,
+} from '../../apps/server/src/observability/create-logger-options.js';
+import { serviceSecrets } from '../../apps/server/src/services/service-secrets.js';
 
 export interface TestApp {
   app: App;
@@ -23,6 +28,8 @@ export async function startTestApp(options: {
   env?: Record<string, string>;
   readiness?: readonly ReadinessCheck[];
   metrics?: Metrics;
+  /** Where the server's log lines go (at trace level, masked as in production); no logs without it. */
+  logDestination?: LogOutputOptions['destination'];
 }): Promise<TestApp> {
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'airflow-mcp-test-')),
@@ -34,7 +41,9 @@ export async function startTestApp(options: {
     config,
     catalog: options.catalog,
     readiness: options.readiness ?? [],
-    logger: false,
+    logger: options.logDestination
+      ? createLoggerOptions('trace', { secrets: serviceSecrets(config), destination: options.logDestination })
+      : false,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const url = await app.fastify.listen({ host: '127.0.0.1', port: 0 });

@@ -10,6 +10,7 @@ import { oauthMetadataRoutes } from './routes/oauth-metadata.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { serviceSecrets } from './services/service-secrets.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -35,8 +36,9 @@ export interface App {
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, catalog } = options;
   const metrics = options.metrics ?? createMetrics();
+  const secrets = serviceSecrets(config);
   const fastify = Fastify({
-    logger: options.logger ?? createLoggerOptions(config.logLevel),
+    logger: options.logger ?? createLoggerOptions(config.logLevel, { secrets }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -84,7 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       readOnly: config.readOnly,
       hideWriteTools: config.mcp.hideWriteTools,
       maxConcurrentWrites: config.mcp.maxConcurrentWrites,
-      secrets: config.secrets,
+      secrets,
       tracker,
     });
 

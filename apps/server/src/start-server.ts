@@ -1,7 +1,9 @@
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
+import { createLogger } from './observability/create-logger-options.js';
 import { createMetrics } from './observability/create-metrics.js';
 import { createServices } from './services/create-services.js';
+import { serviceSecrets } from './services/service-secrets.js';
 import { createConformanceFixtures } from './mcp/conformance-fixtures.js';
 
 export interface RunningServer {
@@ -13,7 +15,7 @@ export interface RunningServer {
 /** Builds the services and the app, listens, and wires SIGTERM/SIGINT to a bounded graceful shutdown. */
 export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   let app: App | undefined;
-  const bootLog = (await import('pino')).pino({ level: config.logLevel, base: { service: 'airflow-mcp-rag' } });
+  const bootLog = createLogger(config.logLevel, { secrets: serviceSecrets(config) });
   const metrics = createMetrics();
   const services = await createServices({ config, log: bootLog, metrics });
   try {

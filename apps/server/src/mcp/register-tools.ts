@@ -125,10 +125,13 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
           },
         };
         const stop = metrics.toolDuration.startTimer({ tool: tool.name });
+        const started = performance.now();
         metrics.toolCallsInFlight.inc();
+        log.debug({ args: redactSecrets(JSON.stringify(input), secrets).slice(0, 4000) }, 'tool call');
         try {
           const output = await options.tracker.track(() => tool.handler(input, context));
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'ok' });
+          log.info({ ms: Math.round(performance.now() - started) }, 'tool call finished');
           const text = tool.summarize ? tool.summarize(output) : JSON.stringify(output, null, 2);
           return {
             content: [{ type: 'text', text: redactSecrets(text, secrets) }],

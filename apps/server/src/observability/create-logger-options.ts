@@ -1,4 +1,5 @@
-import type { FastifyServerOptions } from 'fastify';
+import { redactSecrets } from '@airflow-mcp/core';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** pino options: JSON logs, request ids, and redaction of credentials wherever they may sit. */
 export const REDACT_PATHS = [
@@ -15,10 +16,55 @@ export const REDACT_PATHS = [
   '*.access_token',
 ];
 
-export function createLoggerOptions(level: string): NonNullable<FastifyServerOptions['logger']> {
+export interface LogOutputOptions {
+  /** Values that must never be printed (the service's passwords and keys): masked in every line. */
+  secrets?: readonly string[];
+  /** Where lines go (default stdout); tests pass a stream they read back. */
+  destination?: DestinationStream;
+  /** Extra fields on every line. */
+  base?: Record<string, unknown>;
+}
+
+/**
+ * pino options for the HTTP server and the services alike. Field redaction covers credentials in known places;
+ * every string in each finished line then goes through redactSecrets, so a known secret or a credential-shaped value inside a
+ * message or an error text (an upstream error quoting a connection URI, say) is masked too.
+ */
+export function createLoggerOptions(
+  level: string,
+  options: LogOutputOptions = {},
+): LoggerOptions & { stream: DestinationStream } {
+  const secrets = options.secrets ?? [];
+  const destination = options.destination ?? pino.destination(1);
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '***' },
-    base: { service: 'airflow-mcp-rag' },
+    base: { service: 'airflow-mcp-rag', ...options.base },
+    stream: { write: (line: string) => destination.write(maskLine(line, secrets)) },
   };
+}
+
+/** Masks every string value of a JSON log line (so escaping stays valid); a line that is not JSON as text. */
+function maskLine(line: string, secrets: readonly string[]): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return redactSecrets(line, secrets);
+  }
+  const mask = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? redactSecrets(value, secrets)
+      : Array.isArray(value)
+        ? value.map(mask)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]))
+          : value;
+  return `${JSON.stringify(mask(parsed))}\n`;
+}
+
+/** A logger for the services and the CLI, with the same redaction as the HTTP server's. */
+export function createLogger(level: string, options: LogOutputOptions = {}): Logger {
+  const { stream, ...pinoOptions } = createLoggerOptions(level, options);
+  return pino(pinoOptions, stream);
 }

@@ -26,6 +26,7 @@ import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
 import { createAirflowHealthCheck } from './create-airflow-health-check.js';
 import { knowledgeOptions } from './knowledge-options.js';
+import { serviceSecrets } from './service-secrets.js';
 import { resolveAirflowCredentials } from './resolve-airflow-credentials.js';
 import { SERVICE_VERSION } from '../version.js';
 
@@ -51,7 +52,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const readiness: ReadinessCheck[] = [createAirflowHealthCheck({ url: config.airflow.url })];
 
   const credentials = resolveAirflowCredentials(config);
-  const secrets = [...config.secrets, ...(credentials.password ? [credentials.password] : [])];
+  const secrets = serviceSecrets(config);
   const airflow = createAirflowService({
     url: config.airflow.url,
     username: credentials.username,

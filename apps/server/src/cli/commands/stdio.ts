@@ -3,8 +3,10 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { loadConfig } from '../../config.js';
 import { CallTracker } from '../../mcp/call-tracker.js';
 import { createMcpServer } from '../../mcp/create-mcp-server.js';
+import { createLogger } from '../../observability/create-logger-options.js';
 import { createMetrics } from '../../observability/create-metrics.js';
 import { createServices } from '../../services/create-services.js';
+import { serviceSecrets } from '../../services/service-secrets.js';
 import type { CliCommand } from '../command.js';
 
 export const stdioCommand: CliCommand = {
@@ -14,17 +16,19 @@ export const stdioCommand: CliCommand = {
   async run(_args, io) {
     const config = loadConfig(io.env);
     // stdout carries JSON-RPC: every log line goes to stderr (fd 2).
-    const log = pino(
-      { level: config.logLevel, base: { service: 'airflow-mcp-rag', transport: 'stdio' } },
-      pino.destination(2),
-    );
+    const secrets = serviceSecrets(config);
+    const log = createLogger(config.logLevel, {
+      secrets,
+      destination: pino.destination(2),
+      base: { transport: 'stdio' },
+    });
     const services = await createServices({ config, log });
     const server = createMcpServer({
       catalog: services.catalog,
       metrics: createMetrics(),
       log,
       readOnly: config.readOnly,
-      secrets: config.secrets,
+      secrets,
       tracker: new CallTracker(),
     });
     const closed = new Promise<void>((resolve) => {
