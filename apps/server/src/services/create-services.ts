@@ -121,7 +121,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     ? await createPgClient({ connectionString: config.databaseUrl })
     : await createPgliteClient({ dataDir: join(config.dataDir, 'state') });
   closers.push(() => state.close());
-  const versions = await createDagVersionStore(state);
+  // Deploys cut short by a kill are settled against the DAG files when the store opens (see the store).
+  const versions = await createDagVersionStore(state, { deployedFile: (dagId) => airflow.deployer.read(dagId) });
   const feedback = await createFeedbackStore(state);
   readiness.push({
     name: 'database',

@@ -6,7 +6,9 @@ import type { DagServiceDeps } from './dag-service-deps.js';
 export type DagAction = 'create_dag' | 'update_dag' | 'rollback_dag';
 
 /**
- * Writes the checked file, waits for Airflow to parse it, then records the version (when new) and audits the write.
+ * Records the version as pending (when new), writes the checked file, waits for Airflow to parse it, settles the
+ * version (deployed, or failed when the deploy threw) and audits the write. A process killed in between leaves a
+ * pending row that the version store reconciles with the file on disk.
  */
 export async function deployDagVersion(
   deps: Pick<DagServiceDeps, 'airflow' | 'versions'>,
@@ -25,28 +27,36 @@ export async function deployDagVersion(
   },
 ): Promise<{ file: string }> {
   const { spec, source, actor } = input;
+  const pending =
+    deps.versions && !input.unchanged
+      ? await deps.versions.begin({
+          dag_id: spec.dag_id,
+          version: input.version,
+          spec,
+          code: source,
+          spec_hash: input.specHash,
+          created_by: actor.id,
+          tenant: actor.tenant,
+          reason: redactSecrets(input.reason),
+          planner: input.planner,
+          checks: input.ladder.checks,
+        })
+      : undefined;
   await input.progress('deploying and waiting for Airflow to parse the DAG');
-  const deployed = await deps.airflow.deployer.deploy({ dagId: spec.dag_id, source });
+  let deployed;
+  try {
+    deployed = await deps.airflow.deployer.deploy({ dagId: spec.dag_id, source });
+  } catch (error) {
+    // The error is what the caller needs; a failure to record the outcome leaves the row to reconcile.
+    await pending?.settle('failed').catch(() => undefined);
+    throw error;
+  }
   input.ladder.record({
     step: 'airflow-parse',
     ok: true,
     detail: `parsed in ${(deployed.parseMs / 1000).toFixed(1)} s`,
   });
-  if (deps.versions && !input.unchanged) {
-    await deps.versions.record({
-      dag_id: spec.dag_id,
-      version: input.version,
-      spec,
-      code: source,
-      spec_hash: input.specHash,
-      created_by: actor.id,
-      tenant: actor.tenant,
-      reason: redactSecrets(input.reason),
-      planner: input.planner,
-      checks: input.ladder.checks,
-      outcome: 'deployed',
-    });
-  }
+  await pending?.settle('deployed', input.ladder.checks);
   await deps.versions?.audit({
     actor: actor.id,
     tenant: actor.tenant,

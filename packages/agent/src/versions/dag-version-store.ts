@@ -1,4 +1,31 @@
+/*
+ * How the version history stays true to DAGS_DIR when the process is killed mid-deploy (write-ahead + reconcile).
+ *
+ * 1. A deploy writes its version as a `pending` row (spec, code, who, why, spec hash) BEFORE the DAG file changes;
+ *    the unique index on (dag_id, version) makes that the moment the number is taken (a concurrent deploy that
+ *    chose the same number gets CONFLICT and writes nothing).
+ * 2. When the deploy ends, its process settles the row: `deployed`, or `failed` when the deployer threw and put the
+ *    previous file back (if the file still carries the version, it is `deployed`: the history follows the disk).
+ * 3. A process killed between 1 and 2 leaves the row `pending`. Pending rows are reconciled against the DAG file on
+ *    disk (what Airflow runs): its header names that version and spec hash -> `deployed`, anything else ->
+ *    `abandoned` (the previous file kept running). This runs when the store opens, and for one DAG before its
+ *    history is read or its next number chosen; pending rows of a DAG with a deploy in flight in THIS process are
+ *    left to that deploy. Each settlement is audited.
+ * Numbers come from MAX(version) over every row, whatever its outcome, so none is ever reused; the history that
+ * tools show (list, get, latest) is the deployed rows only, as before. With several service processes on one
+ * PostgreSQL, one may settle another's in-flight row early; the owner settles its own row by id and unconditionally
+ * when its deploy ends, so the history ends right.
+ */
+import { AppError } from '@airflow-mcp/core';
 import type { SqlClient } from '@airflow-mcp/knowledge';
+
+/**
+ * What a version row says happened. `deployed`: its file is (or was) the one in DAGS_DIR. `pending`: a deploy is
+ * writing it right now. `failed`: the deploy failed and the previous file was put back. `abandoned`: the process
+ * deploying it stopped (killed) before its file was in place; the previous file kept running. Only `deployed` rows
+ * (and `rolled_back`, kept for old rows) are the history; every row keeps its number.
+ */
+export type VersionOutcome = 'pending' | 'deployed' | 'failed' | 'abandoned' | 'rolled_back' | 'rejected';
 
 export interface DagVersion {
   dag_id: string;
@@ -12,7 +39,7 @@ export interface DagVersion {
   reason: string;
   planner: string;
   checks: unknown;
-  outcome: 'deployed' | 'rolled_back' | 'rejected';
+  outcome: VersionOutcome;
 }
 
 export interface AuditEntry {
@@ -24,6 +51,21 @@ export interface AuditEntry {
   spec_hash: string | null;
   outcome: string;
   detail: string;
+}
+
+/** A version written ahead of its deploy; `settle` records how the deploy ended. */
+export interface PendingVersion {
+  readonly version: number;
+  /**
+   * `deployed` when Airflow took the file; `failed` when the deploy threw: recorded as `failed` unless the file on
+   * disk still carries this version (the deployer could not put the previous one back), then `deployed`.
+   */
+  settle(result: 'deployed' | 'failed', checks?: unknown): Promise<VersionOutcome>;
+}
+
+export interface DagVersionStoreOptions {
+  /** The header of the DAG file in DAGS_DIR (what Airflow runs), or undefined when there is none of ours. */
+  deployedFile(dagId: string): Promise<{ header: { version: number; specHash: string } } | undefined>;
 }
 
 const MIGRATION = `
@@ -43,6 +85,8 @@ CREATE TABLE IF NOT EXISTS dag_versions (
   outcome text NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS dag_versions_version ON dag_versions (dag_id, version) WHERE version IS NOT NULL;
+ALTER TABLE dag_versions ADD COLUMN IF NOT EXISTS settled_at timestamptz;
+CREATE INDEX IF NOT EXISTS dag_versions_pending ON dag_versions (dag_id) WHERE outcome = 'pending';
 CREATE TABLE IF NOT EXISTS audit_log (
   id bigserial PRIMARY KEY,
   at timestamptz NOT NULL DEFAULT now(),
@@ -55,18 +99,154 @@ CREATE TABLE IF NOT EXISTS audit_log (
   detail text NOT NULL DEFAULT ''
 );`;
 
+/** The outcomes that make up a DAG's history (list_dag_versions, rollback, update's starting point). */
+const HISTORY = `outcome IN ('deployed', 'rolled_back')`;
+
 /**
  * Every generated DAG's versions (spec, code, who, when, why, validation outcome) and an audit log of every write,
- * in PostgreSQL (PGlite by default). Version numbers are per DAG, assigned inside a transaction.
+ * in PostgreSQL (PGlite by default). See the top of this file for how versions survive a killed deploy.
  */
-export async function createDagVersionStore(db: SqlClient) {
+export async function createDagVersionStore(db: SqlClient, options: DagVersionStoreOptions) {
   await db.exec(MIGRATION);
+  /** Deploys under way in this process, per DAG: their pending rows are theirs to settle, not reconcile's. */
+  const inFlight = new Map<string, number>();
+
+  const toVersion = (r: Record<string, unknown>): DagVersion => ({
+    dag_id: String(r.dag_id),
+    version: Number(r.version),
+    spec: typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec,
+    code: String(r.code),
+    spec_hash: String(r.spec_hash),
+    created_at: new Date(r.created_at as string).toISOString(),
+    created_by: String(r.created_by),
+    tenant: String(r.tenant),
+    reason: String(r.reason),
+    planner: String(r.planner),
+    checks: typeof r.checks === 'string' ? JSON.parse(r.checks) : r.checks,
+    outcome: r.outcome as VersionOutcome,
+  });
+
+  /** `deployed` when the DAG file on disk carries this version and spec hash, else `fallback`. */
+  async function judge(
+    row: { dag_id: string; version: number; spec_hash: string },
+    fallback: 'failed' | 'abandoned',
+  ): Promise<'deployed' | 'failed' | 'abandoned'> {
+    const file = await options.deployedFile(row.dag_id);
+    return file?.header.version === row.version && file.header.specHash === row.spec_hash ? 'deployed' : fallback;
+  }
+
+  /**
+   * Settles the pending rows (of one DAG, or all) whose deploy is not under way in this process: each becomes
+   * `deployed` or `abandoned` after the file on disk, with an audit entry. Returns what it settled.
+   */
+  async function reconcile(dagId?: string): Promise<{ dag_id: string; version: number; outcome: VersionOutcome }[]> {
+    const pending = await db.query<Record<string, unknown>>(
+      `SELECT * FROM dag_versions WHERE outcome = 'pending' ${dagId === undefined ? '' : 'AND dag_id = $1'} ORDER BY id`,
+      dagId === undefined ? [] : [dagId],
+    );
+    const settled: { dag_id: string; version: number; outcome: VersionOutcome }[] = [];
+    for (const row of pending.rows.map(toVersion)) {
+      // Checked after the read: a deploy that began before it is seen here and left to finish.
+      if (inFlight.has(row.dag_id)) continue;
+      let outcome: VersionOutcome;
+      try {
+        outcome = await judge(row, 'abandoned');
+      } catch {
+        continue; // DAGS_DIR unreadable: left pending (its number stays taken) until the next read.
+      }
+      const updated = await db.query(
+        `UPDATE dag_versions SET outcome = $2, settled_at = now() WHERE dag_id = $1 AND version = $3 AND outcome = 'pending' RETURNING id`,
+        [row.dag_id, outcome, row.version],
+      );
+      if (updated.rows.length === 0) continue;
+      settled.push({ dag_id: row.dag_id, version: row.version, outcome });
+      await audit({
+        actor: 'airflow-mcp',
+        tenant: row.tenant,
+        action: 'reconcile_dag_version',
+        dag_id: row.dag_id,
+        spec_hash: row.spec_hash,
+        outcome: `${outcome} v${row.version}`,
+        detail:
+          `The deploy of version ${row.version} (by ${row.created_by}: ${row.reason.slice(0, 200)}) stopped before ` +
+          (outcome === 'deployed'
+            ? `recording its outcome; the DAG file carries version ${row.version}, so it is what runs.`
+            : `its file was in place; the previous file kept running, and the number ${row.version} is not reused.`),
+      });
+    }
+    return settled;
+  }
 
   async function nextVersion(dagId: string): Promise<number> {
+    await reconcile(dagId);
+    // Every row counts, whatever its outcome: a number once taken is never handed out again.
     const rows = await db.query<{ v: number | null }>('SELECT MAX(version) AS v FROM dag_versions WHERE dag_id = $1', [
       dagId,
     ]);
     return Number(rows.rows[0]?.v ?? 0) + 1;
+  }
+
+  /**
+   * Writes a version ahead of its deploy, as `pending`. CONFLICT (retryable) when another deploy took the number
+   * meanwhile. The caller must `settle` it when the deploy ends, however it ends.
+   */
+  async function begin(entry: Omit<DagVersion, 'created_at' | 'outcome'>): Promise<PendingVersion> {
+    inFlight.set(entry.dag_id, (inFlight.get(entry.dag_id) ?? 0) + 1);
+    const done = () => {
+      const left = (inFlight.get(entry.dag_id) ?? 1) - 1;
+      if (left > 0) inFlight.set(entry.dag_id, left);
+      else inFlight.delete(entry.dag_id);
+    };
+    let id: unknown;
+    try {
+      const inserted = await db.query<{ id: unknown }>(
+        `INSERT INTO dag_versions (dag_id, version, spec, code, spec_hash, created_by, tenant, reason, planner, checks, outcome)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending') ON CONFLICT DO NOTHING RETURNING id`,
+        [
+          entry.dag_id,
+          entry.version,
+          JSON.stringify(entry.spec),
+          entry.code,
+          entry.spec_hash,
+          entry.created_by,
+          entry.tenant,
+          entry.reason.slice(0, 4000),
+          entry.planner,
+          JSON.stringify(entry.checks),
+        ],
+      );
+      id = inserted.rows[0]?.id;
+    } catch (error) {
+      done();
+      throw error;
+    }
+    if (id === undefined) {
+      done();
+      throw new AppError(
+        'CONFLICT',
+        `Another change to DAG ${entry.dag_id} took version ${entry.version} while this one was being checked; nothing was deployed. Send the request again.`,
+        { retryable: true },
+      );
+    }
+    let settled = false;
+    return {
+      version: entry.version,
+      async settle(result, checks) {
+        if (settled) throw new AppError('INTERNAL', `Version ${entry.version} of ${entry.dag_id} is already settled.`);
+        settled = true;
+        try {
+          const outcome = result === 'deployed' ? 'deployed' : await judge(entry, 'failed');
+          // By id and unconditionally: this process knows best, even if another one settled the row meanwhile.
+          await db.query(
+            'UPDATE dag_versions SET outcome = $2, settled_at = now(), checks = COALESCE($3, checks) WHERE id = $1',
+            [id, outcome, checks === undefined ? null : JSON.stringify(checks)],
+          );
+          return outcome;
+        } finally {
+          done();
+        }
+      },
+    };
   }
 
   async function record(entry: Omit<DagVersion, 'created_at'>): Promise<void> {
@@ -89,31 +269,22 @@ export async function createDagVersionStore(db: SqlClient) {
     );
   }
 
-  const toVersion = (r: Record<string, unknown>): DagVersion => ({
-    dag_id: String(r.dag_id),
-    version: Number(r.version),
-    spec: typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec,
-    code: String(r.code),
-    spec_hash: String(r.spec_hash),
-    created_at: new Date(r.created_at as string).toISOString(),
-    created_by: String(r.created_by),
-    tenant: String(r.tenant),
-    reason: String(r.reason),
-    planner: String(r.planner),
-    checks: typeof r.checks === 'string' ? JSON.parse(r.checks) : r.checks,
-    outcome: r.outcome as DagVersion['outcome'],
-  });
-
+  /** The DAG's history, newest first: its deployed versions (pending rows settled first). */
   async function list(dagId: string): Promise<DagVersion[]> {
+    await reconcile(dagId);
     const rows = await db.query(
-      'SELECT * FROM dag_versions WHERE dag_id = $1 AND version IS NOT NULL ORDER BY version DESC',
+      `SELECT * FROM dag_versions WHERE dag_id = $1 AND version IS NOT NULL AND ${HISTORY} ORDER BY version DESC`,
       [dagId],
     );
     return rows.rows.map(toVersion);
   }
 
   async function get(dagId: string, version: number): Promise<DagVersion | undefined> {
-    const rows = await db.query('SELECT * FROM dag_versions WHERE dag_id = $1 AND version = $2', [dagId, version]);
+    await reconcile(dagId);
+    const rows = await db.query(`SELECT * FROM dag_versions WHERE dag_id = $1 AND version = $2 AND ${HISTORY}`, [
+      dagId,
+      version,
+    ]);
     return rows.rows[0] ? toVersion(rows.rows[0]) : undefined;
   }
 
@@ -157,7 +328,21 @@ export async function createDagVersionStore(db: SqlClient) {
     }));
   }
 
-  return { nextVersion, record, list, get, latest, audit, auditLog, ping: () => db.query('SELECT 1') };
+  // Deploys cut short before this process started (killed, or the machine went down) are settled now.
+  await reconcile();
+
+  return {
+    nextVersion,
+    begin,
+    reconcile,
+    record,
+    list,
+    get,
+    latest,
+    audit,
+    auditLog,
+    ping: () => db.query('SELECT 1'),
+  };
 }
 
 export type DagVersionStore = Awaited<ReturnType<typeof createDagVersionStore>>;
