@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AirflowClient, DagInfo } from '../create-airflow-client.js';
 import { dagFilePath } from './dag-file-path.js';
+import { dagWriteError } from './dag-write-error.js';
 import { parseDagFileHeader, type DagFileHeader } from './dag-file-header.js';
 import { waitForDagParsed } from './wait-for-dag-parsed.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -66,11 +67,8 @@ export function createDagDeployer(options: DagDeployerOptions) {
       }
       await writeFileAtomic(path, input.source);
     } catch (error) {
-      throw new AppError(
-        'UNAVAILABLE',
-        `Could not write ${relativeFile} into DAGS_DIR (${(error as Error).message}); the previous version is untouched.`,
-        { cause: error, retryable: true, details: { step: 'write' } },
-      );
+      // writeFileAtomic has removed its partial temp file, so a full disk gets its space back.
+      throw dagWriteError({ error, file: relativeFile, dagsDir: options.dagsDir, hadPrevious: previous !== undefined });
     }
     options.logger?.info({ dagId: input.dagId, file: path }, 'dag file written');
     // A known file can be queued for parsing at once; a new one waits for the next bundle refresh.

@@ -13,12 +13,13 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   try {
     await handle.writeFile(content, 'utf8');
     await handle.sync();
+    await handle.close();
   } catch (error) {
+    // A full disk fails part-way (or only at close, on some file systems): take the partial temp file back out.
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw error;
   }
-  await handle.close();
   try {
     await rename(temp, path);
   } catch (error) {
