@@ -1,115 +1,302 @@
 #!/usr/bin/env node
-// Load on the MCP endpoint: the built service (no Airflow needed), C concurrent MCP sessions over Streamable HTTP,
-// each making N tool calls (search_docs in English and Korean, inspect_source on a SQLite file, tools/list).
-// Reports throughput, latency percentiles, errors and the server's peak memory. bench-results/mcp-load.json.
-// Run: npm run bench -- mcp-load-bench   (BENCH_CLIENTS=20, BENCH_CALLS=50)
-import { spawn } from 'node:child_process';
+// npm run bench:load — the built service under load over MCP Streamable HTTP, against a real Airflow standalone.
+//  1. mixed: BENCH_SESSIONS (50) concurrent MCP sessions call search_docs (English and Korean), list_dags and
+//     check_dag_status (on a generated DAG that has run) for BENCH_SECONDS (60): errors, latency percentiles per
+//     tool, throughput and the server's memory every second.
+//  2. comparison, same run: search_docs only, over MCP, then the same search_docs handler behind a plain Fastify
+//     JSON route (scripts/bench/plain-search-server.mjs, same DATA_DIR), each for BENCH_COMPARE_SECONDS (20) with the
+//     same concurrency. Target: MCP at least 0.5x the plain route's throughput.
+// Writes bench-results/mcp-load.json. Airflow: .data/bench-airflow on BENCH_AIRFLOW_PORT (38080), left running.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const clients = Number(process.env.BENCH_CLIENTS ?? 20);
-const calls = Number(process.env.BENCH_CALLS ?? 50);
-const port = await new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const COMPARE_SECONDS = Number(process.env.BENCH_COMPARE_SECONDS ?? 20);
+const QUERIES = [
+  'incremental load by watermark into DuckDB',
+  '매일 실행 스케줄과 재시도 설정',
+  'how do I pass credentials through an Airflow connection',
+  'PostgreSQL upsert with ON CONFLICT',
+  '데이터 품질 검사 실패 시 알림',
+  'catchup and start_date for a daily schedule',
+];
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
   });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rssMb = (pid) => {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : null;
+};
+const percentiles = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))] * 10) / 10;
+  return s.length ? { n: s.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) } : { n: 0 };
+};
+
+// A real Airflow for list_dags and check_dag_status.
+const airflowEnv = {
+  ...process.env,
+  DATA_DIR: join(root, '.data', 'bench-airflow'),
+  AIRFLOW_PORT: process.env.BENCH_AIRFLOW_PORT ?? '38080',
+};
+delete airflowEnv.DAGS_DIR;
+const up = spawnSync(process.execPath, [join(root, 'airflow/scripts/airflow-local.mjs'), 'up', '--json'], {
+  env: airflowEnv,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
+if (up.status !== 0) process.exit(1);
+const af = JSON.parse(up.stdout.trim().split('\n').pop());
+
 const dataDir = mkdtempSync(join(tmpdir(), 'mcp-load-'));
 const warehouse = join(dataDir, 'warehouse');
 mkdirSync(warehouse, { recursive: true });
 const { createSampleDatabase } = await import(join(root, 'packages/agent/dist/index.js'));
 createSampleDatabase(join(warehouse, 'sample.db'));
-const server = spawn(process.execPath, [join(root, 'apps/server/bin/airflow-mcp.js'), 'serve'], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    ALLOWED_DATA_DIRS: warehouse,
-    AIRFLOW_URL: 'http://127.0.0.1:9',
-    MCP_RATE_LIMIT_PER_MIN: '0',
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const url = new URL(`http://127.0.0.1:${port}/mcp`);
+const port = await freePort();
+const serviceEnv = {
+  ...process.env,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  ALLOWED_DATA_DIRS: warehouse,
+  AIRFLOW_URL: af.url,
+  AIRFLOW_USERNAME: af.service.username,
+  AIRFLOW_PASSWORD: af.service.password,
+  AIRFLOW_PYTHON: af.python,
+  DAGS_DIR: af.dagsDir,
+  PLANNER: 'rules',
+  EMBEDDER: 'local',
+  MCP_RATE_LIMIT_PER_MIN: '0',
+  LOG_LEVEL: 'warn',
+};
+const base = `http://127.0.0.1:${port}`;
+
+function startProcess(args) {
+  const child = spawn(process.execPath, args, { env: serviceEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.resume();
+  return child;
+}
+async function stopProcess(child) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+// Memory of whichever server is running, every second, for the whole run.
+const memory = [];
+let current;
+const started = performance.now();
+const sampler = setInterval(() => {
+  if (current?.child.exitCode === null) {
+    const mb = rssMb(current.child.pid);
+    if (mb !== null)
+      memory.push({ s: Math.round((performance.now() - started) / 1000), phase: current.phase, rssMb: mb });
+  }
+}, 1000);
+
 const connect = async () => {
-  const c = new Client({ name: 'load', version: '1' });
-  await c.connect(new StreamableHTTPClientTransport(url));
+  const c = new Client({ name: 'bench-load', version: '1' });
+  await c.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
   return c;
 };
+
+/** Every session calls `pick(session, n)` back to back until the deadline. */
+async function drive(clients, seconds, pick) {
+  const latency = {};
+  const errors = [];
+  let calls = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (client, session) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const { name, args } = pick(session, n);
+        const t = performance.now();
+        try {
+          const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 });
+          if (r.isError) errors.push(`${name}: ${r.content?.[0]?.text?.slice(0, 200)}`);
+        } catch (error) {
+          errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        (latency[name] ??= []).push(performance.now() - t);
+        calls++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  return { calls, elapsed, latency, errors };
+}
+
+let result;
+const server = { child: startProcess([join(root, 'apps/server/bin/airflow-mcp.js'), 'serve']), phase: 'startup' };
+current = server;
 try {
   for (let i = 0; ; i++) {
-    if (i > 240) throw new Error('the service did not start');
+    if (i > 480) throw new Error('the service did not start');
     if (
-      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      await fetch(`${base}/readyz`).then(
         (r) => r.ok,
         () => false,
       )
     )
       break;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
-  // Wait for the corpus: a search that finds something.
   const probe = await connect();
-  for (let i = 0; ; i++) {
-    const r = await probe.callTool({ name: 'search_docs', arguments: { query: 'retries', k: 1 } });
-    if (r.structuredContent?.results?.length) break;
-    if (i > 240) throw new Error('the knowledge corpus was not ingested');
-    await new Promise((res) => setTimeout(res, 500));
+  const suffix = Date.now().toString(36);
+  const dagId = `load_bench_${suffix}`;
+  const created = await probe.callTool(
+    {
+      name: 'create_dag',
+      arguments: {
+        task_description: `copy the events table from SQLite sample.db into DuckDB load.duckdb, dag id ${dagId}`,
+        run: true,
+        wait: true,
+      },
+    },
+    undefined,
+    { timeout: 600_000 },
+  );
+  if (created.isError || created.structuredContent?.run?.state !== 'success') {
+    throw new Error(`the DAG for check_dag_status did not run: ${created.content?.[0]?.text}`);
   }
   await probe.close();
 
-  const work = [
-    (c) => c.callTool({ name: 'search_docs', arguments: { query: 'incremental load by watermark into DuckDB', k: 5 } }),
-    (c) => c.callTool({ name: 'search_docs', arguments: { query: '매일 실행 스케줄과 재시도 설정', k: 5 } }),
-    (c) => c.callTool({ name: 'inspect_source', arguments: { source_db: 'sample.db', table: 'events' } }),
-    (c) => c.listTools(),
+  const clients = await Promise.all(Array.from({ length: SESSIONS }, connect));
+  const mixedOps = [
+    (s, n) => ({ name: 'search_docs', args: { query: QUERIES[(s + n) % QUERIES.length], k: 5 } }),
+    () => ({ name: 'list_dags', args: { only_generated: true } }),
+    () => ({ name: 'check_dag_status', args: { dag_id: dagId } }),
   ];
-  const latencies = [];
-  let errors = 0;
-  const started = performance.now();
+  server.phase = 'mixed';
+  const mixed = await drive(clients, SECONDS, (s, n) => mixedOps[(s + n) % mixedOps.length](s, n));
+  server.phase = 'search-mcp';
+  const searchOnly = (s, n) => ({ name: 'search_docs', args: { query: QUERIES[(s + n) % QUERIES.length], k: 5 } });
+  const mcpSearch = await drive(clients, COMPARE_SECONDS, searchOnly);
+  await Promise.all(clients.map((c) => c.close().catch(() => {})));
+  const serverPeak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1];
+  await stopProcess(server.child);
+
+  // The same search behind a plain Fastify route, same database, same concurrency.
+  const plain = { child: startProcess([join(root, 'scripts/bench/plain-search-server.mjs')]), phase: 'search-plain' };
+  current = plain;
+  for (let i = 0; ; i++) {
+    if (i > 480) throw new Error('the plain search server did not start');
+    const ok = await fetch(`${base}/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'retries', k: 1 }),
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(250);
+  }
+  const plainErrors = [];
+  let plainCalls = 0;
+  const plainLatency = [];
+  const deadline = performance.now() + COMPARE_SECONDS * 1000;
+  const p0 = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, async (_, n) => {
-      const c = await connect();
-      for (let i = 0; i < calls; i++) {
+    Array.from({ length: SESSIONS }, async (_, s) => {
+      for (let n = 0; performance.now() < deadline; n++) {
         const t = performance.now();
         try {
-          const r = await work[(n + i) % work.length](c);
-          if (r.isError) errors++;
-        } catch {
-          errors++;
+          const res = await fetch(`${base}/search`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(searchOnly(s, n).args),
+          });
+          const body = await res.json();
+          if (!res.ok || !Array.isArray(body.results)) plainErrors.push(`HTTP ${res.status}`);
+        } catch (error) {
+          plainErrors.push(error instanceof Error ? error.message : String(error));
         }
-        latencies.push(performance.now() - t);
+        plainLatency.push(performance.now() - t);
+        plainCalls++;
       }
-      await c.close();
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 10) / 10;
-  const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1];
-  const result = {
+  const plainElapsed = (performance.now() - p0) / 1000;
+  await stopProcess(plain.child);
+
+  const rate = (calls, s) => Math.round((calls / s) * 10) / 10;
+  const mcpRate = rate(mcpSearch.calls, mcpSearch.elapsed);
+  const plainRate = rate(plainCalls, plainElapsed);
+  const mixedMemory = memory.filter((m) => m.phase === 'mixed').map((m) => m.rssMb);
+  result = {
     when: new Date().toISOString(),
-    clients,
-    callsPerClient: calls,
-    calls: latencies.length,
-    errors,
-    seconds: Math.round(seconds * 10) / 10,
-    callsPerSecond: Math.round(latencies.length / seconds),
-    latencyMs: { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) },
-    serverPeakRssMb: peak ? Math.round(Number(peak) / 1024) : null,
+    machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    airflow: af.url,
+    sessions: SESSIONS,
+    mixed: {
+      seconds: Math.round(mixed.elapsed),
+      calls: mixed.calls,
+      errors: mixed.errors.length,
+      firstErrors: mixed.errors.slice(0, 5),
+      callsPerSecond: rate(mixed.calls, mixed.elapsed),
+      latencyMs: {
+        all: percentiles(Object.values(mixed.latency).flat()),
+        ...Object.fromEntries(Object.entries(mixed.latency).map(([k, v]) => [k, percentiles(v)])),
+      },
+      serverRssMb: {
+        start: mixedMemory[0],
+        end: mixedMemory.at(-1),
+        min: Math.min(...mixedMemory),
+        max: Math.max(...mixedMemory),
+      },
+    },
+    searchComparison: {
+      seconds: COMPARE_SECONDS,
+      mcp: {
+        calls: mcpSearch.calls,
+        errors: mcpSearch.errors.length,
+        firstErrors: mcpSearch.errors.slice(0, 5),
+        callsPerSecond: mcpRate,
+        latencyMs: percentiles(mcpSearch.latency.search_docs ?? []),
+      },
+      plainFastify: {
+        calls: plainCalls,
+        errors: plainErrors.length,
+        callsPerSecond: plainRate,
+        latencyMs: percentiles(plainLatency),
+      },
+      mcpToPlainThroughput: Math.round((mcpRate / plainRate) * 100) / 100,
+      target: 0.5,
+    },
+    serverPeakRssMb: serverPeak ? Math.round(Number(serverPeak) / 1024) : null,
+    memoryEverySecond: memory,
   };
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   writeFileSync(join(root, 'bench-results', 'mcp-load.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  console.log(JSON.stringify({ ...result, memoryEverySecond: `${memory.length} samples in the JSON file` }, null, 2));
 } finally {
-  server.kill('SIGTERM');
+  clearInterval(sampler);
+  await stopProcess(server.child);
+  if (current !== server) await stopProcess(current.child);
 }
+const failed =
+  !result ||
+  result.mixed.errors > 0 ||
+  result.searchComparison.mcp.errors > 0 ||
+  result.searchComparison.plainFastify.errors > 0 ||
+  result.searchComparison.mcpToPlainThroughput < result.searchComparison.target;
+if (failed) console.error('bench:load: errors, or MCP below the throughput target (see above)');
+process.exit(failed ? 1 : 0);

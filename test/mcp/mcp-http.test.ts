@@ -45,9 +45,19 @@ describe('MCP over Streamable HTTP (stateful)', () => {
     const result = await client.callTool({ name: 'echo', arguments: { text: 'hi', steps: 3 } }, undefined, {
       onprogress: (p) => progress.push(`${p.progress}/${p.total}:${p.message}`),
     });
-    expect(result.isError).toBeFalsy();
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     expect(result.structuredContent).toEqual({ text: 'hi', principal: 'anonymous', tenant: 'default' });
     expect(progress).toEqual(['1/3:step 1', '2/3:step 2', '3/3:step 3']);
+  });
+
+  it('masks credential-shaped text inside structured content without breaking it (quotes, escapes)', async () => {
+    const client = await t.connect();
+    const text = 'conn: password="x\\"y" and token=abc\\"def, {"api_key": "k-123"}';
+    const result = await client.callTool({ name: 'echo', arguments: { text } });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const echoed = (result.structuredContent as { text: string }).text;
+    expect(echoed).toMatch(/^conn: password="\*\*\*/);
+    expect(echoed).not.toMatch(/abc|k-123/);
   });
 
   it('turns an AppError into an actionable error result with its code, secrets masked', async () => {

@@ -55,6 +55,7 @@ const envSchema = z.object({
   AIRFLOW_USERNAME: optionalString,
   AIRFLOW_PASSWORD: optionalString,
   AIRFLOW_TIMEOUT_MS: int(15000, 100, 600000),
+  AIRFLOW_MAX_CONCURRENT_REQUESTS: int(8, 0, 1000),
   AIRFLOW_PYTHON: optionalString,
   KNOWLEDGE_DIR: optionalString,
   GEMINI_API_KEY: optionalString,
@@ -114,6 +115,8 @@ export interface Config {
     username: string | undefined;
     password: string | undefined;
     timeoutMs: number;
+    /** Requests in flight to Airflow at once; more wait in the service (0 = no bound). */
+    maxConcurrentRequests: number;
     /** A Python with the pinned Airflow, for the compile/AST/import checks; unset = the local standalone's venv. */
     python: string | undefined;
     /** python3 on PATH: compile and AST checks still run when no Airflow virtualenv is known. */
@@ -259,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       username: e.AIRFLOW_USERNAME,
       password: e.AIRFLOW_PASSWORD,
       timeoutMs: e.AIRFLOW_TIMEOUT_MS,
+      maxConcurrentRequests: e.AIRFLOW_MAX_CONCURRENT_REQUESTS,
       python: e.AIRFLOW_PYTHON === undefined ? undefined : abs(e.AIRFLOW_PYTHON),
       systemPython: findOnPath('python3', env.PATH),
     },

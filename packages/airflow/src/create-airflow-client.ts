@@ -23,6 +23,8 @@ export interface AirflowClientOptions {
   /** Values masked in every log line returned (the Airflow password is always included). */
   secrets?: readonly string[];
   renewBeforeMs?: number;
+  /** Requests in flight to Airflow at once (default 8; 0 = no bound). */
+  maxConcurrent?: number;
 }
 
 export interface LogLine {
@@ -79,6 +81,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.renewBeforeMs === undefined ? {} : { renewBeforeMs: options.renewBeforeMs }),
+    ...(options.maxConcurrent === undefined ? {} : { maxConcurrent: options.maxConcurrent }),
     auth: () => (major === 2 ? 'basic' : 'jwt'),
   });
   const api = createClient<paths>({ baseUrl, fetch: (request: Request) => http.fetch(request) });

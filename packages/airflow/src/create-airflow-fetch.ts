@@ -1,4 +1,4 @@
-import { retryWithBackoff, type Logger } from '@airflow-mcp/core';
+import { createLimiter, retryWithBackoff, type Logger } from '@airflow-mcp/core';
 import { AirflowApiError } from './airflow-api-error.js';
 
 export interface AirflowFetchOptions {
@@ -17,6 +17,12 @@ export interface AirflowFetchOptions {
   logger?: Logger;
   /** How long before the JWT expires to log in again (default: a minute, or a quarter of a short lifetime). */
   renewBeforeMs?: number;
+  /**
+   * Requests in flight to Airflow at once (default 8; 0 = no bound); the rest wait their turn here. Airflow's API
+   * server falls over under many parallel requests (its database pool makes them wait up to 30 s), so a burst of
+   * tool calls is queued by us instead.
+   */
+  maxConcurrent?: number;
 }
 
 interface Token {
@@ -54,8 +60,14 @@ export function createAirflowFetch(options: AirflowFetchOptions & { auth: () => 
   const backoffMs = options.backoffMs ?? 300;
   let token: Token | undefined;
   let login: Promise<Token> | undefined;
+  const limiter = createLimiter(options.maxConcurrent ?? 8);
+  const inflightGets = new Map<string, Promise<Response>>();
 
   async function attempt(input: Request): Promise<Response> {
+    return limiter.run(() => attemptNow(input));
+  }
+
+  async function attemptNow(input: Request): Promise<Response> {
     const signal = AbortSignal.timeout(options.timeoutMs);
     try {
       return await doFetch(input.clone(), { signal });
@@ -166,18 +178,43 @@ export function createAirflowFetch(options: AirflowFetchOptions & { auth: () => 
     return new Request(input, { headers });
   }
 
+  async function send(input: Request): Promise<Response> {
+    const response = await withRetries(await authorized(input));
+    if (options.auth() === 'jwt' && (response.status === 401 || response.status === 403)) {
+      const text = await response.clone().text();
+      if (response.status === 401 || text.includes('Invalid JWT token')) {
+        options.logger?.info({ status: response.status }, 'airflow token rejected; logging in again');
+        return withRetries(await authorized(input, true));
+      }
+    }
+    return response;
+  }
+
   return {
-    /** For openapi-fetch: `createClient({ fetch: airflowFetch.fetch })`. */
+    /**
+     * For openapi-fetch: `createClient({ fetch: airflowFetch.fetch })`. Identical GETs in flight at the same time
+     * (many sessions asking for the same DAG list or run) share one request to Airflow; each caller gets its own
+     * copy of the answer. A write (POST, PATCH, DELETE) ends the sharing of GETs already in flight, when it starts
+     * and when it ends, so a read after a write always sees it.
+     */
     async fetch(input: Request): Promise<Response> {
-      const response = await withRetries(await authorized(input));
-      if (options.auth() === 'jwt' && (response.status === 401 || response.status === 403)) {
-        const text = await response.clone().text();
-        if (response.status === 401 || text.includes('Invalid JWT token')) {
-          options.logger?.info({ status: response.status }, 'airflow token rejected; logging in again');
-          return withRetries(await authorized(input, true));
+      if (input.method !== 'GET') {
+        inflightGets.clear();
+        try {
+          return await send(input);
+        } finally {
+          inflightGets.clear();
         }
       }
-      return response;
+      const key = input.url;
+      let shared = inflightGets.get(key);
+      if (!shared) {
+        shared = send(input).finally(() => {
+          if (inflightGets.get(key) === shared) inflightGets.delete(key);
+        });
+        inflightGets.set(key, shared);
+      }
+      return (await shared).clone();
     },
     /** Unauthenticated GET for /api/v2/version and /api/v2/monitor/health. */
     async fetchPublic(path: string): Promise<Response> {

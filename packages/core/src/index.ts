@@ -1,9 +1,11 @@
 export { AppError, isAppError, toAppError } from './app-error.js';
 export type { AppErrorOptions, ErrorCode } from './app-error.js';
+export { createLimiter } from './create-limiter.js';
+export type { Limiter } from './create-limiter.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export { createLruCache } from './lru-cache.js';
 export type { LruCache } from './lru-cache.js';
-export { MASK, redactSecrets } from './redact-secrets.js';
+export { MASK, redactSecrets, redactSecretsDeep } from './redact-secrets.js';
 export { isRetryableStatus, retryWithBackoff } from './retry-with-backoff.js';
 export type { RetryEvent, RetryOptions } from './retry-with-backoff.js';

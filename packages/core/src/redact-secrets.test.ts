@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from './redact-secrets.js';
+import { redactSecrets, redactSecretsDeep } from './redact-secrets.js';
 
 describe('redactSecrets', () => {
   it('masks passwords in connection URIs', () => {
@@ -22,5 +22,22 @@ describe('redactSecrets', () => {
     expect(redactSecrets('rows migrated: 2,000 into analytics.duckdb')).toBe(
       'rows migrated: 2,000 into analytics.duckdb',
     );
+  });
+});
+
+describe('redactSecretsDeep', () => {
+  it('masks every string of a value and keeps its shape, so serializing it stays valid', () => {
+    const value = {
+      text: 'password="a\\"b" then more',
+      list: ['token=t0k3n-value', 42, null, { deeper: 'known-secret-1 here' }],
+      when: new Date('2026-01-01T00:00:00Z'),
+    };
+    const masked = redactSecretsDeep(value, ['known-secret-1']);
+    expect(JSON.parse(JSON.stringify(masked))).toEqual(masked);
+    expect(JSON.stringify(masked)).not.toMatch(/t0k3n-value|known-secret-1/);
+    expect(masked.list[1]).toBe(42);
+    expect(masked.list[2]).toBeNull();
+    expect(masked.when).toBe('2026-01-01T00:00:00.000Z');
+    expect(value.list[0]).toBe('token=t0k3n-value');
   });
 });

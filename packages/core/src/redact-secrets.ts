@@ -19,6 +19,24 @@ const PATTERNS: readonly RegExp[] = [
 
 export const MASK = '***';
 
+/**
+ * redactSecrets applied to every string inside a JSON-like value (keys kept). Masking the strings rather than the
+ * serialized JSON keeps escaping intact: a masked value can never swallow a quote or a backslash escape.
+ */
+export function redactSecretsDeep<T>(value: T, knownSecrets: readonly string[] = []): T {
+  const mask = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? redactSecrets(v, knownSecrets)
+      : v instanceof Date
+        ? v.toISOString()
+        : Array.isArray(v)
+          ? v.map(mask)
+          : v !== null && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, mask(inner)]))
+            : v;
+  return mask(value) as T;
+}
+
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
   for (const secret of knownSecrets) {

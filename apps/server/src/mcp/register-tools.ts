@@ -1,4 +1,4 @@
-import { AppError, redactSecrets, toAppError, type Logger } from '@airflow-mcp/core';
+import { AppError, redactSecrets, redactSecretsDeep, toAppError, type Logger } from '@airflow-mcp/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -135,7 +135,7 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
           const text = tool.summarize ? tool.summarize(output) : JSON.stringify(output, null, 2);
           return {
             content: [{ type: 'text', text: redactSecrets(text, secrets) }],
-            structuredContent: JSON.parse(redactSecrets(JSON.stringify(output), secrets)) as Record<string, unknown>,
+            structuredContent: redactSecretsDeep(output as Record<string, unknown>, secrets),
           };
         } catch (thrown) {
           const error = toAppError(thrown);

@@ -1,4 +1,4 @@
-import { redactSecrets } from '@airflow-mcp/core';
+import { redactSecrets, redactSecretsDeep } from '@airflow-mcp/core';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** pino options: JSON logs, request ids, and redaction of credentials wherever they may sit. */
@@ -52,15 +52,7 @@ function maskLine(line: string, secrets: readonly string[]): string {
   } catch {
     return redactSecrets(line, secrets);
   }
-  const mask = (value: unknown): unknown =>
-    typeof value === 'string'
-      ? redactSecrets(value, secrets)
-      : Array.isArray(value)
-        ? value.map(mask)
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]))
-          : value;
-  return `${JSON.stringify(mask(parsed))}\n`;
+  return `${JSON.stringify(redactSecretsDeep(parsed, secrets))}\n`;
 }
 
 /** A logger for the services and the CLI, with the same redaction as the HTTP server's. */

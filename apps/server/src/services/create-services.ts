@@ -59,6 +59,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     password: credentials.password,
     dagsDir: config.dagsDir,
     timeoutMs: config.airflow.timeoutMs,
+    maxConcurrent: config.airflow.maxConcurrentRequests,
     secrets,
     logger: options.log,
   });

@@ -19,6 +19,8 @@ export interface AirflowServiceOptions {
   password: string | undefined;
   dagsDir: string;
   timeoutMs: number;
+  /** Requests in flight to Airflow at once (default 8; 0 = no bound). */
+  maxConcurrent?: number;
   secrets?: readonly string[];
   logger?: Logger;
   parseTimeoutMs?: number;
@@ -49,6 +51,7 @@ export function createAirflowService(options: AirflowServiceOptions) {
     username: options.username,
     password: options.password,
     timeoutMs: options.timeoutMs,
+    ...(options.maxConcurrent === undefined ? {} : { maxConcurrent: options.maxConcurrent }),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
