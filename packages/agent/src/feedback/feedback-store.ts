@@ -43,9 +43,15 @@ export function similarity(a: string, b: string): number {
   return both / (x.size + y.size - both);
 }
 
-/** Ratings and corrections of generated DAGs and search results, kept with the request and spec they concern. */
-export async function createFeedbackStore(db: SqlClient) {
+/**
+ * Ratings and corrections of generated DAGs and search results, kept with the request and spec they concern.
+ * Every search consults the unhelpful-result ratings, so they are kept in memory: reloaded after a rating recorded
+ * here, and at most `cacheMs` old (default 5 s) to pick up ratings other replicas wrote to a shared database.
+ */
+export async function createFeedbackStore(db: SqlClient, options: { cacheMs?: number } = {}) {
   await db.exec(MIGRATION);
+  const cacheMs = options.cacheMs ?? 5000;
+  let unhelpful: { at: number; entries: Promise<FeedbackEntry[]> } | undefined;
 
   async function record(entry: Omit<FeedbackEntry, 'at'>): Promise<void> {
     await db.query(
@@ -64,6 +70,7 @@ export async function createFeedbackStore(db: SqlClient) {
         entry.spec === undefined || entry.spec === null ? null : JSON.stringify(entry.spec),
       ],
     );
+    unhelpful = undefined;
   }
 
   async function all(kind?: 'dag' | 'search'): Promise<FeedbackEntry[]> {
@@ -88,9 +95,16 @@ export async function createFeedbackStore(db: SqlClient) {
 
   /** Documents rated unhelpful (score <= 2) for queries similar to this one. */
   async function demotedDocs(query: string, threshold = 0.5): Promise<Set<string>> {
+    if (!unhelpful || Date.now() - unhelpful.at > cacheMs) {
+      const entries = all('search').then((xs) => xs.filter((f) => f.score <= 2 && f.doc && f.query));
+      unhelpful = { at: Date.now(), entries };
+      entries.catch(() => {
+        if (unhelpful?.entries === entries) unhelpful = undefined;
+      });
+    }
     const out = new Set<string>();
-    for (const f of await all('search')) {
-      if (f.score <= 2 && f.doc && f.query && similarity(f.query, query) >= threshold) out.add(f.doc);
+    for (const f of await unhelpful.entries) {
+      if (similarity(f.query as string, query) >= threshold) out.add(f.doc as string);
     }
     return out;
   }
