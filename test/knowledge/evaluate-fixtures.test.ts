@@ -18,9 +18,9 @@ it('scores the labelled fixture queries per language, hybrid finding every relev
     expect(report.overall).toMatchObject({ queries: 4, recallAtK: 1, hits: 4 });
     expect(report.overall.mrr).toBeGreaterThanOrEqual(0.75);
     expect(Object.keys(report.byLang)).toEqual(['en', 'ko']);
-    expect(report.perQuery.every((q) => q.retrieved.length > 0 && new Set(q.retrieved).size === q.retrieved.length)).toBe(
-      true,
-    );
+    expect(
+      report.perQuery.every((q) => q.retrieved.length > 0 && new Set(q.retrieved).size === q.retrieved.length),
+    ).toBe(true);
   } finally {
     await kb.close();
   }

@@ -88,7 +88,10 @@ function knowledgeBaseSuite(backend: Backend) {
       const query = 'object storage XCom backend for large values';
       expect((await kb.retriever.search(query, { k: 1 }))[0]?.section).toBe('XCom');
       const path = join(docs, 'airflow', 'xcom-limits.md');
-      writeFileSync(path, `${readFileSync(path, 'utf8')}\n\n## Custom backends\n\nAn object-storage XCom backend keeps large values outside the database.\n`);
+      writeFileSync(
+        path,
+        `${readFileSync(path, 'utf8')}\n\n## Custom backends\n\nAn object-storage XCom backend keeps large values outside the database.\n`,
+      );
       embedder.reset();
       const changed = await kb.ingest([{ path: docs, source: 'fixtures' }]);
       expect(changed.changed).toEqual(['airflow/xcom-limits.md']);
@@ -113,7 +116,10 @@ function knowledgeBaseSuite(backend: Backend) {
       expect(koreanDoc[0]?.doc).toBe('ko/daily-table-migration.md');
 
       const upsert = await kb.retriever.search('업서트 ON CONFLICT', { k: 1 });
-      expect(upsert[0]).toMatchObject({ doc: 'guides/postgres-upsert.rst', section: 'PostgreSQL upserts > ON CONFLICT' });
+      expect(upsert[0]).toMatchObject({
+        doc: 'guides/postgres-upsert.rst',
+        section: 'PostgreSQL upserts > ON CONFLICT',
+      });
       expect(upsert[0]?.text).toContain('ON CONFLICT (id) DO UPDATE');
     });
 
@@ -128,7 +134,10 @@ function knowledgeBaseSuite(backend: Backend) {
 
       const airflow3 = await kb.retriever.search('xcom retries', { k: 10, filters: { airflow_version: '3.1' } });
       expect(airflow3.every((r) => r.airflowVersion === 'any' || r.airflowVersion.split(',').includes('3'))).toBe(true);
-      const airflow2 = await kb.retriever.search('retries failure callback', { k: 10, filters: { airflow_version: '2' } });
+      const airflow2 = await kb.retriever.search('retries failure callback', {
+        k: 10,
+        filters: { airflow_version: '2' },
+      });
       expect(airflow2.map((r) => r.doc)).not.toContain('airflow/retries-and-callbacks.md');
 
       const security = await kb.retriever.search('where do passwords go', { k: 10, filters: { category: 'security' } });

@@ -36,7 +36,9 @@ describe('a PGlite data folder', () => {
       await second.close();
     }
 
-    await expect(createKnowledgeBase({ dataDir, embedder: new LocalEmbedder({ dimensions: 256 }) })).rejects.toMatchObject({
+    await expect(
+      createKnowledgeBase({ dataDir, embedder: new LocalEmbedder({ dimensions: 256 }) }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
     });
     const reset = await createKnowledgeBase({ dataDir, embedder: new LocalEmbedder({ dimensions: 256 }), reset: true });

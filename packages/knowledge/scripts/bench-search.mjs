@@ -65,7 +65,8 @@ async function benchCorpus() {
   const lruRetriever = new knowledge.Retriever({ store: kb.store, embedder, cache });
   for (const q of queries) await lruRetriever.search(q, { k: 5 });
   const lruSamples = [];
-  for (let r = 0; r < reps; r++) for (const q of queries) lruSamples.push((await time(() => lruRetriever.search(q, { k: 5 }))).ms);
+  for (let r = 0; r < reps; r++)
+    for (const q of queries) lruSamples.push((await time(() => lruRetriever.search(q, { k: 5 }))).ms);
   const result = {
     corpus,
     documents: docs,
@@ -180,7 +181,10 @@ async function benchScale(size, { queries = 50, perDocument = 100 } = {}) {
     pgvectorHnswBuildMs: Math.round(indexBuild.ms),
     hnswCacheBuildMs: Math.round(cacheBuild.ms),
     top10LatencyMs: { pgvectorExact: exact.latency, pgvectorHnsw: pgHnsw.latency, hnswCache: hnsw.latency },
-    recallAt10VsExact: { pgvectorHnsw: recallAgainst(exact.ids, pgHnsw.ids), hnswCache: recallAgainst(exact.ids, hnsw.ids) },
+    recallAt10VsExact: {
+      pgvectorHnsw: recallAgainst(exact.ids, pgHnsw.ids),
+      hnswCache: recallAgainst(exact.ids, hnsw.ids),
+    },
     pgvectorHnswPlanUsesIndex: plan.includes('chunks_embedding_hnsw'),
     rssMb: mb(process.memoryUsage().rss),
   };
@@ -192,10 +196,7 @@ const started = Date.now();
 const corpusResult = existsSync(resolvePath(args.corpus)) ? await benchCorpus() : undefined;
 if (corpusResult) console.log(JSON.stringify(corpusResult, null, 2));
 const scale = [];
-for (const size of String(args.sizes)
-  .split(',')
-  .filter(Boolean)
-  .map(Number)) {
+for (const size of String(args.sizes).split(',').filter(Boolean).map(Number)) {
   const result = await benchScale(size);
   console.log(JSON.stringify(result, null, 2));
   scale.push(result);

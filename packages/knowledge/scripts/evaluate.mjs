@@ -24,9 +24,7 @@ const runs = [];
 for (const embedder of createEmbedders(knowledge, args.embedders)) {
   const kb = await knowledge.createKnowledgeBase({ embedder, vectorCache: false });
   const ingest = await kb.ingest([{ path: corpus, source: 'corpus' }]);
-  const missing = [...new Set(queries.flatMap((q) => q.relevant))].filter(
-    (doc) => !ingest.added.includes(doc),
-  );
+  const missing = [...new Set(queries.flatMap((q) => q.relevant))].filter((doc) => !ingest.added.includes(doc));
   if (missing.length > 0) console.warn(`labelled documents not in the corpus: ${missing.join(', ')}`);
   console.log(
     `\n${embedder.id}: ${ingest.added.length} documents, ${ingest.chunksEmbedded} chunks ingested in ${ingest.durationMs} ms` +
@@ -46,7 +44,9 @@ for (const embedder of createEmbedders(knowledge, args.embedders)) {
     if (args.misses && mode === 'hybrid') {
       for (const q of report.perQuery.filter((p) => p.firstRelevantRank === null || p.firstRelevantRank > 1)) {
         const query = queries.find((x) => x.id === q.id);
-        console.log(`    ${q.id} [${q.lang}] rank ${q.firstRelevantRank ?? '-'}: ${query.query} -> want ${query.relevant.join(' | ')}; got ${q.retrieved.slice(0, 3).join(', ')}`);
+        console.log(
+          `    ${q.id} [${q.lang}] rank ${q.firstRelevantRank ?? '-'}: ${query.query} -> want ${query.relevant.join(' | ')}; got ${q.retrieved.slice(0, 3).join(', ')}`,
+        );
       }
     }
   }

@@ -42,7 +42,11 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     : await createPgliteClient(options.dataDir ? { dataDir: options.dataDir } : {});
   let store: KnowledgeStore;
   try {
-    store = await KnowledgeStore.open({ client, embedder: options.embedder, ...(options.reset ? { reset: true } : {}) });
+    store = await KnowledgeStore.open({
+      client,
+      embedder: options.embedder,
+      ...(options.reset ? { reset: true } : {}),
+    });
   } catch (error) {
     await client.close().catch(() => undefined);
     throw error;

@@ -1,4 +1,10 @@
-export type { DocumentBlock, DocumentFormat, DocumentMetadata, DocumentSection, KnowledgeDocument } from './knowledge-document.js';
+export type {
+  DocumentBlock,
+  DocumentFormat,
+  DocumentMetadata,
+  DocumentSection,
+  KnowledgeDocument,
+} from './knowledge-document.js';
 export { parseFrontMatter } from './loaders/parse-front-matter.js';
 export type { FrontMatter, FrontMatterValue } from './loaders/parse-front-matter.js';
 export { buildDocumentMetadata, normalizeAirflowVersion } from './loaders/build-document-metadata.js';
@@ -53,7 +59,14 @@ export { Retriever } from './retrieval/retriever.js';
 export type { RetrievalMode, RetrieverOptions, SearchOptions, SearchResult } from './retrieval/retriever.js';
 export { createKnowledgeBase } from './create-knowledge-base.js';
 export type { KnowledgeBase, KnowledgeBaseOptions } from './create-knowledge-base.js';
-export { evaluateRetrieval, ndcgAtK, parseEvalQueries, rankedDocuments, recallAtK, reciprocalRank } from './eval/evaluate.js';
+export {
+  evaluateRetrieval,
+  ndcgAtK,
+  parseEvalQueries,
+  rankedDocuments,
+  recallAtK,
+  reciprocalRank,
+} from './eval/evaluate.js';
 export type { EvalMetrics, EvalQuery, EvalReport } from './eval/evaluate.js';
 export { formatIngestProgress, formatIngestSummary } from './ingest/format-ingest-summary.js';
 export { porterStem } from './text/porter-stem.js';

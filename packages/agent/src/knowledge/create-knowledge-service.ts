@@ -57,7 +57,10 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions) {
   let corpus: Promise<IngestSummary | undefined> = Promise.resolve(undefined);
   if (options.corpusDir) {
     corpus = kb.ingest([{ path: options.corpusDir, source: 'bundled-corpus' }]).catch((error: unknown) => {
-      options.logger?.warn({ err: error }, 'ingesting the bundled knowledge corpus failed; search works on what is stored');
+      options.logger?.warn(
+        { err: error },
+        'ingesting the bundled knowledge corpus failed; search works on what is stored',
+      );
       return undefined;
     });
   }

@@ -12,8 +12,10 @@ describe('createEmbedder', () => {
 
   it('builds an OpenAI-compatible embedder and names what is missing otherwise', () => {
     expect(
-      createEmbedder({ kind: 'openai', openai: { baseUrl: 'http://localhost:11434', model: 'bge-m3', dimensions: 1024 } })
-        .id,
+      createEmbedder({
+        kind: 'openai',
+        openai: { baseUrl: 'http://localhost:11434', model: 'bge-m3', dimensions: 1024 },
+      }).id,
     ).toBe('openai:bge-m3:1024');
     expect(() => createEmbedder({ kind: 'openai', openai: { baseUrl: 'http://x' } })).toThrow(/vector size/);
     expect(() => createEmbedder({ kind: 'gemini' })).toThrow(/GEMINI_API_KEY/);

@@ -12,17 +12,25 @@ export function embeddingError(options: {
   const detail = redactSecrets(options.detail, options.secrets).slice(0, 300);
   const details = { provider, ...(status === undefined ? {} : { status }) };
   if (status === 401 || status === 403) {
-    return new AppError('UNAUTHORIZED', `${provider} refused the embeddings request (${status}): check the API key. ${detail}`, {
-      cause: options.cause,
-      details,
-    });
+    return new AppError(
+      'UNAUTHORIZED',
+      `${provider} refused the embeddings request (${status}): check the API key. ${detail}`,
+      {
+        cause: options.cause,
+        details,
+      },
+    );
   }
   if (status === 429) {
-    return new AppError('RATE_LIMITED', `${provider} kept rate-limiting embeddings after retries; try again later or lower the ingest size. ${detail}`, {
-      cause: options.cause,
-      retryable: true,
-      details,
-    });
+    return new AppError(
+      'RATE_LIMITED',
+      `${provider} kept rate-limiting embeddings after retries; try again later or lower the ingest size. ${detail}`,
+      {
+        cause: options.cause,
+        retryable: true,
+        details,
+      },
+    );
   }
   if (status !== undefined && status >= 400 && status < 500) {
     return new AppError('INVALID_INPUT', `${provider} rejected the embeddings request (${status}): ${detail}`, {

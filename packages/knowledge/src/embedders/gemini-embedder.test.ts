@@ -8,7 +8,12 @@ interface Recorded {
   url: string;
   apiKey: string | undefined;
   body: {
-    requests: { model: string; content: { parts: { text: string }[] }; taskType: string; outputDimensionality: number }[];
+    requests: {
+      model: string;
+      content: { parts: { text: string }[] };
+      taskType: string;
+      outputDimensionality: number;
+    }[];
   };
 }
 
@@ -21,7 +26,12 @@ function startFakeGemini() {
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
       const body = JSON.parse(raw) as Recorded['body'];
-      recorded.push({ method: req.method ?? '', url: req.url ?? '', apiKey: req.headers['x-goog-api-key'] as string, body });
+      recorded.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        apiKey: req.headers['x-goog-api-key'] as string,
+        body,
+      });
       const failure = failures.shift();
       res.setHeader('content-type', 'application/json');
       if (failure !== undefined) {
@@ -104,7 +114,14 @@ describe('GeminiEmbedder against a local server speaking the Gemini REST API', (
 
   it('gives up with RATE_LIMITED after the retries and never shows the key', async () => {
     fake.failures.push(429, 429, 429);
-    const embedder = new GeminiEmbedder({ apiKey: 'AIzaSecretSecret', baseUrl, dimensions: 8, retries: 2, initialDelayMs: 1, maxDelayMs: 30 });
+    const embedder = new GeminiEmbedder({
+      apiKey: 'AIzaSecretSecret',
+      baseUrl,
+      dimensions: 8,
+      retries: 2,
+      initialDelayMs: 1,
+      maxDelayMs: 30,
+    });
     const error = await embedder.embedQuery('x').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'RATE_LIMITED', retryable: true });
     expect(String((error as Error).message)).not.toContain('AIzaSecretSecret');

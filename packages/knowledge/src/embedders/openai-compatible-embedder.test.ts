@@ -76,7 +76,12 @@ describe('OpenAICompatibleEmbedder against a local server speaking POST /v1/embe
 
   it('accepts a base URL ending in /v1 and retries a 429', async () => {
     failures.push(429);
-    const embedder = new OpenAICompatibleEmbedder({ baseUrl: `${baseUrl}/v1/`, model: 'm', dimensions: 4, initialDelayMs: 1 });
+    const embedder = new OpenAICompatibleEmbedder({
+      baseUrl: `${baseUrl}/v1/`,
+      model: 'm',
+      dimensions: 4,
+      initialDelayMs: 1,
+    });
     await embedder.embedQuery('q');
     expect(recorded.map((r) => r.url)).toEqual(['/v1/embeddings', '/v1/embeddings']);
   });

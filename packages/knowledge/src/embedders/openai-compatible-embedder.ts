@@ -98,7 +98,10 @@ export class OpenAICompatibleEmbedder implements Embedder {
     });
     const data = [...(json.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     if (data.length !== input.length) {
-      throw new AppError('DEPENDENCY_FAILED', `The embeddings server returned ${data.length} vectors for ${input.length} texts.`);
+      throw new AppError(
+        'DEPENDENCY_FAILED',
+        `The embeddings server returned ${data.length} vectors for ${input.length} texts.`,
+      );
     }
     return data.map(({ embedding = [] }) => {
       if (embedding.length !== this.dimensions) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRetrieval, ndcgAtK, parseEvalQueries, rankedDocuments, recallAtK, reciprocalRank } from './evaluate.js';
+import {
+  evaluateRetrieval,
+  ndcgAtK,
+  parseEvalQueries,
+  rankedDocuments,
+  recallAtK,
+  reciprocalRank,
+} from './evaluate.js';
 
 describe('retrieval metrics', () => {
   it('computes recall@k, reciprocal rank and nDCG on distinct documents', () => {

@@ -41,7 +41,10 @@ export function parseEvalQueries(jsonl: string): EvalQuery[] {
         throw new AppError('INVALID_INPUT', `Line ${number} of the query set is not JSON.`, { cause: error });
       }
       if (typeof value.query !== 'string' || !Array.isArray(value.relevant) || value.relevant.length === 0) {
-        throw new AppError('INVALID_INPUT', `Line ${number} of the query set needs "query" and a non-empty "relevant".`);
+        throw new AppError(
+          'INVALID_INPUT',
+          `Line ${number} of the query set needs "query" and a non-empty "relevant".`,
+        );
       }
       return {
         id: String(value.id ?? `q${number}`),
@@ -89,8 +92,18 @@ export async function evaluateRetrieval(options: {
   for (const query of options.queries) {
     const ranked = rankedDocuments(await options.search(query), k);
     const rr = reciprocalRank(ranked, query.relevant);
-    rows.push({ lang: query.lang, recall: recallAtK(ranked, query.relevant, k), rr, ndcg: ndcgAtK(ranked, query.relevant, k) });
-    perQuery.push({ id: query.id, lang: query.lang, firstRelevantRank: rr === 0 ? null : Math.round(1 / rr), retrieved: ranked });
+    rows.push({
+      lang: query.lang,
+      recall: recallAtK(ranked, query.relevant, k),
+      rr,
+      ndcg: ndcgAtK(ranked, query.relevant, k),
+    });
+    perQuery.push({
+      id: query.id,
+      lang: query.lang,
+      firstRelevantRank: rr === 0 ? null : Math.round(1 / rr),
+      retrieved: ranked,
+    });
   }
   const summarize = (subset: typeof rows): EvalMetrics => {
     const mean = (pick: (r: (typeof rows)[number]) => number) =>

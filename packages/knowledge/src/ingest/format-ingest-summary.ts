@@ -8,7 +8,8 @@ export function formatIngestSummary(summary: IngestSummary): string {
       ` (${summary.chunksEmbedded} chunks embedded in ${(summary.durationMs / 1000).toFixed(1)} s)`,
   ];
   for (const { path, reason } of summary.skipped) lines.push(`  skipped ${path}: ${reason}`);
-  if (summary.ignoredFiles > 0) lines.push(`  ${summary.ignoredFiles} other file(s) are not documents (.md, .rst, .txt)`);
+  if (summary.ignoredFiles > 0)
+    lines.push(`  ${summary.ignoredFiles} other file(s) are not documents (.md, .rst, .txt)`);
   return lines.join('\n');
 }
 

@@ -107,7 +107,9 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestSum
     pending = [];
     if (batch.length === 0) return;
     const texts = batch.flatMap((p) =>
-      p.chunks.map((c) => buildEmbeddingText({ title: p.document.metadata.title, headingPath: c.headingPath, text: c.text })),
+      p.chunks.map((c) =>
+        buildEmbeddingText({ title: p.document.metadata.title, headingPath: c.headingPath, text: c.text }),
+      ),
     );
     let vectors: Float32Array[];
     try {
@@ -170,7 +172,11 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestSum
       }
       let document: KnowledgeDocument;
       try {
-        document = loadDocument({ path: file.path, text: read.text, ...(root.defaults ? { defaults: root.defaults } : {}) });
+        document = loadDocument({
+          path: file.path,
+          text: read.text,
+          ...(root.defaults ? { defaults: root.defaults } : {}),
+        });
       } catch (error) {
         summary.skipped.push({ path: file.path, reason: error instanceof Error ? error.message : String(error) });
         progress(file.path, 'skipped');
@@ -229,4 +235,3 @@ export function defaultSource(path: string): string {
   const absolute = resolve(path);
   return existsSync(absolute) && !statSync(absolute).isDirectory() ? dirname(absolute) : absolute;
 }
-

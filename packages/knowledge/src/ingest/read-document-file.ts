@@ -10,7 +10,10 @@ export async function readDocumentFile(path: string, options: { maxBytes: number
   try {
     const info = await stat(path);
     if (info.size > options.maxBytes) {
-      return { ok: false, reason: `larger than ${Math.round(options.maxBytes / 1024)} KiB (${Math.round(info.size / 1024)} KiB)` };
+      return {
+        ok: false,
+        reason: `larger than ${Math.round(options.maxBytes / 1024)} KiB (${Math.round(info.size / 1024)} KiB)`,
+      };
     }
     bytes = await readFile(path);
   } catch (error) {

@@ -15,7 +15,10 @@ export function isDocumentPath(path: string): boolean {
 /** Picks the loader by extension: reStructuredText for .rst, markdown for the rest (plain text is valid markdown). */
 export function loadDocument(options: { path: string; text: string; defaults?: MetadataDefaults }): KnowledgeDocument {
   if (!isDocumentPath(options.path)) {
-    throw new AppError('UNSUPPORTED', `Cannot load ${options.path}: only ${DOCUMENT_EXTENSIONS.join(', ')} files are read.`);
+    throw new AppError(
+      'UNSUPPORTED',
+      `Cannot load ${options.path}: only ${DOCUMENT_EXTENSIONS.join(', ')} files are read.`,
+    );
   }
   return options.path.toLowerCase().endsWith('.rst') ? loadRestructuredText(options) : loadMarkdown(options);
 }

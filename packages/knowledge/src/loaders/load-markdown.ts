@@ -43,5 +43,12 @@ export function loadMarkdown(options: { path: string; text: string; defaults?: M
     if (line.trim() === '') builder.breakParagraph();
     else builder.line(line);
   }
-  return createKnowledgeDocument({ format: 'markdown', path: options.path, data, body, builder, defaults: options.defaults });
+  return createKnowledgeDocument({
+    format: 'markdown',
+    path: options.path,
+    data,
+    body,
+    builder,
+    defaults: options.defaults,
+  });
 }

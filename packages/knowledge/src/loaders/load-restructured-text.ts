@@ -58,7 +58,12 @@ export function loadRestructuredText(options: {
 
     // over-and-underlined heading
     const over = ADORNMENT.exec(line);
-    if (over && next.trim() !== '' && ADORNMENT.exec(lines[i + 2] ?? '')?.[1] === over[1] && builder.openLines.length === 0) {
+    if (
+      over &&
+      next.trim() !== '' &&
+      ADORNMENT.exec(lines[i + 2] ?? '')?.[1] === over[1] &&
+      builder.openLines.length === 0
+    ) {
       builder.heading(levelOf(`over${over[1]}`), cleanRst(next.trim()));
       i += 2;
       continue;
@@ -124,7 +129,14 @@ export function loadRestructuredText(options: {
     builder.line(line.trim());
   }
 
-  return createKnowledgeDocument({ format: 'rst', path: options.path, data, body, builder, defaults: options.defaults });
+  return createKnowledgeDocument({
+    format: 'rst',
+    path: options.path,
+    data,
+    body,
+    builder,
+    defaults: options.defaults,
+  });
 }
 
 function indentOf(line: string): number {

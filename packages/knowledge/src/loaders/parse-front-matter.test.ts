@@ -7,7 +7,7 @@ describe('parseFrontMatter', () => {
       [
         '---',
         'title: "DuckDB: bulk loading"',
-        "doc_type: guide # a comment",
+        'doc_type: guide # a comment',
         'airflow_version: 3',
         'tags: [duckdb, "bulk load", parquet]',
         'aliases:',

@@ -20,7 +20,18 @@ describe('expandQuery', () => {
 
   it('covers the request vocabulary: retries, nulls, duplicates, failure alerts, watermark', () => {
     const terms = englishTermsFor('실패 알림과 재시도, 널 값과 중복 제거, 워터마크 기반 증분 업서트, 연결 비밀');
-    for (const term of ['failure', 'alert', 'retry', 'null', 'duplicate', 'watermark', 'incremental', 'upsert', 'connection', 'secret']) {
+    for (const term of [
+      'failure',
+      'alert',
+      'retry',
+      'null',
+      'duplicate',
+      'watermark',
+      'incremental',
+      'upsert',
+      'connection',
+      'secret',
+    ]) {
       expect(terms).toContain(term);
     }
   });

@@ -146,7 +146,11 @@ interface HierarchicalNSW {
   }): void;
   addPoint(point: number[], label: number, replaceDeleted?: boolean): void;
   markDelete(label: number): void;
-  searchKnn(point: number[], k: number, filter?: (label: number) => boolean): { distances: number[]; neighbors: number[] };
+  searchKnn(
+    point: number[],
+    k: number,
+    filter?: (label: number) => boolean,
+  ): { distances: number[]; neighbors: number[] };
   setEf(ef: number): void;
   resizeIndex(maxElements: number): void;
   getMaxElements(): number;

@@ -105,7 +105,16 @@ export class Retriever {
     }
     const k = Math.min(50, Math.max(1, Math.floor(options.k ?? 5)));
     const mode = options.mode ?? 'hybrid';
-    const key = JSON.stringify([trimmed, k, options.minScore ?? 0, options.filters ?? {}, mode, options.maxPerDocument ?? 2, options.vectorSource ?? 'auto', options.vectorMode ?? 'auto']);
+    const key = JSON.stringify([
+      trimmed,
+      k,
+      options.minScore ?? 0,
+      options.filters ?? {},
+      mode,
+      options.maxPerDocument ?? 2,
+      options.vectorSource ?? 'auto',
+      options.vectorMode ?? 'auto',
+    ]);
     const cached = this.results.get(key);
     if (cached) return cached;
 

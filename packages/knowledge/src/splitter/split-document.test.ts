@@ -31,10 +31,15 @@ describe('splitDocument', () => {
   });
 
   it('never cuts a fenced code block, even one longer than the chunk size', () => {
-    const code = ['```sql', ...Array.from({ length: 40 }, (_, i) => `INSERT INTO t VALUES (${i}, 'row number ${i}');`), '```'].join(
-      '\n',
-    );
-    const doc = loadMarkdown({ path: 'a.md', text: `# Code\n\n${sentences(8, 'sql')}\n\n${code}\n\n${sentences(8, 'after')}` });
+    const code = [
+      '```sql',
+      ...Array.from({ length: 40 }, (_, i) => `INSERT INTO t VALUES (${i}, 'row number ${i}');`),
+      '```',
+    ].join('\n');
+    const doc = loadMarkdown({
+      path: 'a.md',
+      text: `# Code\n\n${sentences(8, 'sql')}\n\n${code}\n\n${sentences(8, 'after')}`,
+    });
     const chunks = splitDocument(doc, { chunkSize: 400, overlap: 80 });
     const withCode = chunks.filter((c) => c.text.includes('```'));
     expect(withCode).toHaveLength(1);

@@ -16,7 +16,14 @@ function unit(dimensions: number, hot: number): Float32Array {
 }
 
 function chunk(ordinal: number, text: string, embedding: Float32Array): ChunkInput {
-  return { ordinal, headingPath: 'Doc > Part', text, searchHeading: 'doc part', searchText: text.toLowerCase(), embedding };
+  return {
+    ordinal,
+    headingPath: 'Doc > Part',
+    text,
+    searchHeading: 'doc part',
+    searchText: text.toLowerCase(),
+    embedding,
+  };
 }
 
 describe('KnowledgeStore on PGlite', () => {
@@ -24,7 +31,12 @@ describe('KnowledgeStore on PGlite', () => {
     const client = await createPgliteClient();
     const store = await KnowledgeStore.open({ client, embedder: { id: 'e1', dimensions: 8 } });
     const doc = loadMarkdown({ path: 'a.md', text: '---\ndoc_type: guide\n---\n# A\n\ntext' });
-    await store.replaceDocument({ source: 's', document: doc, contentHash: 'h1', chunks: [chunk(0, 'alpha', unit(8, 1))] });
+    await store.replaceDocument({
+      source: 's',
+      document: doc,
+      contentHash: 'h1',
+      chunks: [chunk(0, 'alpha', unit(8, 1))],
+    });
 
     const migrations = await client.query<{ version: number }>('SELECT version FROM knowledge.migrations');
     expect(migrations.rows).toEqual([{ version: 1 }]);
@@ -100,9 +112,22 @@ describe('KnowledgeStore on PGlite', () => {
     const store = await KnowledgeStore.open({ client, embedder: { id: 'e', dimensions: 8 } });
     open.push(store);
     const guide = loadMarkdown({ path: 'g.md', text: '---\ndoc_type: guide\nairflow_version: "2, 3"\n---\n# G\n\nx' });
-    const ref = loadMarkdown({ path: 'r.md', text: '---\ndoc_type: reference\nairflow_version: "3"\nlang: ko\n---\n# R\n\nx' });
-    await store.replaceDocument({ source: 's', document: guide, contentHash: 'g', chunks: [chunk(0, 'watermark incremental load', unit(8, 3))] });
-    await store.replaceDocument({ source: 's', document: ref, contentHash: 'r', chunks: [chunk(0, 'retry failed tasks', unit(8, 5))] });
+    const ref = loadMarkdown({
+      path: 'r.md',
+      text: '---\ndoc_type: reference\nairflow_version: "3"\nlang: ko\n---\n# R\n\nx',
+    });
+    await store.replaceDocument({
+      source: 's',
+      document: guide,
+      contentHash: 'g',
+      chunks: [chunk(0, 'watermark incremental load', unit(8, 3))],
+    });
+    await store.replaceDocument({
+      source: 's',
+      document: ref,
+      contentHash: 'r',
+      chunks: [chunk(0, 'retry failed tasks', unit(8, 5))],
+    });
 
     for (const mode of ['exact', 'index', 'auto'] as const) {
       const hits = await store.vectorSearch(unit(8, 5), { limit: 2, mode });

@@ -266,7 +266,16 @@ export class KnowledgeStore {
     options: { limit: number; filters?: SearchFilters },
   ): Promise<{ chunkId: number; rank: number }[]> {
     const words = [
-      ...new Set(terms.flatMap((t) => t.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter(Boolean)),
+      ...new Set(
+        terms
+          .flatMap((t) =>
+            t
+              .normalize('NFKC')
+              .toLowerCase()
+              .split(/[^\p{L}\p{N}]+/u),
+          )
+          .filter(Boolean),
+      ),
     ];
     if (words.length === 0) return [];
     const params: unknown[] = [words.join(' | '), Math.max(1, Math.floor(options.limit))];

@@ -15,6 +15,13 @@ describe('tokenize', () => {
   });
 
   it('drops stopwords and adds stems after their words', () => {
-    expect(contentTerms('How do I load the users 테이블을 매일')).toEqual(['load', 'users', 'user', '테이블을', '테이블', '매일']);
+    expect(contentTerms('How do I load the users 테이블을 매일')).toEqual([
+      'load',
+      'users',
+      'user',
+      '테이블을',
+      '테이블',
+      '매일',
+    ]);
   });
 });
