@@ -105,6 +105,6 @@ describe('DAG lifecycle: update by asking, version history in the database, roll
       'update_dag:deployed v2',
       'create_dag:deployed v1',
     ]);
-    expect(existsSync(join(dataDir, 'state'))).toBe(true);
+    expect(existsSync(join(dataDir, 'db'))).toBe(true);
   });
 });

@@ -34,7 +34,7 @@ function writeCorpus(dir: string, version: number): void {
  * of one version of its file, never a mix and never a part. Returns the version of each document found.
  */
 async function checkStore(dataDir: string): Promise<Map<string, number>> {
-  const db = await createPgliteClient({ dataDir: join(dataDir, 'knowledge') });
+  const db = await createPgliteClient({ dataDir: join(dataDir, 'db') });
   try {
     const docs = await db.query<{ id: number; path: string; body: string }>(
       'SELECT id, path, body FROM knowledge.documents ORDER BY path',

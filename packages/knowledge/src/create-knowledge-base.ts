@@ -7,8 +7,14 @@ import type { SplitOptions } from './splitter/split-document.js';
 import { createPgClient } from './store/create-pg-client.js';
 import { createPgliteClient } from './store/create-pglite-client.js';
 import { KnowledgeStore } from './store/knowledge-store.js';
+import type { SqlClient } from './store/sql-client.js';
 
 export interface KnowledgeBaseOptions {
+  /**
+   * A database the caller opened and will close (shared with other stores: the knowledge tables live in their own
+   * schema). When absent, one is opened from `databaseUrl` or `dataDir` and closed with the knowledge base.
+   */
+  client?: SqlClient;
   /** PostgreSQL with pgvector; when absent, PGlite in `dataDir` (or in memory without one). */
   databaseUrl?: string;
   /** PGlite's folder, e.g. `<DATA_DIR>/knowledge`. */
@@ -37,9 +43,11 @@ export interface KnowledgeBase {
 /** Opens the store (migrating it), checks the embedder against it, and wires a retriever with its caches. */
 export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
   const logger = (options.logger ?? silentLogger).child({ component: 'knowledge' });
-  const client = options.databaseUrl
-    ? await createPgClient({ connectionString: options.databaseUrl })
-    : await createPgliteClient(options.dataDir ? { dataDir: options.dataDir } : {});
+  const client: SqlClient = options.client
+    ? { ...options.client, close: async () => {} }
+    : options.databaseUrl
+      ? await createPgClient({ connectionString: options.databaseUrl })
+      : await createPgliteClient(options.dataDir ? { dataDir: options.dataDir } : {});
   let store: KnowledgeStore;
   try {
     store = await KnowledgeStore.open({

@@ -5,8 +5,6 @@ import {
   createFeedbackStore,
   withFeedback,
   createKnowledgeService,
-  createPgClient,
-  createPgliteClient,
   createGeminiModel,
   createOpenAiChatModel,
   createPlannerRouter,
@@ -15,7 +13,6 @@ import {
 import type { KnowledgeService } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
 import { Gauge } from 'prom-client';
-import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
@@ -26,6 +23,7 @@ import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
 import { createAirflowHealthCheck } from './create-airflow-health-check.js';
 import { knowledgeOptions } from './knowledge-options.js';
+import { openDatabase } from './open-database.js';
 import { serviceSecrets } from './service-secrets.js';
 import { resolveAirflowCredentials } from './resolve-airflow-credentials.js';
 import { SERVICE_VERSION } from '../version.js';
@@ -117,10 +115,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     'airflow configured',
   );
 
-  // Version history and the audit log: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR/state.
-  const state = config.databaseUrl
-    ? await createPgClient({ connectionString: config.databaseUrl })
-    : await createPgliteClient({ dataDir: join(config.dataDir, 'state') });
+  // One database for the version history, audit log, feedback and the knowledge base (its own schema).
+  const state = await openDatabase(config, options.log);
   closers.push(() => state.close());
   // Deploys cut short by a kill are settled against the DAG files when the store opens (see the store).
   const versions = await createDagVersionStore(state, { deployedFile: (dagId) => airflow.deployer.read(dagId) });
@@ -134,7 +130,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     },
   });
   const knowledge = await createKnowledgeService({
-    ...knowledgeOptions(config),
+    ...knowledgeOptions(config, state),
     corpusDir: config.knowledgeDir,
     logger: options.log,
   });

@@ -1,14 +1,15 @@
-import type { KnowledgeServiceOptions } from '@airflow-mcp/agent';
-import { join } from 'node:path';
+import type { KnowledgeServiceOptions, SqlClient } from '@airflow-mcp/agent';
 import type { Config } from '../config.js';
 
 /** The knowledge service's settings from the config (shared by the service and the ingest command). */
-export function knowledgeOptions(config: Config): Omit<KnowledgeServiceOptions, 'corpusDir' | 'logger' | 'reset'> {
+export function knowledgeOptions(
+  config: Config,
+  client: SqlClient,
+): Omit<KnowledgeServiceOptions, 'corpusDir' | 'logger' | 'reset'> {
   return {
     embedder: config.embedder,
     gemini: { apiKey: config.gemini.apiKey, model: config.gemini.embeddingModel, baseUrl: config.gemini.baseUrl },
     openai: { baseUrl: config.openai.baseUrl, apiKey: config.openai.apiKey, model: config.openai.embeddingModel },
-    databaseUrl: config.databaseUrl,
-    pgliteDir: join(config.dataDir, 'knowledge'),
+    client,
   };
 }

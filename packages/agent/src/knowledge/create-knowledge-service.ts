@@ -7,15 +7,15 @@ import {
   type Embedder,
   type KnowledgeBase,
   type IngestSummary,
+  type SqlClient,
 } from '@airflow-mcp/knowledge';
 
 export interface KnowledgeServiceOptions {
   embedder: 'auto' | 'gemini' | 'local' | 'openai';
   gemini: { apiKey: string | undefined; model: string; baseUrl: string | undefined };
   openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined; dimensions?: number };
-  databaseUrl: string | undefined;
-  /** PGlite's folder when there is no DATABASE_URL. */
-  pgliteDir: string;
+  /** The service's database (PostgreSQL or PGlite), opened and closed by the caller; knowledge has its own schema. */
+  client: SqlClient;
   /** The bundled corpus, ingested incrementally in the background at start (unchanged documents are skipped). */
   corpusDir?: string | undefined;
   /** Delete everything stored first (switching embedders). */
@@ -49,7 +49,7 @@ export function chooseEmbedder(options: Pick<KnowledgeServiceOptions, 'embedder'
  */
 export async function createKnowledgeService(options: KnowledgeServiceOptions) {
   const kb: KnowledgeBase = await createKnowledgeBase({
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.pgliteDir }),
+    client: options.client,
     embedder: chooseEmbedder(options),
     ...(options.reset ? { reset: true } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -1,6 +1,6 @@
-import { createFeedbackStore, createPgClient, createPgliteClient } from '@airflow-mcp/agent';
-import { join } from 'node:path';
+import { createFeedbackStore } from '@airflow-mcp/agent';
 import { loadConfig } from '../../config.js';
+import { openDatabase } from '../../services/open-database.js';
 import type { CliCommand } from '../command.js';
 
 export const feedbackCommand: CliCommand = {
@@ -13,9 +13,7 @@ export const feedbackCommand: CliCommand = {
       return 2;
     }
     const config = loadConfig(io.env);
-    const db = config.databaseUrl
-      ? await createPgClient({ connectionString: config.databaseUrl })
-      : await createPgliteClient({ dataDir: join(config.dataDir, 'state') });
+    const db = await openDatabase(config);
     try {
       const report = await (await createFeedbackStore(db)).report();
       if (args.includes('--json')) {

@@ -1,8 +1,9 @@
 import { createKnowledgeService } from '@airflow-mcp/agent';
 import { silentLogger } from '@airflow-mcp/core';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
 import { knowledgeOptions } from '../../services/knowledge-options.js';
+import { embeddedDatabaseDir, openDatabase } from '../../services/open-database.js';
 import type { CliCommand } from '../command.js';
 
 export const ingestCommand: CliCommand = {
@@ -13,8 +14,9 @@ export const ingestCommand: CliCommand = {
   async run(args, io) {
     const config = loadConfig(io.env);
     const paths = args.filter((a) => !a.startsWith('--'));
+    const db = await openDatabase(config);
     const knowledge = await createKnowledgeService({
-      ...knowledgeOptions(config),
+      ...knowledgeOptions(config, db),
       corpusDir: undefined,
       reset: args.includes('--reset'),
       logger: silentLogger,
@@ -30,7 +32,7 @@ export const ingestCommand: CliCommand = {
         { onProgress: (p) => io.stderr.write(`  … ${p.done}/${p.total}\r`) },
       );
       io.stdout.write(
-        `ingested into ${config.databaseUrl ? 'PostgreSQL' : join(config.dataDir, 'knowledge')} with ${knowledge.embedder.id}: ` +
+        `ingested into ${config.databaseUrl ? 'PostgreSQL' : embeddedDatabaseDir(config)} with ${knowledge.embedder.id}: ` +
           `${summary.added.length} added, ${summary.changed.length} changed, ${summary.unchanged.length} unchanged, ` +
           `${summary.removed.length} removed, ${summary.skipped.length} skipped; ${summary.chunksEmbedded} chunks embedded in ${(summary.durationMs / 1000).toFixed(1)} s\n`,
       );
@@ -38,6 +40,7 @@ export const ingestCommand: CliCommand = {
       return 0;
     } finally {
       await knowledge.close();
+      await db.close();
     }
   },
 };

@@ -1,0 +1,21 @@
+import { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/agent';
+import { type Logger, silentLogger } from '@airflow-mcp/core';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { moveToOneDatabase } from './move-to-one-database.js';
+
+/** Where the embedded database lives: DATA_DIR/db. */
+export function embeddedDatabaseDir(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, 'db');
+}
+
+/**
+ * The service's one database: PostgreSQL (a pool) when DATABASE_URL is set, else PGlite in DATA_DIR/db. It holds
+ * the knowledge base (schema `knowledge`) and the state (versions, audit log, feedback). One embedded instance
+ * instead of two saves about 400 MB of memory; data in the older two-folder layout is moved in first.
+ */
+export async function openDatabase(config: Config, log: Logger = silentLogger): Promise<SqlClient> {
+  if (config.databaseUrl) return createPgClient({ connectionString: config.databaseUrl });
+  await moveToOneDatabase(config.dataDir, log);
+  return createPgliteClient({ dataDir: embeddedDatabaseDir(config) });
+}
