@@ -28,6 +28,9 @@ export {
   type AuditEntry,
   type DagVersion,
   type DagVersionStore,
+  type DagVersionStoreOptions,
+  type PendingVersion,
+  type VersionOutcome,
 } from './versions/dag-version-store.js';
 export { editSpec } from './planning/edit-spec.js';
 export { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';
