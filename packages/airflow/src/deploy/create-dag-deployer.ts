@@ -57,6 +57,15 @@ export function createDagDeployer(options: DagDeployerOptions) {
     if (previous === input.source && before && !before.has_import_errors && !before.is_stale) {
       return { dagId: input.dagId, file: path, changed: false, parseMs: 0, dag: before };
     }
+    const processorDown = await dagProcessorDown();
+    if (processorDown) {
+      throw new AppError(
+        'UNAVAILABLE',
+        `${processorDown}: a DAG file written now would never be parsed, so nothing was written. Start the ` +
+          'dag-processor (airflow dag-processor, or restart Airflow), then deploy again.',
+        { retryable: true, details: { step: 'airflow-parse', file: relativeFile } },
+      );
+    }
     const writtenAt = Date.now();
     try {
       await mkdir(options.dagsDir, { recursive: true });
@@ -88,6 +97,14 @@ export function createDagDeployer(options: DagDeployerOptions) {
       });
     } catch (error) {
       await restore(path, previous);
+      const down = error instanceof AppError && error.code === 'TIMEOUT' ? await dagProcessorDown() : undefined;
+      if (down && error instanceof AppError) {
+        throw new AppError('UNAVAILABLE', `${down}. ${error.message}`, {
+          cause: error,
+          retryable: true,
+          ...(error.details ? { details: error.details } : {}),
+        });
+      }
       throw error;
     }
     if (outcome.kind === 'import-error') {
@@ -119,8 +136,26 @@ export function createDagDeployer(options: DagDeployerOptions) {
     return { fileRemoved: current !== undefined };
   }
 
+  /**
+   * Airflow's own word that its dag-processor is not running (its job failed, or its heartbeat is too old), or
+   * undefined when it runs or Airflow does not say (health unreachable, no processor job yet, Airflow 2).
+   */
+  async function dagProcessorDown(): Promise<string | undefined> {
+    const health = await options.client.health().catch(() => undefined);
+    const processor = health?.dag_processor as
+      { status?: string | null; latest_dag_processor_heartbeat?: string | null } | null | undefined;
+    if (processor?.status !== 'unhealthy') return undefined;
+    const beat = processor.latest_dag_processor_heartbeat;
+    return `Airflow reports its dag-processor unhealthy (${beat ? `last heartbeat ${beat}` : 'no heartbeat'})`;
+  }
+
   /** Deletes the metadata of a DAG whose file is gone, after Airflow has noticed (bounded by the parse timeout). */
   async function forgetDag(dagId: string): Promise<void> {
+    // A stopped processor neither marks the DAG stale nor races the delete.
+    if (await dagProcessorDown()) {
+      await options.client.deleteDagMetadata(dagId);
+      return;
+    }
     const waited = await waitForDagStale({
       client: options.client,
       dagId,
