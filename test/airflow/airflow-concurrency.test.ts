@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { createAirflowClient, createDagDeployer, renderDagFileHeader } from '@airflow-mcp/airflow';
+import { createAirflowClient, createDagDeployer } from '@airflow-mcp/airflow';
+import { oneTaskDag } from '../support/one-task-dag.js';
 
 /**
  * 50 sessions asking at once must not be 50 parallel requests: Airflow's API server stalls under that (requests
@@ -32,17 +33,7 @@ describe('Airflow client under a burst of calls', () => {
       fetch: counting,
     });
     const dagId = `burst_${Date.now().toString(36)}`;
-    const source = `${renderDagFileHeader({ dagId, specHash: 'b1', version: 1, generator: 'test' })}
-from datetime import datetime
-from airflow.sdk import dag, task
-@dag(dag_id="${dagId}", schedule=None, start_date=datetime(2024, 1, 1), catchup=False, tags=["airflow-mcp"])
-def d():
-    @task
-    def t():
-        return 1
-    t()
-d()
-`;
+    const source = oneTaskDag(dagId, 'b1');
     const deployer = createDagDeployer({ client, dagsDir: airflow.dagsDir, pollMs: 250 });
     await deployer.deploy({ dagId, source });
     try {

@@ -1,19 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { createAirflowClient, createDagDeployer, renderDagFileHeader } from '@airflow-mcp/airflow';
-
-const source = (dagId: string) => `${renderDagFileHeader({ dagId, specHash: 'del-1', version: 1, generator: 'test' })}
-from datetime import datetime
-from airflow.sdk import dag, task
-@dag(dag_id=${JSON.stringify(dagId)}, schedule=None, start_date=datetime(2024, 1, 1), catchup=False, tags=["airflow-mcp-test"])
-def d():
-    @task
-    def t():
-        return 1
-    t()
-d()
-`;
+import { createAirflowClient, createDagDeployer } from '@airflow-mcp/airflow';
+import { oneTaskDag } from '../support/one-task-dag.js';
 
 /**
  * Airflow 3.3.2's dag-processor marks the DAGs of missing files stale in a read-then-update; a DAG row deleted
@@ -48,7 +37,7 @@ describe('deleting generated DAGs keeps Airflow parsing', () => {
     const suffix = Date.now().toString(36);
     for (let round = 0; round < 3; round++) {
       const ids = Array.from({ length: 4 }, (_, i) => `t_del_${suffix}_${round}_${i}`);
-      await Promise.all(ids.map((dagId) => deployer.deploy({ dagId, source: source(dagId) })));
+      await Promise.all(ids.map((dagId) => deployer.deploy({ dagId, source: oneTaskDag(dagId, 'del-1') })));
       const removed = await Promise.all(ids.map((dagId) => deployer.remove(dagId)));
       expect(removed).toEqual(ids.map(() => ({ fileRemoved: true })));
       for (const dagId of ids) {
@@ -63,7 +52,7 @@ describe('deleting generated DAGs keeps Airflow parsing', () => {
     }
     // A dead dag-processor would never parse this one (the deploy would time out).
     const probe = `t_del_${suffix}_after`;
-    const deployed = await deployer.deploy({ dagId: probe, source: source(probe) });
+    const deployed = await deployer.deploy({ dagId: probe, source: oneTaskDag(probe, 'del-1') });
     expect(deployed.dag.dag_id).toBe(probe);
     await deployer.remove(probe);
   });

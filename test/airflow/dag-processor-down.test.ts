@@ -3,21 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { createAirflowClient, createDagDeployer, renderDagFileHeader } from '@airflow-mcp/airflow';
+import { createAirflowClient, createDagDeployer } from '@airflow-mcp/airflow';
+import { oneTaskDag } from '../support/one-task-dag.js';
 
 const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', import.meta.url));
-
-const source = (dagId: string) => `${renderDagFileHeader({ dagId, specHash: 'dp-1', version: 1, generator: 'test' })}
-from datetime import datetime
-from airflow.sdk import dag, task
-@dag(dag_id=${JSON.stringify(dagId)}, schedule=None, start_date=datetime(2024, 1, 1), catchup=False, tags=["airflow-mcp-test"])
-def d():
-    @task
-    def t():
-        return 1
-    t()
-d()
-`;
 
 /** The pid of `airflow dag-processor` under the test standalone. */
 function dagProcessorPid(dataDir: string): number {
@@ -51,7 +40,7 @@ describe('Airflow without its dag-processor', () => {
     const suffix = Date.now().toString(36);
     const existing = `t_noproc_old_${suffix}`;
     const fresh = `t_noproc_new_${suffix}`;
-    await deployer.deploy({ dagId: existing, source: source(existing) });
+    await deployer.deploy({ dagId: existing, source: oneTaskDag(existing, 'dp-1') });
 
     process.kill(dagProcessorPid(airflow.env.DATA_DIR!), 'SIGTERM');
     try {
@@ -60,7 +49,7 @@ describe('Airflow without its dag-processor', () => {
         await new Promise((r) => setTimeout(r, 250));
       }
       const started = Date.now();
-      const error = await deployer.deploy({ dagId: fresh, source: source(fresh) }).catch((e: unknown) => e);
+      const error = await deployer.deploy({ dagId: fresh, source: oneTaskDag(fresh, 'dp-1') }).catch((e: unknown) => e);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
       expect((error as Error).message).toMatch(/dag-processor unhealthy.*nothing was written.*deploy again/s);
@@ -74,7 +63,7 @@ describe('Airflow without its dag-processor', () => {
       local('down');
       local('up');
     }
-    const deployed = await deployer.deploy({ dagId: fresh, source: source(fresh) });
+    const deployed = await deployer.deploy({ dagId: fresh, source: oneTaskDag(fresh, 'dp-1') });
     expect(deployed.dag.dag_id).toBe(fresh);
     await deployer.remove(fresh);
   });
