@@ -25,6 +25,9 @@ ALLOWED_IMPORTS = {
     "airflow.decorators",
     "airflow.providers.postgres.hooks.postgres",
     "airflow.providers.mysql.hooks.mysql",
+    # MySQL is opened with PyMySQL from the Airflow connection (MySqlHook.get_conn() needs mysqlclient).
+    "pymysql",
+    "pymysql.cursors",
 }
 FORBIDDEN_CALLS = {
     "eval", "exec", "compile", "__import__", "open", "globals", "locals", "vars", "setattr", "delattr",

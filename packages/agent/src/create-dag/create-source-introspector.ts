@@ -36,7 +36,7 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
     const source =
       renderDagFileHeader({
         dagId: INTROSPECTION_DAG_ID,
-        specHash: 'introspection-v1',
+        specHash: 'introspection-v2',
         version: 1,
         generator: options.generatorVersion,
       }) + introspectionDagSource(airflowMajor);
@@ -66,7 +66,7 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
     }
     const value = (await options.airflow.client.returnValue(INTROSPECTION_DAG_ID, summary.run_id, 'inspect')) as {
       tables: string[];
-      columns?: { name: string; declared: string; nullable: boolean }[];
+      columns?: { name: string; declared: string; nullable: boolean; primaryKey?: boolean }[];
       rowCount?: number;
     };
     return {
@@ -76,6 +76,7 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
         type: serverTypeOf(c.declared),
         declared: c.declared,
         nullable: c.nullable,
+        primaryKey: c.primaryKey ?? false,
       })),
       rowCount: value.rowCount,
     };

@@ -89,6 +89,38 @@ describe('compileDag', () => {
     expect(code).toContain('description="\\"\\"\\"\\nimport os');
   });
 
+  it('doubles literal % in the incremental query of %s-style drivers, not in the first-run one', () => {
+    const compileWith = (kind: 'postgres' | 'mysql' | 'sqlite') => {
+      const source =
+        kind === 'sqlite' ? { kind, path: '/w/a.db' } : { kind, conn_id: kind === 'mysql' ? 'shop' : 'pg' };
+      const spec = validateSpec({
+        dag_id: `inc_${kind}`,
+        tasks: [
+          {
+            type: 'transfer',
+            id: 'load',
+            source,
+            source_table: 'events',
+            filter: "event_type like 'pur%' and amount % 2 = 0",
+            target: { kind: 'duckdb', path: '/w/b.duckdb' },
+            target_table: 'out',
+            mode: 'incremental',
+            watermark_column: 'timestamp',
+          },
+        ],
+      });
+      return compileDag(spec, { airflowMajor: 3, sourceColumns: { load: SAMPLE.events ?? [] } }).code;
+    };
+    const mysql = compileWith('mysql');
+    expect(mysql).toContain("WHERE ((`event_type` LIKE 'pur%') AND ((`amount` % 2) = 0))\"\n");
+    expect(mysql).toContain("WHERE ((`event_type` LIKE 'pur%%') AND ((`amount` %% 2) = 0)) AND (`timestamp`) > %s");
+    expect(mysql).toContain('cur = _stream_mysql(src, source_sql, params)');
+    expect(compileWith('postgres')).toContain(
+      `LIKE 'pur%%') AND ((\\"amount\\" %% 2) = 0)) AND (\\"timestamp\\") > %s`,
+    );
+    expect(compileWith('sqlite')).toContain(`LIKE 'pur%') AND ((\\"amount\\" % 2) = 0)) AND (\\"timestamp\\") > ?`);
+  });
+
   it('emits Airflow 2 imports when asked', () => {
     const { spec } = compileCase('sqlite_to_duckdb');
     expect(compileDag(spec, { airflowMajor: 2 }).code).toContain('from airflow.decorators import dag, task');

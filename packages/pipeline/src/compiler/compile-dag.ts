@@ -74,6 +74,7 @@ export function compileDag(spec: PipelineSpec, options: CompileOptions): Compile
   const order = topologicalOrder(spec);
   const engines = new Set(spec.tasks.flatMap(enginesOf));
   const hasTransfer = spec.tasks.some((t) => t.type === 'transfer');
+  const sources = new Set(spec.tasks.flatMap((t) => (t.type === 'transfer' ? [t.source.kind] : [])));
   const imports =
     options.airflowMajor === 3 ? 'from airflow.sdk import dag, task' : 'from airflow.decorators import dag, task';
   const start = spec.start_date
@@ -113,7 +114,7 @@ from datetime import datetime, timedelta, timezone
 ${imports}
 
 
-${runtimeHelpers(engines, { transfer: hasTransfer })}
+${runtimeHelpers(engines, { transfer: hasTransfer, sources })}
 ${spec.failure_webhook_conn_id ? `\n\n${ALERT(spec.failure_webhook_conn_id)}\n` : ''}
 
 @dag(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '@airflow-mcp/core';
 import { parseExpression } from '../expression/parse-expression.js';
 import { renderExpression } from '../expression/render-expression.js';
@@ -91,7 +92,10 @@ export function renderTransferTask(task: TransferTask, sourceColumns: readonly S
     const index = plan.names?.indexOf(wm) ?? -1;
     const wmSql =
       index >= 0 && plan.selects ? (plan.selects[index] as string).replace(/ AS [^ ]+$/, '') : src.ident(wm);
-    incrementalSql = `SELECT ${from} WHERE ${[...where, `(${wmSql}) > ${placeholder(task.source.kind)}`].join(' AND ')}`;
+    const mark = placeholder(task.source.kind);
+    // With a parameter, %s-style drivers (psycopg, PyMySQL) read every % of the statement: a literal one doubles.
+    const literal = (sql: string) => (mark === '%s' ? sql.replace(/%/g, '%%') : sql);
+    incrementalSql = `${literal(`SELECT ${from} WHERE ${[...where, `(${wmSql})`].join(' AND ')}`)} > ${mark}`;
   }
   const typeMap = Object.fromEntries(SQL_TYPES.map((t) => [t, dst.columnType(t)]));
   const s = task.source.kind;
@@ -102,12 +106,35 @@ export function renderTransferTask(task: TransferTask, sourceColumns: readonly S
       ? 'rows += _insert_duckdb(dst, into, cols_sql, batch, [TYPE_SQL[x] for x in types])'
       : `rows += _insert_${t}(dst, into, cols_sql, batch)`;
   const keys = task.keys.map((k) => dst.ident(k));
-  const stage = t === 'mysql' ? '`_mcp_stage`' : '"_mcp_stage"';
+  const stage = dst.ident('_mcp_stage');
   const createStage =
     t === 'mysql'
       ? `CREATE TEMPORARY TABLE ${stage} LIKE ${targetSql}`
       : `CREATE TEMP TABLE ${stage} AS SELECT * FROM ${targetSql} WHERE 1 = 0`;
   const match = keys.map((k) => `${stage}.${k} = ${targetSql}.${k}`).join(' AND ');
+  // MariaDB rewrites only a multi-table DELETE into a join; a temporary table may appear once per statement.
+  const deleteMatched =
+    t === 'mysql'
+      ? `DELETE ${targetSql} FROM ${targetSql} JOIN ${stage} ON ${match}`
+      : `DELETE FROM ${targetSql} WHERE EXISTS (SELECT 1 FROM ${stage} WHERE ${match})`;
+  // MySQL commits implicitly at DROP / CREATE TABLE: a replace there loads a new table, then swaps it in with one
+  // atomic RENAME after the commit, so a failed load leaves the old table as it was.
+  const swap = t === 'mysql' && task.mode === 'replace';
+  const tag = createHash('sha256').update(task.target_table).digest('hex').slice(0, 12);
+  const fresh = dst.ident(`_mcp_new_${tag}`);
+  const old = dst.ident(`_mcp_old_${tag}`);
+  const create = swap
+    ? `_run(${py(t)}, dst, ${py(`DROP TABLE IF EXISTS ${fresh}`)})
+_run(${py(t)}, dst, ${py(`CREATE TABLE ${fresh} (`)} + ddl + ")")`
+    : task.mode === 'replace'
+      ? `_run(${py(t)}, dst, ${py(`DROP TABLE IF EXISTS ${targetSql}`)})
+_run(${py(t)}, dst, ${py(`CREATE TABLE ${targetSql} (`)} + ddl + ")")`
+      : `_run(${py(t)}, dst, ${py(`CREATE TABLE IF NOT EXISTS ${targetSql} (`)} + ddl + ")")`;
+  const swapIn = `if _table_exists(${py(t)}, dst, ${py(task.target_table)}):
+    _run(${py(t)}, dst, ${py(`RENAME TABLE ${targetSql} TO ${old}, ${fresh} TO ${targetSql}`)})
+    _run(${py(t)}, dst, ${py(`DROP TABLE ${old}`)})
+else:
+    _run(${py(t)}, dst, ${py(`RENAME TABLE ${fresh} TO ${targetSql}`)})`;
 
   const body = `source_sql = ${py(sourceSql)}
 names = ${py(plan.names ?? null)}
@@ -132,7 +159,9 @@ ${
       ? `# A server-side (named) cursor: PostgreSQL sends rows batch by batch, memory stays flat.
     cur = src.cursor(name="_mcp_source")
     cur.execute(source_sql, params)`
-      : `cur = _run(${py(s)}, src, source_sql, params)`
+      : s === 'mysql'
+        ? 'cur = _stream_mysql(src, source_sql, params)'
+        : `cur = _run(${py(s)}, src, source_sql, params)`
   }
     if names is None:
         names = [d[0] for d in cur.description]
@@ -143,33 +172,35 @@ ${
     ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
     _begin(${py(t)}, dst)
     try:
-${indent(
-  task.mode === 'replace'
-    ? `_run(${py(t)}, dst, ${py(`DROP TABLE IF EXISTS ${targetSql}`)})
-_run(${py(t)}, dst, ${py(`CREATE TABLE ${targetSql} (`)} + ddl + ")")`
-    : `_run(${py(t)}, dst, ${py(`CREATE TABLE IF NOT EXISTS ${targetSql} (`)} + ddl + ")")`,
-  8,
-)}
+${indent(create, 8)}
 ${indent(
   task.mode === 'upsert'
     ? `_run(${py(t)}, dst, ${py(createStage)})
 into = ${py(stage)}
 while batch:
     ${insert}
-    _run(${py(t)}, dst, ${py(`DELETE FROM ${targetSql} WHERE EXISTS (SELECT 1 FROM ${stage} WHERE ${match})`)})
+    _run(${py(t)}, dst, ${py(deleteMatched)})
     _run(${py(t)}, dst, ${py(`INSERT INTO ${targetSql} SELECT * FROM ${stage}`)})
     _run(${py(t)}, dst, ${py(`DELETE FROM ${stage}`)})
     batch = cur.fetchmany(${task.batch_size})
-_run(${py(t)}, dst, ${py(`DROP TABLE ${stage}`)})`
-    : `into = ${py(targetSql)}
+_run(${py(t)}, dst, ${py(`DROP ${t === 'mysql' ? 'TEMPORARY ' : ''}TABLE ${stage}`)})`
+    : `into = ${py(swap ? fresh : targetSql)}
 while batch:
     ${insert}
     batch = cur.fetchmany(${task.batch_size})`,
   8,
 )}
-        _commit(${py(t)}, dst)
+        _commit(${py(t)}, dst)${swap ? `\n${indent(swapIn, 8)}` : ''}
     except Exception:
-        _rollback(${py(t)}, dst)
+        _rollback(${py(t)}, dst)${
+          swap
+            ? `
+        try:
+            _run(${py(t)}, dst, ${py(`DROP TABLE IF EXISTS ${fresh}`)})
+        except Exception:
+            pass`
+            : ''
+        }
         raise
 finally:
     _resume_gc(gc_enabled)

@@ -1,6 +1,41 @@
 import type { Engine } from '../spec/pipeline-spec.js';
 
 /**
+ * Opens a MySQL / MariaDB connection with PyMySQL (pure Python, in the Airflow lock) from the Airflow connection's
+ * fields. Not MySqlHook.get_conn(): it needs mysqlclient (MySQLdb, no wheel, C headers to build) unless the
+ * connection's extra names mysql-connector-python. Extras honoured: charset (utf8mb4 by default), ssl (a dict or its
+ * JSON, as MySqlHook takes it: ca, cert, key, ...), unix_socket, connect_timeout. Also used by the introspection DAG.
+ */
+export const OPEN_MYSQL = `def _open_mysql(conn_id):
+    import json
+
+    import pymysql
+    from airflow.providers.mysql.hooks.mysql import MySqlHook
+
+    # PyMySQL from the connection's fields: MySqlHook.get_conn() itself would need mysqlclient (MySQLdb).
+    conn = MySqlHook.get_connection(conn_id)
+    extra = conn.extra_dejson
+    options = {}
+    ssl = extra.get("ssl")
+    if isinstance(ssl, str):
+        ssl = json.loads(ssl)
+    if ssl:
+        options["ssl"] = ssl
+    if extra.get("unix_socket"):
+        options["unix_socket"] = extra["unix_socket"]
+    return pymysql.connect(
+        host=conn.host or "localhost",
+        port=int(conn.port or 3306),
+        user=conn.login,
+        password=conn.password or "",
+        database=conn.schema or None,
+        charset=extra.get("charset") or "utf8mb4",
+        connect_timeout=int(extra.get("connect_timeout") or 30),
+        autocommit=False,
+        **options,
+    )`;
+
+/**
  * The Python helpers a generated DAG file carries, emitted only for the engines it uses. Fixed text: no user input
  * is ever interpolated here. Each takes plain values passed as literals by the task code.
  */
@@ -29,10 +64,7 @@ const OPEN: Record<Engine, string> = {
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 
     return PostgresHook(postgres_conn_id=conn_id).get_conn()`,
-  mysql: `def _open_mysql(conn_id):
-    from airflow.providers.mysql.hooks.mysql import MySqlHook
-
-    return MySqlHook(mysql_conn_id=conn_id).get_conn()`,
+  mysql: OPEN_MYSQL,
 };
 
 const BEGIN = `def _begin(kind, con):
@@ -175,7 +207,23 @@ const INSERT: Record<Engine, string> = {
     return len(rows)`,
 };
 
-export function runtimeHelpers(engines: ReadonlySet<Engine>, options: { transfer: boolean }): string {
+/** Reading a source in batches where the driver would otherwise fetch the whole result first. */
+const STREAM: Partial<Record<Engine, string>> = {
+  mysql: `def _stream_mysql(con, sql, params):
+    from pymysql.cursors import SSCursor
+
+    # Unbuffered: MySQL sends rows as they are fetched, memory stays flat. Between batches (a slow target) the server
+    # waits for the reader up to net_write_timeout: an hour instead of a minute.
+    cur = con.cursor(SSCursor)
+    cur.execute("SET SESSION net_write_timeout = 3600")
+    cur.execute(sql, params)
+    return cur`,
+};
+
+export function runtimeHelpers(
+  engines: ReadonlySet<Engine>,
+  options: { transfer: boolean; sources?: ReadonlySet<Engine> },
+): string {
   const parts: string[] = [];
   for (const engine of ['sqlite', 'duckdb', 'postgres', 'mysql'] as const) {
     if (engines.has(engine)) parts.push(OPEN[engine]);
@@ -185,6 +233,10 @@ export function runtimeHelpers(engines: ReadonlySet<Engine>, options: { transfer
     parts.push(GC, INFER, TABLES);
     for (const engine of ['sqlite', 'duckdb', 'postgres', 'mysql'] as const) {
       if (engines.has(engine)) parts.push(INSERT[engine]);
+    }
+    for (const engine of ['sqlite', 'duckdb', 'postgres', 'mysql'] as const) {
+      const stream = STREAM[engine];
+      if (stream && options.sources?.has(engine)) parts.push(stream);
     }
   }
   return parts.join('\n\n\n');

@@ -51,10 +51,12 @@ const COLUMN_TYPES: Record<Engine, Record<SqlType, string>> = {
     bigint: 'BIGINT',
     double: 'DOUBLE',
     decimal: 'DECIMAL(18,4)',
-    text: 'TEXT',
+    // TEXT holds 64 KiB; the other engines' text has no such bound.
+    text: 'LONGTEXT',
     boolean: 'TINYINT(1)',
     date: 'DATE',
-    timestamp: 'DATETIME',
+    // Microseconds kept, as in the other engines' TIMESTAMP.
+    timestamp: 'DATETIME(6)',
   },
 };
 
@@ -66,7 +68,7 @@ const MYSQL_CASTS: Record<SqlType, string> = {
   text: 'CHAR',
   boolean: 'UNSIGNED',
   date: 'DATE',
-  timestamp: 'DATETIME',
+  timestamp: 'DATETIME(6)',
 };
 
 export function sqlDialect(engine: Engine): SqlDialect {

@@ -1,3 +1,4 @@
+import { OPEN_MYSQL } from '../compiler/runtime-helpers.js';
 import type { SqlType } from '../spec/pipeline-spec.js';
 
 export const INTROSPECTION_DAG_ID = 'airflow_mcp_introspect';
@@ -30,6 +31,14 @@ def _check(value, what):
     return value
 
 
+def _text(value):
+    # MySQL 8 hands some information_schema columns over as bytes.
+    return value.decode("utf-8") if isinstance(value, (bytes, bytearray)) else value
+
+
+${OPEN_MYSQL}
+
+
 @dag(
     dag_id=${JSON.stringify(INTROSPECTION_DAG_ID)},
     schedule=None,
@@ -54,9 +63,7 @@ def introspect_dag():
             where_schema = "table_schema = COALESCE(%s, current_schema())"
             args = [schema]
         elif kind == "mysql":
-            from airflow.providers.mysql.hooks.mysql import MySqlHook
-
-            con = MySqlHook(mysql_conn_id=conn_id).get_conn()
+            con = _open_mysql(conn_id)
             where_schema = "table_schema = COALESCE(%s, DATABASE())"
             args = [schema]
         else:
@@ -64,18 +71,35 @@ def introspect_dag():
         try:
             cur = con.cursor()
             cur.execute("SELECT table_name FROM information_schema.tables WHERE " + where_schema + " ORDER BY 1", args)
-            tables = [r[0] for r in cur.fetchall()]
+            tables = [_text(r[0]) for r in cur.fetchall()]
             out = {"tables": tables}
             match = [t for t in tables if table is not None and t.lower() == table.lower()]
             if match:
                 name = match[0]
+                if kind == "postgres":
+                    # data_type names the type; primary keys from the table's constraints.
+                    columns_sql = (
+                        "SELECT c.column_name, c.data_type, c.is_nullable, EXISTS (SELECT 1"
+                        " FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage k"
+                        " ON k.constraint_name = tc.constraint_name AND k.constraint_schema = tc.constraint_schema"
+                        " WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = c.table_schema"
+                        " AND tc.table_name = c.table_name AND k.column_name = c.column_name)"
+                        " FROM information_schema.columns c WHERE c."
+                    )
+                else:
+                    # column_type keeps what data_type drops: unsigned, lengths, tinyint(1).
+                    columns_sql = (
+                        "SELECT c.column_name, c.column_type, c.is_nullable, c.column_key = 'PRI'"
+                        " FROM information_schema.columns c WHERE c."
+                    )
                 cur.execute(
-                    "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE "
-                    + where_schema
-                    + " AND table_name = %s ORDER BY ordinal_position",
+                    columns_sql + where_schema + " AND c.table_name = %s ORDER BY c.ordinal_position",
                     args + [name],
                 )
-                out["columns"] = [{"name": n, "declared": d, "nullable": nl == "YES"} for n, d, nl in cur.fetchall()]
+                out["columns"] = [
+                    {"name": _text(n), "declared": _text(d), "nullable": _text(nl) == "YES", "primaryKey": bool(pk)}
+                    for n, d, nl, pk in cur.fetchall()
+                ]
                 quote = '"' if kind == "postgres" else "\`"
                 cur.execute("SELECT COUNT(*) FROM " + quote + name + quote)
                 out["rowCount"] = int(cur.fetchone()[0])
@@ -90,16 +114,26 @@ introspect_dag()
 `;
 }
 
-/** PostgreSQL / MySQL information_schema data types -> our types. */
+/**
+ * PostgreSQL information_schema data types and MySQL column types (`int(10) unsigned`, `decimal(10,2)`,
+ * `varchar(20)`, `datetime(6)`, `enum('a','b')`) -> our types. undefined: inferred from the values at run time.
+ */
 export function serverTypeOf(declared: string): SqlType | undefined {
-  const t = declared.toLowerCase();
-  if (/^(smallint|integer|int|mediumint|tinyint)$/.test(t)) return t === 'tinyint' ? 'integer' : 'integer';
+  const full = declared.toLowerCase().trim();
+  const unsigned = /\bunsigned\b/.test(full);
+  const t = full
+    .replace(/\(.*\)/, '')
+    .replace(/\b(unsigned|signed|zerofill)\b/g, '')
+    .trim();
+  if (/^(tinyint|smallint|mediumint|year)$/.test(t)) return 'integer';
+  // An unsigned int can pass 2^31.
+  if (t === 'int' || t === 'integer') return unsigned ? 'bigint' : 'integer';
   if (t === 'bigint') return 'bigint';
   if (/^(double precision|real|double|float)$/.test(t)) return 'double';
-  if (/^(numeric|decimal)/.test(t)) return 'decimal';
+  if (/^(numeric|decimal)$/.test(t)) return 'decimal';
   if (/^(boolean|bool)$/.test(t)) return 'boolean';
   if (t === 'date') return 'date';
   if (t.startsWith('timestamp') || t === 'datetime') return 'timestamp';
-  if (/char|text|uuid|json|enum/.test(t)) return 'text';
+  if (/char|text|uuid|json|^enum$|^set$/.test(t)) return 'text';
   return undefined;
 }

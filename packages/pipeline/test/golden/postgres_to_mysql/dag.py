@@ -14,9 +14,33 @@ def _open_postgres(conn_id):
 
 
 def _open_mysql(conn_id):
+    import json
+
+    import pymysql
     from airflow.providers.mysql.hooks.mysql import MySqlHook
 
-    return MySqlHook(mysql_conn_id=conn_id).get_conn()
+    # PyMySQL from the connection's fields: MySqlHook.get_conn() itself would need mysqlclient (MySQLdb).
+    conn = MySqlHook.get_connection(conn_id)
+    extra = conn.extra_dejson
+    options = {}
+    ssl = extra.get("ssl")
+    if isinstance(ssl, str):
+        ssl = json.loads(ssl)
+    if ssl:
+        options["ssl"] = ssl
+    if extra.get("unix_socket"):
+        options["unix_socket"] = extra["unix_socket"]
+    return pymysql.connect(
+        host=conn.host or "localhost",
+        port=int(conn.port or 3306),
+        user=conn.login,
+        password=conn.password or "",
+        database=conn.schema or None,
+        charset=extra.get("charset") or "utf8mb4",
+        connect_timeout=int(extra.get("connect_timeout") or 30),
+        autocommit=False,
+        **options,
+    )
 
 
 def _begin(kind, con):
@@ -144,6 +168,17 @@ def _insert_mysql(con, table_sql, names_sql, rows):
     return len(rows)
 
 
+def _stream_mysql(con, sql, params):
+    from pymysql.cursors import SSCursor
+
+    # Unbuffered: MySQL sends rows as they are fetched, memory stays flat. Between batches (a slow target) the server
+    # waits for the reader up to net_write_timeout: an hour instead of a minute.
+    cur = con.cursor(SSCursor)
+    cur.execute("SET SESSION net_write_timeout = 3600")
+    cur.execute(sql, params)
+    return cur
+
+
 def _alert_failure(context):
     import json
     import urllib.request
@@ -198,7 +233,7 @@ def generated_dag():
         source_sql = "SELECT \"id\" AS \"id\", CAST(\"total\" AS NUMERIC(18,4)) AS \"total\", ((LOWER(\"status\") || '-') || \"id\") AS \"label\" FROM \"orders\" WHERE (\"status\" IN ('paid', 'shipped'))"
         names = ["id", "total", "label"]
         types = [None, "decimal", None]
-        TYPE_SQL = {"integer": "INT", "bigint": "BIGINT", "double": "DOUBLE", "decimal": "DECIMAL(18,4)", "text": "TEXT", "boolean": "TINYINT(1)", "date": "DATE", "timestamp": "DATETIME"}
+        TYPE_SQL = {"integer": "INT", "bigint": "BIGINT", "double": "DOUBLE", "decimal": "DECIMAL(18,4)", "text": "LONGTEXT", "boolean": "TINYINT(1)", "date": "DATE", "timestamp": "DATETIME(6)"}
         src = _open_postgres("shop_pg")
         dst = _open_mysql("reporting_mysql")
         rows = 0
@@ -245,7 +280,7 @@ def generated_dag():
         gc_enabled = _pause_gc()
         try:
             params = None
-            cur = _run("mysql", src, source_sql, params)
+            cur = _stream_mysql(src, source_sql, params)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
