@@ -4,28 +4,12 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { airflowAdminToken } from '../support/airflow-admin-token.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+import { mcpToolCalls, type ToolResult } from '../support/mcp-tool-calls.js';
 import { queryDuckdb } from '../support/query-duckdb.js';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
 
-type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
-interface CreateDagOutput {
-  dag_id: string;
-  file: string | null;
-  planner: string;
-  spec: { tasks: { id: string; type: string }[]; dependencies: [string, string][] };
-  checks: { step: string; ok: boolean }[];
-  run?: {
-    run_id: string;
-    state: string;
-    rows: number | null;
-    target: string;
-    tasks: { task_id: string; state: string | null }[];
-    failed_logs?: { task_id: string; lines: string[] }[];
-  };
-  message: string;
-  code: string;
-}
 interface RunSummary {
   dag_id: string;
   run_id: string;
@@ -53,19 +37,9 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
   });
   const query = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
     (await db.query<T>(sql, params)).rows;
-  const dagFiles: string[] = [];
   let app: ServiceApp;
   let client: Client;
-  const createDag = async (args: Record<string, unknown>) => {
-    const result = (await client.callTool({ name: 'create_dag', arguments: args }, undefined, {
-      timeout: 300_000,
-    })) as ToolResult;
-    expect(result.isError, result.content[0]?.text).toBeFalsy();
-    const out = result.structuredContent as unknown as CreateDagOutput;
-    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
-    if (out.file) dagFiles.push(out.file);
-    return out;
-  };
+  const { createDag, dagFiles } = mcpToolCalls(() => client);
 
   beforeAll(async () => {
     mkdirSync(warehouse, { recursive: true });
@@ -82,17 +56,7 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
   });
 
   it('Airflow knows warehouse_pg only from its environment: the connection is not in its metadata database', async () => {
-    const passwords = JSON.parse(readFileSync(join(airflow.dataDir, 'airflow', 'passwords.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
-    const login = await fetch(`${airflow.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: passwords.admin }),
-    });
-    expect(login.status).toBe(201);
-    const { access_token: token } = (await login.json()) as { access_token: string };
+    const token = await airflowAdminToken(airflow);
     const stored = await fetch(`${airflow.url}/api/v2/connections/${CONN_ID}`, {
       headers: { authorization: `Bearer ${token}` },
     });

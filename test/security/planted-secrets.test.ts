@@ -6,6 +6,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createAirflowClient, createDagDeployer } from '@airflow-mcp/airflow';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { airflowAdminToken } from '../support/airflow-admin-token.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
 
 type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
@@ -49,16 +50,7 @@ describe('planted credentials never reach generated code, logs, metrics or tool 
   beforeAll(async () => {
     mkdirSync(warehouse, { recursive: true });
     createSampleDatabase(join(warehouse, 'sample.db'));
-    const passwords = JSON.parse(readFileSync(join(airflow.dataDir, 'airflow', 'passwords.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
-    const login = await fetch(`${airflow.url}/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: passwords.admin }),
-    });
-    adminToken = ((await login.json()) as { access_token: string }).access_token;
+    adminToken = await airflowAdminToken(airflow);
     // A connection in Airflow's metadata database with a (wrong) password for the real PostgreSQL server.
     const created = await airflowApi('/api/v2/connections', {
       method: 'POST',
