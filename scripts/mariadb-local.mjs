@@ -34,21 +34,32 @@ import { fileURLToPath } from 'node:url';
 import { keepCredentials, must, readJson, run, runServerCli, sha256File } from './lib/local-server.mjs';
 import { cacheRoot } from './lib/node-runtime.mjs';
 
-/** Debian 12 (bookworm) packages, amd64. `apt-cache policy mariadb-server` names the current version. */
-export const MARIADB_VERSION = '1:10.11.19-0+deb12u1';
-const PACKAGES = [
+/**
+ * Debian 12 (bookworm) packages, amd64, newest first: the security update, then the point release, which stays in
+ * bookworm/main after the security archive has moved on, so a fresh machine can still fetch one of them.
+ * `apt-cache policy mariadb-server-core` names the versions apt offers. MARIADB_DEB_VERSION picks one.
+ */
+const RELEASES = [
   {
-    name: 'mariadb-server-core',
-    version: MARIADB_VERSION,
-    sha256: 'bda81cb1c5b538e19eed27462fa8df577684b9cdc4fe40cee8d1da9cbc0fe76b',
+    version: '1:10.11.19-0+deb12u1',
+    server: 'bda81cb1c5b538e19eed27462fa8df577684b9cdc4fe40cee8d1da9cbc0fe76b',
+    client: '60549abde2ad55068610b2cae03af7d17a2cafb0993f16c8c2413bd1b5fe6f5f',
   },
   {
-    name: 'mariadb-client-core',
-    version: MARIADB_VERSION,
-    sha256: '60549abde2ad55068610b2cae03af7d17a2cafb0993f16c8c2413bd1b5fe6f5f',
+    version: '1:10.11.18-0+deb12u1',
+    server: '46de441b75f8c10b6ca6c9f03335749b20b583f26737e51fecc9820b6bf24576',
+    client: '8e8ebbffc4fc875430f55db426316df265bb8e6e69d11cae1a68d84e703cde3d',
   },
+];
+/** Shared libraries mariadbd needs that a slim Debian lacks. */
+const LIBRARIES = [
   { name: 'libaio1', version: '0.3.113-4', sha256: 'd1476e4beab3d85f8a7d31de94c27472711ed3ef399ce70708e24b259426125b' },
   { name: 'liburing2', version: '2.3-3', sha256: 'c23077e3640e6cb4b819c134b3f41d5cf21b3edac099654b1b4142c3069a39a3' },
+];
+const packagesOf = (release) => [
+  { name: 'mariadb-server-core', version: release.version, sha256: release.server },
+  { name: 'mariadb-client-core', version: release.version, sha256: release.client },
+  ...LIBRARIES,
 ];
 const ARCH = 'amd64';
 const log = (line) => process.stderr.write(`[mariadb] ${line}\n`);
@@ -92,13 +103,17 @@ export function settings(env = process.env) {
   };
 }
 
-const versionDir = (version) => version.replace(/^\d+:/, '');
 const debFile = (p) => `${p.name}_${p.version.replace(/:/g, '%3a')}_${ARCH}.deb`;
 
-/** Every pinned .deb in the cache, checked against its sha256; fetched with `apt-get download` when missing. */
-function ensureDebs(debs) {
+let aptUpdated = false;
+
+/**
+ * Every pinned .deb of `packages` in the cache, checked against its sha256; fetched with `apt-get download` when
+ * missing. An error with `unavailable` set when apt does not offer those versions (any more).
+ */
+function ensureDebs(debs, packages) {
   mkdirSync(debs, { recursive: true });
-  const missing = PACKAGES.filter(
+  const missing = packages.filter(
     (p) => !existsSync(join(debs, debFile(p))) || sha256File(join(debs, debFile(p))) !== p.sha256,
   );
   if (missing.length === 0) return;
@@ -120,19 +135,17 @@ function ensureDebs(debs) {
     let result = run('apt-get', args, { cwd: fetching });
     if (result.status !== 0 && /Unable to locate|not found|has no installation candidate/i.test(result.stderr)) {
       const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-      if (isRoot) {
+      if (isRoot && !aptUpdated) {
+        aptUpdated = true;
         log('apt does not list the pinned versions; running apt-get update once');
         run('apt-get', ['-q', 'update'], { stdio: ['ignore', 2, 2] });
         result = run('apt-get', args, { cwd: fetching });
       }
     }
     if (result.status !== 0) {
-      throw new Error(
-        `apt-get download ${specs.join(' ')} failed: ${(result.stderr ?? '').trim()}\n` +
-          'If Debian has replaced these versions (a security update), update the pins at the top of ' +
-          'scripts/mariadb-local.mjs: `apt-cache policy mariadb-server-core` names the current version, and ' +
-          '`apt-get download` + `sha256sum` give the new hashes.',
-      );
+      const error = new Error(`apt-get download ${specs.join(' ')} failed: ${(result.stderr ?? '').trim()}`);
+      error.unavailable = /Unable to locate|not found|has no installation candidate/i.test(result.stderr);
+      throw error;
     }
     for (const p of missing) {
       const got = readdirSync(fetching).find((f) => f.startsWith(`${p.name}_`) && f.endsWith('.deb'));
@@ -146,26 +159,52 @@ function ensureDebs(debs) {
   }
 }
 
-/** The unpacked packages in the cache: whole or absent (unpacked into a temporary folder, then renamed). */
-export function ensureInstall() {
+const layout = (dir) => ({
+  dir,
+  basedir: join(dir, 'usr'),
+  bin: join(dir, 'usr', 'bin'),
+  mariadbd: join(dir, 'usr', 'sbin', 'mariadbd'),
+  client: join(dir, 'usr', 'bin', 'mariadb'),
+  libDir: join(dir, 'usr', 'lib', 'x86_64-linux-gnu'),
+});
+
+/**
+ * The unpacked packages in the cache, the newest pinned release apt can still give (or one already unpacked):
+ * whole or absent (unpacked into a temporary folder, then renamed).
+ */
+export function ensureInstall(env = process.env) {
   const base = join(cacheRoot(), 'mariadb');
-  const target = join(base, `mariadb-${versionDir(MARIADB_VERSION)}`);
-  const layout = (dir) => ({
-    dir,
-    basedir: join(dir, 'usr'),
-    bin: join(dir, 'usr', 'bin'),
-    mariadbd: join(dir, 'usr', 'sbin', 'mariadbd'),
-    client: join(dir, 'usr', 'bin', 'mariadb'),
-    libDir: join(dir, 'usr', 'lib', 'x86_64-linux-gnu'),
-  });
-  if (existsSync(join(target, '.complete'))) return layout(target);
-  const started = Date.now();
+  const releases = RELEASES.filter((r) => !env.MARIADB_DEB_VERSION || r.version === env.MARIADB_DEB_VERSION);
+  if (releases.length === 0) {
+    throw new Error(`MARIADB_DEB_VERSION must be one of ${RELEASES.map((r) => r.version).join(', ')}`);
+  }
+  const targetOf = (release) => join(base, `mariadb-${release.version.replace(/^\d+:/, '')}`);
+  const ready = releases.find((r) => existsSync(join(targetOf(r), '.complete')));
+  if (ready) return { ...layout(targetOf(ready)), packages: packagesOf(ready) };
   const debs = join(base, 'debs');
-  ensureDebs(debs);
+  const refused = [];
+  for (const release of releases) {
+    try {
+      ensureDebs(debs, packagesOf(release));
+      return { ...unpack(debs, packagesOf(release), targetOf(release)), packages: packagesOf(release) };
+    } catch (error) {
+      if (!error.unavailable) throw error;
+      refused.push(error.message);
+    }
+  }
+  throw new Error(
+    `apt offers none of the pinned MariaDB releases:\n${refused.join('\n')}\n` +
+      'Debian has moved on: add the new version to RELEASES in scripts/mariadb-local.mjs ' +
+      '(`apt-cache policy mariadb-server-core` names it; `apt-get download` + `sha256sum` give the hashes).',
+  );
+}
+
+function unpack(debs, packages, target) {
+  const started = Date.now();
   const building = `${target}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
-  for (const p of PACKAGES) must('dpkg-deb', ['-x', join(debs, debFile(p)), building]);
+  for (const p of packages) must('dpkg-deb', ['-x', join(debs, debFile(p)), building]);
   const built = layout(building);
   for (const file of [built.mariadbd, built.client, join(built.bin, 'mariadb-install-db')]) {
     if (!existsSync(file)) throw new Error(`the unpacked packages have no ${file.slice(building.length + 1)}`);
@@ -178,7 +217,7 @@ export function ensureInstall() {
         'Install them with apt-get (e.g. `apt-get install libnuma1 libpcre2-8-0`), or add their packages to the pins in scripts/mariadb-local.mjs.',
     );
   }
-  writeFileSync(join(building, '.complete'), `${new Date().toISOString()} from ${PACKAGES.map(debFile).join(', ')}\n`);
+  writeFileSync(join(building, '.complete'), `${new Date().toISOString()} from ${packages.map(debFile).join(', ')}\n`);
   rmSync(target, { recursive: true, force: true });
   renameSync(building, target);
   log(`MariaDB binaries ready in ${target} (${Math.round((Date.now() - started) / 100) / 10} s)`);
@@ -448,7 +487,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       install: () => {
         const install = ensureInstall();
         const version = must(install.mariadbd, ['--version'], { env: binEnv(install) }).stdout.trim();
-        return { ...install, version, packages: PACKAGES.map((p) => `${p.name}=${p.version}`) };
+        return { ...install, version, packages: install.packages.map((p) => `${p.name}=${p.version}`) };
       },
     },
     upText: (result) =>
