@@ -118,8 +118,14 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   // One database for the version history, audit log, feedback and the knowledge base (its own schema).
   const state = await openDatabase(config, options.log);
   closers.push(() => state.close());
-  // Deploys cut short by a kill are settled against the DAG files when the store opens (see the store).
-  const versions = await createDagVersionStore(state, { deployedFile: (dagId) => airflow.deployer.read(dagId) });
+  // Deploys cut short by a kill are settled against the DAG files when the store opens (see the store). On
+  // PostgreSQL the store holds a lease so other replicas leave its deploys in flight alone; given up before the
+  // database closes (closers run in reverse).
+  const versions = await createDagVersionStore(state, {
+    deployedFile: (dagId) => airflow.deployer.read(dagId),
+    logger: options.log,
+  });
+  closers.push(() => versions.close());
   const feedback = await createFeedbackStore(state);
   readiness.push({
     name: 'database',

@@ -132,11 +132,15 @@ describe('dag version store: write-ahead versions and reconcile', () => {
     expect(await outcomes(db)).toEqual(['v1:abandoned']);
   });
 
-  it('pending rows of another process are settled on read when no deploy of that DAG is in flight here', async () => {
+  it('on PGlite, pending rows of another store instance are settled on read when no deploy of that DAG is in flight here', async () => {
+    // One process per embedded database: another instance's row can only be left by a process that is gone.
     const owner = await createDagVersionStore(db, folder);
     const other = await createDagVersionStore(db, folder);
+    expect(owner.instanceId).not.toBe(other.instanceId);
     await deploy(owner, folder, 1);
     const pending = await owner.begin(entry(2));
+    const written = await db.query<{ owner: string }>("SELECT owner FROM dag_versions WHERE outcome = 'pending'");
+    expect(written.rows).toEqual([{ owner: owner.instanceId }]);
     expect(await other.reconcile(DAG)).toEqual([{ dag_id: DAG, version: 2, outcome: 'abandoned' }]);
     // The owner's own settle has the last word.
     await folder.write(2);
@@ -197,9 +201,9 @@ describe('dag version store: write-ahead versions and reconcile', () => {
     expect(await store.nextVersion(DAG)).toBe(2);
     expect(await deploy(store, folder, 2)).toBe('deployed');
     const columns = await db.query<{ column_name: string }>(
-      "SELECT column_name FROM information_schema.columns WHERE table_name = 'dag_versions' AND column_name = 'settled_at'",
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'dag_versions' AND column_name IN ('settled_at', 'owner')",
     );
-    expect(columns.rows).toHaveLength(1);
+    expect(columns.rows).toHaveLength(2);
   });
 
   it('survives a real restart of a PGlite folder with a deploy cut short', async () => {

@@ -11,13 +11,21 @@
  *    `abandoned` (the previous file kept running). This runs when the store opens, and for one DAG before its
  *    history is read or its next number chosen; pending rows of a DAG with a deploy in flight in THIS process are
  *    left to that deploy. Each settlement is audited.
+ * 4. Several service processes may share one PostgreSQL (DATABASE_URL), so reconcile settles only rows whose owner
+ *    is gone. Each store is an instance with a random id, written into its pending rows (`owner`), and holds a lease
+ *    row in service_instances (instance-lease.ts): renewed every `renewMs` (10 s) to last `leaseMs` (30 s), given up
+ *    by `close()` at shutdown. Another instance's row is settled once that owner's lease has run out or is missing
+ *    (killed, or shut down with the deploy unfinished), compared on the database's clock. Rows with no owner (written
+ *    before owners were recorded) count as orphaned. On PGlite (one process per embedded database) every other
+ *    owner is a process that is gone, so its rows are settled at once, as before. A live owner that could not renew
+ *    its lease for `leaseMs` (stalled, or cut off from the database) may see its row settled early; it settles its
+ *    own row by id and unconditionally when its deploy ends, so the history still ends right.
  * Numbers come from MAX(version) over every row, whatever its outcome, so none is ever reused; the history that
- * tools show (list, get, latest) is the deployed rows only, as before. With several service processes on one
- * PostgreSQL, one may settle another's in-flight row early; the owner settles its own row by id and unconditionally
- * when its deploy ends, so the history ends right.
+ * tools show (list, get, latest) is the deployed rows only, as before.
  */
 import { AppError } from '@airflow-mcp/core';
 import type { SqlClient } from '@airflow-mcp/knowledge';
+import { createInstanceLease, INSTANCE_LEASE_TABLE, type InstanceLeaseOptions } from './instance-lease.js';
 
 /**
  * What a version row says happened. `deployed`: its file is (or was) the one in DAGS_DIR. `pending`: a deploy is
@@ -63,13 +71,14 @@ export interface PendingVersion {
   settle(result: 'deployed' | 'failed', checks?: unknown): Promise<VersionOutcome>;
 }
 
-export interface DagVersionStoreOptions {
+export interface DagVersionStoreOptions extends InstanceLeaseOptions {
   /** The header of the DAG file in DAGS_DIR (what Airflow runs), or undefined when there is none of ours. */
   deployedFile(dagId: string): Promise<{ header: { version: number; specHash: string } } | undefined>;
 }
 
-const MIGRATION = `
-CREATE TABLE IF NOT EXISTS dag_versions (
+/** One statement each, run in one transaction under an advisory lock: replicas may start at the same moment. */
+const MIGRATION = [
+  `CREATE TABLE IF NOT EXISTS dag_versions (
   id bigserial PRIMARY KEY,
   dag_id text NOT NULL,
   version int,
@@ -83,11 +92,14 @@ CREATE TABLE IF NOT EXISTS dag_versions (
   planner text NOT NULL,
   checks jsonb NOT NULL,
   outcome text NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS dag_versions_version ON dag_versions (dag_id, version) WHERE version IS NOT NULL;
-ALTER TABLE dag_versions ADD COLUMN IF NOT EXISTS settled_at timestamptz;
-CREATE INDEX IF NOT EXISTS dag_versions_pending ON dag_versions (dag_id) WHERE outcome = 'pending';
-CREATE TABLE IF NOT EXISTS audit_log (
+)`,
+  'CREATE UNIQUE INDEX IF NOT EXISTS dag_versions_version ON dag_versions (dag_id, version) WHERE version IS NOT NULL',
+  'ALTER TABLE dag_versions ADD COLUMN IF NOT EXISTS settled_at timestamptz',
+  `CREATE INDEX IF NOT EXISTS dag_versions_pending ON dag_versions (dag_id) WHERE outcome = 'pending'`,
+  // The store instance that wrote a pending row; NULL on rows written before it was recorded.
+  'ALTER TABLE dag_versions ADD COLUMN IF NOT EXISTS owner text',
+  INSTANCE_LEASE_TABLE,
+  `CREATE TABLE IF NOT EXISTS audit_log (
   id bigserial PRIMARY KEY,
   at timestamptz NOT NULL DEFAULT now(),
   actor text NOT NULL,
@@ -97,7 +109,9 @@ CREATE TABLE IF NOT EXISTS audit_log (
   spec_hash text,
   outcome text NOT NULL,
   detail text NOT NULL DEFAULT ''
-);`;
+)`,
+];
+const MIGRATION_LOCK = 72_430_115;
 
 /** The outcomes that make up a DAG's history (list_dag_versions, rollback, update's starting point). */
 const HISTORY = `outcome IN ('deployed', 'rolled_back')`;
@@ -107,7 +121,11 @@ const HISTORY = `outcome IN ('deployed', 'rolled_back')`;
  * in PostgreSQL (PGlite by default). See the top of this file for how versions survive a killed deploy.
  */
 export async function createDagVersionStore(db: SqlClient, options: DagVersionStoreOptions) {
-  await db.exec(MIGRATION);
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    for (const statement of MIGRATION) await tx.query(statement);
+  });
+  const lease = await createInstanceLease(db, options);
   /** Deploys under way in this process, per DAG: their pending rows are theirs to settle, not reconcile's. */
   const inFlight = new Map<string, number>();
 
@@ -136,8 +154,9 @@ export async function createDagVersionStore(db: SqlClient, options: DagVersionSt
   }
 
   /**
-   * Settles the pending rows (of one DAG, or all) whose deploy is not under way in this process: each becomes
-   * `deployed` or `abandoned` after the file on disk, with an audit entry. Returns what it settled.
+   * Settles the pending rows (of one DAG, or all) whose deploy is under way nowhere: not in this process, and not in
+   * another instance whose lease holds. Each becomes `deployed` or `abandoned` after the file on disk, with an audit
+   * entry. Returns what it settled.
    */
   async function reconcile(dagId?: string): Promise<{ dag_id: string; version: number; outcome: VersionOutcome }[]> {
     const pending = await db.query<Record<string, unknown>>(
@@ -145,9 +164,14 @@ export async function createDagVersionStore(db: SqlClient, options: DagVersionSt
       dagId === undefined ? [] : [dagId],
     );
     const settled: { dag_id: string; version: number; outcome: VersionOutcome }[] = [];
-    for (const row of pending.rows.map(toVersion)) {
+    // The instances whose lease holds (PGlite: this one only), asked only when there is something to settle.
+    const live = pending.rows.length === 0 ? new Set<string>() : await lease.liveOwners();
+    for (const raw of pending.rows) {
+      const row = toVersion(raw);
       // Checked after the read: a deploy that began before it is seen here and left to finish.
       if (inFlight.has(row.dag_id)) continue;
+      // Another instance's deploy still in flight: its owner settles it (or, if it dies, whoever comes after).
+      if (typeof raw.owner === 'string' && raw.owner !== lease.id && live.has(raw.owner)) continue;
       let outcome: VersionOutcome;
       try {
         outcome = await judge(row, 'abandoned');
@@ -200,8 +224,8 @@ export async function createDagVersionStore(db: SqlClient, options: DagVersionSt
     let id: unknown;
     try {
       const inserted = await db.query<{ id: unknown }>(
-        `INSERT INTO dag_versions (dag_id, version, spec, code, spec_hash, created_by, tenant, reason, planner, checks, outcome)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending') ON CONFLICT DO NOTHING RETURNING id`,
+        `INSERT INTO dag_versions (dag_id, version, spec, code, spec_hash, created_by, tenant, reason, planner, checks, outcome, owner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11) ON CONFLICT DO NOTHING RETURNING id`,
         [
           entry.dag_id,
           entry.version,
@@ -213,6 +237,7 @@ export async function createDagVersionStore(db: SqlClient, options: DagVersionSt
           entry.reason.slice(0, 4000),
           entry.planner,
           JSON.stringify(entry.checks),
+          lease.id,
         ],
       );
       id = inserted.rows[0]?.id;
@@ -332,6 +357,8 @@ export async function createDagVersionStore(db: SqlClient, options: DagVersionSt
   await reconcile();
 
   return {
+    /** This store instance: the owner written into its pending rows. */
+    instanceId: lease.id,
     nextVersion,
     begin,
     reconcile,
@@ -342,6 +369,8 @@ export async function createDagVersionStore(db: SqlClient, options: DagVersionSt
     audit,
     auditLog,
     ping: () => db.query('SELECT 1'),
+    /** Gives up this instance's lease (call before closing the database); its rows still pending become orphaned. */
+    close: () => lease.close(),
   };
 }
 
