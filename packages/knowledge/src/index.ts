@@ -34,6 +34,7 @@ export type { PgliteClientOptions } from './store/create-pglite-client.js';
 export { createPgClient } from './store/create-pg-client.js';
 export type { PgClientOptions } from './store/create-pg-client.js';
 export { migrate } from './store/migrate.js';
+export { runLockedMigration } from './store/run-locked-migration.js';
 export { KnowledgeStore } from './store/knowledge-store.js';
 export type { KnowledgeStoreOptions } from './store/knowledge-store.js';
 export { chunkMatchesFilters, filtersToSql } from './store/search-filters.js';

@@ -1,4 +1,4 @@
-import type { SqlClient } from '@airflow-mcp/knowledge';
+import { runLockedMigration, type SqlClient } from '@airflow-mcp/knowledge';
 
 export interface FeedbackEntry {
   at: string;
@@ -14,8 +14,9 @@ export interface FeedbackEntry {
   spec: unknown;
 }
 
-const MIGRATION = `
-CREATE TABLE IF NOT EXISTS feedback (
+/** Under a lock: replicas may start at the same moment. */
+const MIGRATION = [
+  `CREATE TABLE IF NOT EXISTS feedback (
   id bigserial PRIMARY KEY,
   at timestamptz NOT NULL DEFAULT now(),
   actor text NOT NULL,
@@ -28,7 +29,9 @@ CREATE TABLE IF NOT EXISTS feedback (
   correction text NOT NULL DEFAULT '',
   request text,
   spec jsonb
-);`;
+)`,
+];
+const MIGRATION_LOCK = 72_430_116;
 
 const words = (text: string) =>
   new Set((text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).filter((w) => w.length > 1));
@@ -49,7 +52,7 @@ export function similarity(a: string, b: string): number {
  * here, and at most `cacheMs` old (default 5 s) to pick up ratings other replicas wrote to a shared database.
  */
 export async function createFeedbackStore(db: SqlClient, options: { cacheMs?: number } = {}) {
-  await db.exec(MIGRATION);
+  await runLockedMigration(db, MIGRATION_LOCK, MIGRATION);
   const cacheMs = options.cacheMs ?? 5000;
   let unhelpful: { at: number; entries: Promise<FeedbackEntry[]> } | undefined;
 

@@ -24,7 +24,7 @@
  * tools show (list, get, latest) is the deployed rows only, as before.
  */
 import { AppError } from '@airflow-mcp/core';
-import type { SqlClient } from '@airflow-mcp/knowledge';
+import { runLockedMigration, type SqlClient } from '@airflow-mcp/knowledge';
 import { createInstanceLease, INSTANCE_LEASE_TABLE, type InstanceLeaseOptions } from './instance-lease.js';
 
 /**
@@ -121,10 +121,7 @@ const HISTORY = `outcome IN ('deployed', 'rolled_back')`;
  * in PostgreSQL (PGlite by default). See the top of this file for how versions survive a killed deploy.
  */
 export async function createDagVersionStore(db: SqlClient, options: DagVersionStoreOptions) {
-  await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    for (const statement of MIGRATION) await tx.query(statement);
-  });
+  await runLockedMigration(db, MIGRATION_LOCK, MIGRATION);
   const lease = await createInstanceLease(db, options);
   /** Deploys under way in this process, per DAG: their pending rows are theirs to settle, not reconcile's. */
   const inFlight = new Map<string, number>();

@@ -1,3 +1,4 @@
+import { runLockedMigration } from './run-locked-migration.js';
 import type { SqlClient } from './sql-client.js';
 
 /** The same migrations for PGlite and PostgreSQL. Version 1 takes the vector size of the first embedder. */
@@ -55,15 +56,15 @@ const LOCK_ID = 72_430_114;
 
 /** Applies the migrations not yet recorded in knowledge.migrations, each in its own transaction, under a lock. */
 export async function migrate(client: SqlClient, options: { dimensions: number }): Promise<number[]> {
-  await client.exec(`
-    CREATE EXTENSION IF NOT EXISTS vector;
-    CREATE SCHEMA IF NOT EXISTS knowledge;
-    CREATE TABLE IF NOT EXISTS knowledge.migrations (
+  await runLockedMigration(client, LOCK_ID, [
+    'CREATE EXTENSION IF NOT EXISTS vector',
+    'CREATE SCHEMA IF NOT EXISTS knowledge',
+    `CREATE TABLE IF NOT EXISTS knowledge.migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
-    );
-  `);
+    )`,
+  ]);
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     const ran = await client.transaction(async (tx) => {
