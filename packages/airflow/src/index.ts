@@ -16,6 +16,15 @@ export { dagFilePath } from './deploy/dag-file-path.js';
 export { waitForDagParsed, type ParseOutcome } from './deploy/wait-for-dag-parsed.js';
 export { waitForDagStale } from './deploy/wait-for-dag-stale.js';
 export { writeFileAtomic } from './deploy/write-file-atomic.js';
-export { followRun, TERMINAL_RUN_STATES, type FollowedRun, type RunProgress } from './runs/follow-run.js';
+export {
+  countDoneTasks,
+  followRun,
+  TERMINAL_RUN_STATES,
+  type FollowedRun,
+  type FollowRunOptions,
+  type RunProgress,
+} from './runs/follow-run.js';
+export { schedulerDownReason, type RunStall } from './runs/scheduler-down-reason.js';
 export { newRunId } from './runs/new-run-id.js';
+export { unhealthyComponent, type AirflowComponent } from './unhealthy-component.js';
 export { summarizeRun, runDurationSeconds, type RunSummary, type TaskSummary } from './runs/summarize-run.js';

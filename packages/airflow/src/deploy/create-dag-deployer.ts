@@ -2,6 +2,7 @@ import { AppError, type Logger } from '@airflow-mcp/core';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AirflowClient, DagInfo } from '../create-airflow-client.js';
+import { describeHeartbeat, unhealthyComponent } from '../unhealthy-component.js';
 import { dagFilePath } from './dag-file-path.js';
 import { dagWriteError } from './dag-write-error.js';
 import { parseDagFileHeader, type DagFileHeader } from './dag-file-header.js';
@@ -141,12 +142,8 @@ export function createDagDeployer(options: DagDeployerOptions) {
    * undefined when it runs or Airflow does not say (health unreachable, no processor job yet, Airflow 2).
    */
   async function dagProcessorDown(): Promise<string | undefined> {
-    const health = await options.client.health().catch(() => undefined);
-    const processor = health?.dag_processor as
-      { status?: string | null; latest_dag_processor_heartbeat?: string | null } | null | undefined;
-    if (processor?.status !== 'unhealthy') return undefined;
-    const beat = processor.latest_dag_processor_heartbeat;
-    return `Airflow reports its dag-processor unhealthy (${beat ? `last heartbeat ${beat}` : 'no heartbeat'})`;
+    const down = await unhealthyComponent(options.client, 'dag_processor');
+    return down && `Airflow reports its dag-processor unhealthy (${describeHeartbeat(down.latestHeartbeat)})`;
   }
 
   /** Deletes the metadata of a DAG whose file is gone, after Airflow has noticed (bounded by the parse timeout). */

@@ -1,6 +1,8 @@
 import { AppError, type Logger } from '@airflow-mcp/core';
 import { AirflowApiError } from '../airflow-api-error.js';
 import type { AirflowClient, DagRun, TaskInstance } from '../create-airflow-client.js';
+import { unhealthyComponent } from '../unhealthy-component.js';
+import { schedulerDownReason, type RunStall } from './scheduler-down-reason.js';
 
 export const TERMINAL_RUN_STATES = new Set(['success', 'failed']);
 
@@ -17,6 +19,13 @@ export interface FollowRunOptions {
   runId: string;
   timeoutMs: number;
   pollMs?: number;
+  /**
+   * How long the run may show no progress (same state, same number of finished tasks) before Airflow is asked
+   * whether its scheduler is alive (default 20 s). A healthy scheduler is never a reason to stop.
+   */
+  stallMs?: number;
+  /** While the run shows no progress, at most one health call per this many ms (default 10 s). */
+  healthEveryMs?: number;
   onProgress?: (progress: RunProgress) => void | Promise<void>;
   logger?: Logger;
   signal?: AbortSignal;
@@ -25,22 +34,37 @@ export interface FollowRunOptions {
 export interface FollowedRun {
   run: DagRun;
   tasks: TaskInstance[];
-  /** True when the run was still going when the timeout came. */
+  /** True when the run was still going when the timeout came, or when following stopped on a dead scheduler. */
   timedOut: boolean;
+  /** Set when following stopped early because Airflow reports its scheduler unhealthy: why, as a sentence. */
+  stalled?: { reason: string } & RunStall;
 }
 
 const DONE_TASK_STATES = new Set(['success', 'failed', 'skipped', 'upstream_failed', 'removed']);
+
+/** Tasks of a run that have finished, one way or another. */
+export const countDoneTasks = (tasks: readonly { state?: string | null }[]) =>
+  tasks.filter((t) => t.state && DONE_TASK_STATES.has(t.state)).length;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Polls a run until it ends or the timeout comes. Airflow going away mid-run is not the run failing: while Airflow
  * is unreachable or answering 5xx the follower keeps trying (logging it), so following resumes after a restart.
+ * A scheduler that died is different (`airflow standalone` does not restart it): the run would sit queued until the
+ * timeout, so once the run has shown no progress for `stallMs` and Airflow reports its scheduler unhealthy, the
+ * follower stops and says so (`stalled`). An outage restarts that clock: a restarted Airflow gets `stallMs` to show
+ * its scheduler's heartbeat before the health answer counts.
  */
 export async function followRun(options: FollowRunOptions): Promise<FollowedRun> {
   const started = Date.now();
   const pollMs = options.pollMs ?? 1000;
+  const stallMs = options.stallMs ?? 20_000;
+  const healthEveryMs = options.healthEveryMs ?? 10_000;
   let last: FollowedRun | undefined;
   let lastOutage: AirflowApiError | undefined;
+  let progressMark = '';
+  let progressAt = started;
+  let healthAt = -Infinity;
   for (;;) {
     if (options.signal?.aborted) throw new AppError('TIMEOUT', `Stopped following run ${options.runId}: cancelled.`);
     try {
@@ -48,16 +72,43 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
       const tasks = await options.client.taskInstances(options.dagId, options.runId);
       last = { run, tasks, timedOut: false };
       lastOutage = undefined;
-      await options.onProgress?.({
+      const progress = {
         state: run.state,
-        tasksDone: tasks.filter((t) => t.state && DONE_TASK_STATES.has(t.state)).length,
+        tasksDone: countDoneTasks(tasks),
         tasksTotal: tasks.length,
         elapsedMs: Date.now() - started,
-      });
+      };
+      await options.onProgress?.(progress);
       if (TERMINAL_RUN_STATES.has(run.state)) return last;
+      const mark = `${progress.state}/${progress.tasksDone}`;
+      if (mark !== progressMark) {
+        progressMark = mark;
+        progressAt = Date.now();
+      }
+      const idleMs = Date.now() - progressAt;
+      if (idleMs >= stallMs && Date.now() - healthAt >= healthEveryMs) {
+        healthAt = Date.now();
+        const down = await unhealthyComponent(options.client, 'scheduler');
+        if (down) {
+          const stall: RunStall = {
+            runId: options.runId,
+            state: run.state,
+            tasksDone: progress.tasksDone,
+            tasksTotal: progress.tasksTotal,
+            latestHeartbeat: down.latestHeartbeat,
+            idleMs,
+          };
+          options.logger?.warn(
+            { dagId: options.dagId, runId: options.runId, latestHeartbeat: down.latestHeartbeat, idleMs },
+            'airflow scheduler unhealthy while following; stopped waiting',
+          );
+          return { ...last, timedOut: true, stalled: { ...stall, reason: schedulerDownReason(stall) } };
+        }
+      }
     } catch (error) {
       if (!(error instanceof AirflowApiError) || !error.isRetryable || error.status === 409) throw error;
       lastOutage = error;
+      progressAt = Date.now();
       options.logger?.warn({ dagId: options.dagId, runId: options.runId }, 'airflow unavailable while following');
     }
     if (Date.now() - started >= options.timeoutMs) {
