@@ -1,6 +1,9 @@
 import { AppError, type Logger } from '@airflow-mcp/core';
+import type { Language } from '../i18n/detect-language.js';
+import { stalledRunMessage } from '../i18n/messages.js';
 import { assertOwnsDag, DEFAULT_TENANT, tenantPrefix } from '../tenancy/tenant-scope.js';
 import {
+  countDoneTasks,
   createAirflowClient,
   createDagDeployer,
   followRun,
@@ -11,6 +14,7 @@ import {
   type RunProgress,
   type RunSummary,
   type TaskLogOptions,
+  unhealthyComponent,
 } from '@airflow-mcp/airflow';
 
 export interface AirflowServiceOptions {
@@ -26,6 +30,12 @@ export interface AirflowServiceOptions {
   parseTimeoutMs?: number;
   pollMs?: number;
 }
+
+/**
+ * A run as the tools report it. `stalled`: Airflow reports its scheduler unhealthy while the run is queued or
+ * running, so it will not move until the scheduler is back (following stops early with `timed_out` then).
+ */
+export type ServiceRunSummary = RunSummary & { timed_out?: boolean; stalled?: string };
 
 /** The tag every generated DAG carries: how list_dags tells ours from the rest. */
 export const GENERATED_TAG = 'airflow-mcp';
@@ -64,7 +74,7 @@ export function createAirflowService(options: AirflowServiceOptions) {
   });
   const pollMs = options.pollMs ?? 1000;
 
-  async function status(dagId: string, runId?: string, tenant = DEFAULT_TENANT): Promise<RunSummary> {
+  async function status(dagId: string, runId?: string, tenant = DEFAULT_TENANT): Promise<ServiceRunSummary> {
     assertOwnsDag(dagId, tenant);
     await client.requireDag(dagId);
     let id = runId;
@@ -76,14 +86,35 @@ export function createAirflowService(options: AirflowServiceOptions) {
       id = latest.dag_run_id;
     }
     const run = await client.getRun(dagId, id);
-    return summarizeRun(client, run, await client.taskInstances(dagId, id));
+    const summary: ServiceRunSummary = await summarizeRun(client, run, await client.taskInstances(dagId, id));
+    if (run.state !== 'queued' && run.state !== 'running') return summary;
+    // One health call, errors ignored: a run that cannot move because the scheduler is dead says so.
+    const down = await unhealthyComponent(client, 'scheduler');
+    if (!down) return summary;
+    const stalled = stalledRunMessage(
+      {
+        runId: id,
+        state: run.state,
+        tasksDone: countDoneTasks(summary.tasks),
+        tasksTotal: summary.tasks.length,
+        latestHeartbeat: down.latestHeartbeat,
+      },
+      'en',
+    );
+    return { ...summary, stalled };
   }
 
   async function follow(
     dagId: string,
     runId: string,
-    input: { timeoutMs: number; onProgress?: (p: RunProgress) => void | Promise<void>; signal?: AbortSignal },
-  ): Promise<RunSummary & { timed_out: boolean }> {
+    input: {
+      timeoutMs: number;
+      onProgress?: (p: RunProgress) => void | Promise<void>;
+      signal?: AbortSignal;
+      /** The language of `stalled` (default English). */
+      language?: Language;
+    },
+  ): Promise<ServiceRunSummary & { timed_out: boolean }> {
     const followed = await followRun({
       client,
       dagId,
@@ -95,7 +126,11 @@ export function createAirflowService(options: AirflowServiceOptions) {
       ...(options.logger ? { logger: options.logger } : {}),
     });
     const summary = await summarizeRun(client, followed.run, followed.tasks);
-    return { ...summary, timed_out: followed.timedOut };
+    return {
+      ...summary,
+      timed_out: followed.timedOut,
+      ...(followed.stalled ? { stalled: stalledRunMessage(followed.stalled, input.language ?? 'en') } : {}),
+    };
   }
 
   async function run(input: {
@@ -107,7 +142,9 @@ export function createAirflowService(options: AirflowServiceOptions) {
     onProgress?: (p: RunProgress) => void | Promise<void>;
     signal?: AbortSignal;
     tenant?: string;
-  }): Promise<RunSummary & { timed_out?: boolean }> {
+    /** The language of `stalled` (default English). */
+    language?: Language;
+  }): Promise<ServiceRunSummary> {
     assertOwnsDag(input.dagId, input.tenant ?? DEFAULT_TENANT);
     const dag = await client.requireDag(input.dagId);
     if (dag.is_paused) {
@@ -129,6 +166,7 @@ export function createAirflowService(options: AirflowServiceOptions) {
       timeoutMs: input.timeoutMs,
       ...(input.onProgress ? { onProgress: input.onProgress } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.language ? { language: input.language } : {}),
     });
   }
 

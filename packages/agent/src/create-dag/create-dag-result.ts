@@ -7,7 +7,7 @@ export interface CheckOutcome {
   detail?: string;
 }
 
-/** What a finished run reports: state, rows moved, the target, each task's state and the failed tasks' logs. */
+/** What a run reports: state, rows moved, the target, each task's state and the failed tasks' logs. */
 export interface DagRunResult {
   run_id: string;
   state: string;
@@ -16,6 +16,8 @@ export interface DagRunResult {
   target: string;
   tasks: { task_id: string; state: string | null }[];
   failed_logs?: { task_id: string; lines: string[] }[];
+  /** Why waiting stopped before the run ended (Airflow reports its scheduler unhealthy), in the request's language. */
+  stalled?: string;
 }
 
 export interface CreateDagResult {

@@ -52,6 +52,13 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
         ...('schema' in connection && connection.schema ? { schema: connection.schema } : {}),
       },
     });
+    if (summary.stalled) {
+      throw new AppError(
+        'UNAVAILABLE',
+        `Airflow could not read the schema through connection "${connection.conn_id}": ${summary.stalled} Then ask for the schema again.`,
+        { retryable: true, details: { step: 'source-schema', run_id: summary.run_id } },
+      );
+    }
     if (summary.state !== 'success') {
       const why =
         summary.failed_logs?.[0]?.lines

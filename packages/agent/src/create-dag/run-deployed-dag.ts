@@ -28,6 +28,7 @@ export async function runDeployedDag(
     wait: input.wait,
     timeoutMs: input.timeoutMs,
     onProgress,
+    language: input.language,
     ...(input.signal ? { signal: input.signal } : {}),
   });
   let rows: number | null = null;
@@ -59,6 +60,7 @@ export async function runDeployedDag(
     ...(summary.failed_logs
       ? { failed_logs: summary.failed_logs.map((f) => ({ task_id: f.task_id, lines: f.lines })) }
       : {}),
+    ...(summary.stalled ? { stalled: summary.stalled } : {}),
   };
   const message = runMessage(
     {
@@ -69,6 +71,7 @@ export async function runDeployedDag(
       rows: rows ?? undefined,
       target,
       failedTask: failed,
+      stalled: summary.stalled,
     },
     input.language,
   );

@@ -9,7 +9,8 @@ export function checkDagStatusTool(deps: { airflow: AirflowService }) {
     title: 'Check a DAG run',
     description:
       'The state of a DAG run (the latest when run_id is omitted): duration, every task with its state and try, ' +
-      'and for failed tasks the last lines of their logs, secrets masked.',
+      'and for failed tasks the last lines of their logs, secrets masked. A queued or running run whose scheduler ' +
+      'Airflow reports unhealthy carries `stalled`, saying why it does not move and what to do.',
     input: z.object({
       dag_id: dagIdSchema,
       run_id: z.string().min(1).max(250).optional().describe('Defaults to the latest run'),
@@ -21,6 +22,7 @@ export function checkDagStatusTool(deps: { airflow: AirflowService }) {
     summarize: (o) =>
       `Run ${o.run_id} of ${o.dag_id}: ${o.state}` +
       (o.duration_s === null ? '' : `, ${o.duration_s} s`) +
-      `; tasks: ${o.tasks.map((t) => `${t.task_id}=${t.state ?? 'none'}`).join(', ') || 'none yet'}`,
+      `; tasks: ${o.tasks.map((t) => `${t.task_id}=${t.state ?? 'none'}`).join(', ') || 'none yet'}` +
+      (o.stalled ? `\n${o.stalled}` : ''),
   });
 }

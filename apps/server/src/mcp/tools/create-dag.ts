@@ -11,7 +11,8 @@ export function createDagTool(deps: { dags: DagService }) {
       'Turns a plain-language request (English or Korean), e.g. "move the events table from SQLite sample.db into ' +
       'DuckDB analytics.duckdb, columns a, b, c, every day", into a typed pipeline spec, validates it (schema, ' +
       'source schema, task graph, Python compile, AST allow-list, import by Airflow), deploys the DAG, and optionally ' +
-      'runs it and waits for the result. Credentials are never taken: PostgreSQL/MySQL go through Airflow connection ' +
+      'runs it and waits for the result (waiting stops early, with run.stalled saying why, when Airflow reports its ' +
+      'scheduler unhealthy). Credentials are never taken: PostgreSQL/MySQL go through Airflow connection ' +
       'ids. Answers in the language of the request.',
     input: z.object({
       task_description: z

@@ -10,7 +10,8 @@ export function runDagTool(deps: { airflow: AirflowService }) {
     description:
       'Triggers a run of an Airflow DAG (any DAG, generated or not) with an optional conf. With wait=true it follows ' +
       'the run until it ends or timeout_s passes, sending progress notifications, and returns the task states and ' +
-      'the log tail of failed tasks.',
+      'the log tail of failed tasks. If the run makes no progress and Airflow reports its scheduler unhealthy, ' +
+      'waiting stops early and `stalled` says why and what to do; the run is kept.',
     input: z.object({
       dag_id: dagIdSchema,
       conf: z.record(z.string(), z.unknown()).optional().describe('dag_run.conf for this run'),
@@ -38,6 +39,6 @@ export function runDagTool(deps: { airflow: AirflowService }) {
     },
     summarize: (o) =>
       `Run ${o.run_id} of ${o.dag_id}: ${o.state}${o.duration_s === null ? '' : ` in ${o.duration_s} s`}` +
-      (o.timed_out ? ' (still going when the wait ended; use check_dag_status)' : ''),
+      (o.stalled ? `. ${o.stalled}` : o.timed_out ? ' (still going when the wait ended; use check_dag_status)' : ''),
   });
 }

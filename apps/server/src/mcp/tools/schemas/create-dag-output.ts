@@ -25,6 +25,13 @@ export const createDagOutput = z.object({
       target: z.string(),
       tasks: z.array(z.object({ task_id: z.string(), state: z.string().nullable() })),
       failed_logs: z.array(z.object({ task_id: z.string(), lines: z.array(z.string()) })).optional(),
+      stalled: z
+        .string()
+        .optional()
+        .describe(
+          "Set when waiting stopped early because Airflow reports its scheduler unhealthy (in the request's " +
+            'language): the run is kept and goes on once the scheduler is back; restart it, then check_dag_status',
+        ),
     })
     .optional(),
   message: z.string(),

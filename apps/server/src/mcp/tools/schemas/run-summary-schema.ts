@@ -27,4 +27,12 @@ export const runSummarySchema = z.object({
     .optional()
     .describe('The last log lines of each failed task (secrets masked)'),
   timed_out: z.boolean().optional().describe('True when waiting stopped before the run ended'),
+  stalled: z
+    .string()
+    .optional()
+    .describe(
+      'Set when Airflow reports its scheduler unhealthy while the run is queued or running: the run cannot move, so ' +
+        'waiting stopped early (timed_out is true). Names the last scheduler heartbeat. The run is kept and goes on ' +
+        'once the scheduler is back: restart it (airflow scheduler, or restart Airflow), then check_dag_status',
+    ),
 });
