@@ -1,17 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { createAirflowClient, createDagDeployer, followRun, newRunId, renderDagFileHeader } from '@airflow-mcp/airflow';
 import { AppError } from '@airflow-mcp/core';
-
-const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', import.meta.url));
+import { airflowLocal } from '../support/local-airflow.js';
 
 describe('Airflow restarted while a run is followed', () => {
   const airflow = inject('airflow');
-  const local = (command: 'up' | 'down') => {
-    const result = spawnSync(process.execPath, [script, command, '--json'], { env: airflow.env, encoding: 'utf8' });
-    expect(result.status, result.stderr).toBe(0);
-  };
 
   it('gives a clear retryable error while Airflow is down, and following again after the restart works', async () => {
     const client = createAirflowClient({
@@ -37,7 +30,7 @@ d()
     await createDagDeployer({ client, dagsDir: airflow.dagsDir, pollMs: 250 }).deploy({ dagId, source });
     const runId = newRunId();
     await client.trigger(dagId, { runId });
-    local('down');
+    airflowLocal(airflow, 'down');
     try {
       const error = (await followRun({ client, dagId, runId, timeoutMs: 3000, pollMs: 300 }).catch(
         (e: unknown) => e,
@@ -47,7 +40,7 @@ d()
       expect(error.retryable).toBe(true);
       expect(error.message).toContain(airflow.url);
     } finally {
-      local('up');
+      airflowLocal(airflow, 'up');
     }
     // After the restart the run is still there: following it again reaches a terminal state (the scheduler either
     // finishes it or fails it as a zombie), and a new run of the same DAG succeeds.

@@ -1,22 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { createAirflowClient, createDagDeployer } from '@airflow-mcp/airflow';
+import { airflowLocal, standaloneComponentPid } from '../support/local-airflow.js';
 import { oneTaskDag } from '../support/one-task-dag.js';
-
-const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', import.meta.url));
-
-/** The pid of `airflow dag-processor` under the test standalone. */
-function dagProcessorPid(dataDir: string): number {
-  const standalone = (JSON.parse(readFileSync(join(dataDir, 'airflow', 'standalone.pid'), 'utf8')) as { pid: number })
-    .pid;
-  const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(standalone)], { encoding: 'utf8' });
-  const line = ps.stdout.split('\n').find((l) => l.includes('airflow dag-processor'));
-  if (!line) throw new Error(`no dag-processor under the standalone (pid ${standalone}):\n${ps.stdout}`);
-  return Number(line.trim().split(/\s+/)[0]);
-}
 
 /**
  * Airflow's dag-processor can die while the rest of Airflow answers (`airflow standalone` does not restart it). A
@@ -25,10 +12,6 @@ function dagProcessorPid(dataDir: string): number {
  */
 describe('Airflow without its dag-processor', () => {
   const airflow = inject('airflow');
-  const local = (command: 'up' | 'down') => {
-    const result = spawnSync(process.execPath, [script, command, '--json'], { env: airflow.env, encoding: 'utf8' });
-    expect(result.status, result.stderr).toBe(0);
-  };
 
   it('refuses a deploy at once with nothing written, deletes without waiting, and deploys again after a restart', async () => {
     const client = createAirflowClient({
@@ -42,7 +25,7 @@ describe('Airflow without its dag-processor', () => {
     const fresh = `t_noproc_new_${suffix}`;
     await deployer.deploy({ dagId: existing, source: oneTaskDag(existing, 'dp-1') });
 
-    process.kill(dagProcessorPid(airflow.env.DATA_DIR!), 'SIGTERM');
+    process.kill(standaloneComponentPid(airflow, 'dag-processor'), 'SIGTERM');
     try {
       for (let i = 0; (await client.health()).dag_processor?.status !== 'unhealthy'; i++) {
         if (i > 120) throw new Error('Airflow never reported its dag-processor unhealthy');
@@ -60,8 +43,8 @@ describe('Airflow without its dag-processor', () => {
       expect(Date.now() - removing).toBeLessThan(10_000);
       expect(await client.getDag(existing)).toBeUndefined();
     } finally {
-      local('down');
-      local('up');
+      airflowLocal(airflow, 'down');
+      airflowLocal(airflow, 'up');
     }
     const deployed = await deployer.deploy({ dagId: fresh, source: oneTaskDag(fresh, 'dp-1') });
     expect(deployed.dag.dag_id).toBe(fresh);
