@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmdirSync, rmSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { createAirflowClient, renderDagFileHeader, waitForDagStale } from '@airflow-mcp/airflow';
+import { createAirflowClient, createDagDeployer, renderDagFileHeader } from '@airflow-mcp/airflow';
 
 const root = join(import.meta.dirname, '..', '..');
 const airflowDist = join(root, 'packages', 'airflow', 'dist', 'index.js');
@@ -221,9 +221,10 @@ describe('a full disk on DAGS_DIR (ENOSPC)', () => {
       }
       rmSync(link, { force: true });
       rmdirSync(mountPoint);
-      // Deleting the row of a DAG whose file just went can kill Airflow's dag-processor: wait until it is stale.
-      await waitForDagStale({ client, dagId, timeoutMs: 60_000, pollMs: 250 });
-      await client.deleteDagMetadata(dagId);
+      // The file went with the mount: the deployer deletes the row once Airflow has marked the DAG stale.
+      await createDagDeployer({ client, dagsDir: airflow.dagsDir, pollMs: 250, parseTimeoutMs: 60_000 }).forgetDag(
+        dagId,
+      );
     }
   });
 });

@@ -14,7 +14,6 @@ export { createDagDeployer, type DagDeployer, type DeployResult } from './deploy
 export { renderDagFileHeader, parseDagFileHeader, type DagFileHeader } from './deploy/dag-file-header.js';
 export { dagFilePath } from './deploy/dag-file-path.js';
 export { waitForDagParsed, type ParseOutcome } from './deploy/wait-for-dag-parsed.js';
-export { waitForDagStale } from './deploy/wait-for-dag-stale.js';
 export { writeFileAtomic } from './deploy/write-file-atomic.js';
 export {
   countDoneTasks,

@@ -2,7 +2,7 @@ import { AppError, type Logger } from '@airflow-mcp/core';
 import { AirflowApiError } from '../airflow-api-error.js';
 import type { AirflowClient, DagRun, TaskInstance } from '../create-airflow-client.js';
 import { unhealthyComponent } from '../unhealthy-component.js';
-import { schedulerDownReason, type RunStall } from './scheduler-down-reason.js';
+import type { RunStall } from './scheduler-down-reason.js';
 
 export const TERMINAL_RUN_STATES = new Set(['success', 'failed']);
 
@@ -36,8 +36,8 @@ export interface FollowedRun {
   tasks: TaskInstance[];
   /** True when the run was still going when the timeout came, or when following stopped on a dead scheduler. */
   timedOut: boolean;
-  /** Set when following stopped early because Airflow reports its scheduler unhealthy: why, as a sentence. */
-  stalled?: { reason: string } & RunStall;
+  /** Set when following stopped early because Airflow reports its scheduler unhealthy (schedulerDownReason says why). */
+  stalled?: RunStall;
 }
 
 const DONE_TASK_STATES = new Set(['success', 'failed', 'skipped', 'upstream_failed', 'removed']);
@@ -102,7 +102,7 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
             { dagId: options.dagId, runId: options.runId, latestHeartbeat: down.latestHeartbeat, idleMs },
             'airflow scheduler unhealthy while following; stopped waiting',
           );
-          return { ...last, timedOut: true, stalled: { ...stall, reason: schedulerDownReason(stall) } };
+          return { ...last, timedOut: true, stalled: stall };
         }
       }
     } catch (error) {
