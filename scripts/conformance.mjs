@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // npm run conformance: the official MCP conformance suite (server mode) against a running instance of the built
-// service with the test-only fixtures on (MCP_TEST_FIXTURES=true). Expected failures, with reasons, are listed in
-// test/mcp/conformance-expected-failures.yml; the suite fails on a regression and on a stale entry.
+// service with the test-only fixtures on (MCP_TEST_FIXTURES=true), in three runs against the same instance:
+//   v1          @modelcontextprotocol/conformance 0.1.16, its active suite (2025-11-25 wire)
+//   2025-11-25  the newest 0.2.x (installed as @modelcontextprotocol/conformance-next), --requirements 2025-11-25
+//   2026-07-28  the same, --requirements 2026-07-28 (stateless, per-request _meta)
+// `npm run conformance -- --only 2026-07-28 [suite args]` runs one of them. Expected failures, with reasons, are
+// listed in test/mcp/conformance-expected-failures*.yml (docs/conformance.md); a run fails on a regression and on a
+// stale entry.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,8 +15,31 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const suite = join(root, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
-const expected = join(root, 'test', 'mcp', 'conformance-expected-failures.yml');
+const suiteOf = (pkg) => join(root, 'node_modules', '@modelcontextprotocol', pkg, 'dist', 'index.js');
+const expectedOf = (name) => join(root, 'test', 'mcp', name);
+const RUNS = [
+  { name: 'v1', suite: suiteOf('conformance'), expected: expectedOf('conformance-expected-failures.yml'), args: [] },
+  {
+    name: '2025-11-25',
+    suite: suiteOf('conformance-next'),
+    expected: expectedOf('conformance-expected-failures-2025-11-25.yml'),
+    args: ['--requirements', '2025-11-25'],
+  },
+  {
+    name: '2026-07-28',
+    suite: suiteOf('conformance-next'),
+    expected: expectedOf('conformance-expected-failures-2026-07-28.yml'),
+    args: ['--requirements', '2026-07-28'],
+  },
+];
+const argv = process.argv.slice(2);
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv.splice(onlyAt, 2)[1] : undefined;
+const runs = RUNS.filter((r) => only === undefined || r.name === only);
+if (runs.length === 0) {
+  process.stderr.write(`--only takes one of ${RUNS.map((r) => r.name).join(', ')}\n`);
+  process.exit(2);
+}
 
 const port = await new Promise((ok) => {
   const s = createServer();
@@ -51,35 +79,12 @@ try {
     if (Date.now() > deadline) throw new Error('the service did not start within 60 s');
     await new Promise((r) => setTimeout(r, 250));
   }
-  const args = [
-    suite,
-    'server',
-    '--url',
-    `http://127.0.0.1:${port}/mcp`,
-    '--expected-failures',
-    expected,
-    ...process.argv.slice(2),
-  ];
-  const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(run.stdout);
-  code = run.status ?? 1;
-  // The suite runs scenarios side by side with short timeouts; on a loaded 2-core machine one can time out. Each
-  // failed scenario gets one rerun on its own, and both outcomes are printed: a real failure fails twice.
-  // eslint-disable-next-line no-control-regex -- stripping the suite's colour codes
-  const failed = [...run.stdout.replace(/\x1b\[[0-9;]*m/g, '').matchAll(/^✗ ([\w-]+): /gm)].map((m) => m[1]);
-  if (code !== 0 && failed.length > 0 && failed.length <= 3 && process.argv.length === 2) {
-    let allPassed = true;
-    for (const scenario of failed) {
-      process.stdout.write(`\n[conformance] rerunning ${scenario} on its own\n`);
-      const again = spawnSync(process.execPath, [...args, '--scenario', scenario], { cwd: root, stdio: 'inherit' });
-      if (again.status !== 0) allPassed = false;
-    }
-    if (allPassed) {
-      process.stdout.write(
-        `[conformance] ${failed.join(', ')} passed when rerun alone: counted as passed (timing under load)\n`,
-      );
-      code = 0;
-    }
+  code = 0;
+  for (const run of runs) {
+    process.stdout.write(`\n[conformance] ${run.name}\n`);
+    const status = runSuite(run, `http://127.0.0.1:${port}/mcp`);
+    process.stdout.write(`[conformance] ${run.name}: ${status === 0 ? 'passed' : 'FAILED'}\n`);
+    if (status !== 0) code = 1;
   }
 } finally {
   server.kill('SIGTERM');
@@ -87,3 +92,39 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(code);
+
+function runSuite(run, url) {
+  // A chosen --scenario or --suite replaces the requirement set (the suite refuses both); the wire version stays.
+  const own = argv.includes('--scenario') || argv.includes('--suite') ? specVersionOf(run) : run.args;
+  const args = [run.suite, 'server', '--url', url, '--expected-failures', run.expected, ...own, ...argv];
+  const result = spawnSync(process.execPath, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.stdout.write(result.stdout);
+  const status = result.status ?? 1;
+  // The suite runs scenarios side by side with short timeouts; on a loaded 2-core machine one can time out. Each
+  // failed scenario gets one rerun on its own, and both outcomes are printed: a real failure fails twice.
+  // eslint-disable-next-line no-control-regex -- stripping the suite's colour codes
+  const failed = [...result.stdout.replace(/\x1b\[[0-9;]*m/g, '').matchAll(/^\s*✗ ([\w/-]+)/gm)].map((m) => m[1]);
+  const unique = [...new Set(failed)];
+  if (status === 0 || unique.length === 0 || unique.length > 3 || argv.length > 0) return status;
+  const rerunArgs = args.filter((a, i) => a !== '--requirements' && args[i - 1] !== '--requirements');
+  for (const scenario of unique) {
+    process.stdout.write(`\n[conformance] rerunning ${scenario} on its own\n`);
+    const again = spawnSync(process.execPath, [...rerunArgs, ...specVersionOf(run), '--scenario', scenario], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (again.status !== 0) return status;
+  }
+  process.stdout.write(
+    `[conformance] ${unique.join(', ')} passed when rerun alone: counted as passed (timing under load)\n`,
+  );
+  return 0;
+}
+
+function specVersionOf(run) {
+  return run.name === 'v1' ? [] : ['--spec-version', run.name];
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InMemoryServerEventBus } from '@modelcontextprotocol/server';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { CallTracker } from './mcp/call-tracker.js';
@@ -56,7 +57,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     forceCloseConnections: true,
   });
   const tracker = new CallTracker();
-  const sessions = new SessionStore(config.mcp.sessionTtlMs, (n) => metrics.sessionsOpen.set(n));
+  const sessions = new SessionStore(config.mcp.sessionTtlMs, {
+    onCountChange: (n) => metrics.sessionsOpen.set(n),
+    onOpen: () => metrics.sessionsOpened.inc(),
+    onClose: (reason) => metrics.sessionsClosed.inc({ reason }),
+  });
   let draining = false;
 
   fastify.addHook('onRequest', async (request, reply) => {
@@ -78,8 +83,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await options.onClose?.();
   });
 
+  const events = new InMemoryServerEventBus();
   const createServer = () =>
     createMcpServer({
+      events,
       catalog,
       metrics,
       log: fastify.log,
@@ -93,7 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await fastify.register(healthRoutes, { checks: options.readiness ?? [] });
   await fastify.register(metricsRoutes, { metrics });
   await fastify.register(oauthMetadataRoutes, { config });
-  await fastify.register(mcpRoutes, { config, sessions, createServer });
+  await fastify.register(mcpRoutes, { config, sessions, createServer, metrics, events });
   sessions.startSweeper();
 
   return {

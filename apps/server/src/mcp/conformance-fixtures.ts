@@ -1,12 +1,13 @@
-import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
-  CompleteRequestSchema,
-  ElicitResultSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
+  ResourceTemplate,
   type CallToolResult,
-} from '@modelcontextprotocol/sdk/types.js';
+  type ElicitRequestFormParams,
+  type McpServer,
+  type ServerContext,
+  type ServerEventBus,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { registerInputRequiredFixtures } from './conformance-input-required-fixtures.js';
 
 /**
  * Test-only tools, resources and prompts that @modelcontextprotocol/conformance (server mode) expects by name.
@@ -15,12 +16,13 @@ import { z } from 'zod';
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 const WAV_MINIMAL = 'UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
+export const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
+const NO_INPUT = z.object({});
 
 /** Capabilities the fixtures need on top of the production ones. */
 export const FIXTURE_CAPABILITIES = {
   resources: { subscribe: true, listChanged: true },
-  prompts: { listChanged: true },
+  prompts: {},
   completions: {},
 } as const;
 
@@ -67,10 +69,10 @@ function registerContentTools(server: McpServer): void {
     'json_schema_2020_12_tool',
     {
       description: 'Tool whose input uses JSON Schema 2020-12 features',
-      inputSchema: {
+      inputSchema: z.object({
         name: z.string().optional(),
         address: z.object({ street: z.string().optional(), city: z.string().optional() }).optional(),
-      },
+      }),
     },
     async (args) => text(`JSON Schema 2020-12 tool called with: ${JSON.stringify(args)}`),
   );
@@ -79,27 +81,27 @@ function registerContentTools(server: McpServer): void {
 function registerInteractiveTools(server: McpServer): void {
   server.registerTool(
     'test_tool_with_logging',
-    { description: 'Emits log notifications', inputSchema: {} },
-    async (_args, extra) => {
+    { description: 'Emits log notifications', inputSchema: NO_INPUT },
+    async (_args, ctx) => {
       for (const [i, message] of [
         'Tool execution started',
         'Tool processing data',
         'Tool execution completed',
       ].entries()) {
         if (i > 0) await sleep(50);
-        await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: message } });
+        await ctx.mcpReq.notify({ method: 'notifications/message', params: { level: 'info', data: message } });
       }
       return text('Tool with logging executed successfully');
     },
   );
   server.registerTool(
     'test_tool_with_progress',
-    { description: 'Reports progress', inputSchema: {} },
-    async (_args, extra) => {
-      const progressToken = extra._meta?.progressToken ?? 0;
+    { description: 'Reports progress', inputSchema: NO_INPUT },
+    async (_args, ctx) => {
+      const progressToken = ctx.mcpReq._meta?.progressToken ?? 0;
       for (const progress of [0, 50, 100]) {
         if (progress > 0) await sleep(50);
-        await extra.sendNotification({
+        await ctx.mcpReq.notify({
           method: 'notifications/progress',
           params: { progressToken, progress, total: 100, message: `Completed step ${progress} of 100` },
         });
@@ -109,9 +111,9 @@ function registerInteractiveTools(server: McpServer): void {
   );
   server.registerTool(
     'test_sampling',
-    { description: 'Asks the client model', inputSchema: { prompt: z.string() } },
-    async ({ prompt }) => {
-      const result = await server.server.createMessage({
+    { description: 'Asks the client model', inputSchema: z.object({ prompt: z.string() }) },
+    async ({ prompt }, ctx) => {
+      const result = await ctx.mcpReq.requestSampling({
         messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
         maxTokens: 100,
       });
@@ -119,18 +121,18 @@ function registerInteractiveTools(server: McpServer): void {
       return text(`LLM response: ${content?.type === 'text' ? content.text : 'No response'}`);
     },
   );
-  const elicit = async (message: string, requestedSchema: Record<string, unknown>) => {
-    const result = await server.server.request(
-      { method: 'elicitation/create', params: { message, requestedSchema } },
-      ElicitResultSchema,
-    );
+  const elicit = async (ctx: ServerContext, message: string, requestedSchema: Record<string, unknown>) => {
+    const result = await ctx.mcpReq.elicitInput({
+      message,
+      requestedSchema: requestedSchema as ElicitRequestFormParams['requestedSchema'],
+    });
     return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
   };
   server.registerTool(
     'test_elicitation',
-    { description: 'Asks the user', inputSchema: { message: z.string() } },
-    ({ message }) =>
-      elicit(message, {
+    { description: 'Asks the user', inputSchema: z.object({ message: z.string() }) },
+    ({ message }, ctx) =>
+      elicit(ctx, message, {
         type: 'object',
         properties: { response: { type: 'string', description: "User's response" } },
         required: ['response'],
@@ -138,9 +140,9 @@ function registerInteractiveTools(server: McpServer): void {
   );
   server.registerTool(
     'test_elicitation_sep1034_defaults',
-    { description: 'Elicitation with defaults', inputSchema: {} },
-    () =>
-      elicit('Please review and update the form fields with defaults', {
+    { description: 'Elicitation with defaults', inputSchema: NO_INPUT },
+    (_args, ctx) =>
+      elicit(ctx, 'Please review and update the form fields with defaults', {
         type: 'object',
         properties: {
           name: { type: 'string', description: 'User name', default: 'John Doe' },
@@ -159,9 +161,9 @@ function registerInteractiveTools(server: McpServer): void {
   );
   server.registerTool(
     'test_elicitation_sep1330_enums',
-    { description: 'Elicitation with enums', inputSchema: {} },
-    () =>
-      elicit('Please select options from the enum fields', {
+    { description: 'Elicitation with enums', inputSchema: NO_INPUT },
+    (_args, ctx) =>
+      elicit(ctx, 'Please select options from the enum fields', {
         type: 'object',
         properties: {
           untitledSingle: { type: 'string', description: 'Select one option', enum: ['option1', 'option2', 'option3'] },
@@ -246,11 +248,11 @@ function registerResources(server: McpServer): void {
     }),
   );
   const subscriptions = new Set<string>();
-  server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler('resources/subscribe', async (request) => {
     subscriptions.add(request.params.uri);
     return {};
   });
-  server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  server.server.setRequestHandler('resources/unsubscribe', async (request) => {
     subscriptions.delete(request.params.uri);
     return {};
   });
@@ -262,7 +264,7 @@ function registerPrompts(server: McpServer): void {
   }));
   server.registerPrompt(
     'test_prompt_with_arguments',
-    { description: 'A prompt with arguments', argsSchema: { arg1: z.string(), arg2: z.string() } },
+    { description: 'A prompt with arguments', argsSchema: z.object({ arg1: z.string(), arg2: z.string() }) },
     async ({ arg1, arg2 }) => ({
       messages: [
         { role: 'user', content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` } },
@@ -271,7 +273,7 @@ function registerPrompts(server: McpServer): void {
   );
   server.registerPrompt(
     'test_prompt_with_embedded_resource',
-    { description: 'A prompt with an embedded resource', argsSchema: { resourceUri: z.string() } },
+    { description: 'A prompt with an embedded resource', argsSchema: z.object({ resourceUri: z.string() }) },
     async ({ resourceUri }) => ({
       messages: [
         {
@@ -291,17 +293,31 @@ function registerPrompts(server: McpServer): void {
       { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } },
     ],
   }));
-  server.server.setRequestHandler(CompleteRequestSchema, async () => ({
+  server.server.setRequestHandler('completion/complete', async () => ({
     completion: { values: [], total: 0, hasMore: false },
   }));
 }
 
-export function createConformanceFixtures(): (server: McpServer) => void {
-  return (server) => {
+/** Announce a (pretend) change of the prompt or tool list: on listen streams (2026-07-28) and on the session. */
+function registerListChangeTriggers(server: McpServer, events: ServerEventBus | undefined): void {
+  server.registerTool('test_trigger_prompt_change', { description: 'Announces a prompt list change' }, async () => {
+    events?.publish({ kind: 'prompts_list_changed' });
+    return text('prompt list change announced');
+  });
+  server.registerTool('test_trigger_tool_change', { description: 'Announces a tool list change' }, async () => {
+    events?.publish({ kind: 'tools_list_changed' });
+    return text('tool list change announced');
+  });
+}
+
+export function createConformanceFixtures(): (server: McpServer, context: { events?: ServerEventBus }) => void {
+  return (server, { events }) => {
     server.server.registerCapabilities(FIXTURE_CAPABILITIES);
     registerContentTools(server);
     registerInteractiveTools(server);
     registerResources(server);
     registerPrompts(server);
+    registerInputRequiredFixtures(server);
+    registerListChangeTriggers(server, events);
   };
 }

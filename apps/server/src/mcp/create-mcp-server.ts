@@ -1,16 +1,17 @@
 import type { Logger } from '@airflow-mcp/core';
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceNotFoundError, ResourceTemplate, type ServerEventBus } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/create-metrics.js';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version.js';
 import type { CallTracker } from './call-tracker.js';
 import type { AnyToolDefinition, ResourceProvider } from './define-tool.js';
 import { registerTools } from './register-tools.js';
+import { requestStateCodec } from './request-state.js';
 
 export interface McpCatalog {
   tools: readonly AnyToolDefinition[];
   resources: readonly ResourceProvider[];
   /** Test-only additions (the conformance fixtures); never set in production. */
-  extend?: (server: McpServer) => void;
+  extend?: (server: McpServer, context: { events: ServerEventBus | undefined }) => void;
 }
 
 export interface CreateMcpServerOptions {
@@ -22,6 +23,8 @@ export interface CreateMcpServerOptions {
   maxConcurrentWrites?: number;
   secrets: readonly string[];
   tracker: CallTracker;
+  /** Change events for 2026-07-28 `subscriptions/listen` streams (HTTP only). */
+  events?: ServerEventBus;
 }
 
 const INSTRUCTIONS = [
@@ -31,11 +34,27 @@ const INSTRUCTIONS = [
   'Credentials are never accepted in requests: databases other than SQLite/DuckDB files are reached through Airflow connection ids.',
 ].join(' ');
 
-/** One McpServer per session (stateful) or per request (stateless): an McpServer binds to one transport. */
+/** Lists that change only with a new release or a restart: clients may keep them for a while (2026-07-28). */
+const STABLE_LIST = { ttlMs: 300_000, cacheScope: 'private' } as const;
+
+/**
+ * One McpServer per session (2025-11-25), per request (2026-07-28, or MCP_STATELESS) or per stdio connection: an
+ * McpServer binds to one transport. The same definition serves both protocol revisions.
+ */
 export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   const server = new McpServer(
     { name: SERVICE_NAME, version: SERVICE_VERSION, title: 'Airflow MCP (RAG)' },
-    { capabilities: { logging: {}, tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { logging: {}, tools: { listChanged: false } },
+      instructions: INSTRUCTIONS,
+      cacheHints: {
+        'tools/list': STABLE_LIST,
+        'resources/templates/list': STABLE_LIST,
+        'server/discover': STABLE_LIST,
+      },
+      // Only state this service minted is accepted back (refused with -32602 otherwise).
+      requestState: { verify: (state, ctx) => requestStateCodec.verify(state, ctx) },
+    },
   );
   registerTools(server, {
     tools: options.catalog.tools,
@@ -56,11 +75,13 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
       { description: provider.description },
       async (uri) => {
         const found = await provider.read(uri.href);
-        if (found === undefined) throw new Error(`No resource at ${uri.href}; list resources to see what exists.`);
+        if (found === undefined) {
+          throw new ResourceNotFoundError(uri.href, `No resource at ${uri.href}; list resources to see what exists.`);
+        }
         return { contents: [found] };
       },
     );
   }
-  options.catalog.extend?.(server);
+  options.catalog.extend?.(server, { events: options.events });
   return server;
 }

@@ -1,7 +1,5 @@
 import { AppError, redactSecrets, redactSecretsDeep, toAppError, type Logger } from '@airflow-mcp/core';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { ALL_SCOPES, type Scope } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
 import type { CallTracker } from './call-tracker.js';
@@ -67,12 +65,9 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
         outputSchema: tool.output,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      async (
-        input: unknown,
-        extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
-      ): Promise<CallToolResult> => {
-        const principal = principalFrom(extra.authInfo);
-        const log = options.log.child({ tool: tool.name, sessionId: extra.sessionId, keyId: principal.keyId });
+      async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
+        const principal = principalFrom(ctx.http?.authInfo);
+        const log = options.log.child({ tool: tool.name, sessionId: ctx.sessionId, keyId: principal.keyId });
         if (!hasScope(principal, tool.scope)) {
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
           return errorResult(
@@ -105,16 +100,16 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
             secrets,
           );
         }
-        const progressToken = extra._meta?.progressToken;
+        const progressToken = ctx.mcpReq._meta?.progressToken;
         const context: ToolContext = {
-          signal: extra.signal,
+          signal: ctx.mcpReq.signal,
           log,
-          sessionId: extra.sessionId,
+          sessionId: ctx.sessionId,
           principal,
-          sampling: samplingClient(server),
+          sampling: samplingClient(server, ctx),
           async progress(update) {
             if (progressToken === undefined) return;
-            await extra.sendNotification({
+            await ctx.mcpReq.notify({
               method: 'notifications/progress',
               params: {
                 progressToken,
@@ -156,11 +151,16 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
   }
 }
 
-function samplingClient(server: McpServer): SamplingClient | undefined {
+/**
+ * Sampling is a 2025-11-25 server-to-client request: offered only on a session whose client declared it. The
+ * 2026-07-28 revision has no server-to-client requests (a request carries the per-request envelope), so none there.
+ */
+function samplingClient(server: McpServer, ctx: ServerContext): SamplingClient | undefined {
+  if (ctx.mcpReq.envelope !== undefined) return undefined;
   if (server.server.getClientCapabilities()?.sampling === undefined) return undefined;
   return {
     async createMessage(request) {
-      const result = await server.server.createMessage({
+      const result = await ctx.mcpReq.requestSampling({
         systemPrompt: request.systemPrompt,
         maxTokens: request.maxTokens,
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),

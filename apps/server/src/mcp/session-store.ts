@@ -1,17 +1,26 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { McpServer } from '@modelcontextprotocol/server';
 
 export interface Session {
   id: string;
   server: McpServer;
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
   /** The key that opened the session: later requests must present the same key. */
   keyId: string;
 }
 
+/** Why a session ended: the client's DELETE, the idle TTL, the transport closing (client gone), or shutdown. */
+export type SessionCloseReason = 'deleted' | 'expired' | 'transport' | 'shutdown';
+
+export interface SessionEvents {
+  onCountChange?(count: number): void;
+  onOpen?(): void;
+  onClose?(reason: SessionCloseReason): void;
+}
+
 /**
- * Open Streamable HTTP sessions, with an idle sweeper: clients often disconnect without DELETE, and the SDK has
+ * Open Streamable HTTP sessions (2025-11-25; the 2026-07-28 revision has none), with an idle sweeper: clients often disconnect without DELETE, and the SDK has
  * no expiry of its own.
  */
 export class SessionStore {
@@ -20,8 +29,12 @@ export class SessionStore {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly onCountChange: (count: number) => void = () => {},
+    private readonly events: SessionEvents = {},
   ) {}
+
+  private onCountChange(count: number): void {
+    this.events.onCountChange?.(count);
+  }
 
   get size(): number {
     return this.sessions.size;
@@ -35,6 +48,7 @@ export class SessionStore {
 
   add(session: Session): void {
     this.sessions.set(session.id, session);
+    this.events.onOpen?.();
     this.onCountChange(this.sessions.size);
   }
 
@@ -49,14 +63,15 @@ export class SessionStore {
   /** Closes sessions idle for longer than the TTL; returns how many it closed. */
   async sweep(now = Date.now()): Promise<number> {
     const stale = [...this.sessions.values()].filter((s) => now - s.lastSeen > this.ttlMs);
-    await Promise.all(stale.map((s) => this.close(s.id)));
+    await Promise.all(stale.map((s) => this.close(s.id, 'expired')));
     return stale.length;
   }
 
-  async close(id: string): Promise<void> {
+  async close(id: string, reason: SessionCloseReason): Promise<void> {
     const session = this.sessions.get(id);
     if (!session) return;
     this.remove(id);
+    this.events.onClose?.(reason);
     await session.transport.close().catch(() => {});
     await session.server.close().catch(() => {});
   }
@@ -64,6 +79,6 @@ export class SessionStore {
   async closeAll(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
-    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id, 'shutdown')));
   }
 }

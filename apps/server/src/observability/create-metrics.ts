@@ -44,6 +44,23 @@ export function createMetrics() {
     help: 'MCP Streamable HTTP sessions currently open.',
     registers: [registry],
   });
+  const sessionsOpened = new Counter({
+    name: 'airflow_mcp_sessions_opened_total',
+    help: 'MCP Streamable HTTP sessions opened (2025-11-25 initialize).',
+    registers: [registry],
+  });
+  const sessionsClosed = new Counter({
+    name: 'airflow_mcp_sessions_closed_total',
+    help: 'MCP Streamable HTTP sessions closed, by reason (deleted, expired, transport, shutdown).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const mcpRequests = new Counter({
+    name: 'airflow_mcp_protocol_requests_total',
+    help: 'POSTs to /mcp by protocol revision served (2025-11-25 sessions or 2026-07-28 stateless).',
+    labelNames: ['revision'] as const,
+    registers: [registry],
+  });
   const toolCallsInFlight = new Gauge({
     name: 'airflow_mcp_tool_calls_in_flight',
     help: 'MCP tool calls currently running.',
@@ -110,6 +127,9 @@ export function createMetrics() {
     toolErrors,
     toolDuration,
     sessionsOpen,
+    sessionsOpened,
+    sessionsClosed,
+    mcpRequests,
     toolCallsInFlight,
     plans,
     planAttempts,

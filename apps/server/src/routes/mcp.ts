@@ -2,20 +2,29 @@ import { createRateLimiter } from '../http/rate-limiter.js';
 import { createOAuthVerifier } from '../http/verify-oauth-token.js';
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '@airflow-mcp/core';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  type McpServer,
+  type ServerEventBus,
+} from '@modelcontextprotocol/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { authenticate, ANONYMOUS_PRINCIPAL } from '../http/authenticate.js';
 import { checkHostAndOrigin } from '../http/check-origin.js';
 import type { Principal } from '../mcp/define-tool.js';
 import type { SessionStore } from '../mcp/session-store.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Metrics } from '../observability/create-metrics.js';
 
 export interface McpRouteOptions {
   config: Config;
   sessions: SessionStore;
   createServer: () => McpServer;
+  metrics: Metrics;
+  /** Change events delivered on 2026-07-28 `subscriptions/listen` streams. */
+  events: ServerEventBus;
 }
 
 declare module 'fastify' {
@@ -37,9 +46,16 @@ function sendJsonRpcError(reply: FastifyReply, status: number, code: number, mes
     .send({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
 
-/** MCP Streamable HTTP at /mcp: POST (requests), GET (server-to-client stream), DELETE (end the session). */
+/**
+ * MCP Streamable HTTP at /mcp, both protocol revisions on one endpoint, chosen per request by the SDK's own
+ * classification (docs/decisions/0004-mcp-sdk-v2-both-revisions.md):
+ * - 2026-07-28: stateless, every POST carries its protocol version, client info and capabilities in `_meta`; one
+ *   McpServer per request, served by the SDK's createMcpHandler (server/discover, resultType, cache hints, headers).
+ * - 2025-11-25 and earlier: initialize opens a session (Mcp-Session-Id); GET is its server-to-client stream, DELETE
+ *   ends it. With MCP_STATELESS one McpServer per request instead.
+ */
 export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): Promise<void> {
-  const { config, sessions, createServer } = options;
+  const { config, sessions, createServer, metrics, events } = options;
   app.decorateRequest('principal', null as unknown as Principal);
   const limiter = createRateLimiter({ perMinute: config.mcp.rateLimitPerMin });
   const oauth = config.mcp.oauth ? createOAuthVerifier(config.mcp.oauth) : undefined;
@@ -77,6 +93,15 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
       );
     }
     return undefined;
+  });
+
+  // A GET or DELETE carries no body, but some clients (the Python SDK's session close) still send a JSON content
+  // type; Fastify's JSON parser would refuse the empty body with 400 and the session would stay open.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (request.method !== 'POST' && body === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
   });
 
   // Fastify parses text/plain by default; MCP carries JSON-RPC only.
@@ -133,11 +158,26 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   };
 
   const routeOptions = { bodyLimit: config.mcp.bodyLimitBytes };
+  const modern = createMcpHandler(() => createServer(), {
+    legacy: 'reject',
+    bus: events,
+    maxRequestBodySize: config.mcp.bodyLimitBytes,
+    onerror: (error) => app.log.debug({ err: error.message }, 'mcp 2026-07-28 request refused or failed'),
+  });
+  const serveModern = toNodeHandler(modern, { maxRequestBodySize: config.mcp.bodyLimitBytes });
+  app.addHook('onClose', async () => modern.close());
 
   app.post('/mcp', routeOptions, async (request, reply) => {
+    if (!(await isLegacyRequest(await toWebRequest(request.raw, request.body), request.body))) {
+      metrics.mcpRequests.inc({ revision: '2026-07-28' });
+      reply.hijack();
+      await serveModern(withAuth(request), reply.raw, request.body);
+      return;
+    }
+    metrics.mcpRequests.inc({ revision: '2025-11-25' });
     if (config.mcp.stateless) {
       const server = createServer();
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       reply.raw.on('close', () => {
         void transport.close();
         void server.close();
@@ -159,17 +199,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
     }
     const server = createServer();
     const keyId = request.principal.keyId;
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         sessions.add({ id, server, transport, lastSeen: Date.now(), keyId });
       },
       onsessionclosed: (id) => {
-        void sessions.close(id);
+        void sessions.close(id, 'deleted');
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) void sessions.close(transport.sessionId);
+      if (transport.sessionId) void sessions.close(transport.sessionId, 'transport');
     };
     await server.connect(transport);
     reply.hijack();

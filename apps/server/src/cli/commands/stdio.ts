@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { loadConfig } from '../../config.js';
 import { CallTracker } from '../../mcp/call-tracker.js';
 import { createMcpServer } from '../../mcp/create-mcp-server.js';
@@ -23,20 +23,19 @@ export const stdioCommand: CliCommand = {
       base: { transport: 'stdio' },
     });
     const services = await createServices({ config, log });
-    const server = createMcpServer({
-      catalog: services.catalog,
-      metrics: createMetrics(),
-      log,
-      readOnly: config.readOnly,
-      secrets,
-      tracker: new CallTracker(),
-    });
+    const metrics = createMetrics();
+    const tracker = new CallTracker();
     const closed = new Promise<void>((resolve) => {
-      server.server.onclose = () => resolve();
+      process.stdin.once('end', resolve);
+      process.stdin.once('close', resolve);
     });
-    await server.connect(new StdioServerTransport());
-    process.stdin.on('end', () => void server.close());
+    // Both revisions: a 2025-11-25 client opens with initialize, a 2026-07-28 one with server/discover.
+    const handle = serveStdio(
+      () => createMcpServer({ catalog: services.catalog, metrics, log, readOnly: config.readOnly, secrets, tracker }),
+      { onerror: (error) => log.debug({ err: error.message }, 'mcp stdio error') },
+    );
     await closed;
+    await handle.close();
     await services.close();
     return 0;
   },
