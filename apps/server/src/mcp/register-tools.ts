@@ -3,6 +3,7 @@ import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprot
 import { ALL_SCOPES, type Scope } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
 import type { CallTracker } from './call-tracker.js';
+import { compactToolSchema } from './compact-tool-schema.js';
 import type { AnyToolDefinition, Principal, SamplingClient, ToolContext } from './define-tool.js';
 
 export interface RegisterToolsOptions {
@@ -61,9 +62,9 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: { title: tool.title, ...tool.annotations },
+        inputSchema: compactToolSchema(tool.input, 'input'),
+        outputSchema: compactToolSchema(tool.output, 'output'),
+        annotations: tool.annotations,
       },
       async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
         const principal = principalFrom(ctx.http?.authInfo);

@@ -1,7 +1,7 @@
 import { pipelineSpecJsonSchema } from '@airflow-mcp/agent';
 import type { ResourceProvider } from '../define-tool.js';
 
-const SPEC_URI = 'airflow-mcp://schemas/pipeline-spec.json';
+export const SPEC_URI = 'airflow-mcp://schemas/pipeline-spec.json';
 
 /** The PipelineSpec JSON Schema, for clients that fill a spec themselves and pass it to create_dag. */
 export function schemaResources(): ResourceProvider {

@@ -1,6 +1,7 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
+import { SPEC_URI } from '../resources/schema-resources.js';
 import { createDagOutput } from './schemas/create-dag-output.js';
 
 export function createDagTool(deps: { dags: DagService }) {
@@ -8,12 +9,11 @@ export function createDagTool(deps: { dags: DagService }) {
     name: 'create_dag',
     title: 'Create a data pipeline DAG from a request',
     description:
-      'Turns a plain-language request (English or Korean), e.g. "move the events table from SQLite sample.db into ' +
-      'DuckDB analytics.duckdb, columns a, b, c, every day", into a typed pipeline spec, validates it (schema, ' +
-      'source schema, task graph, Python compile, AST allow-list, import by Airflow), deploys the DAG, and optionally ' +
-      'runs it and waits for the result (waiting stops early, with run.stalled saying why, when Airflow reports its ' +
-      'scheduler unhealthy). Credentials are never taken: PostgreSQL/MySQL go through Airflow connection ' +
-      'ids. Answers in the language of the request.',
+      'Turns a request in English or Korean ("move the events table from SQLite sample.db into DuckDB ' +
+      'analytics.duckdb, columns a, b, every day") into a pipeline spec, validates it (schema, source, graph, Python, ' +
+      'AST allow-list, Airflow import), deploys the DAG, optionally runs it and waits (run.stalled says why a wait ' +
+      `stopped early). Or pass a spec following the JSON Schema at ${SPEC_URI}. No credentials: PostgreSQL/MySQL ` +
+      'go through Airflow connection ids. Answers in the request language.',
     input: z.object({
       task_description: z
         .string()
@@ -23,9 +23,7 @@ export function createDagTool(deps: { dags: DagService }) {
       spec: z
         .record(z.string(), z.unknown())
         .optional()
-        .describe(
-          'A PipelineSpec you filled yourself (see the pipeline-spec JSON Schema resource); skips planning, never validation',
-        ),
+        .describe(`A PipelineSpec you filled yourself (JSON Schema: ${SPEC_URI}); skips planning, never validation`),
       source_db: z
         .string()
         .max(500)

@@ -7,11 +7,9 @@ export function inspectSourceTool(deps: { dags: DagService }) {
     name: 'inspect_source',
     title: 'Inspect a source database',
     description:
-      'Tables of a source, or with `table` its columns with types (mapped to pipeline types), nullability, primary ' +
-      'key and row count. SQLite/DuckDB files inside the allowed data folders are read directly; PostgreSQL and MySQL ' +
-      '(`postgres:<conn_id>`, `mysql:<conn_id>`) are read by Airflow through the connection, so credentials never ' +
-      'leave Airflow (a short run of the airflow_mcp_introspect DAG). Use it before create_dag to name tables and ' +
-      'columns exactly.',
+      'Tables of a source, or with `table` its columns (pipeline types, nullability, primary key) and row count. ' +
+      'SQLite/DuckDB files are read directly; `postgres:<conn_id>` / `mysql:<conn_id>` by Airflow through the ' +
+      'connection (credentials stay in Airflow). Use before create_dag to name tables and columns exactly.',
     input: z.object({
       source_db: z
         .string()

@@ -8,10 +8,9 @@ export function runDagTool(deps: { airflow: AirflowService }) {
     name: 'run_dag',
     title: 'Run a DAG',
     description:
-      'Triggers a run of an Airflow DAG (any DAG, generated or not) with an optional conf. With wait=true it follows ' +
-      'the run until it ends or timeout_s passes, sending progress notifications, and returns the task states and ' +
-      'the log tail of failed tasks. If the run makes no progress and Airflow reports its scheduler unhealthy, ' +
-      'waiting stops early and `stalled` says why and what to do; the run is kept.',
+      'Triggers a run of any Airflow DAG with an optional conf. With wait=true follows it (progress notifications) ' +
+      'until it ends or timeout_s, and returns task states and the log tail of failed tasks; `stalled` says why a ' +
+      'wait stopped early (scheduler unhealthy; the run is kept).',
     input: z.object({
       dag_id: dagIdSchema,
       conf: z.record(z.string(), z.unknown()).optional().describe('dag_run.conf for this run'),

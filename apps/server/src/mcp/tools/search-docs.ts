@@ -9,10 +9,9 @@ export function searchDocsTool(deps: { retriever: DocsRetriever }) {
     name: 'search_docs',
     title: 'Search the knowledge base',
     description:
-      'Hybrid (semantic + full-text) search over the Airflow and database knowledge base: concepts, Airflow 2/3 ' +
-      'differences, best practices, per-database patterns (bulk loads, upserts, incremental loads, type mapping), ' +
-      'data-quality checks, alerting and security. English or Korean queries. Returns the best passages with ' +
-      'their document, heading path and a 0..1 score.',
+      'Searches (semantic + full-text) the Airflow and database knowledge base: concepts, Airflow 2/3 differences, ' +
+      'per-database load patterns, data quality, security. English or Korean. Returns passages with document, ' +
+      'heading and a 0..1 score.',
     input: z.object({
       query: z
         .string()
