@@ -24,6 +24,7 @@ export { describeConnection, type SourceColumn } from './compiler/render-transfe
 export { topologicalOrder } from './compiler/topological-order.js';
 export { checkSqlStatement } from './compiler/check-sql-statement.js';
 export { validateSpec } from './validate/validate-spec.js';
+export { checkSpec, type CheckSpecOptions, type IntrospectTable, type SpecRungOutcome } from './validate/check-spec.js';
 export { validateSchedule } from './validate/validate-schedule.js';
 export { resolveDataPath, resolveDataPaths } from './validate/resolve-data-paths.js';
 export { checkPython, type PythonCheckResult } from './validate/check-python.js';
