@@ -51,7 +51,8 @@ function checkQuery(task: QualityTask, check: CheckSpec): { name: string; sql: s
     case 'custom_sql':
       return {
         name: check.name,
-        sql: `SELECT COUNT(*) FROM (${checkSqlStatement(check.sql, { where: `Task ${task.id}, check ${check.name}`, readOnly: true })}) AS violations`,
+        // On lines of its own: a trailing line comment in the check cannot swallow the closing parenthesis.
+        sql: `SELECT COUNT(*) FROM (\n${checkSqlStatement(check.sql, { where: `Task ${task.id}, check ${check.name}`, readOnly: true, dialect: task.connection.kind })}\n) AS violations`,
         max: 0,
       };
   }
@@ -82,7 +83,7 @@ ${indent(body, 4)}`;
 
 export function renderSqlTask(task: SqlTask): string {
   const kind = task.connection.kind;
-  const sql = checkSqlStatement(task.sql, { where: `Task ${task.id}`, readOnly: false });
+  const sql = checkSqlStatement(task.sql, { where: `Task ${task.id}`, readOnly: false, dialect: kind });
   const body = `con = _open_${kind}(${connectionArgument(task.connection)})
 try:
     _begin(${py(kind)}, con)
