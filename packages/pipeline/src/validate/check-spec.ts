@@ -1,4 +1,4 @@
-import { AppError, redactSecrets } from '@airflow-mcp/core';
+import { AppError, redactSpecSecrets } from '@airflow-mcp/core';
 import { compileDag, type CompiledDag } from '../compiler/compile-dag.js';
 import type { SourceColumn } from '../compiler/render-transfer.js';
 import type { Connection, PipelineSpec } from '../spec/pipeline-spec.js';
@@ -73,8 +73,8 @@ async function readSourceColumns(
 /**
  * The one spec check, used by the planners' repair loop and by the DAG build alike: the schema and its rules, data
  * paths inside the allowed folders, the source tables' real columns (every column, expression, filter, key and
- * check held against them), then the compile. Returns the checked spec (absolute paths, description without
- * secrets) and the compiled DAG, or throws an AppError whose details.step names the rung that failed.
+ * check held against them), then the compile. Returns the checked spec (absolute paths, no secret in any
+ * string) and the compiled DAG, or throws an AppError whose details.step names the rung that failed.
  */
 export async function checkSpec(
   input: unknown,
@@ -91,8 +91,8 @@ export async function checkSpec(
     }
   };
   const validated = await rung('spec-schema', () => validateSpec(input));
-  // Whatever the planner, a secret in the request never reaches the DAG file.
-  const redacted = { ...validated, description: redactSecrets(validated.description) };
+  // Whatever the planner, a secret in the request never reaches the DAG file: every string of the spec is masked.
+  const redacted = redactSpecSecrets(validated);
   const resolved = await rung('data-paths', () => resolveDataPaths(redacted, options.allowedDataDirs));
   const sourceColumns = await rung('source-schema', async () => {
     const columns = await readSourceColumns(resolved, options.introspect);
