@@ -62,9 +62,10 @@ export function renderQualityTask(task: QualityTask): string {
   const kind = task.connection.kind;
   const checks = task.checks.map((c) => checkQuery(task, c));
   const body = `checks = ${py(checks.map((c) => ({ name: c.name, sql: c.sql, min: c.min ?? null, max: c.max ?? null })))}
-con = _open_${kind}(${connectionArgument(task.connection)})
+con = _open_${kind}(${connectionArgument(task.connection)}${kind === 'sqlite' || kind === 'duckdb' ? ', read_only=True' : ''})
 results, failures = {}, []
 try:
+    _read_only(${py(kind)}, con)
     for check in checks:
         value = _run(${py(kind)}, con, check["sql"]).fetchone()[0]
         results[check["name"]] = value

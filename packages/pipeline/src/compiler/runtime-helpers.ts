@@ -40,13 +40,44 @@ export const OPEN_MYSQL = `def _open_mysql(conn_id):
  * is ever interpolated here. Each takes plain values passed as literals by the task code.
  */
 const OPEN: Record<Engine, string> = {
-  sqlite: `def _open_sqlite(path):
+  sqlite: `def _open_sqlite(path, read_only=False):
+    import sqlite3
+    from urllib.parse import quote
+
+    if read_only:
+        # A source or a check only reads: the file is opened read-only and the connection may only query.
+        con = sqlite3.connect("file:" + quote(path) + "?mode=ro", uri=True, timeout=60)
+        con.execute("PRAGMA query_only = ON")
+    else:
+        con = sqlite3.connect(path, timeout=60)
+    # This file only: no other database attached (ATTACH creates files), no extension loaded.
+    if hasattr(con, "setlimit"):
+        con.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    if hasattr(con, "enable_load_extension"):
+        con.enable_load_extension(False)
+    con.set_authorizer(_sqlite_authorizer)
+    con.isolation_level = None
+    return con
+
+
+def _sqlite_authorizer(action, arg1, arg2, database, trigger):
     import sqlite3
 
-    con = sqlite3.connect(path, timeout=60)
-    con.isolation_level = None
-    return con`,
-  duckdb: `def _open_duckdb(path):
+    # Refused whatever the statement: other database files, pragmas, and functions that reach files or extensions.
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and arg1 != "query_only":
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in (
+        "load_extension",
+        "readfile",
+        "writefile",
+        "edit",
+        "fts3_tokenizer",
+    ):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK`,
+  duckdb: `def _open_duckdb(path, read_only=False, lockdown=True):
     import time
 
     import duckdb
@@ -55,11 +86,19 @@ const OPEN: Record<Engine, string> = {
     deadline = time.monotonic() + 600
     while True:
         try:
-            return duckdb.connect(path)
+            con = duckdb.connect(path, read_only=read_only)
+            break
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() > deadline:
                 raise
-            time.sleep(0.5)`,
+            time.sleep(0.5)
+    if lockdown:
+        # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
+        # statement can change a setting back. Not for a transfer's target, whose batches are Python objects that
+        # DuckDB scans only with external access on; the SQL run there is the compiler's own.
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con`,
   postgres: `def _open_postgres(conn_id):
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 
@@ -67,7 +106,16 @@ const OPEN: Record<Engine, string> = {
   mysql: OPEN_MYSQL,
 };
 
-const BEGIN = `def _begin(kind, con):
+const BEGIN = `def _read_only(kind, con):
+    # A check only reads: the server refuses any write, and a statement that runs too long, whatever the SQL.
+    if kind == "postgres":
+        _run(kind, con, "SET TRANSACTION READ ONLY")
+        _run(kind, con, "SET LOCAL statement_timeout = '600s'")
+    elif kind == "mysql":
+        _run(kind, con, "START TRANSACTION READ ONLY")
+
+
+def _begin(kind, con):
     if kind in ("sqlite", "duckdb"):
         con.execute("BEGIN")
 

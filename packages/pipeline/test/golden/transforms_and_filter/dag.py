@@ -7,15 +7,46 @@ from datetime import datetime, timedelta, timezone
 from airflow.sdk import dag, task
 
 
-def _open_sqlite(path):
+def _open_sqlite(path, read_only=False):
     import sqlite3
+    from urllib.parse import quote
 
-    con = sqlite3.connect(path, timeout=60)
+    if read_only:
+        # A source or a check only reads: the file is opened read-only and the connection may only query.
+        con = sqlite3.connect("file:" + quote(path) + "?mode=ro", uri=True, timeout=60)
+        con.execute("PRAGMA query_only = ON")
+    else:
+        con = sqlite3.connect(path, timeout=60)
+    # This file only: no other database attached (ATTACH creates files), no extension loaded.
+    if hasattr(con, "setlimit"):
+        con.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    if hasattr(con, "enable_load_extension"):
+        con.enable_load_extension(False)
+    con.set_authorizer(_sqlite_authorizer)
     con.isolation_level = None
     return con
 
 
-def _open_duckdb(path):
+def _sqlite_authorizer(action, arg1, arg2, database, trigger):
+    import sqlite3
+
+    # Refused whatever the statement: other database files, pragmas, and functions that reach files or extensions.
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and arg1 != "query_only":
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in (
+        "load_extension",
+        "readfile",
+        "writefile",
+        "edit",
+        "fts3_tokenizer",
+    ):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _open_duckdb(path, read_only=False, lockdown=True):
     import time
 
     import duckdb
@@ -24,11 +55,28 @@ def _open_duckdb(path):
     deadline = time.monotonic() + 600
     while True:
         try:
-            return duckdb.connect(path)
+            con = duckdb.connect(path, read_only=read_only)
+            break
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
+    if lockdown:
+        # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
+        # statement can change a setting back. Not for a transfer's target, whose batches are Python objects that
+        # DuckDB scans only with external access on; the SQL run there is the compiler's own.
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def _read_only(kind, con):
+    # A check only reads: the server refuses any write, and a statement that runs too long, whatever the SQL.
+    if kind == "postgres":
+        _run(kind, con, "SET TRANSACTION READ ONLY")
+        _run(kind, con, "SET LOCAL statement_timeout = '600s'")
+    elif kind == "mysql":
+        _run(kind, con, "START TRANSACTION READ ONLY")
 
 
 def _begin(kind, con):
@@ -165,8 +213,8 @@ def generated_dag():
         names = ["purchase_id", "user_id", "amount_krw", "kind", "day"]
         types = ["bigint", "text", "bigint", None, "date"]
         TYPE_SQL = {"integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE", "decimal": "DECIMAL(18,4)", "text": "VARCHAR", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
-        src = _open_sqlite("/data/warehouse/sample.db")
-        dst = _open_duckdb("/data/warehouse/analytics.duckdb")
+        src = _open_sqlite("/data/warehouse/sample.db", read_only=True)
+        dst = _open_duckdb("/data/warehouse/analytics.duckdb", lockdown=False)
         rows = 0
         gc_enabled = _pause_gc()
         try:
