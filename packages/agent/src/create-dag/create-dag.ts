@@ -39,12 +39,13 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
   const progress = async (message: string) => input.onProgress?.(message);
   await progress('retrieving Airflow knowledge');
   const { knowledge, sources } = await gatherKnowledge(deps, input.request);
+  const dataDirs = tenantDataDirs(deps.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT);
   const context: PlanningContext = {
     request: input.request,
     language,
     hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
-    introspect: (connection, table) =>
-      deps.introspect(connection, table, tenantDataDirs(deps.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT)),
+    introspect: (connection, table) => deps.introspect(connection, table, dataDirs),
+    allowedDataDirs: dataDirs,
     knowledge,
     previousFailures: [],
   };

@@ -9,14 +9,7 @@ import {
   type SampleFunction,
   type SpecModel,
 } from '@airflow-mcp/llm';
-import {
-  compileDag,
-  pipelineSpecJsonSchema,
-  resolveDataPaths,
-  validateSpec,
-  type Connection,
-  type PipelineSpecInput,
-} from '@airflow-mcp/pipeline';
+import { checkSpec, pipelineSpecJsonSchema, type Connection, type PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { parseRequest } from './parse-request.js';
 import type { Plan, Planner, PlanningContext } from './planner.js';
 
@@ -27,6 +20,7 @@ export interface PlannerRouterOptions {
   rules: Planner;
   gemini?: SpecModel | undefined;
   openai?: SpecModel | undefined;
+  /** The data folders when a request does not bring its own (PlanningContext.allowedDataDirs, the tenant's). */
   allowedDataDirs: readonly string[];
   logger?: Logger;
   /** Called with each model plan's outcome, for metrics. */
@@ -54,26 +48,15 @@ const PROVIDER_DOWN = new Set(['UNAVAILABLE', 'RATE_LIMITED', 'DEPENDENCY_FAILED
  */
 export function createPlannerRouter(options: PlannerRouterOptions) {
   const jsonSchema = pipelineSpecJsonSchema();
+  // The same spec check as the DAG build (pipeline's checkSpec), with the request's own data folders and
+  // introspection; a failure becomes the repair loop's feedback, named by its step.
   const validate = async (json: unknown, ctx: PlanningContext) => {
     try {
-      const spec = resolveDataPaths(validateSpec(json), options.allowedDataDirs);
-      const columns: Record<
-        string,
-        NonNullable<Awaited<ReturnType<PlanningContext['introspect']>>>['columns'] & object
-      > = {};
-      for (const task of spec.tasks) {
-        if (task.type !== 'transfer' || task.source.kind !== 'sqlite') continue;
-        const info = await ctx.introspect(task.source, task.source_table);
-        if (info && !info.columns) {
-          return {
-            ok: false as const,
-            step: 'source-schema',
-            error: `Task ${task.id}: the source has no table "${task.source_table}" (tables: ${info.tables.join(', ')}).`,
-          };
-        }
-        if (info?.columns) columns[task.id] = info.columns;
-      }
-      compileDag(spec, { airflowMajor: 3, sourceColumns: columns });
+      await checkSpec(json, {
+        allowedDataDirs: ctx.allowedDataDirs ?? options.allowedDataDirs,
+        introspect: (connection, table) => ctx.introspect(connection, table),
+        airflowMajor: () => 3,
+      });
       return { ok: true as const, value: json as PipelineSpecInput };
     } catch (error) {
       if (!isAppError(error)) throw error;

@@ -17,6 +17,8 @@ export interface PlanningContext {
     connection: Connection,
     table?: string,
   ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined } | undefined>;
+  /** The data folders this request may read and write (its tenant's); the router's default when absent. */
+  allowedDataDirs?: readonly string[] | undefined;
   knowledge: readonly { title: string; section: string; text: string; score: number }[];
   /** Validation failures of earlier attempts, for planners that can repair. */
   previousFailures: readonly string[];
