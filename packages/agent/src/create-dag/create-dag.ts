@@ -59,6 +59,7 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
             planner: 'caller',
             notes: ['spec given by the caller'],
             attempts: 0,
+            dagIdGiven: typeof (input.spec as { dag_id?: unknown } | null)?.dag_id === 'string',
           }
         : await deps.planner.plan(context, input.sampling);
   } catch (error) {

@@ -29,6 +29,8 @@ export interface Plan {
   planner: string;
   /** Assumptions made that the user should know about. */
   notes: string[];
+  /** True when the DAG id was given (the request named it, or the caller's spec did) rather than derived. */
+  dagIdGiven?: boolean;
 }
 
 /** One way of turning a request into a spec: rules, Gemini, the client's model (sampling), an OpenAI-compatible model. */
