@@ -1,0 +1,235 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  createAirflowClient,
+  createDagDeployer,
+  followRun,
+  newRunId,
+  renderDagFileHeader,
+  summarizeRun,
+} from '@airflow-mcp/airflow';
+import { compileDag, createSampleDatabase, validateSpec } from '@airflow-mcp/pipeline';
+import { mcpToolCalls } from '../support/mcp-tool-calls.js';
+import { queryDuckdb } from '../support/query-duckdb.js';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+
+/**
+ * SQL that can only do what the spec says, end to end: legitimate sql tasks and custom_sql checks deploy and run
+ * through the real Airflow after the engines' lockdown; hostile ones are refused before any file is written; and
+ * when a DAG carries hostile SQL anyway (a generated file tampered with after the checks), DuckDB and SQLite refuse
+ * it at run time and nothing lands on disk.
+ */
+describe('SQL in specs: parsed, allow-listed, and locked down at run time', () => {
+  const airflow = inject('airflow');
+  const suffix = Date.now().toString(36);
+  const warehouse = join(airflow.dataDir, `sqlguard-${suffix}`);
+  const sample = join(warehouse, 'sample.db');
+  const duck = join(warehouse, 'guard.duckdb');
+  let app: ServiceApp;
+  let client: Client;
+  const tools = mcpToolCalls(() => client);
+
+  beforeAll(async () => {
+    mkdirSync(warehouse, { recursive: true });
+    createSampleDatabase(sample);
+    app = await startServiceApp(airflow, { ALLOWED_DATA_DIRS: warehouse });
+    client = await app.connect();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('runs a caller spec with a sql task and custom_sql checks after the lockdown, with the right results', async () => {
+    const out = await tools.createDag({
+      task_description: 'copy events to DuckDB, count them by type and check them',
+      spec: {
+        dag_id: `sqlguard_ok_${suffix}`,
+        retries: 0,
+        tasks: [
+          {
+            type: 'transfer',
+            id: 'load',
+            source: { kind: 'sqlite', path: sample },
+            source_table: 'events',
+            target: { kind: 'duckdb', path: duck },
+            target_table: 'events',
+          },
+          {
+            type: 'sql',
+            id: 'summarise',
+            connection: { kind: 'duckdb', path: duck },
+            sql: 'CREATE OR REPLACE TABLE events_by_type AS SELECT event_type, COUNT(*) AS n FROM events GROUP BY event_type;',
+          },
+          {
+            type: 'quality_check',
+            id: 'validate',
+            connection: { kind: 'duckdb', path: duck },
+            table: 'events',
+            checks: [
+              { kind: 'custom_sql', name: 'no_missing_ids', sql: 'SELECT * FROM events WHERE event_id IS NULL -- ids' },
+              {
+                kind: 'custom_sql',
+                name: 'every_type_counted',
+                sql: 'WITH t AS (SELECT DISTINCT event_type FROM events) SELECT * FROM t WHERE event_type NOT IN (SELECT event_type FROM events_by_type)',
+              },
+            ],
+          },
+          {
+            type: 'quality_check',
+            id: 'check_source',
+            connection: { kind: 'sqlite', path: sample },
+            table: 'events',
+            checks: [{ kind: 'custom_sql', name: 'no_negative_ids', sql: 'SELECT * FROM events WHERE event_id < 0' }],
+          },
+        ],
+        dependencies: [
+          ['load', 'summarise'],
+          ['summarise', 'validate'],
+        ],
+      },
+      run: true,
+      wait: true,
+    });
+    expect(out.run?.state).toBe('success');
+    expect(out.run?.tasks.map((t) => t.state)).toEqual(['success', 'success', 'success', 'success']);
+    expect(out.code).toContain('SET enable_external_access = false');
+    expect(queryDuckdb(airflow.python, duck, 'SELECT SUM(n) FROM events_by_type')).toEqual([[2000]]);
+  });
+
+  it('refuses hostile caller specs before anything is written', async () => {
+    const payload = join(airflow.dagsDir, `sqlguard_payload_${suffix}.py`);
+    const hostile: [string, Record<string, unknown>, RegExp][] = [
+      [
+        'copy_to_dags',
+        {
+          type: 'sql',
+          id: 'evil',
+          connection: { kind: 'duckdb', path: duck },
+          sql: `COPY (SELECT 'import os') TO '${payload}' (FORMAT csv, HEADER false)`,
+        },
+        /COPY is not allowed/,
+      ],
+      [
+        'read_host_file',
+        {
+          type: 'quality_check',
+          id: 'evil',
+          connection: { kind: 'duckdb', path: duck },
+          table: 'events',
+          checks: [{ kind: 'custom_sql', name: 'leak', sql: "SELECT * FROM read_csv('/etc/passwd')" }],
+        },
+        /function in FROM/,
+      ],
+      [
+        'attach',
+        { type: 'sql', id: 'evil', connection: { kind: 'duckdb', path: duck }, sql: "ATTACH '/tmp/x.duckdb' AS x" },
+        /does not parse/,
+      ],
+      [
+        'pg_dollar_quote',
+        {
+          type: 'quality_check',
+          id: 'evil',
+          connection: { kind: 'postgres', conn_id: 'warehouse_pg' },
+          table: 'events',
+          checks: [{ kind: 'custom_sql', name: 'drop', sql: 'SELECT $$x$$; DROP TABLE events; COMMIT' }],
+        },
+        /exactly one statement/,
+      ],
+    ];
+    for (const [name, task, why] of hostile) {
+      const dagId = `sqlguard_${name}_${suffix}`;
+      const result = await tools.call('create_dag', {
+        task_description: 'a hostile spec',
+        spec: { dag_id: dagId, tasks: [task] },
+        run: true,
+      });
+      expect(result.isError, name).toBe(true);
+      expect(result.content[0]?.text, name).toMatch(why);
+      expect(result.content[0]?.text, name).toMatch(/Allowed: /);
+      expect(existsSync(join(airflow.dagsDir, `${dagId}.py`)), name).toBe(false);
+    }
+    expect(existsSync(payload)).toBe(false);
+  });
+
+  it('when a DAG file carries hostile SQL anyway, the engines refuse it at run time and nothing lands', async () => {
+    // A legitimate spec, compiled; then its checked statements are swapped for hostile ones in the file, as if
+    // the static checks had been passed by. What stops them now is the lockdown in the generated helpers.
+    const dagId = `sqlguard_tampered_${suffix}`;
+    const secret = join(warehouse, 'secret.txt');
+    writeFileSync(secret, 'sqlguard-secret-value\n');
+    const payload = join(airflow.dagsDir, `sqlguard_runtime_${suffix}.py`);
+    const exported = join(warehouse, `exported_${suffix}.csv`);
+    const attached = join(warehouse, `attached_${suffix}.db`);
+    const spec = validateSpec({
+      dag_id: dagId,
+      retries: 0,
+      tasks: [
+        { type: 'sql', id: 'duck_copy', connection: { kind: 'duckdb', path: duck }, sql: 'SELECT 101 AS a' },
+        { type: 'sql', id: 'duck_export', connection: { kind: 'duckdb', path: duck }, sql: 'SELECT 102 AS a' },
+        { type: 'sql', id: 'sqlite_attach', connection: { kind: 'sqlite', path: sample }, sql: 'SELECT 103 AS a' },
+        {
+          type: 'quality_check',
+          id: 'duck_read',
+          connection: { kind: 'duckdb', path: duck },
+          table: 'events',
+          checks: [{ kind: 'custom_sql', name: 'leak', sql: 'SELECT 104 AS a' }],
+        },
+      ],
+    });
+    const swaps: [string, string][] = [
+      ['SELECT 101 AS a', `COPY (SELECT 'import os') TO '${payload}' (FORMAT csv, HEADER false)`],
+      ['SELECT 102 AS a', `COPY events TO '${exported}' (HEADER)`],
+      ['SELECT 103 AS a', `ATTACH DATABASE '${attached}' AS other`],
+      ['SELECT 104 AS a', `SELECT * FROM read_text('${secret}')`],
+    ];
+    let code = compileDag(spec, { airflowMajor: 3 }).code;
+    for (const [from, to] of swaps) {
+      expect(code).toContain(from);
+      code = code.replace(from, to);
+    }
+    const airflowClient = createAirflowClient({
+      baseUrl: airflow.url,
+      username: airflow.username,
+      password: airflow.password,
+    });
+    const deployer = createDagDeployer({ client: airflowClient, dagsDir: airflow.dagsDir, pollMs: 250 });
+    const header = renderDagFileHeader({ dagId, specHash: 'tampered', version: 1, generator: 'test' });
+    await deployer.deploy({ dagId, source: `${header}\n${code}` });
+    try {
+      const runId = newRunId();
+      await airflowClient.trigger(dagId, { runId });
+      const followed = await followRun({ client: airflowClient, dagId, runId, timeoutMs: 240_000, pollMs: 1000 });
+      expect(followed.run.state).toBe('failed');
+      const summary = await summarizeRun(airflowClient, followed.run, followed.tasks);
+      expect(Object.fromEntries(summary.tasks.map((t) => [t.task_id, t.state]))).toEqual({
+        duck_copy: 'failed',
+        duck_export: 'failed',
+        sqlite_attach: 'failed',
+        duck_read: 'failed',
+      });
+      const logs = Object.fromEntries(
+        await Promise.all(
+          ['duck_copy', 'duck_export', 'sqlite_attach', 'duck_read'].map(async (task) => [
+            task,
+            (await airflowClient.taskLogs(dagId, runId, task, 1)).lines.map((l) => l.event).join('\n'),
+          ]),
+        ),
+      ) as Record<string, string>;
+      expect(logs['duck_copy']).toMatch(/file system operations are disabled by configuration/);
+      expect(logs['duck_export']).toMatch(/file system operations are disabled by configuration/);
+      expect(logs['duck_read']).toMatch(/file system operations are disabled by configuration/);
+      expect(logs['sqlite_attach']).toMatch(/not authorized/);
+      expect(Object.values(logs).join('\n')).not.toContain('sqlguard-secret-value');
+    } finally {
+      await deployer.remove(dagId);
+    }
+    // Nothing landed: no Python file in the dags folder, no export, no attached database file.
+    expect(existsSync(payload)).toBe(false);
+    expect(existsSync(exported)).toBe(false);
+    expect(existsSync(attached)).toBe(false);
+    expect(readdirSync(airflow.dagsDir).filter((f) => f.includes(`sqlguard_runtime_${suffix}`))).toEqual([]);
+  });
+});
