@@ -11,12 +11,23 @@ export interface PlanningHints {
 export interface PlanningContext {
   request: string;
   language: Language;
+  /** The caller's tenant: model plan caches are kept per tenant. */
+  tenant?: string | undefined;
   hints: PlanningHints;
   /** Tables and (for a table) columns of a connection; undefined when it cannot be introspected from here. */
   introspect(
     connection: Connection,
     table?: string,
-  ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined } | undefined>;
+  ): Promise<
+    | {
+        tables: string[];
+        columns: SourceColumn[] | undefined;
+        rowCount: number | undefined;
+        /** For a table: the distinct values of its text columns that have only a few ("pending", "shipped"). */
+        values?: Record<string, string[]> | undefined;
+      }
+    | undefined
+  >;
   /** The data folders this request may read and write (its tenant's); the router's default when absent. */
   allowedDataDirs?: readonly string[] | undefined;
   knowledge: readonly { title: string; section: string; text: string; score: number }[];
