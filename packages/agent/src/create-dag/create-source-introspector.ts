@@ -1,6 +1,7 @@
 import { AppError } from '@airflow-mcp/core';
 import { renderDagFileHeader } from '@airflow-mcp/airflow';
 import {
+  INTROSPECT_TIMEOUT_MS,
   introspectDuckdb,
   INTROSPECTION_DAG_ID,
   introspectionDagSource,
@@ -17,13 +18,17 @@ export interface SourceIntrospectorOptions extends Pick<
   'airflow' | 'allowedDataDirs' | 'python' | 'generatorVersion'
 > {
   airflowMajor(): Promise<2 | 3>;
+  /** Wall-clock limit of one SQLite / DuckDB read (default INTROSPECT_TIMEOUT_MS, 20 s). */
+  introspectTimeoutMs?: number;
 }
 
 /**
- * Tables and (for a table) columns and row count of a source: SQLite directly, DuckDB through the Python with duckdb,
- * PostgreSQL / MySQL through Airflow. undefined when the source cannot be read from here.
+ * Tables and (for a table) columns and row count of a source: SQLite through a child Node process, DuckDB through
+ * the Python with duckdb, both under a time limit and off the event loop; PostgreSQL / MySQL through Airflow.
+ * undefined when the source cannot be read from here.
  */
 export function createSourceIntrospector(options: SourceIntrospectorOptions) {
+  const limits = { timeoutMs: options.introspectTimeoutMs ?? INTROSPECT_TIMEOUT_MS };
   /**
    * PostgreSQL / MySQL schemas, read by Airflow through the connection (the credentials never leave Airflow): the
    * fixed introspection DAG is deployed once, then run with {kind, conn_id, table} and its XCom read back.
@@ -95,12 +100,12 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
     dirs: readonly string[] = options.allowedDataDirs,
   ) {
     if (connection.kind === 'sqlite') {
-      return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table);
+      return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table, limits);
     }
     if (connection.kind === 'postgres' || connection.kind === 'mysql')
       return introspectThroughAirflow(connection, table);
     if (connection.kind === 'duckdb' && options.python) {
-      return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table);
+      return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table, limits);
     }
     return undefined;
   };
