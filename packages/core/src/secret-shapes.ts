@@ -51,8 +51,9 @@ function readValue(text: string, i: number): Range {
   return [i, readBareValue(text, i)];
 }
 
+// Plurals (secrets, tokens, credentials) head lists and prose ("secrets backend", "max_tokens"), not values.
 const SECRET_SUBSTRINGS =
-  /password|passwd|passphrase|secret|token(?!s|iz)|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization|signature/;
+  /password|passwd|passphrase|secret(?!s)|token(?!s|iz)|api[_-]?key|access[_-]?key|private[_-]?key|credential(?!s)|authorization|signature/;
 const SECRET_SEGMENTS = new Set(['pass', 'passcode', 'pwd', 'pw', 'pword', 'auth', 'sig', 'sas']);
 
 const secretNames = new Map<string, boolean>();
@@ -95,12 +96,32 @@ const STOPWORDS = new Set([
   'the',
   'and',
   'or',
+  'it',
+  'is',
+  'was',
+  'this',
+  'that',
+  // type annotations: `token: str`
+  'str',
+  'string',
+  'int',
+  'bool',
+  'number',
+  'any',
+  'dict',
+  'list',
+  'bytes',
+  'optional',
   '***',
 ]);
 
-/** For "password X" (no separator): only values that look generated, not prose ("password reset"). */
-function looksSecret(value: string): boolean {
-  if (value.length < 4 || STOPWORDS.has(value.toLowerCase())) return false;
+/**
+ * For "password X" and "password is X": only values that look generated, not prose ("password reset", "secret is
+ * therefore", "pass `default=`"). Punctuation around the word does not count.
+ */
+function looksSecret(raw: string): boolean {
+  const value = raw.slice(0, 256).replace(/^[([{<]+|[)\]}>.,:;!?]+$/g, '');
+  if (value.length < 4 || value.endsWith('=') || STOPWORDS.has(value.toLowerCase())) return false;
   return /[0-9]/.test(value) || /[^A-Za-z0-9\u3131-\uD7A3]/.test(value) || /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(value);
 }
 
@@ -127,7 +148,7 @@ function valueAfterKey(text: string, key: number, korean: boolean): Range | unde
   if ((c === 58 && next === 61) || (c === 61 && next === 62)) [i, assigned] = [i + 2, true];
   else if (c === 58 || c === 61 || c === 0xff1a) [i, assigned] = [i + 1, true];
   else if (!korean && i > afterKey && (c | 32) === 105 && (next | 32) === 115 && isSpace(text.charCodeAt(i + 2))) {
-    [i, assigned] = [i + 2, true];
+    i += 2; // "the password is X": prose, so X must look like a secret, as without an operator
   } else if (i === afterKey && !assigned) return undefined;
   i = skipSpaces(text, i);
   let [start, end] = readValue(text, i);
@@ -139,7 +160,8 @@ function valueAfterKey(text: string, key: number, korean: boolean): Range | unde
     // "hunter22입니다": the Korean ending is not part of the value.
     for (let j = start + 1; j < end; j++) if (isHangul(text.charCodeAt(j))) end = j;
   }
-  if (end === start) return undefined;
+  // One character is no secret worth the noise ("password: `@` as %40", f"Bearer {token}").
+  if (end - start < 2 || (!assigned && text.charCodeAt(start - 1) === 96)) return undefined;
   const value = end - start <= 8 ? text.slice(start, end) : '';
   if (value === '***') return undefined;
   if (assigned ? STOPWORDS.has(value.toLowerCase()) : !looksSecret(text.slice(start, end))) return undefined;

@@ -1,4 +1,12 @@
-import { AppError, redactSecrets, redactSecretsDeep, toAppError, type Logger } from '@airflow-mcp/core';
+import {
+  AppError,
+  redactSecrets,
+  redactSecretsAsync,
+  redactSecretsDeep,
+  redactSecretsDeepAsync,
+  toAppError,
+  type Logger,
+} from '@airflow-mcp/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -46,7 +54,11 @@ export function errorResult(error: AppError, secrets: readonly string[]): CallTo
   return {
     isError: true,
     content: [{ type: 'text', text }],
-    _meta: { code: error.code, retryable: error.retryable, ...(error.details ? { details: error.details } : {}) },
+    _meta: {
+      code: error.code,
+      retryable: error.retryable,
+      ...(error.details ? { details: redactSecretsDeep(error.details, secrets) } : {}),
+    },
   };
 }
 
@@ -134,9 +146,11 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'ok' });
           log.info({ ms: Math.round(performance.now() - started) }, 'tool call finished');
           const text = tool.summarize ? tool.summarize(output) : JSON.stringify(output, null, 2);
+          // One masking pass over everything the answer carries; long answers are masked in windows with turns of
+          // the event loop between, so a megabyte of log text does not hold up other requests.
           return {
-            content: [{ type: 'text', text: redactSecrets(text, secrets) }],
-            structuredContent: redactSecretsDeep(output as Record<string, unknown>, secrets),
+            content: [{ type: 'text', text: await redactSecretsAsync(text, secrets) }],
+            structuredContent: await redactSecretsDeepAsync(output as Record<string, unknown>, secrets),
           };
         } catch (thrown) {
           const error = toAppError(thrown);
