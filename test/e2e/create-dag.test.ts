@@ -41,6 +41,8 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     createSampleDatabase(join(warehouse, 'sample.db'));
     const env = {
       ALLOWED_DATA_DIRS: warehouse,
+      // The dag_id labels below are off by default (they name tenants).
+      METRICS_DAG_LABELS: 'true',
     };
     app = await startServiceApp(airflow, env);
     await app.services.knowledge.corpusReady;

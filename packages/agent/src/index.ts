@@ -21,7 +21,6 @@ export {
   type UnderstoodTable,
 } from './understanding/understood.js';
 export { describeUnderstood } from './understanding/describe-understood.js';
-export { parseRequest, type ParsedRequest } from './planning/parse-request.js';
 export type { Plan, Planner, PlanningContext, PlanningHints } from './planning/planner.js';
 export { createSampleDatabase, pipelineSpecJsonSchema, type SampleDatabase } from '@airflow-mcp/pipeline';
 export {

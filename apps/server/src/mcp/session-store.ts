@@ -27,6 +27,13 @@ export class SessionStore {
     return this.sessions.size;
   }
 
+  /** Sessions open for one key (MCP_MAX_SESSIONS_PER_KEY bounds it). */
+  countFor(keyId: string): number {
+    let n = 0;
+    for (const session of this.sessions.values()) if (session.keyId === keyId) n++;
+    return n;
+  }
+
   get(id: string): Session | undefined {
     const session = this.sessions.get(id);
     if (session) session.lastSeen = Date.now();

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Config } from '../config.js';
 import { authenticate, ANONYMOUS_PRINCIPAL } from '../http/authenticate.js';
 import { checkHostAndOrigin } from '../http/check-origin.js';
+import { statusForError } from '../http/status-for-error.js';
 import type { Principal } from '../mcp/define-tool.js';
 import type { SessionStore } from '../mcp/session-store.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -21,6 +22,8 @@ export interface McpRouteOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** Whose rate-limit bucket this request draws on. */
+    caller: string;
   }
 }
 
@@ -41,6 +44,7 @@ function sendJsonRpcError(reply: FastifyReply, status: number, code: number, mes
 export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): Promise<void> {
   const { config, sessions, createServer } = options;
   app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('caller', '');
   const limiter = createRateLimiter({ perMinute: config.mcp.rateLimitPerMin });
   const oauth = config.mcp.oauth ? createOAuthVerifier(config.mcp.oauth) : undefined;
 
@@ -58,14 +62,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
       } else request.principal = authenticate(request.headers.authorization, config.mcp.apiKeys);
     } catch (error) {
       const message = isAppError(error) ? error.message : 'Unauthorized';
+      // 401 for a missing or invalid token; 403 for a valid one this server will not honour (scopes, tenant claim).
+      const status = isAppError(error) && error.code === 'FORBIDDEN' ? statusForError(error.code) : 401;
       reply.header(
         'www-authenticate',
-        `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"` +
+        `Bearer realm="airflow-mcp", error="${status === 403 ? 'insufficient_scope' : 'invalid_token'}", error_description="${message.replace(/"/g, "'")}"` +
           (oauth ? `, resource_metadata="${config.mcp.publicUrl}/.well-known/oauth-protected-resource"` : ''),
       );
-      return sendJsonRpcError(reply, 401, SERVER_ERROR, message);
+      return sendJsonRpcError(reply, status, SERVER_ERROR, message);
     }
     const caller = request.principal === ANONYMOUS_PRINCIPAL ? `ip:${request.ip}` : `key:${request.principal.keyId}`;
+    request.caller = caller;
     const wait = limiter.take(caller);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
@@ -77,6 +84,22 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
       );
     }
     return undefined;
+  });
+
+  // A JSON-RPC batch is as many requests as it holds: the first was counted on arrival, the rest once parsed.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!Array.isArray(request.body) || request.body.length <= 1) return undefined;
+    const wait = limiter.take(request.caller, request.body.length - 1);
+    if (wait === 0) return undefined;
+    if (Number.isFinite(wait)) reply.header('retry-after', String(wait));
+    return sendJsonRpcError(
+      reply,
+      429,
+      SERVER_ERROR,
+      Number.isFinite(wait)
+        ? `Too many requests: this batch of ${request.body.length} counts as ${request.body.length} against the limit of ${config.mcp.rateLimitPerMin} a minute (MCP_RATE_LIMIT_PER_MIN); retry in ${wait} s.`
+        : `This batch of ${request.body.length} requests is larger than the limit of ${config.mcp.rateLimitPerMin} a minute (MCP_RATE_LIMIT_PER_MIN): send fewer at once.`,
+    );
   });
 
   // Fastify parses text/plain by default; MCP carries JSON-RPC only.
@@ -133,6 +156,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   };
 
   const routeOptions = { bodyLimit: config.mcp.bodyLimitBytes };
+  const opening = new Map<string, number>();
 
   app.post('/mcp', routeOptions, async (request, reply) => {
     if (config.mcp.stateless) {
@@ -157,8 +181,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
     if (!isInitializeRequest(request.body)) {
       return sendJsonRpcError(reply, 400, SERVER_ERROR, 'Bad Request: no valid session id; send initialize first.');
     }
-    const server = createServer();
     const keyId = request.principal.keyId;
+    const bound = config.mcp.maxSessionsPerKey;
+    if (bound > 0 && sessions.countFor(keyId) + (opening.get(keyId) ?? 0) >= bound) {
+      return sendJsonRpcError(
+        reply,
+        429,
+        SERVER_ERROR,
+        `Too many open sessions: this key has ${bound} (MCP_MAX_SESSIONS_PER_KEY). End one with DELETE /mcp, or wait for idle ones to expire.`,
+      );
+    }
+    const server = createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -173,7 +206,15 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
     };
     await server.connect(transport);
     reply.hijack();
-    await transport.handleRequest(withAuth(request), reply.raw, request.body);
+    // Sessions being opened count against the bound until they are in the store (or failed).
+    opening.set(keyId, (opening.get(keyId) ?? 0) + 1);
+    try {
+      await transport.handleRequest(withAuth(request), reply.raw, request.body);
+    } finally {
+      const left = (opening.get(keyId) ?? 1) - 1;
+      if (left > 0) opening.set(keyId, left);
+      else opening.delete(keyId);
+    }
   });
 
   const streamOrEnd = async (request: FastifyRequest, reply: FastifyReply) => {

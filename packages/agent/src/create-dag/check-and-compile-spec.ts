@@ -1,16 +1,9 @@
-import { checkSpec, type PipelineSpec, type PipelineSpecInput } from '@airflow-mcp/pipeline';
-import { DEFAULT_TENANT, scopeDagId, tenantDataDirs } from '../tenancy/tenant-scope.js';
+import { checkSpec, type PipelineSpec } from '@airflow-mcp/pipeline';
+import { scopeSpecToTenant } from '../tenancy/scope-spec-to-tenant.js';
+import { tenantDataDirs } from '../tenancy/tenant-scope.js';
 import type { CheckLadder } from './check-ladder.js';
 import type { PlanResult } from './create-dag-input.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
-
-/** A tenant's DAG ids carry its prefix and its tag, whatever the planner wrote. */
-function scopeToTenant(spec: PipelineSpecInput, tenant: string): PipelineSpecInput {
-  if (tenant === DEFAULT_TENANT || typeof spec !== 'object' || spec === null) return spec;
-  const dagId = typeof spec.dag_id === 'string' ? scopeDagId(spec.dag_id, tenant) : spec.dag_id;
-  const tags = Array.isArray(spec.tags) ? spec.tags : [];
-  return { ...spec, dag_id: dagId, tags: [...tags.filter((t) => !t.startsWith('tenant:')), `tenant:${tenant}`] };
-}
 
 /**
  * The ladder's first rungs (pipeline's checkSpec) over the spec scoped to the tenant, with the tenant's data folders
@@ -18,7 +11,7 @@ function scopeToTenant(spec: PipelineSpecInput, tenant: string): PipelineSpecInp
  * check decides. `beforeCompile` may still change the checked spec (create_dag settles the DAG id there).
  */
 export async function checkAndCompileSpec(
-  deps: Pick<DagServiceDeps, 'events' | 'allowedDataDirs' | 'airflowMajor' | 'introspect'>,
+  deps: Pick<DagServiceDeps, 'events' | 'allowedDataDirs' | 'airflowMajor' | 'tenantConnections' | 'introspect'>,
   {
     plan,
     tenant,
@@ -34,7 +27,7 @@ export async function checkAndCompileSpec(
   const plannerName = plan.planner.split(' ')[0] ?? plan.planner;
   const usage = plan.usage ?? { inputTokens: 0, outputTokens: 0 };
   const dirs = tenantDataDirs(deps.allowedDataDirs, tenant);
-  return checkSpec(scopeToTenant(plan.spec, tenant), {
+  return checkSpec(scopeSpecToTenant(plan.spec, tenant, deps.tenantConnections), {
     allowedDataDirs: dirs,
     introspect: (connection, table) => deps.introspect(connection, table, dirs),
     airflowMajor: () => deps.airflowMajor(),

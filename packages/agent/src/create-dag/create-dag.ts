@@ -7,16 +7,16 @@ import type { CreateDagInput, PlanResult } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
 
-/** Knowledge for planning: well-rated similar requests first, then the retrieved documents. */
-async function gatherKnowledge(deps: DagServiceDeps, request: string) {
+/** Knowledge for planning: the tenant's well-rated similar requests first, then the retrieved documents. */
+async function gatherKnowledge(deps: DagServiceDeps, request: string, tenant: string) {
   const retrieved = deps.retriever
-    ? await deps.retriever.search(request, { k: 5 }).catch((error: unknown) => {
+    ? await deps.retriever.search(request, { k: 5, tenant }).catch((error: unknown) => {
         deps.logger?.warn({ err: error }, 'knowledge retrieval failed; planning without it');
         return [];
       })
     : [];
   deps.events?.retrieved?.({ scores: retrieved.map((r) => r.score) });
-  const examples = deps.feedback ? await deps.feedback.examples(request).catch(() => []) : [];
+  const examples = deps.feedback ? await deps.feedback.examples(request, { tenant }).catch(() => []) : [];
   const knowledge: PlanningContext['knowledge'] = [
     ...examples.map((e) => ({
       title: 'A similar request its user rated well',
@@ -38,11 +38,13 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
   const language = detectLanguage(input.request);
   const progress = async (message: string) => input.onProgress?.(message);
   await progress('retrieving Airflow knowledge');
-  const { knowledge, sources } = await gatherKnowledge(deps, input.request);
-  const dataDirs = tenantDataDirs(deps.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT);
+  const tenant = input.actor?.tenant ?? DEFAULT_TENANT;
+  const { knowledge, sources } = await gatherKnowledge(deps, input.request, tenant);
+  const dataDirs = tenantDataDirs(deps.allowedDataDirs, tenant);
   const context: PlanningContext = {
     request: input.request,
     language,
+    tenant,
     hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
     introspect: (connection, table) => deps.introspect(connection, table, dataDirs),
     allowedDataDirs: dataDirs,

@@ -1,8 +1,9 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
+import { hasScope } from '../register-tools.js';
 
-export function inspectSourceTool(deps: { dags: DagService }) {
+export function inspectSourceTool(deps: { dags: DagService; readOnly?: boolean | undefined }) {
   return defineTool({
     name: 'inspect_source',
     title: 'Inspect a source database',
@@ -10,8 +11,8 @@ export function inspectSourceTool(deps: { dags: DagService }) {
       'Tables of a source, or with `table` its columns with types (mapped to pipeline types), nullability, primary ' +
       'key and row count. SQLite/DuckDB files inside the allowed data folders are read directly; PostgreSQL and MySQL ' +
       '(`postgres:<conn_id>`, `mysql:<conn_id>`) are read by Airflow through the connection, so credentials never ' +
-      'leave Airflow (a short run of the airflow_mcp_introspect DAG). Use it before create_dag to name tables and ' +
-      'columns exactly.',
+      'leave Airflow (a short run of the airflow_mcp_introspect DAG: it needs the write scope, a service not in ' +
+      'READ_ONLY, and a connection id your tenant may use). Use it before create_dag to name tables and columns exactly.',
     input: z.object({
       source_db: z
         .string()
@@ -38,7 +39,10 @@ export function inspectSourceTool(deps: { dags: DagService }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
-    handler: (input, ctx) => deps.dags.inspect(input.source_db, input.table, ctx.principal.tenant),
+    handler: (input, ctx) =>
+      deps.dags.inspect(input.source_db, input.table, ctx.principal.tenant, {
+        mayRunAirflow: hasScope(ctx.principal, 'write') && deps.readOnly !== true,
+      }),
     summarize: (o) =>
       o.columns
         ? `${o.tables[0]?.name} (${o.tables[0]?.rows ?? '?'} rows): ${o.columns.map((c) => `${c.name} ${c.declared_type ?? c.type ?? ''}`.trim()).join(', ')}`
