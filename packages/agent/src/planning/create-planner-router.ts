@@ -67,7 +67,8 @@ export function createPlannerRouter(options: PlannerRouterOptions) {
   // One response cache per provider, shared by the per-request planners (each validates against its own request).
   const caches = new Map<string, PlanCache<ModelPlan<PipelineSpecInput>>>();
   const modelPlanner = (name: string, model: SpecModel, ctx: PlanningContext) => {
-    const key = `${name}:${model.id}`;
+    // Per tenant: a cached plan holds the tenant's own examples and sources, never another tenant's.
+    const key = `${name}:${model.id}:${ctx.tenant ?? 'default'}`;
     let cache = caches.get(key);
     if (!cache) caches.set(key, (cache = createLruCache<ModelPlan<PipelineSpecInput>>(200)));
     return createModelPlanner<PipelineSpecInput>({
