@@ -1,5 +1,5 @@
 import nodeSqlParser from 'node-sql-parser';
-import { ALLOWED_FUNCTIONS, PLAIN_NAME, refuseSql, type SqlPurpose } from './sql-allow-list.js';
+import { ALLOWED_FUNCTIONS, isSystemTable, PLAIN_NAME, refuseSql, type SqlPurpose } from './sql-allow-list.js';
 
 const parser = new nodeSqlParser.Parser();
 
@@ -39,6 +39,9 @@ function walk(value: unknown, ctx: Context): void {
     if (names.length !== 1 || !ALLOWED_FUNCTIONS.has(name.toLowerCase())) {
       refuseSql(ctx.where, ctx.purpose, `the function ${name}() is not on the allow-list of pure functions`);
     }
+  }
+  if (type === 'var') {
+    refuseSql(ctx.where, ctx.purpose, 'variables (@name, @@setting) are not allowed');
   }
   // A sub-select (in FROM, WITH or an expression) carries its own statement: it must be a SELECT too.
   const ast = node['ast'] as Fields | undefined;
@@ -89,6 +92,14 @@ export function checkMysqlFamilySql(
       'backslashes are not allowed in MySQL and SQLite statements (engines read them differently)',
     );
   }
+  // MySQL starts a comment only at "-- " (dash dash space); the parser at any "--", so "--0, LOAD_FILE(...)" differs.
+  if (/--[^\s]/.test(text)) {
+    refuseSql(
+      ctx.where,
+      ctx.purpose,
+      'a "--" comment must be followed by a space (MySQL reads "--x" as minus minus x)',
+    );
+  }
   let ast: unknown;
   let tables: string[];
   try {
@@ -115,6 +126,9 @@ export function checkMysqlFamilySql(
     if (type === 'create' && statement['keyword'] !== 'table' && statement['keyword'] !== 'view') {
       refuseSql(ctx.where, ctx.purpose, `${label} is not allowed`);
     }
+    if (type === 'create' && statement['table_options']) {
+      refuseSql(ctx.where, ctx.purpose, 'table options (ENGINE, DATA DIRECTORY, CONNECTION, ...) are not allowed');
+    }
     if (type === 'delete' && !statement['where']) {
       refuseSql(ctx.where, ctx.purpose, 'DELETE needs a WHERE clause (write WHERE 1 = 1 to empty a table on purpose)');
     }
@@ -131,6 +145,9 @@ export function checkMysqlFamilySql(
         ctx.purpose,
         `the table "${name}" is not a plain table name (letters, digits, "_"; a file path or quoted name is not a table)`,
       );
+    }
+    if (isSystemTable(db === 'null' ? undefined : db, table)) {
+      refuseSql(ctx.where, ctx.purpose, `the table "${name}" is a system catalog, not a table of the data`);
     }
   }
   walk(statement, ctx);

@@ -1,5 +1,12 @@
 import { loadModule, parseSync } from 'libpg-query';
-import { ALLOWED_FUNCTIONS, ALLOWED_TYPES, PLAIN_NAME, refuseSql, type SqlPurpose } from './sql-allow-list.js';
+import {
+  ALLOWED_FUNCTIONS,
+  ALLOWED_TYPES,
+  isSystemTable,
+  PLAIN_NAME,
+  refuseSql,
+  type SqlPurpose,
+} from './sql-allow-list.js';
 
 // The real PostgreSQL parser (libpg_query, compiled to WebAssembly): loaded once, then parsed synchronously.
 await loadModule();
@@ -142,6 +149,9 @@ function checkRelation(rel: unknown, ctx: Context, role: string): void {
         `${role} "${name}" is not a plain table name (letters, digits, "_"; a file path or quoted name is not a table)`,
       );
     }
+  }
+  if (isSystemTable(r['schemaname'] as string | undefined, String(r['relname']))) {
+    refuseSql(ctx.where, ctx.purpose, `${role} "${name}" is a system catalog, not a table of the data`);
   }
 }
 

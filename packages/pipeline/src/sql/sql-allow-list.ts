@@ -15,7 +15,7 @@ any_value arg_min arg_max corr covar_pop covar_samp count_if
 row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value last_value nth_value
 abs ceil ceiling floor round trunc truncate sign sqrt cbrt power pow exp ln log log2 log10 mod div greatest least pi
 radians degrees sin cos tan asin acos atan atan2 random isnan isinf isfinite
-coalesce nullif ifnull nvl iif if isnull
+coalesce nullif ifnull nvl iif if isnull exists
 length char_length character_length octet_length bit_length lower upper lcase ucase trim ltrim rtrim btrim substr
 substring left right replace concat concat_ws position strpos instr locate lpad rpad repeat reverse split_part
 starts_with ends_with contains prefix suffix initcap translate ascii chr char overlay
@@ -43,6 +43,17 @@ export const ALLOWED_TYPES: ReadonlySet<string> = new Set(TYPES.split(/\s+/).fil
 
 /** A plain table, view, schema or column name: no dots, slashes or quotes (no file path as a table). */
 export const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/**
+ * The engines' own catalogs and introspection tables (settings, sessions and their queries, file paths, raw pages)
+ * are not tables of the spec's data: refused by schema or by name prefix.
+ */
+const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'pg_toast', 'information_schema', 'mysql', 'performance_schema', 'sys']);
+const SYSTEM_TABLE = /^(pg_|sqlite_|duckdb_|pragma_)|^(dbstat|fts3tokenize)$/i;
+
+export function isSystemTable(schema: string | undefined, table: string): boolean {
+  return (schema !== undefined && SYSTEM_SCHEMAS.has(schema.toLowerCase())) || SYSTEM_TABLE.test(table);
+}
 
 /** The statements a sql task may be, as the error text names them. */
 export const TASK_SHAPES =
