@@ -5,8 +5,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-/** mulberry32, the same small PRNG as the pipeline's sample database. */
-function random(seed) {
+/** mulberry32, the same small PRNG as the pipeline's sample database: a function returning floats in [0, 1). */
+export function random(seed) {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
