@@ -49,8 +49,9 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
         : undefined;
     const { spec, compiled } = await checkAndCompileSpec(deps, { plan, tenant: actor.tenant, ladder, beforeCompile });
     specHash = compiled.specHash;
-    const { version, unchanged } = await chooseDagVersion(deps, { dagId: spec.dag_id, specHash });
+    const { version, unchanged, deployedSource } = await chooseDagVersion(deps, { dagId: spec.dag_id, specHash });
     const source =
+      deployedSource ??
       renderDagFileHeader({ dagId: spec.dag_id, specHash, version, generator: deps.generatorVersion }) + compiled.code;
     await runPythonChecks({ python: deps.python, source, dagId: spec.dag_id, ladder, progress });
 
