@@ -89,16 +89,24 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   // A JSON-RPC batch is as many requests as it holds: the first was counted on arrival, the rest once parsed.
   app.addHook('preHandler', async (request, reply) => {
     if (!Array.isArray(request.body) || request.body.length <= 1) return undefined;
-    const wait = limiter.take(request.caller, request.body.length - 1);
+    const size = request.body.length;
+    const limit = config.mcp.rateLimitPerMin;
+    if (limit > 0 && size > limit) {
+      return sendJsonRpcError(
+        reply,
+        429,
+        SERVER_ERROR,
+        `This batch of ${size} requests is larger than the limit of ${limit} a minute (MCP_RATE_LIMIT_PER_MIN): send fewer at once.`,
+      );
+    }
+    const wait = limiter.take(request.caller, size - 1);
     if (wait === 0) return undefined;
-    if (Number.isFinite(wait)) reply.header('retry-after', String(wait));
+    reply.header('retry-after', String(wait));
     return sendJsonRpcError(
       reply,
       429,
       SERVER_ERROR,
-      Number.isFinite(wait)
-        ? `Too many requests: this batch of ${request.body.length} counts as ${request.body.length} against the limit of ${config.mcp.rateLimitPerMin} a minute (MCP_RATE_LIMIT_PER_MIN); retry in ${wait} s.`
-        : `This batch of ${request.body.length} requests is larger than the limit of ${config.mcp.rateLimitPerMin} a minute (MCP_RATE_LIMIT_PER_MIN): send fewer at once.`,
+      `Too many requests: this batch of ${size} counts as ${size} against the limit of ${limit} a minute (MCP_RATE_LIMIT_PER_MIN); retry in ${wait} s.`,
     );
   });
 
