@@ -42,6 +42,7 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
               given: plan.dagIdGiven === true,
               replace: args.replace === true,
               existing: existingDagOf(deps),
+              language,
             });
             notes.push(...chosen.notes);
             return chosen.spec;

@@ -105,3 +105,27 @@ describe('chooseDagId', () => {
     expect((error as AppError).message).toMatch(/^The DAG id "orders_nightly" already belongs to another pipeline\. /);
   });
 });
+
+describe('chooseDagId in Korean', () => {
+  it('says the conflict and the move in Korean, still naming update_dag', async () => {
+    const first = pipeline('orders_nightly', 'orders');
+    const other = pipeline('orders_nightly', 'orders', "status = 'paid'");
+    const error = await chooseDagId({
+      spec: other,
+      given: true,
+      replace: false,
+      existing: holding(first).existing,
+      language: 'ko',
+    }).catch((e: unknown) => e);
+    expect((error as AppError).message).toMatch(/^DAG id "orders_nightly"는 이미 다른 파이프라인\(sqlite:/);
+    expect((error as AppError).message).toContain('update_dag에 dag_id "orders_nightly"');
+    const moved = await chooseDagId({
+      spec: other,
+      given: false,
+      replace: false,
+      existing: holding(first).existing,
+      language: 'ko',
+    });
+    expect(moved.notes[0]).toContain('이 파이프라인은 "orders_nightly_2"입니다');
+  });
+});

@@ -1,5 +1,6 @@
 import { AppError } from '@airflow-mcp/core';
 import { describeConnection, specHash, type PipelineSpec } from '@airflow-mcp/pipeline';
+import type { Language } from '../i18n/detect-language.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
 
 /** What already holds a DAG id: the spec hash deployed under it (the file's, else the history's) and its spec. */
@@ -33,51 +34,65 @@ function alternatives(spec: PipelineSpec): string[] {
   return out;
 }
 
+/** The sentences of the decision, in the request's language. */
+function texts(dagId: string, other: string | undefined, language: Language) {
+  if (language === 'ko') {
+    const named = other ? `다른 파이프라인(${other})` : '다른 파이프라인';
+    return {
+      conflict: `DAG id "${dagId}"는 이미 ${named}이 쓰고 있습니다. 그 파이프라인을 바꾸려면 update_dag에 dag_id "${dagId}"를 주세요. 이 파이프라인으로 바꿔 쓰려면 create_dag를 replace: true로 다시 부르고, 아니면 다른 dag_id를 주세요.`,
+      replaced: `DAG id "${dagId}"의 ${named}을 이 파이프라인으로 바꿉니다 (replace: true)`,
+      moved: (to: string) =>
+        `DAG id "${dagId}"는 ${named}이 쓰고 있어 이 파이프라인은 "${to}"입니다 (그쪽을 바꾸려면 update_dag에 dag_id "${dagId}")`,
+      full: `DAG id "${dagId}"와 "${dagId}_${MAX_SUFFIX}"까지의 대안이 모두 쓰이고 있습니다. 이 파이프라인에 고유한 dag_id를 주거나, update_dag로 기존 것을 바꾸세요.`,
+    };
+  }
+  const named = other ? `another pipeline (${other})` : 'another pipeline';
+  return {
+    conflict: `The DAG id "${dagId}" already belongs to ${named}. To change that pipeline, use update_dag with dag_id "${dagId}"; to replace it with this one, call create_dag again with replace: true; or give this pipeline a different dag_id.`,
+    replaced: `replaces ${named} under the DAG id "${dagId}" (replace: true)`,
+    moved: (to: string) =>
+      `the DAG id "${dagId}" belongs to ${named}, so this pipeline is "${to}" (to change that one instead, use update_dag with dag_id "${dagId}")`,
+    full: `The DAG id "${dagId}" and its alternatives up to "${dagId}_${MAX_SUFFIX}" are all taken. Give this pipeline a dag_id of its own, or use update_dag to change an existing one.`,
+  };
+}
+
 /**
  * The id create_dag deploys a checked spec under, so that it never takes over an unrelated pipeline. A free id, or
  * one holding this very spec (same hash: idempotent), is kept. An id holding another spec is kept only when it was
  * given explicitly and `replace` is set; given without `replace` it is a CONFLICT pointing to update_dag; derived by a
- * planner, the spec moves to the first free alternative (or one already holding it), and the notes say so.
+ * planner, the spec moves to the first free alternative (or one already holding it), and the notes say so. The
+ * sentences follow the request's language.
  */
 export async function chooseDagId({
   spec,
   given,
   replace,
   existing,
+  language = 'en',
 }: {
   spec: PipelineSpec;
   given: boolean;
   replace: boolean;
   existing: (dagId: string) => Promise<ExistingDag | undefined>;
+  language?: Language;
 }): Promise<{ spec: PipelineSpec; notes: string[] }> {
   const holder = await existing(spec.dag_id);
   if (!holder || holder.specHash === specHash(spec)) return { spec, notes: [] };
   const other = describePipeline(holder.spec);
-  const named = other ? `another pipeline (${other})` : 'another pipeline';
+  const say = texts(spec.dag_id, other, language);
   if (given) {
-    if (replace) return { spec, notes: [`replaces ${named} under the DAG id "${spec.dag_id}" (replace: true)`] };
-    throw new AppError(
-      'CONFLICT',
-      `The DAG id "${spec.dag_id}" already belongs to ${named}. To change that pipeline, use update_dag with dag_id "${spec.dag_id}"; to replace it with this one, call create_dag again with replace: true; or give this pipeline a different dag_id.`,
-      { details: { step: 'dag-id', dag_id: spec.dag_id, ...(other ? { existing: other } : {}) } },
-    );
+    if (replace) return { spec, notes: [say.replaced] };
+    throw new AppError('CONFLICT', say.conflict, {
+      details: { step: 'dag-id', dag_id: spec.dag_id, ...(other ? { existing: other } : {}) },
+    });
   }
   for (const dagId of alternatives(spec)) {
     const candidate = { ...spec, dag_id: dagId };
     const taken = await existing(dagId);
     if (taken && taken.specHash !== specHash(candidate)) continue;
-    return {
-      spec: candidate,
-      notes: [
-        `the DAG id "${spec.dag_id}" belongs to ${named}, so this pipeline is "${dagId}" (to change that one instead, use update_dag with dag_id "${spec.dag_id}")`,
-      ],
-    };
+    return { spec: candidate, notes: [say.moved(dagId)] };
   }
-  throw new AppError(
-    'CONFLICT',
-    `The DAG id "${spec.dag_id}" and its alternatives up to "${spec.dag_id}_${MAX_SUFFIX}" are all taken. Give this pipeline a dag_id of its own, or use update_dag to change an existing one.`,
-    { details: { step: 'dag-id', dag_id: spec.dag_id } },
-  );
+  throw new AppError('CONFLICT', say.full, { details: { step: 'dag-id', dag_id: spec.dag_id } });
 }
 
 /** What holds a DAG id today: the file of ours in DAGS_DIR and the version history, undefined when neither. */
