@@ -2,6 +2,8 @@ import { isAppError, redactSecrets } from '@airflow-mcp/core';
 import { renderDagFileHeader } from '@airflow-mcp/airflow';
 import type { PipelineSpec } from '@airflow-mcp/pipeline';
 import type { Language } from '../i18n/detect-language.js';
+import { describeUnderstood } from '../understanding/describe-understood.js';
+import { understandSpec } from '../understanding/understood.js';
 import { deployedMessage } from '../i18n/messages.js';
 import { checkAndCompileSpec } from './check-and-compile-spec.js';
 import { createCheckLadder } from './check-ladder.js';
@@ -56,8 +58,12 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
       renderDagFileHeader({ dagId: spec.dag_id, specHash, version, generator: deps.generatorVersion }) + compiled.code;
     await runPythonChecks({ python: deps.python, source, dagId: spec.dag_id, ladder, progress });
 
+    // What the pipeline does, for the person or agent to confirm: structured and as one sentence.
+    const understood = understandSpec(spec);
     const base = {
       dag_id: spec.dag_id,
+      understood,
+      understood_text: describeUnderstood(understood, language),
       spec,
       code: source,
       checks: ladder.checks,

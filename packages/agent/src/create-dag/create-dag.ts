@@ -2,6 +2,7 @@ import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import type { PlanningContext } from '../planning/planner.js';
 import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
+import { assertFaithful } from '../understanding/assert-faithful.js';
 import { buildDag } from './build-dag.js';
 import type { CreateDagInput, PlanResult } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';
@@ -64,6 +65,8 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
             dagIdGiven: typeof (input.spec as { dag_id?: unknown } | null)?.dag_id === 'string',
           }
         : await deps.planner.plan(context, input.sampling);
+    // A caller's spec that comes with a request must do what the request says, like any planner's.
+    if (input.spec !== undefined) await assertFaithful(context, plan.spec);
   } catch (error) {
     deps.events?.planned?.({ planner: 'unknown', ok: false, attempts: 1, inputTokens: 0, outputTokens: 0 });
     throw error;

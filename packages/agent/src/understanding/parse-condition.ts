@@ -7,10 +7,17 @@ export const VALUE = String.raw`'(?:[^']|'')*'|"[^"]*"|[$₩€£]?-?\d[\d,]*(?:
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/;
 
 /** A value in the expression language, checked against the column it is compared with. */
-export function literal(raw: string, vocab: Vocabulary, column: string | undefined): string | undefined {
+export function literal(
+  raw: string,
+  vocab: Vocabulary,
+  column: string | undefined,
+  { asWritten = false }: { asWritten?: boolean } = {},
+): string | undefined {
   const v = raw.trim();
-  if (/^'(?:[^']|'')*'$/.test(v)) return checkValue(v.slice(1, -1).replace(/''/g, "'"), vocab, column);
-  if (/^"[^"]*"$/.test(v)) return checkValue(v.slice(1, -1), vocab, column);
+  // A quoted value is taken as written; so is any value of a check (which exists to find values that are not there).
+  if (/^'(?:[^']|'')*'$/.test(v))
+    return asWritten ? v : checkValue(v.slice(1, -1).replace(/''/g, "'"), vocab, column, true);
+  if (/^"[^"]*"$/.test(v)) return asWritten ? quote(v.slice(1, -1)) : checkValue(v.slice(1, -1), vocab, column, true);
   if (DATE.test(v)) return quote(v);
   const n = /^[$₩€£]?(-?\d[\d,]*(?:\.\d+)?)\s*(만\s*원)?/.exec(v);
   if (n && /^[$₩€£]?-?\d/.test(v)) {
@@ -21,7 +28,7 @@ export function literal(raw: string, vocab: Vocabulary, column: string | undefin
   if (/^(false|no|거짓)$/i.test(v)) return 'false';
   const other = vocab.column(v);
   if (other && other !== column) return other;
-  return checkValue(v, vocab, column);
+  return asWritten ? quote(v) : checkValue(v, vocab, column);
 }
 
 function quote(s: string): string {
@@ -32,7 +39,7 @@ function quote(s: string): string {
  * A text value for a column: when the source lists the column's few values, the value must be one of them (a word
  * for it, "취소" -> 'cancelled', or its nearest spelling); otherwise it is taken as written.
  */
-function checkValue(value: string, vocab: Vocabulary, column: string | undefined): string | undefined {
+function checkValue(value: string, vocab: Vocabulary, column: string | undefined, quoted = false): string | undefined {
   if (!column) return quote(value);
   const known = vocab.playing.map((t) => t.values?.[column]).find((v) => v !== undefined);
   if (!known) return /[\uac00-\ud7af]/.test(value) ? undefined : quote(value);
@@ -40,6 +47,7 @@ function checkValue(value: string, vocab: Vocabulary, column: string | undefined
   if (exact) return quote(exact);
   const word = vocab.valueOf(value);
   if (word && word.column === column) return quote(word.value);
+  if (quoted) return quote(value);
   const near = nearestName(value, known);
   return near ? quote(near) : undefined;
 }

@@ -221,7 +221,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       .replace(/^\(|\)$/g, '')
       .split(/\s*(?:,|\bor\b|\band\b)\s*/i)
       .filter(Boolean);
-    const parsed = values.map((v) => literal(v, vocab, c));
+    const parsed = values.map((v) => literal(v, vocab, c, { asWritten: true }));
     if (!c || parsed.some((p) => p === undefined || !/^'|^-?\d/.test(p))) continue;
     add(
       m,
@@ -244,7 +244,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       .split(/\s*(?:,|또는|이나|및|와|과)\s*/)
       .map((v) => v.replace(/(?:이|가)$/, ''))
       .filter(Boolean);
-    const parsed = values.map((v) => literal(v, vocab, c));
+    const parsed = values.map((v) => literal(v, vocab, c, { asWritten: true }));
     if (!c || parsed.some((p) => p === undefined || !/^'|^-?\d/.test(p))) continue;
     add(
       m,

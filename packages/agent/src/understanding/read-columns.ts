@@ -408,6 +408,31 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
     out.casts.set(column, t);
   }
 
+  // Exclusions: "all but phone", "everything except a and b", "without the notes column", "phone은 제외하고".
+  const list = String.raw`((?:${vocab.col})(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:${vocab.col}))*)`;
+  const excludes = [
+    new RegExp(
+      String.raw`\b(?:all|every|each)?\s*(?:the\s+)?(?:columns?|fields?)?\s*(?:but|except(?:\s+for)?|other\s+than|besides|apart\s+from|excluding|minus|save)\s+(?:the\s+)?${list}(?:\s+(?:columns?|fields?))?`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b(?:without|drop|dropping|leave\s+out|leaving\s+out|omit|omitting|skip|skipping|exclude|excluding|remove|removing|ignore|ignoring|don'?t\s+(?:copy|include|bring|move|need))\s+(?:the\s+)?${list}(?:\s+(?:columns?|fields?))?`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`${list}\s*(?:컬럼|칼럼|열|필드)?\s*(?:은|는|을|를|만)?\s*(?:제외|빼고|빼서|빼줘|빼|없이|말고|제거|안\s*옮기|옮기지\s*말)\S*`,
+      'g',
+    ),
+  ];
+  for (const pattern of excludes) {
+    for (const m of rt.free(pattern)) {
+      const names = (m[1] as string).split(/\s*(?:,|\band\b|&|\bor\b)\s*(?:the\s+)?/i).map((s) => c(s));
+      if (names.some((n) => !n)) continue;
+      rt.takeMatch(m);
+      out.exclude.push(...(names as string[]));
+    }
+  }
+
   // Lists: "only name and email", "columns a, b, c", "a, b, c 컬럼만", "keep just id and email".
   const item = String.raw`(?:${vocab.col})(?:\s+as\s+[A-Za-z_]\w*)?`;
   const run = String.raw`((?:${item})(?:\s*(?:,|and|&|및|와|과|하고|랑|,\s*and)\s*(?:the\s+)?(?:${item}))*)`;
@@ -487,31 +512,6 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
     if (!from || typeOf(to) || /^(table|column|a|an|the|well)$/i.test(to)) continue;
     rt.takeMatch(m);
     out.renames.set(from, to);
-  }
-
-  // Exclusions: "all but phone", "everything except a and b", "without the notes column", "phone은 제외하고".
-  const list = String.raw`((?:${vocab.col})(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:${vocab.col}))*)`;
-  const excludes = [
-    new RegExp(
-      String.raw`\b(?:all|every|each)?\s*(?:the\s+)?(?:columns?|fields?)?\s*(?:but|except(?:\s+for)?|other\s+than|besides|apart\s+from|excluding|minus|save)\s+(?:the\s+)?${list}(?:\s+(?:columns?|fields?))?`,
-      'gi',
-    ),
-    new RegExp(
-      String.raw`\b(?:without|drop|dropping|leave\s+out|leaving\s+out|omit|omitting|skip|skipping|exclude|excluding|remove|removing|ignore|ignoring|don'?t\s+(?:copy|include|bring|move|need))\s+(?:the\s+)?${list}(?:\s+(?:columns?|fields?))?`,
-      'gi',
-    ),
-    new RegExp(
-      String.raw`${list}\s*(?:컬럼|칼럼|열|필드)?\s*(?:은|는|을|를|만)?\s*(?:제외|빼고|빼서|빼줘|빼|없이|말고|제거|안\s*옮기|옮기지\s*말)\S*`,
-      'g',
-    ),
-  ];
-  for (const pattern of excludes) {
-    for (const m of rt.free(pattern)) {
-      const names = (m[1] as string).split(/\s*(?:,|\band\b|&|\bor\b)\s*(?:the\s+)?/i).map((s) => c(s));
-      if (names.some((n) => !n)) continue;
-      rt.takeMatch(m);
-      out.exclude.push(...(names as string[]));
-    }
   }
 
   return out;

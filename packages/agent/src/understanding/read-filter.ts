@@ -93,7 +93,7 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
 
   // 1. Explicit triggers followed by a condition.
   const trigger = new RegExp(
-    String.raw`\b(?:where|whose|if|when|having|filter(?:ed|ing)?(?:\s+(?:by|on|to|for))?|(?:that|which|who)\s+(?:are|is|have|has)|(?:that|which|who)|with)\s+|(?:조건|필터|filter)\s*(?:은|는|:)\s*`,
+    String.raw`\b(?:(?:only|just)\s+(?:the\s+)?(?:rows?|records?|ones?|entries|those|data)?\s*)?(?:where|whose|if|when|having|filter(?:ed|ing)?(?:\s+(?:by|on|to|for))?|(?:that|which|who)\s+(?:are|is|have|has)|(?:that|which|who)|with)\s+|(?:조건|필터|filter)\s*(?:은|는|:)\s*`,
     'gi',
   );
   for (const m of rt.free(trigger)) {

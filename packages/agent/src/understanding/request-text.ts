@@ -38,16 +38,34 @@ export class RequestText {
     return { start, end, text: this.text.slice(start, end) };
   }
 
-  /** Matches of a global pattern that overlap nothing taken yet (earlier matches of the same call included). */
+  /**
+   * Matches of a global pattern that overlap nothing taken yet (earlier matches of the same call included). A match
+   * that runs into taken text is tried again within the free stretch it starts in, so an optional tail that would
+   * reach a taken phrase is left off instead of losing the whole match.
+   */
   *free(pattern: RegExp): Generator<RegExpExecArray> {
     const flags = pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
     const re = new RegExp(pattern.source, flags);
+    const sticky = new RegExp(pattern.source, `${flags.replace('g', '')}y`);
     for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
       if (m[0].length === 0) {
         re.lastIndex++;
         continue;
       }
-      if (this.isFree(m.index, m.index + m[0].length)) yield m;
+      if (this.isFree(m.index, m.index + m[0].length)) {
+        yield m;
+        continue;
+      }
+      re.lastIndex = m.index + 1;
+      if (this.taken[m.index]) continue;
+      let limit = m.index;
+      while (limit < this.text.length && !this.taken[limit]) limit++;
+      sticky.lastIndex = m.index;
+      const inside = sticky.exec(this.text.slice(0, limit));
+      if (inside && inside[0].length > 0) {
+        re.lastIndex = inside.index + inside[0].length;
+        yield inside;
+      }
     }
   }
 

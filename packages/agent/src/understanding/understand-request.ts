@@ -203,8 +203,9 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
   const leftWords = new Set(leftover.flatMap((p) => p.split(/[\s,]+/)));
   for (const word of leftWords) {
     const table = tables[0];
-    if (!table?.columns || !/^[a-z_][a-z0-9_]*$/i.test(word) || isFiller(word) || KEYWORDS.has(word.toLowerCase()))
-      continue;
+    const looksLikeColumn =
+      /_|\d/.test(word) || leftover.some((p) => p.includes(word) && /column|field|컬럼|칼럼/i.test(p));
+    if (!table?.columns || !looksLikeColumn || !/^[a-z_][a-z0-9_]*$/i.test(word) || isFiller(word)) continue;
     if (table.columns.some((c) => c.name.toLowerCase() === word.toLowerCase())) continue;
     const names = table.columns.map((c) => c.name).join(', ');
     questions.push({

@@ -69,8 +69,12 @@ export function createDagTool(deps: { dags: DagService }) {
           : undefined,
         onProgress: (message) => ctx.progress({ progress: ++step, message }),
       });
-      return { ...result, spec: result.spec as unknown as Record<string, unknown> };
+      return {
+        ...result,
+        understood: result.understood as unknown as Record<string, unknown>,
+        spec: result.spec as unknown as Record<string, unknown>,
+      };
     },
-    summarize: (o) => o.message,
+    summarize: (o) => `${o.understood_text}\n${o.message}`,
   });
 }
