@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createAirflowClient,
@@ -27,6 +29,19 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
   const warehouse = join(airflow.dataDir, `sqlguard-${suffix}`);
   const sample = join(warehouse, 'sample.db');
   const duck = join(warehouse, 'guard.duckdb');
+  const postgres = inject('postgres');
+  const server = inject('mysql');
+  const pgTable = `sqlguard_events_${suffix}`;
+  const pgSequence = `sqlguard_seq_${suffix}`;
+  const login = (db: typeof postgres) => ({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+  });
+  const pgDb = new pg.Pool({ ...login(postgres), max: 1 });
+  const myDb = mysql.createPool({ ...login(server), connectionLimit: 1 });
   let app: ServiceApp;
   let client: Client;
   const tools = mcpToolCalls(() => client);
@@ -39,6 +54,10 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
   });
   afterAll(async () => {
     await app?.close();
+    await pgDb.query(`DROP TABLE IF EXISTS ${pgTable}; DROP SEQUENCE IF EXISTS ${pgSequence}`);
+    await myDb.query(`DROP TABLE IF EXISTS ${pgTable}`);
+    await pgDb.end();
+    await myDb.end();
   });
 
   it('runs a caller spec with a sql task and custom_sql checks after the lockdown, with the right results', async () => {
@@ -98,6 +117,55 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     expect(queryDuckdb(airflow.python, duck, 'SELECT SUM(n) FROM events_by_type')).toEqual([[2000]]);
   });
 
+  it('runs custom_sql checks on PostgreSQL and MySQL inside READ ONLY transactions', async () => {
+    const source = { kind: 'sqlite', path: sample };
+    const out = await tools.createDag({
+      task_description: 'copy events to PostgreSQL and MySQL and check them there',
+      spec: {
+        dag_id: `sqlguard_servers_${suffix}`,
+        retries: 0,
+        tasks: [
+          ...(['postgres', 'mysql'] as const).flatMap((kind) => {
+            const connection = { kind, conn_id: kind === 'postgres' ? 'warehouse_pg' : 'warehouse_mysql' };
+            return [
+              {
+                type: 'transfer',
+                id: `load_${kind}`,
+                source,
+                source_table: 'events',
+                target: connection,
+                target_table: pgTable,
+              },
+              {
+                type: 'quality_check',
+                id: `check_${kind}`,
+                connection,
+                table: pgTable,
+                checks: [
+                  { kind: 'row_count', min: 2000, max: 2000 },
+                  {
+                    kind: 'custom_sql',
+                    name: 'one_row_per_event',
+                    sql: `SELECT event_id FROM ${pgTable} GROUP BY event_id HAVING COUNT(*) > 1`,
+                  },
+                ],
+              },
+            ];
+          }),
+        ],
+        dependencies: [
+          ['load_postgres', 'check_postgres'],
+          ['load_mysql', 'check_mysql'],
+        ],
+      },
+      run: true,
+      wait: true,
+    });
+    expect(out.run?.state).toBe('success');
+    expect(out.code).toContain('_read_only("postgres", con)');
+    expect(out.code).toContain('_read_only("mysql", con)');
+  });
+
   it('refuses hostile caller specs before anything is written', async () => {
     const payload = join(airflow.dagsDir, `sqlguard_payload_${suffix}.py`);
     const hostile: [string, Record<string, unknown>, RegExp][] = [
@@ -141,9 +209,18 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     ];
     for (const [name, task, why] of hostile) {
       const dagId = `sqlguard_${name}_${suffix}`;
+      // Beside a legitimate load, so the spec answers its request and only its SQL is wrong.
+      const load = {
+        type: 'transfer',
+        id: 'load',
+        source: { kind: 'sqlite', path: sample },
+        source_table: 'events',
+        target: { kind: 'duckdb', path: duck },
+        target_table: 'events',
+      };
       const result = await tools.call('create_dag', {
-        task_description: 'a hostile spec',
-        spec: { dag_id: dagId, tasks: [task] },
+        task_description: 'copy events to DuckDB, count them by type and check them',
+        spec: { dag_id: dagId, tasks: [load, task] },
         run: true,
       });
       expect(result.isError, name).toBe(true);
@@ -172,6 +249,13 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
         { type: 'sql', id: 'sqlite_attach', connection: { kind: 'sqlite', path: sample }, sql: 'SELECT 103 AS a' },
         {
           type: 'quality_check',
+          id: 'pg_write',
+          connection: { kind: 'postgres', conn_id: 'warehouse_pg' },
+          table: pgTable,
+          checks: [{ kind: 'custom_sql', name: 'advance', sql: 'SELECT 105 AS a' }],
+        },
+        {
+          type: 'quality_check',
           id: 'duck_read',
           connection: { kind: 'duckdb', path: duck },
           table: 'events',
@@ -184,7 +268,9 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
       ['SELECT 102 AS a', `COPY events TO '${exported}' (HEADER)`],
       ['SELECT 103 AS a', `ATTACH DATABASE '${attached}' AS other`],
       ['SELECT 104 AS a', `SELECT * FROM read_text('${secret}')`],
+      ['SELECT 105 AS a', `SELECT nextval('${pgSequence}') AS a`],
     ];
+    await pgDb.query(`CREATE SEQUENCE ${pgSequence}`);
     let code = compileDag(spec, { airflowMajor: 3 }).code;
     for (const [from, to] of swaps) {
       expect(code).toContain(from);
@@ -209,10 +295,11 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
         duck_export: 'failed',
         sqlite_attach: 'failed',
         duck_read: 'failed',
+        pg_write: 'failed',
       });
       const logs = Object.fromEntries(
         await Promise.all(
-          ['duck_copy', 'duck_export', 'sqlite_attach', 'duck_read'].map(async (task) => [
+          ['duck_copy', 'duck_export', 'sqlite_attach', 'duck_read', 'pg_write'].map(async (task) => [
             task,
             (await airflowClient.taskLogs(dagId, runId, task, 1)).lines.map((l) => l.event).join('\n'),
           ]),
@@ -222,6 +309,7 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
       expect(logs['duck_export']).toMatch(/file system operations are disabled by configuration/);
       expect(logs['duck_read']).toMatch(/file system operations are disabled by configuration/);
       expect(logs['sqlite_attach']).toMatch(/not authorized/);
+      expect(logs['pg_write']).toMatch(/cannot execute nextval\(\) in a read-only transaction/);
       expect(Object.values(logs).join('\n')).not.toContain('sqlguard-secret-value');
     } finally {
       await deployer.remove(dagId);
@@ -230,6 +318,8 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     expect(existsSync(payload)).toBe(false);
     expect(existsSync(exported)).toBe(false);
     expect(existsSync(attached)).toBe(false);
+    // The sequence was never advanced: the READ ONLY transaction refused the write.
+    expect((await pgDb.query(`SELECT is_called FROM ${pgSequence}`)).rows).toEqual([{ is_called: false }]);
     expect(readdirSync(airflow.dagsDir).filter((f) => f.includes(`sqlguard_runtime_${suffix}`))).toEqual([]);
   });
 });
