@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRulePlanner, detectLanguage, understandSpec } from '@airflow-mcp/agent';
 import { introspectSqlite, parseExpression } from '@airflow-mcp/pipeline';
 import { canonicalCondition, canonicalSchedule } from '../../packages/agent/eval/planning/canonical-expression.mjs';
-import { createPlanningFixtures } from '../../packages/agent/eval/planning/create-fixtures.mjs';
 import {
   diffUnderstood,
   evaluatePlanning,
@@ -16,6 +13,7 @@ import {
   type ExpectedUnderstood,
 } from '../../packages/agent/eval/planning/evaluate-planning.mjs';
 
+import { usePlanningFixtures } from './use-planning-fixtures.js';
 /**
  * The planning corpus of issue 12 (written from the user's side) and the evaluation over it: the corpus is large,
  * bilingual, varied and well formed against the fixture schema, and the rule planner returns no spec that differs
@@ -122,16 +120,11 @@ describe('comparing an expectation with a spec', () => {
 });
 
 describe('the rule planner over the corpus', () => {
-  let fixtureDir: string;
-  beforeAll(() => {
-    fixtureDir = mkdtempSync(join(tmpdir(), 'planning-corpus-'));
-    createPlanningFixtures(fixtureDir);
-  });
-  afterAll(() => rmSync(fixtureDir, { recursive: true, force: true }));
+  const fixtureDir = usePlanningFixtures('planning-corpus-');
 
   it('never returns a spec that differs from the request (zero silent drops)', { timeout: 900_000 }, async () => {
     const { cases, summary } = await evaluatePlanning(corpus, {
-      fixtureDir,
+      fixtureDir: fixtureDir(),
       deps: { createRulePlanner, detectLanguage, understandSpec, parseExpression, introspectSqlite },
     });
     expect(summary.requests).toBe(corpus.length);
