@@ -76,6 +76,11 @@ const REFUSED: Case[] = [
   ['postgres', 'check', 'SELECT * FROM information_schema.tables', /system catalog/],
   ['postgres', 'check', 'SELECT * FROM events WHERE CURRENT OF c', /CurrentOfExpr|does not parse/],
   ['duckdb', 'check', 'SELECT * FROM duckdb_settings', /system catalog/],
+  ['duckdb', 'task', "WITH c AS (SELECT 1) COPY c TO 'x.csv'", /does not parse|COPY/],
+  ['duckdb', 'check', "SELECT * FROM read_csv('/et' || 'c/pass' || 'wd')", /function in FROM/],
+  ['duckdb', 'check', "SELECT * FROM events WHERE a = (SELECT x FROM read_csv(chr(47) || 'etc'))", /function in FROM/],
+  ['postgres', 'check', "SELECT * FROM events WHERE note = ('a' || pg_read_file('/etc/passwd'))", /pg_read_file\(\)/],
+  ['duckdb', 'check', "SELECT CAST(read_blob AS VARCHAR) FROM read_blob('/etc/shadow')", /function in FROM/],
   ['duckdb', 'check', 'SELECT name.read_text() FROM t', /read_text|does not parse|name\.read_text/],
   // DuckDB: what the attack used, and the rest of its file and settings statements.
   ['duckdb', 'task', "COPY (SELECT 'import os') TO '/opt/airflow/dags/x.py' (FORMAT csv)", /COPY/],
