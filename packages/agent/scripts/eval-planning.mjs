@@ -3,7 +3,7 @@
 // created in a temporary folder; prints exact-spec accuracy by family and language, refusal precision/recall and
 // the number of SILENT DROPS (a spec returned that differs from the expectation, or returned where a refusal was
 // expected), then the first mismatches with the fields that differ.
-//   npm run eval:planning [-- --holdout] [-- --json] [-- --corpus <file>] [-- --mismatches 40]
+//   npm run eval:planning [-- --holdout] [-- --json] [-- --corpus <file>] [-- --mismatches 40] [-- --family <name>]
 // Exit code 0 (it is a report) unless the corpus is malformed.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,8 @@ const understandSpec = agent.understandSpec ?? (await import('../dist/understand
 const corpusPath = resolve(
   option('corpus', join(here, '..', 'eval', 'planning', flag('holdout') ? 'corpus-holdout.jsonl' : 'corpus.jsonl')),
 );
-const items = loadCorpus(corpusPath);
+const family = option('family', undefined);
+const items = loadCorpus(corpusPath).filter((item) => family === undefined || item.family === family);
 const { problems, pending } = validateCorpus(items, { parseExpression });
 if (problems.length > 0) {
   console.error(`The corpus ${corpusPath} is malformed (${problems.length} problems):`);
