@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { createRulePlanner, detectLanguage, understandSpec } from '@airflow-mcp/agent';
 import { introspectSqlite, parseExpression } from '@airflow-mcp/pipeline';
 import { canonicalCondition, canonicalSchedule } from '../../packages/agent/eval/planning/canonical-expression.mjs';
+import { createPlanningFixtures, FIXTURE_SCHEMA } from '../../packages/agent/eval/planning/create-fixtures.mjs';
 import {
   diffUnderstood,
   evaluatePlanning,
@@ -81,6 +85,56 @@ describe('the planning corpus', () => {
     expect(problems.join('\n')).toMatch(/duplicate id/);
     expect(problems.join('\n')).toMatch(/not_null on nope/);
     expect(problems.join('\n')).toMatch(/table x is not in shop.db/);
+  });
+});
+
+describe('the fixture databases', () => {
+  const dump = (path: string) => {
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+        name: string;
+      }[];
+      return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM ${name}`).all()]));
+    } finally {
+      db.close();
+    }
+  };
+
+  it('are the same rows every time, hundreds per table, with NULLs in the nullable columns', () => {
+    const [a, b] = [
+      mkdtempSync(join(tmpdir(), 'planning-fixtures-')),
+      mkdtempSync(join(tmpdir(), 'planning-fixtures-')),
+    ];
+    try {
+      const first = createPlanningFixtures(a);
+      const second = createPlanningFixtures(b);
+      for (const file of ['shop', 'events'] as const) {
+        const rows = dump(first[file]);
+        expect(rows).toEqual(dump(second[file]));
+        expect(Object.keys(rows).sort()).toEqual(Object.keys(FIXTURE_SCHEMA[`${file}.db`] ?? {}).sort());
+        for (const [table, list] of Object.entries(rows)) {
+          expect(list.length, table).toBeGreaterThanOrEqual(200);
+        }
+      }
+      const shop = dump(first.shop);
+      for (const [table, column] of [
+        ['customers', 'email'],
+        ['orders', 'shipped_at'],
+        ['products', 'brand'],
+        ['payments', 'paid_at'],
+        ['users', 'age'],
+        ['order_items', 'discount'],
+      ] as const) {
+        expect(
+          shop[table]?.some((row) => (row as Record<string, unknown>)[column] === null),
+          `${table}.${column}`,
+        ).toBe(true);
+      }
+    } finally {
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
   });
 });
 
