@@ -85,14 +85,17 @@ describe('OAuth 2.1 resource-server mode', () => {
   const principalOf = async (app: TestApp, claims: Record<string, unknown>) => {
     const client = await app.connect({ headers: { authorization: `Bearer ${await token(claims)}` } });
     const echo = (await client.callTool({ name: 'echo', arguments: { text: 'x' } })) as {
-      structuredContent: { tenant: string; principal: string };
+      structuredContent?: { tenant: string; principal: string };
     };
     const write = (await client.callTool({ name: 'write_thing', arguments: {} })) as {
       isError?: boolean;
       content: { text?: string }[];
     };
     await client.close();
-    return { tenant: echo.structuredContent.tenant, write: write.isError ? (write.content[0]?.text ?? '') : 'allowed' };
+    return {
+      tenant: echo.structuredContent?.tenant,
+      write: write.isError ? (write.content[0]?.text ?? '') : 'allowed',
+    };
   };
   let guests: TestApp | undefined;
 

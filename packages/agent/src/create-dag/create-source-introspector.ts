@@ -11,6 +11,7 @@ import {
   type Connection,
   type SourceColumn,
 } from '@airflow-mcp/pipeline';
+import { ALL_TENANTS } from '../tenancy/tenant-scope.js';
 import type { CreateDagServiceOptions } from './create-dag-service-options.js';
 
 export interface SourceIntrospectorOptions extends Pick<
@@ -48,6 +49,8 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
     await options.airflow.deployer.deploy({ dagId: INTROSPECTION_DAG_ID, source });
     const summary = await options.airflow.run({
       dagId: INTROSPECTION_DAG_ID,
+      // The service's own DAG (tenant "*"): callers were checked before (write scope, allowed connection id).
+      tenant: ALL_TENANTS,
       wait: true,
       timeoutMs: 120_000,
       conf: {
