@@ -147,6 +147,8 @@ describe('comparing an expectation with a spec', () => {
     expect(key("NOT (status = 'cancelled')")).toBe(key("status <> 'cancelled'"));
     expect(key('is_active')).toBe(key('is_active = 1'));
     expect(key('b = 2 AND a = 1')).toBe(key('a = 1 AND b = 2'));
+    expect(key('quantity * unit_price * 0.9 > 10')).toBe(key('0.9 * (unit_price * quantity) > 10'));
+    expect(key('amount - discount > 0')).not.toBe(key('discount - amount > 0'));
     expect(key('age > 20')).not.toBe(key('age >= 20'));
     expect(key("status = 'a' OR amount > 1")).not.toBe(key("status = 'a' AND amount > 1"));
     expect(canonicalSchedule('@daily')).toBe(canonicalSchedule('0 0 * * *'));

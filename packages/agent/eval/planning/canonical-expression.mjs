@@ -1,8 +1,8 @@
 // Canonical forms for comparing the planning evaluation's expectations with a planner's output: two filters or
 // computed expressions that mean the same thing compare equal however they are spelled (operand order of AND/OR,
 // an IN list against a chain of ORs, BETWEEN against >= AND <=, NOT folded into the comparison, "x = 1" on a
-// boolean column against "x = true", round(x) against round(x, 0)), and schedules likewise (@daily against
-// "0 0 * * *", a day-of-week 7 against 0).
+// boolean column against "x = true", round(x) against round(x, 0), operands of + and * in any order and grouping),
+// and schedules likewise (@daily against "0 0 * * *", a day-of-week 7 against 0).
 
 const FLIP = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '<>': '<>' };
 const NEGATE = { '=': '<>', '<>': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
@@ -69,6 +69,15 @@ export function canonicalExpression(node, booleanColumns = new Set()) {
       if (node.op === 'AND' || node.op === 'OR')
         return junction(node.op, [asCondition(node.left), asCondition(node.right)]);
       if (node.op in FLIP) return comparison(node.op, c(node.left), c(node.right), booleanColumns);
+      // + and * commute and associate: "1.1 * price" is "price * 1.1", "a * b * c" is "c * (a * b)".
+      if (node.op === '+' || node.op === '*') {
+        const terms = [];
+        const collect = (n) =>
+          n.kind === 'binary' && n.op === node.op ? (collect(n.left), collect(n.right)) : terms.push(c(n));
+        collect(node);
+        terms.sort((a, b) => key(a).localeCompare(key(b)));
+        return terms.reduce((left, right) => ({ kind: 'binary', op: node.op, left, right }));
+      }
       return { kind: 'binary', op: node.op, left: c(node.left), right: c(node.right) };
     }
     default:
