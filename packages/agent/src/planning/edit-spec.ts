@@ -7,7 +7,7 @@ import { readMode } from '../understanding/read-mode.js';
 import { readAlert, readTargetTable } from '../understanding/read-names.js';
 import { readRetries } from '../understanding/read-retries.js';
 import { readSchedule } from '../understanding/read-schedule.js';
-import { notUnderstood } from '../understanding/not-understood.js';
+import { notUnderstood, takeFillerPhrases } from '../understanding/not-understood.js';
 import { RequestText } from '../understanding/request-text.js';
 import { Vocabulary, type TableSchema } from '../understanding/vocabulary.js';
 import type { PlanningContext } from './planner.js';
@@ -145,6 +145,7 @@ export async function editSpec(
   const columns = readColumns(rt, vocab);
   const checks = readChecks(rt, vocab);
   const filters = readFilters(rt, vocab);
+  takeFillerPhrases(rt);
   const left = notUnderstood(rt);
   const problems = [...retries.problems, ...columns.problems];
   if (left.length || problems.length) {

@@ -52,7 +52,10 @@ export function nameForms(names: readonly string[]): NameForm[] {
     if (!existing || (via === 'name' && existing.via !== 'name')) forms.set(key, { form: key, name, via });
   };
   for (const name of names) add(name, name, 'name');
-  for (const name of names) for (const s of spellings(name)) add(s, name, 'spelling');
+  // A spelling of a snake_case name keeps its spaces ("page views"), not a singular with "_" ("page_view" is as
+  // likely a value as the table page_views).
+  for (const name of names)
+    for (const s of spellings(name)) if (!s.includes('_') || s === name.toLowerCase()) add(s, name, 'spelling');
   for (const [noun, stems] of Object.entries(KOREAN_NOUNS)) {
     const name = bestKoreanTarget(stems, names);
     if (name) add(noun, name, 'korean');

@@ -2,7 +2,7 @@ import { nearestName } from './name-forms.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** A value as written: a quoted string, a number (with currency signs), a date, or a bare word. */
-export const VALUE = String.raw`'(?:[^']|'')*'|"[^"]*"|[$₩€£]?-?\d[\d,]*(?:\.\d+)?(?:\s*(?:원|달러|dollars?|won|usd|krw|만\s*원))?(?:\s*%)?|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|[A-Za-z_][\w.-]*|[\uac00-\ud7af]+`;
+export const VALUE = String.raw`'(?:[^']|'')*'|"[^"]*"|[$₩€£]?-?\d[\d,]*(?:\.\d+)?(?:\s*(?:천|만|억))?(?:\s*(?:원|달러|dollars?|won|usd|krw))?(?:\s*%)?|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|[A-Za-z_][\w.-]*|[\uac00-\ud7af]+`;
 
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/;
 
@@ -19,9 +19,10 @@ export function literal(
     return asWritten ? v : checkValue(v.slice(1, -1).replace(/''/g, "'"), vocab, column, true);
   if (/^"[^"]*"$/.test(v)) return asWritten ? quote(v.slice(1, -1)) : checkValue(v.slice(1, -1), vocab, column, true);
   if (DATE.test(v)) return quote(v);
-  const n = /^[$₩€£]?(-?\d[\d,]*(?:\.\d+)?)\s*(만\s*원)?/.exec(v);
+  const n = /^[$₩€£]?(-?\d[\d,]*(?:\.\d+)?)\s*(천|만|억)?/.exec(v);
   if (n && /^[$₩€£]?-?\d/.test(v)) {
-    const value = Number((n[1] as string).replace(/,/g, '')) * (n[2] ? 10_000 : 1);
+    const unit = n[2] === '천' ? 1_000 : n[2] === '만' ? 10_000 : n[2] === '억' ? 100_000_000 : 1;
+    const value = Number((n[1] as string).replace(/,/g, '')) * unit;
     return Number.isFinite(value) ? String(value) : undefined;
   }
   if (/^(true|yes|참)$/i.test(v)) return 'true';
@@ -213,6 +214,26 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const hi = literal(stripKo(m[3] as string), vocab, c);
     return c && lo && hi ? wrap(`${c} BETWEEN ${lo} AND ${hi}`) : undefined;
   }
+  // 나이가 20세 이상 30세 이하, 금액이 100 초과 500 미만
+  if (
+    (m = new RegExp(
+      `^${col}${KO_PARTICLE}\\s*(${VALUE})\\s*(?:세|살|원|개|건|명|점)?\\s*(이상|초과)\\s*(?:이고|이면서|,)?\\s*(${VALUE})\\s*(?:세|살|원|개|건|명|점)?\\s*(이하|미만)(?:인|의)?$`,
+    ).exec(body))
+  ) {
+    const c = vocab.column(m[1] as string);
+    const lo = literal(stripKo(m[2] as string), vocab, c);
+    const hi = literal(stripKo(m[4] as string), vocab, c);
+    if (!c || !lo || !hi) return undefined;
+    return wrap(`${c} ${m[3] === '이상' ? '>=' : '>'} ${lo} AND ${c} ${m[5] === '이하' ? '<=' : '<'} ${hi}`);
+  }
+  // status가 pending, paid, shipped 중 하나인
+  if ((m = new RegExp(`^${col}${KO_PARTICLE}\\s*(.+?)\\s*중\\s*(?:하나|에\\s*속하는|에\\s*있는)(?:인)?$`).exec(body))) {
+    const c = vocab.column(m[1] as string);
+    const items = (m[2] as string).split(/\s*(?:,|또는|이나|혹은|및|와|과)\s*/).filter(Boolean);
+    const values = items.map((i) => literal(stripKo(i), vocab, c));
+    if (!c || values.some((v) => v === undefined)) return undefined;
+    return wrap(`${c} IN (${values.join(', ')})`);
+  }
   if (
     (m = new RegExp(
       `^${col}${KO_PARTICLE}\\s*(?:null|NULL|널|빈\\s*값|비어\\s*있|없)(?:이|가)?\\s*(?:아닌|아니|않은|않|있지\\s*않은)`,
@@ -264,7 +285,9 @@ function stripKo(v: string): string {
   if (/^'.*'$|^".*"$/.test(t)) return t;
   const quoted = /^('(?:[^']|'')*'|"[^"]*")(?:이|가|은|는|을|를|과|와|로|으로)?$/.exec(t);
   if (quoted) return quoted[1] as string;
-  return t.replace(/(?<=[A-Za-z0-9_%)'"])(?:이|가|은|는|을|를|과|와|로|으로|인)$/, '');
+  return t
+    .replace(/(?<=\d)\s*(?:세|살|원|개|건|명|점)(?=$|[이가은는을를인])/, '')
+    .replace(/(?<=[A-Za-z0-9_%)'"])(?:이|가|은|는|을|를|과|와|로|으로|인)$/, '');
 }
 
 /**

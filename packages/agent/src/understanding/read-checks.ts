@@ -190,6 +190,36 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       () => ({ kind: 'row_count', min: 1 }),
     ],
   ];
+  rowCount.push(
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:there\s+(?:should|must)\s+be|(?:we\s+)?expect)\s+(?:at\s+least|a\s+minimum\s+of)\s+${n}\s*${ROWS}|\bat\s+least\s+${n}\s*${ROWS}\s+(?:expected|should\s+(?:arrive|land|be\s+there)|(?:must|should)\s+(?:come\s+through|arrive)|arrives?|come\s+through)`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`(?:행\s*수|건수|row\s*수|로우\s*수)\s*(?:가|는|이)?\s*(?:최소\s*)?${n}\s*(?:개|건|행)?\s*이상(?:인지|이어야|여야|이\s*되어야)?\s*(?:확인|검사|체크)?\S*|(?:최소|적어도|최소한)?\s*${n}\s*(?:건|행|개|줄)\s*(?:은|이)?\s*(?:있어야|들어와야|와야|넘어야)\S*(?:\s*(?:해|합니다|돼|됩니다))?`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`${n}\s*(?:건|행|개|줄|rows?)\s*(?:을|를|이)?\s*(?:넘으면|초과하면|보다\s*많으면)\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', max: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`${n}\s*(?:건|행|개|줄|rows?)\s*(?:미만|보다\s*적으면|이하)\s*(?:이면|면)?\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+  );
   for (const [pattern, make] of rowCount) {
     for (const m of rt.free(pattern)) {
       const raw = m[1] ?? m[2] ?? m[3] ?? m[4];
@@ -199,14 +229,14 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       add(m, make(k));
     }
   }
-  // "between 10 and 1000 rows"
+  // "between 10 and 1000 rows", "a row count between 100 and 1000", "행 수는 100에서 1000 사이여야"
   for (const m of rt.free(
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it)\s+(?:get|gets|copies|moves|loads)\s+)?between\s+${n}\s+and\s+${n}\s*${ROWS}`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it)\s+(?:get|gets|copies|moves|loads)\s+|(?:with\s+)?(?:a\s+|the\s+)?row[\s-]count\s+(?:is\s+|of\s+|must\s+be\s+|should\s+be\s+)?)?between\s+${n}\s+and\s+${n}(?:\s*${ROWS})?|(?:행\s*수|건수|row\s*수)\s*(?:는|가|이)?\s*${n}\s*(?:에서|~|-|부터)\s*${n}\s*(?:사이|까지)\S*`,
       'gi',
     ),
   )) {
-    add(m, { kind: 'row_count', min: numberOf(m[1] as string), max: numberOf(m[2] as string) });
+    add(m, { kind: 'row_count', min: numberOf((m[1] ?? m[3]) as string), max: numberOf((m[2] ?? m[4]) as string) });
   }
 
   // Accepted values
@@ -235,7 +265,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   }
   for (const m of rt.free(
     new RegExp(
-      String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:반드시\s*)?((?:${VALUE})(?:\s*(?:,|또는|이나|나|및|와|과)\s*(?:${VALUE}))+)\s*(?:중\s*(?:하나|에서)|만\s*(?:허용|가능))(?:여야|이어야|만\s*(?:허용|가능)|이어야\s*해|여야\s*해)?\S*`,
+      String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:반드시\s*)?((?:${VALUE})(?:\s*(?:,|또는|이나|나|및|와|과)\s*(?:${VALUE}))+)\s*(?:중\s*(?:하나|에서)\s*(?:여야|이어야|만\s*(?:허용|가능)|인지\s*(?:확인|검사|체크))|만\s*(?:허용|가능))\S*`,
       'g',
     ),
   )) {

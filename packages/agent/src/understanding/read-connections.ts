@@ -39,6 +39,7 @@ function roleAt(text: string, index: number, length: number): Role {
     )
   )
     return 'target';
+  if (/^[^\s,.]*?에\s*(?:있는|저장된|들어\s*있는|담긴)/.test(after)) return 'source';
   const ko =
     /^[^\s,.]*?(에서|로부터|으로|로|에)(?=\s|$|[,.])/.exec(after) ??
     /^\s*(?:의\s+)?[^\s,.]+\s*(?:테이블|파일|데이터베이스|디비|db|DB)(에서|로부터|으로|로)(?=\s|$|[,.])/.exec(after);
@@ -76,7 +77,7 @@ export function readConnections(
   const mentions: Mention[] = [];
   const questions: ConnectionsReading['questions'] = [];
   for (const m of rt.free(
-    /\b(postgres(?:ql)?|mysql)\s*:\s*([A-Za-z_]\w*)|((?:[\w~.-]*\/)*[\w.-]+\.(?:duckdb|ddb|db|sqlite3?))(?![\w.])/gi,
+    /\b(postgres(?:ql)?|mysql)\s*:\s*([A-Za-z_]\w*)|((?:[\w~.-]*\/)*[\w.-]+\.(?:duckdb|ddb|db|sqlite3?))(?!\w|\.\w)/gi,
   )) {
     rt.takeMatch(m);
     if (m[3])
@@ -95,14 +96,45 @@ export function readConnections(
       });
   }
   const connIds: { id: string; index: number }[] = [];
+  // "postgres warehouse_pg", "mysql 연결 warehouse_mysql": an engine word right before a connection id.
   for (const m of rt.free(
-    /\b(?:(?:airflow\s+)?(?:connection|conn)(?:[\s_-]?id)?|연결(?:\s*id|\s*아이디)?)\s*(?:named|called|is|=|:|은|는)?\s*[`"']?([A-Za-z_]\w*)[`"']?|[`"']?\b([A-Za-z_]\w*)[`"']?\s+(?:connection|conn)\b|[`"']?\b([A-Za-z_]\w*)[`"']?\s*(?:연결|커넥션)/gi,
+    /\b(postgres(?:ql)?|mysql|maria\s?db)\s+(?:(?:connection|conn(?:[\s_-]?id)?|연결|커넥션)\s*)?[`"']?([A-Za-z_]\w*(?:_\w+|\d))[`"']?(?![\w.])/gi,
+  )) {
+    rt.takeMatch(m);
+    const engine = /mysql|maria/i.test(m[1] as string) ? 'mysql' : 'postgres';
+    mentions.push({ engine, connId: m[2] as string, index: m.index, role: roleAt(text, m.index, m[0].length) });
+  }
+  const notAnId = String.raw`(?!(?:postgres(?:ql)?|mysql|maria\s?db|the|a|an|my|our|this|that|airflow|db|database)\b)`;
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`\b(?:(?:airflow\s+)?(?:connection|conn)(?:[\s_-]?id)?|연결(?:\s*id|\s*아이디)?|커넥션)\s*(?:named|called|is|=|:|은|는)?\s*[\`"']?${notAnId}([A-Za-z_]\w*)[\`"']?|[\`"']?\b${notAnId}([A-Za-z_]\w*)[\`"']?\s+(?:connection|conn)\b|[\`"']?\b${notAnId}([A-Za-z_]\w*)[\`"']?\s*(?:연결|커넥션)`,
+      'gi',
+    ),
   )) {
     const id = (m[1] ?? m[2] ?? m[3]) as string;
     if (/^(the|a|an|my|our|this|that|postgres|postgresql|mysql|airflow|db|database|named|called|id)$/i.test(id))
       continue;
     rt.takeMatch(m);
     connIds.push({ id, index: m.index });
+  }
+  // "the warehouse", "웨어하우스로": the default DuckDB warehouse; "the shop database": shop.db, if it exists.
+  for (const m of rt.free(/\b(?:the\s+|our\s+|my\s+)?(?:data\s+)?warehouse\b(?!\.)|웨어하우스|데이터\s*웨어하우스/gi)) {
+    rt.takeMatch(m);
+    mentions.push({
+      engine: 'duckdb',
+      path: 'warehouse.duckdb',
+      index: m.index,
+      role: roleAt(text, m.index, m[0].length) ?? 'target',
+    });
+  }
+  for (const m of rt.free(
+    /\b(?:the\s+)?([a-z][a-z0-9_]*)\s+(?:database|db|sqlite\s+(?:database|db|file))\b|\b([a-z][a-z0-9_]*)\s*(?:데이터베이스|디비)/gi,
+  )) {
+    const name = (m[1] ?? m[2]) as string;
+    if (/^(the|a|an|source|target|sqlite|duckdb|postgres|postgresql|mysql|same|other|new|that|this)$/i.test(name))
+      continue;
+    rt.takeMatch(m);
+    mentions.push({ engine: 'sqlite', path: `${name}.db`, index: m.index, role: roleAt(text, m.index, m[0].length) });
   }
   for (const [engine, words] of ENGINE_WORDS) {
     for (const m of rt.free(new RegExp(`(?<![\\w.])(?:${words})(?![\\w])`, 'gi'))) {

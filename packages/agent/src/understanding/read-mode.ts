@@ -9,6 +9,9 @@ export interface ModeReading {
   missing?: 'keys' | 'watermark';
 }
 
+const APPEND =
+  /\b(?:append(?:ing|ed)?(?:\s+(?:mode|only|to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)))?|add\s+(?:the\s+)?(?:rows|them|it|data)\s+to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)|(?:without|don'?t|do\s+not|never|not)\s+(?:overwrit(?:e|ing)|replac(?:e|ing)|truncat(?:e|ing)|wip(?:e|ing))(?:\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows))?|keep(?:ing)?\s+(?:the\s+)?existing\s+(?:rows|data)|on\s+top\s+of\s+(?:the\s+)?existing\s+(?:rows|data))\b|(?:기존\s*(?:데이터|행|테이블)\s*(?:은|는|를|을)?\s*(?:유지|두고|그대로\s*두고)\S*\s*)?(?:이어서|추가로|뒤에\s*붙여|덧붙여|append)\s*(?:적재|저장|넣어|추가)?\S*|덮어쓰지\s*(?:말고|않고)\S*|기존\s*(?:테이블|데이터)\s*(?:에|뒤에)\s*추가\s*(?:\(append\))?\S*|\(append\)/gi;
+
 /**
  * The write mode: replace ("overwrite", "full refresh", "덮어쓰기"), append ("add to what is there", "이어서"), upsert on
  * keys ("upsert on id", "merge by order_id", "id 기준으로 upsert"), incremental by a growing column ("only new rows by
@@ -35,15 +38,21 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
     new RegExp(String.raw`(?:upsert|업서트|병합|머지)\S*\s*(?:하되|하고|해서)?\s*(?:키는|기준은)\s*${cols}`, 'gi'),
   ];
   for (const p of upsert) {
-    const m = rt.first(p);
-    if (!m) continue;
-    const keys = m[1] ? names(m[1]) : [];
-    rt.takeMatch(m);
-    return keys.length ? { mode: 'upsert', columns: keys } : { mode: 'upsert', columns: [], missing: 'keys' };
+    for (const m of rt.free(p)) {
+      const keys = m[1] ? names(m[1]) : [];
+      if (!keys.length) continue;
+      rt.takeMatch(m);
+      return { mode: 'upsert', columns: keys };
+    }
+  }
+  const bareUpsert = rt.first(/\b(?:upsert|merge)\b|업서트|upsert|병합|머지/gi);
+  if (bareUpsert) {
+    rt.takeMatch(bareUpsert);
+    return { mode: 'upsert', columns: [], missing: 'keys' };
   }
   const incremental = [
     new RegExp(
-      String.raw`\b(?:incremental(?:ly)?|only\s+(?:the\s+)?new(?:er)?\s+(?:rows|records|data|ones|entries)(?:\s+since\s+(?:the\s+)?last\s+(?:run|time|load))?|(?:new|changed)\s+rows\s+since\s+(?:the\s+)?last\s+(?:run|load|time))(?:\s+(?:load(?:ing)?|loads?|sync|copy))?(?:\s*,?\s*(?:by|on|using|based\s+on|keyed\s+on|tracked\s+by|with|according\s+to|watermark(?:ed)?\s+(?:by|on))\s+(?:the\s+)?${col}(?:\s+(?:column|as\s+(?:the\s+)?watermark))?)?`,
+      String.raw`\b(?:incremental(?:ly)?|only\s+(?:the\s+)?new(?:er)?\s+(?:rows|records|data|ones|entries)(?:\s+since\s+(?:the\s+)?last\s+(?:run|time|load))?|(?:new|changed)\s+rows\s+since\s+(?:the\s+)?last\s+(?:run|load|time))(?:\s+(?:load(?:ing)?|loads?|sync|copy))?(?:\s+(?:each|every)\s+(?:time|run))?(?:\s*,?\s*(?:by|on|using|based\s+on|keyed\s+on|tracked\s+by|with|according\s+to|watermark(?:ed)?\s+(?:by|on))\s+(?:the\s+)?${col}(?:\s+(?:column|as\s+(?:the\s+)?watermark))?)?`,
       'gi',
     ),
     new RegExp(
@@ -64,11 +73,11 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
       ? { mode: 'incremental', columns: [watermark] }
       : { mode: 'incremental', columns: [], missing: 'watermark' };
   }
-  const append = rt.first(
-    /\b(?:append(?:ing|ed)?(?:\s+(?:mode|only|to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)))?|add\s+(?:the\s+)?(?:rows|them|it|data)\s+to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)|(?:without|don'?t|do\s+not|never)\s+(?:overwrit(?:e|ing)|replac(?:e|ing)|truncat(?:e|ing)|wip(?:e|ing))(?:\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows))?|keep(?:ing)?\s+(?:the\s+)?existing\s+(?:rows|data)|on\s+top\s+of\s+(?:the\s+)?existing\s+(?:rows|data))\b|(?:기존\s*(?:데이터|행|테이블)\s*(?:은|는|를|을)?\s*(?:유지|두고|그대로\s*두고)\S*\s*)?(?:이어서|추가로|뒤에\s*붙여|덧붙여|append)\s*(?:적재|저장|넣어|추가)?\S*|덮어쓰지\s*(?:말고|않고)\S*/gi,
-  );
+  const append = rt.first(APPEND);
   if (append) {
     rt.takeMatch(append);
+    // "append, don't replace": every phrase that says the same is part of it.
+    for (const m of rt.free(APPEND)) rt.takeMatch(m);
     return { mode: 'append', columns: [] };
   }
   const replace = rt.first(

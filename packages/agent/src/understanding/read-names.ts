@@ -1,3 +1,4 @@
+import { TYPE_WORD_PATTERN } from './lexicon.js';
 import type { RequestText } from './request-text.js';
 
 const NAME = String.raw`[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
@@ -6,7 +7,11 @@ const NAME = String.raw`[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
  * The target table named in the request: "into a table named sales", "as table orders_copy", "target table: t",
  * "call the new table t", "t 테이블로", "t라는 테이블로", "대상 테이블은 t". Returns the name and where it was.
  */
-export function readTargetTable(rt: RequestText, isSourceTable: (name: string) => boolean): string | undefined {
+export function readTargetTable(
+  rt: RequestText,
+  isSourceTable: (name: string) => boolean,
+  tablePattern?: string,
+): string | undefined {
   const patterns = [
     new RegExp(
       String.raw`\b(?:into|to|in|as|under)\s+(?:a\s+|the\s+|an?\s+new\s+|new\s+)?(?:target\s+|destination\s+|new\s+)?table\s+(?:named|called|with\s+the\s+name)?\s*:?\s*${NAME}`,
@@ -30,12 +35,27 @@ export function readTargetTable(rt: RequestText, isSourceTable: (name: string) =
       String.raw`${NAME}\s*(?:이라는|라는|이란|란)\s*(?:이름의\s*|새\s*)?(?:새\s*)?테이블\s*(?:로|으로|에|을|를)?`,
       'g',
     ),
-    new RegExp(String.raw`${NAME}\s*(?:테이블|table)\s*(?:로|으로|에)(?!서)\s*(?:저장|적재|넣|옮|복사)?`, 'g'),
+    new RegExp(String.raw`${NAME}\s*(?:테이블|table)\s*(?:로|으로|에)(?!서)`, 'g'),
+    new RegExp(
+      String.raw`(?<!(?:컬럼|칼럼|필드)\s*(?:은|는|을|를)?\s*|[A-Za-z0-9_]\s*(?:은|는)\s*)${NAME}\s*(?:이라는|라는)\s*이름으로`,
+      'g',
+    ),
+    new RegExp(
+      String.raw`\b(?:into|to|onto)\s+(?!(?:a|an|the|it|them|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
+      'gi',
+    ),
     new RegExp(String.raw`테이블\s*(?:이름|명)\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로|이라고|라고)?`, 'g'),
   ];
+  // "customers -> dim_customer", "load products as product_catalog": a table of the source, then its new name.
+  if (tablePattern) {
+    patterns.unshift(new RegExp(String.raw`(?:${tablePattern})\s*(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])`, 'gi'));
+  }
   for (const p of patterns) {
     for (const m of rt.free(p)) {
       const name = m[1] as string;
+      // "into <a source table>" names what is read, not a new target.
+      if (p.flags.includes('i') && /\binto|\bto|\bonto/i.test(m[0]) && !/table/i.test(m[0]) && isSourceTable(name))
+        continue;
       if (/^(the|a|an|it|them|new|table|named|called|duckdb|sqlite|postgres|mysql|warehouse)$/i.test(name)) continue;
       // "X 테이블로" names the target only when X is not the table being read.
       if (p.source.includes('(?!서)') && isSourceTable(name)) continue;

@@ -187,7 +187,8 @@ export function readSchedule(rt: RequestText): ScheduleReading {
         const clock = enClock(m, 1) ?? enClock(m, 7);
         rt.takeMatch(m);
         if (!clock) return '@daily';
-        if ((m[6]?.toLowerCase() === 'evening' || /evening|night/i.test(m[0])) && clock.hour < 12 && m[1])
+        const halfGiven = Boolean(m[3] ?? m[9]);
+        if ((m[6]?.toLowerCase() === 'evening' || /evening|night/i.test(m[0])) && clock.hour < 12 && m[1] && !halfGiven)
           clock.hour += 12;
         return `${clock.minute} ${clock.hour} * * *`;
       }

@@ -176,10 +176,6 @@ export function specFromUnderstanding(u: Understanding, request: string): SpecBu
     if (!checks.some((c) => c.kind === 'row_count')) {
       checks.unshift({ kind: 'row_count', min: (table.rowCount ?? 0) > 0 && !filter ? 1 : 0 });
     }
-    for (const k of keys) {
-      if (k && !checks.some((c) => c.kind === 'unique' && c.columns.length === 1 && c.columns[0] === k))
-        checks.push({ kind: 'unique', columns: [k] });
-    }
     const loadId = `load_${slug(targetTable)}`.slice(0, 63);
     const checkId = `validate_${slug(targetTable)}`.slice(0, 63);
     tasks.push({

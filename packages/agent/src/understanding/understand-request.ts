@@ -2,7 +2,7 @@ import type { CheckSpec, Connection, SqlType } from '@airflow-mcp/pipeline';
 import type { PlanningContext } from '../planning/planner.js';
 import { isFiller } from './lexicon.js';
 import { nameForms, nearestName, type NameForm } from './name-forms.js';
-import { notUnderstood } from './not-understood.js';
+import { notUnderstood, takeFillerPhrases } from './not-understood.js';
 import { readChecks, type CheckReading } from './read-checks.js';
 import { readColumns, type ColumnsReading } from './read-columns.js';
 import { readConnections } from './read-connections.js';
@@ -69,6 +69,8 @@ function typos(rt: RequestText, names: readonly string[], known: readonly NameFo
   for (const m of rt.free(/[A-Za-z_][A-Za-z0-9_]{3,}/g)) {
     const word = m[0].toLowerCase();
     if (forms.has(word) || isFiller(word) || KEYWORDS.has(word)) continue;
+    // "page_view" beside a table page_views is a value more often than a misspelt table.
+    if (names.some((n) => n.toLowerCase() === `${word}s` || `${n.toLowerCase()}s` === word)) continue;
     const name = nearestName(word, names);
     if (name && !out.some((o) => o.form === word)) out.push({ form: word, name, via: 'typo' });
   }
@@ -102,7 +104,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
   const corrections: [string, string][] = tableTypos.map((t) => [t.form, t.name]);
 
   const isSourceTable = (name: string) => allTables.some((t) => t.name.toLowerCase() === name.toLowerCase());
-  const targetTable = readTargetTable(rt, isSourceTable);
+  const targetTable = readTargetTable(rt, isSourceTable, vocab.tablePattern);
 
   // The tables the request moves: every free mention of a source table, in order.
   const mentioned: { table: TableSchema; start: number; end: number }[] = [];
@@ -198,6 +200,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
       ko: '실패 알림은 Airflow HTTP 연결로 보냅니다: 연결 ID를 알려주세요 (예: "실패하면 slack_alerts로 알림").',
     });
   }
+  takeFillerPhrases(rt);
   const leftover = notUnderstood(rt);
   // A leftover that looks like a column name: say which columns there are.
   const leftWords = new Set(leftover.flatMap((p) => p.split(/[\s,]+/)));
