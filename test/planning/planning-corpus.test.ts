@@ -172,6 +172,17 @@ describe('comparing an expectation with a spec', () => {
       'tables[orders].checks',
     ]);
     expect(diffUnderstood(want, { ...want, dag_id: 'x' }, { parseExpression, sourceFile: 'shop.db' })).toEqual([]);
+    const columns = table.columns === 'all' ? [] : table.columns;
+    const renamedBack = columns
+      .map((c) => (c.name === 'total' ? { name: 'amount' } : c))
+      .filter((c) => c.name !== 'note');
+    expect(
+      diffUnderstood(
+        want,
+        { ...want, tables: [{ ...table, columns: renamedBack }] },
+        { parseExpression, sourceFile: 'shop.db' },
+      ),
+    ).toEqual(['tables[orders].columns: missing total <- amount, note; extra amount']);
   });
 });
 
