@@ -46,6 +46,18 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   const type = `(${TYPE_WORD_PATTERN})`;
   for (const m of rt.free(
     new RegExp(
+      String.raw`\b(?:the\s+)?${col}\s+(?:cast|converted|changed|turned|stored|typed)\s+(?:to|as|into)\s+(?:an?\s+)?${type}s?\b|\bmake\s+(?:the\s+)?${col}\s+(?:an?\s+)?${type}\s+(?:column|field|type|value)s?|\b${col}\s*\(\s*(?:as\s+)?(?:an?\s+)?${type}\s*\)|${col}\s*(?:컬럼|칼럼)?\s*(?:은|는|을|를)\s*${type}\s*(?:타입|형)?\s*(?:으로|로)\s*(?:해|해줘|해\s*주세요|바꿔|변환|저장|맞춰)\S*`,
+      'gi',
+    ),
+  )) {
+    const column = c((m[1] ?? m[3] ?? m[5] ?? m[7]) as string);
+    const t = typeOf((m[2] ?? m[4] ?? m[6] ?? m[8]) as string);
+    if (!column || !t) continue;
+    rt.takeMatch(m);
+    out.casts.set(column, t);
+  }
+  for (const m of rt.free(
+    new RegExp(
       String.raw`\b(?:cast|convert|store|keep|save|change|turn|make)\s+(?:the\s+)?${col}(?:\s+(?:column|field))?\s+(?:to|as|into)\s+(?:an?\s+)?${type}s?\b(?:\s+(?:type|values?))?|\b(?:the\s+)?${col}\s+(?:as|to)\s+(?:an?\s+)?${type}s?\b(?!\s*(?:column|field))|\b(?:the\s+)?${col}\s+(?:should|must|needs\s+to)\s+be\s+(?:an?\s+)?${type}s?\b|${col}\s*(?:을|를|은|는|컬럼은|컬럼을)?\s*${type}\s*(?:타입|형|형식|자료형)?\s*(?:으로|로)\s*(?:변환|바꿔|캐스팅|캐스트|저장|변경)?\S*`,
       'gi',
     ),
@@ -83,45 +95,31 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   }
 
   // Lists: "only name and email", "columns a, b, c", "a, b, c 컬럼만", "keep just id and email".
-  const item = String.raw`(?:${vocab.col})(?:\s+as\s+[A-Za-z_]\w*)?`;
-  const run = String.raw`((?:${item})(?:\s*(?:,|and|&|및|와|과|하고|랑|,\s*and)\s*(?:the\s+)?(?:${item}))*)`;
-  const lists = [
+  const run = listRun(vocab);
+  takeLists(rt, vocab, out, [
     new RegExp(
       String.raw`\b(?:(?:only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick|with|take|copy(?:ing)?|move|bring|include|want|need)\s+)?(?:the\s+)?(?:(?:following\s+)?(?:columns?|fields?)\s*(?:[:=]|named|called)?\s*)${run}`,
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick)\s+(?:the\s+)?${run}(?:\s+(?:columns?|fields?))?`,
+      String.raw`\b(?:only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick)\s+(?:the\s+)?${run}(?:\s+(?:columns?|fields?))?(?:\s+only)?`,
       'gi',
     ),
     new RegExp(String.raw`(?<![\w])${run}\s*(?:columns?|fields?)(?:\s+only)?\b`, 'gi'),
     new RegExp(String.raw`${run}\s*(?:컬럼|칼럼|열|필드|항목)?\s*(?:만|들만)`, 'g'),
     new RegExp(String.raw`(?:컬럼|칼럼|필드)\s*(?:은|는|:)\s*${run}`, 'g'),
-  ];
-  for (const pattern of lists) {
-    for (const m of rt.free(pattern)) {
-      const text = m[1] as string;
-      const items = text.split(/\s*(?:,\s*and|,|\band\b|&|및|와|과|하고|랑)\s*(?:the\s+)?/i).filter(Boolean);
-      const names: string[] = [];
-      let ok = true;
-      for (const i of items) {
-        const [name, alias] = i.split(/\s+as\s+/i);
-        const column = c(name ?? '');
-        if (!column) {
-          ok = false;
-          break;
-        }
-        names.push(column);
-        if (alias && !typeOf(alias)) out.renames.set(column, alias);
-        else if (alias) out.casts.set(column, typeOf(alias) as SqlType);
-      }
-      if (!ok || names.length === 0) continue;
-      rt.takeMatch(m);
-      out.list = [...(out.list ?? []), ...names.filter((n) => !(out.list ?? []).includes(n))];
-    }
-  }
+  ]);
   // Renames: "rename a to b", "a renamed to b", "a as b", "a -> b", "call a b", "a를 b로 이름 변경".
   const renamePatterns = [
+    new RegExp(String.raw`\b(?:call|name)\s+(?:the\s+)?${col}\s+(?:column|field)\s+${NEW_NAME}`, 'gi'),
+    new RegExp(
+      String.raw`${col}\s*\(\s*(?:이름은\s*|as\s+|renamed\s+(?:to\s+)?)?${NEW_NAME}\s*(?:으로|로)?\s*\)`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`${col}\s*(?:컬럼|칼럼)?\s*(?:명을|이름을|은|는)\s*${NEW_NAME}\s*(?:이라는\s*이름으로|라는\s*이름으로|으로|로)\s*(?:해|해줘|해\s*주세요|바꿔|변경|저장|넣어)?\S*`,
+      'g',
+    ),
     new RegExp(String.raw`\brename\s+(?:the\s+)?${col}(?:\s+(?:column|field))?\s+(?:to|as|into)\s+${NEW_NAME}`, 'gi'),
     new RegExp(
       String.raw`\b(?:the\s+)?${col}(?:\s+(?:column|field))?\s+(?:renamed|named|called|re-?labell?ed|relabel(?:l)?ed)\s+(?:to\s+|as\s+)?${NEW_NAME}`,
@@ -164,4 +162,51 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   }
 
   return out;
+}
+
+/** A run of column names with optional renames ("x as y") and casts ("x (as double)"); group 1. */
+function listRun(vocab: Vocabulary): string {
+  const item = String.raw`(?:${vocab.col})(?:\s+as\s+[A-Za-z_]\w*|\s*\(\s*(?:as\s+)?[A-Za-z_]\w*\s*\))?`;
+  return String.raw`((?:${item})(?:\s*(?:,\s*and|,|and|&|및|와|과|하고|이랑|랑|그리고)\s*(?:the\s+)?(?:${item}))*)`;
+}
+
+/** Takes the column lists the patterns match (group 1 a run), when every item is a column. */
+function takeLists(rt: RequestText, vocab: Vocabulary, out: ColumnsReading, patterns: RegExp[], minItems = 1): void {
+  for (const pattern of patterns) {
+    for (const m of rt.free(pattern)) {
+      const items = (m[1] as string)
+        .split(/\s*(?:,\s*and|,|\band\b|&|및|와|과|하고|이랑|랑|그리고)\s*(?:the\s+)?/i)
+        .filter(Boolean);
+      if (items.length < minItems) continue;
+      const names: string[] = [];
+      const renames: [string, string][] = [];
+      const casts: [string, SqlType][] = [];
+      let ok = true;
+      for (const i of items) {
+        const parts = /^(.+?)(?:\s+as\s+([A-Za-z_]\w*)|\s*\(\s*(?:as\s+)?([A-Za-z_]\w*)\s*\))?$/i.exec(i.trim());
+        const column = vocab.column(parts?.[1] ?? '');
+        const alias = parts?.[2] ?? parts?.[3];
+        if (!column) {
+          ok = false;
+          break;
+        }
+        names.push(column);
+        if (alias && typeOf(alias)) casts.push([column, typeOf(alias) as SqlType]);
+        else if (alias) renames.push([column, alias]);
+      }
+      if (!ok || names.length === 0) continue;
+      rt.takeMatch(m);
+      for (const [a, b] of renames) out.renames.set(a, b);
+      for (const [a, b] of casts) out.casts.set(a, b);
+      out.list = [...(out.list ?? []), ...names.filter((n) => !(out.list ?? []).includes(n))];
+    }
+  }
+}
+
+/**
+ * Bare column lists, read after checks and filters: "Copy id, name and email from customers", "orders: id,
+ * customer_id as buyer_id, amount". Two columns or more, nothing else around them.
+ */
+export function readBareLists(rt: RequestText, vocab: Vocabulary, out: ColumnsReading): void {
+  takeLists(rt, vocab, out, [new RegExp(String.raw`(?<![\w])${listRun(vocab)}(?![\w])`, 'gi')], 2);
 }

@@ -4,7 +4,7 @@ import { isFiller } from './lexicon.js';
 import { nameForms, nearestName, type NameForm } from './name-forms.js';
 import { notUnderstood, takeFillerPhrases } from './not-understood.js';
 import { readChecks, type CheckReading } from './read-checks.js';
-import { readColumns, type ColumnsReading } from './read-columns.js';
+import { readBareLists, readColumns, type ColumnsReading } from './read-columns.js';
 import { readConnections } from './read-connections.js';
 import { readFilters } from './read-filter.js';
 import { readMode, type ModeReading } from './read-mode.js';
@@ -166,6 +166,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
   const checks = readChecks(rt, vocab);
   vocab.play(tables, columnTypos);
   const filters = readFilters(rt, vocab);
+  readBareLists(rt, vocab, columns);
   // Table mentions the clauses did not use are the tables themselves.
   for (const m of mentioned) if (rt.isFree(m.start, m.end)) rt.take(m.start, m.end);
   for (const m of rt.free(/\b(?:the\s+)?(?:tables?|테이블)\b/gi)) rt.takeMatch(m);
