@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -45,6 +46,32 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
   let app: ServiceApp;
   let client: Client;
   const tools = mcpToolCalls(() => client);
+  const airflowClient = createAirflowClient({
+    baseUrl: airflow.url,
+    username: airflow.username,
+    password: airflow.password,
+  });
+  const deployer = createDagDeployer({ client: airflowClient, dagsDir: airflow.dagsDir, pollMs: 250 });
+
+  /** Deploys a compiled DAG as it is (no ladder), runs it once, and returns its tasks' states and first-try logs. */
+  async function deployAndRun(dagId: string, code: string) {
+    const header = renderDagFileHeader({ dagId, specHash: 'test', version: 1, generator: 'test' });
+    await deployer.deploy({ dagId, source: `${header}\n${code}` });
+    try {
+      const runId = newRunId();
+      await airflowClient.trigger(dagId, { runId });
+      const followed = await followRun({ client: airflowClient, dagId, runId, timeoutMs: 240_000, pollMs: 1000 });
+      const summary = await summarizeRun(airflowClient, followed.run, followed.tasks);
+      const states = Object.fromEntries(summary.tasks.map((t) => [t.task_id, t.state]));
+      const logs: Record<string, string> = {};
+      for (const task of Object.keys(states)) {
+        logs[task] = (await airflowClient.taskLogs(dagId, runId, task, 1)).lines.map((l) => l.event).join('\n');
+      }
+      return { state: followed.run.state, states, logs };
+    } finally {
+      await deployer.remove(dagId);
+    }
+  }
 
   beforeAll(async () => {
     mkdirSync(warehouse, { recursive: true });
@@ -231,6 +258,79 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     expect(existsSync(payload)).toBe(false);
   });
 
+  it('loads into a locked-down DuckDB in every mode, an existing table filled by column name', async () => {
+    // Batches reach DuckDB through the relation API in the table's own column order (not a scan of a Python name,
+    // which the lockdown turns off): an existing table with other columns, in another order, gets NULL there.
+    const target = join(warehouse, 'modes.duckdb');
+    const made = spawnSync(airflow.python, [
+      '-c',
+      'import duckdb, sys\nduckdb.connect(sys.argv[1]).execute("CREATE TABLE events_app (extra VARCHAR, event_type VARCHAR, event_id BIGINT)")',
+      target,
+    ]);
+    expect(made.status, made.stderr?.toString()).toBe(0);
+    const into = { kind: 'duckdb', path: target };
+    const from = { kind: 'sqlite', path: sample };
+    const spec = validateSpec({
+      dag_id: `sqlguard_modes_${suffix}`,
+      retries: 0,
+      tasks: [
+        {
+          type: 'transfer',
+          id: 'upsert_users',
+          source: from,
+          source_table: 'users',
+          target: into,
+          target_table: 'users_dim',
+          mode: 'upsert',
+          keys: ['id'],
+        },
+        {
+          type: 'transfer',
+          id: 'append_events',
+          source: from,
+          source_table: 'events',
+          columns: [{ name: 'event_id' }, { name: 'event_type' }],
+          target: into,
+          target_table: 'events_app',
+          mode: 'append',
+        },
+        {
+          type: 'transfer',
+          id: 'inc_events',
+          source: from,
+          source_table: 'events',
+          target: into,
+          target_table: 'events_inc',
+          mode: 'incremental',
+          watermark_column: 'timestamp',
+        },
+        // A DuckDB source in the target's own file: one instance per process, opened once and locked once.
+        {
+          type: 'transfer',
+          id: 'copy_inside',
+          source: into,
+          source_table: 'events_inc',
+          target: into,
+          target_table: 'events_copy',
+        },
+      ],
+      dependencies: [
+        ['inc_events', 'copy_inside'],
+        ['upsert_users', 'append_events'],
+        ['append_events', 'inc_events'],
+      ],
+    });
+    const run = await deployAndRun(spec.dag_id, compileDag(spec, { airflowMajor: 3 }).code);
+    expect(run.state, JSON.stringify(run.logs).slice(-2000)).toBe('success');
+    expect(
+      queryDuckdb(
+        airflow.python,
+        target,
+        'SELECT (SELECT COUNT(DISTINCT id) FROM users_dim), (SELECT COUNT(*) FROM events_app WHERE extra IS NULL AND event_type IS NOT NULL), (SELECT COUNT(*) FROM events_inc), (SELECT COUNT(*) FROM events_copy)',
+      ),
+    ).toEqual([[200, 2000, 2000, 2000]]);
+  });
+
   it('when a DAG file carries hostile SQL anyway, the engines refuse it at run time and nothing lands', async () => {
     // A legitimate spec, compiled; then its checked statements are swapped for hostile ones in the file, as if
     // the static checks had been passed by. What stops them now is the lockdown in the generated helpers.
@@ -276,44 +376,21 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
       expect(code).toContain(from);
       code = code.replace(from, to);
     }
-    const airflowClient = createAirflowClient({
-      baseUrl: airflow.url,
-      username: airflow.username,
-      password: airflow.password,
+    const run = await deployAndRun(dagId, code);
+    expect(run.state).toBe('failed');
+    expect(run.states).toEqual({
+      duck_copy: 'failed',
+      duck_export: 'failed',
+      sqlite_attach: 'failed',
+      duck_read: 'failed',
+      pg_write: 'failed',
     });
-    const deployer = createDagDeployer({ client: airflowClient, dagsDir: airflow.dagsDir, pollMs: 250 });
-    const header = renderDagFileHeader({ dagId, specHash: 'tampered', version: 1, generator: 'test' });
-    await deployer.deploy({ dagId, source: `${header}\n${code}` });
-    try {
-      const runId = newRunId();
-      await airflowClient.trigger(dagId, { runId });
-      const followed = await followRun({ client: airflowClient, dagId, runId, timeoutMs: 240_000, pollMs: 1000 });
-      expect(followed.run.state).toBe('failed');
-      const summary = await summarizeRun(airflowClient, followed.run, followed.tasks);
-      expect(Object.fromEntries(summary.tasks.map((t) => [t.task_id, t.state]))).toEqual({
-        duck_copy: 'failed',
-        duck_export: 'failed',
-        sqlite_attach: 'failed',
-        duck_read: 'failed',
-        pg_write: 'failed',
-      });
-      const logs = Object.fromEntries(
-        await Promise.all(
-          ['duck_copy', 'duck_export', 'sqlite_attach', 'duck_read', 'pg_write'].map(async (task) => [
-            task,
-            (await airflowClient.taskLogs(dagId, runId, task, 1)).lines.map((l) => l.event).join('\n'),
-          ]),
-        ),
-      ) as Record<string, string>;
-      expect(logs['duck_copy']).toMatch(/file system operations are disabled by configuration/);
-      expect(logs['duck_export']).toMatch(/file system operations are disabled by configuration/);
-      expect(logs['duck_read']).toMatch(/file system operations are disabled by configuration/);
-      expect(logs['sqlite_attach']).toMatch(/not authorized/);
-      expect(logs['pg_write']).toMatch(/cannot execute nextval\(\) in a read-only transaction/);
-      expect(Object.values(logs).join('\n')).not.toContain('sqlguard-secret-value');
-    } finally {
-      await deployer.remove(dagId);
-    }
+    expect(run.logs['duck_copy']).toMatch(/file system operations are disabled by configuration/);
+    expect(run.logs['duck_export']).toMatch(/file system operations are disabled by configuration/);
+    expect(run.logs['duck_read']).toMatch(/file system operations are disabled by configuration/);
+    expect(run.logs['sqlite_attach']).toMatch(/not authorized/);
+    expect(run.logs['pg_write']).toMatch(/cannot execute nextval\(\) in a read-only transaction/);
+    expect(Object.values(run.logs).join('\n')).not.toContain('sqlguard-secret-value');
     // Nothing landed: no Python file in the dags folder, no export, no attached database file.
     expect(existsSync(payload)).toBe(false);
     expect(existsSync(exported)).toBe(false);

@@ -46,7 +46,7 @@ def _sqlite_authorizer(action, arg1, arg2, database, trigger):
     return sqlite3.SQLITE_OK
 
 
-def _open_duckdb(path, read_only=False, lockdown=True):
+def _open_duckdb(path, read_only=False):
     import time
 
     import duckdb
@@ -61,10 +61,9 @@ def _open_duckdb(path, read_only=False, lockdown=True):
             if "lock" not in str(error).lower() or time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
-    if lockdown:
-        # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
-        # statement can change a setting back. Not for a transfer's target, whose batches are Python objects that
-        # DuckDB scans only with external access on; the SQL run there is the compiler's own.
+    # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
+    # statement can change a setting back. Once per process and file (a second connection shares the instance).
+    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     return con
@@ -187,11 +186,16 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
             arrays.append(pa.array(values))
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
             arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
-    # DuckDB scans this local by name. Not con.register(): inside the transaction an unregistered view is only
-    # dropped at COMMIT, so every batch of the load would stay in memory until then.
-    _mcp_batch = pa.Table.from_arrays(arrays, names=["c%d" % i for i in range(len(arrays))])  # noqa: F841
-    select = ", ".join("CAST(c%d AS %s)" % (i, cast) for i, cast in enumerate(casts))
-    con.execute("INSERT INTO " + table_sql + " (" + ", ".join(names_sql) + ") SELECT " + select + " FROM _mcp_batch")
+    batch = pa.Table.from_arrays(arrays, names=["c%d" % i for i in range(len(arrays))])
+    # Through the relation API, in the table's own column order (NULL where the batch has no column): the connection
+    # has external access off, and DuckDB scans a Python object by name only with it on. Not con.register(): inside
+    # the transaction an unregistered view is only dropped at COMMIT, so every batch would stay in memory until then.
+    given = dict((n.lower(), "CAST(c%d AS %s)" % (i, cast)) for i, (n, cast) in enumerate(zip(names_sql, casts)))
+    order = [_q("duckdb", d[0]).lower() for d in con.execute("SELECT * FROM " + table_sql + " LIMIT 0").description]
+    missing = [n for n in given if n not in order]
+    if missing:
+        raise ValueError("columns %s are not in %s" % (", ".join(missing), table_sql))
+    con.from_arrow(batch).project(", ".join(given.get(n, "NULL") for n in order)).insert_into(table_sql)
     return len(rows)
 
 
@@ -214,7 +218,7 @@ def generated_dag():
         types = ["bigint", "text", "bigint", None, "date"]
         TYPE_SQL = {"integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE", "decimal": "DECIMAL(18,4)", "text": "VARCHAR", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
         src = _open_sqlite("/data/warehouse/sample.db", read_only=True)
-        dst = _open_duckdb("/data/warehouse/analytics.duckdb", lockdown=False)
+        dst = _open_duckdb("/data/warehouse/analytics.duckdb")
         rows = 0
         gc_enabled = _pause_gc()
         try:
