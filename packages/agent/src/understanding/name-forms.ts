@@ -85,7 +85,7 @@ export function formsPattern(forms: readonly NameForm[]): string {
     .filter((f) => !/[\uac00-\ud7af]/.test(f.form))
     .map((f) => f.form)
     .sort((a, b) => b.length - a.length)
-    .map((f) => escape(f).replace(/ /g, '[\\s_]+'));
+    .map((f) => escape(f).replace(/ /g, '\\s+'));
   const hangul = forms
     .filter((f) => /[\uac00-\ud7af]/.test(f.form))
     .map((f) => f.form)

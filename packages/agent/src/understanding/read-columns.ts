@@ -46,7 +46,7 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   const type = `(${TYPE_WORD_PATTERN})`;
   for (const m of rt.free(
     new RegExp(
-      String.raw`\b(?:the\s+)?${col}\s+(?:cast|converted|changed|turned|stored|typed)\s+(?:to|as|into)\s+(?:an?\s+)?${type}s?\b|\bmake\s+(?:the\s+)?${col}\s+(?:an?\s+)?${type}\s+(?:column|field|type|value)s?|\b${col}\s*\(\s*(?:as\s+)?(?:an?\s+)?${type}\s*\)|${col}\s*(?:컬럼|칼럼)?\s*(?:은|는|을|를)\s*${type}\s*(?:타입|형)?\s*(?:으로|로)\s*(?:해|해줘|해\s*주세요|바꿔|변환|저장|맞춰)\S*`,
+      String.raw`\b(?:the\s+)?${col}\s+(?:cast|converted|changed|turned|stored|typed)\s+(?:to|as|into)\s+(?:an?\s+)?${type}s?\b|\bmake\s+(?:the\s+)?${col}\s+(?:an?\s+)?${type}\s+(?:column|field|type|value)s?|${col}\s*(?:컬럼|칼럼)?\s*(?:은|는|을|를)\s*${type}\s*(?:타입|형)?\s*(?:으로|로)\s*(?:해|해줘|해\s*주세요|바꿔|변환|저장|맞춰)\S*`,
       'gi',
     ),
   )) {

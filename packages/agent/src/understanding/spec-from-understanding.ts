@@ -25,7 +25,8 @@ function columnsFor(u: Understanding, table: TableSchema, questions: Question[])
   const { list, exclude, renames, casts, computed } = u.columns;
   const own = (name: string) => !table.columns || table.columns.some((c) => c.name === name) || u.tables.length === 1;
   const mine = {
-    list: list?.filter(own),
+    // A list belongs to a table only when all of it does ("for customers only id, name and country").
+    list: list && list.every(own) ? list : undefined,
     exclude: exclude.filter(own),
     renames: [...renames].filter(([from]) => own(from)),
     casts: [...casts].filter(([c]) => own(c)),
@@ -60,6 +61,14 @@ function columnsFor(u: Understanding, table: TableSchema, questions: Question[])
     const column = { name: c.name, expr: c.expr, ...(type ? { cast: type } : {}) };
     if (at >= 0) out[at] = column;
     else out.push(column);
+  }
+  for (const [column] of mine.casts) {
+    if (!base.includes(column)) {
+      questions.push({
+        en: `"${column}" is cast but not among the columns moved (${base.join(', ')}).`,
+        ko: `"${column}" 컬럼의 타입을 바꾸라고 했지만 옮기는 컬럼(${base.join(', ')})에 없습니다.`,
+      });
+    }
   }
   for (const [from] of mine.renames) {
     if (!base.includes(from)) {
