@@ -13,7 +13,7 @@ import {
   renderDagFileHeader,
   summarizeRun,
 } from '@airflow-mcp/airflow';
-import { compileDag, createSampleDatabase, validateSpec } from '@airflow-mcp/pipeline';
+import { checkSqlStatement, compileDag, createSampleDatabase, validateSpec } from '@airflow-mcp/pipeline';
 import { mcpToolCalls } from '../support/mcp-tool-calls.js';
 import { queryDuckdb } from '../support/query-duckdb.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
@@ -191,6 +191,32 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     expect(out.run?.state).toBe('success');
     expect(out.code).toContain('_read_only("postgres", con)');
     expect(out.code).toContain('_read_only("mysql", con)');
+  });
+
+  it('what the parser accepts as one harmless statement, DuckDB and PostgreSQL run as one harmless statement', async () => {
+    // Quotes, dollar quotes and nested comments that hide a second statement from a naive scanner: the parser and
+    // both engines must agree on where the statement ends, or a check could carry a write past the parser.
+    const pwn = `sqlguard_pwn_${suffix}`;
+    const tricky = [
+      `SELECT E'\\'; CREATE TABLE ${pwn} AS SELECT 1; --' AS x`,
+      `SELECT $x$ $$ ; CREATE TABLE ${pwn} AS SELECT 1; $x$ AS y`,
+      `SELECT 1 /* /* nested */ ; CREATE TABLE ${pwn} AS SELECT 1; */ AS z`,
+      `SELECT 'it''s; CREATE TABLE ${pwn} AS SELECT 1; --' AS w`,
+      `SELECT 1 AS v -- ; CREATE TABLE ${pwn} AS SELECT 1`,
+    ];
+    for (const sql of tricky) {
+      for (const dialect of ['duckdb', 'postgres'] as const) {
+        expect(checkSqlStatement(sql, { where: 'check', readOnly: true, dialect })).toBe(sql);
+      }
+      await pgDb.query(sql);
+    }
+    expect((await pgDb.query(`SELECT to_regclass('${pwn}') AS t`)).rows).toEqual([{ t: null }]);
+    const script =
+      'import duckdb, json, sys\ncon = duckdb.connect()\nfor q in json.loads(sys.argv[1]):\n    con.execute(q)\n' +
+      'print(json.dumps(con.execute("SELECT COUNT(*) FROM information_schema.tables").fetchall()))';
+    const ran = spawnSync(airflow.python, ['-c', script, JSON.stringify(tricky)], { encoding: 'utf8' });
+    expect(ran.stderr).toBe('');
+    expect(JSON.parse(ran.stdout)).toEqual([[0]]);
   });
 
   it('refuses hostile caller specs before anything is written', async () => {
