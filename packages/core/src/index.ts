@@ -13,6 +13,7 @@ export {
   redactSecretsDeep,
   redactSecretsDeepAsync,
   redactSpecSecrets,
+  secretValuesIn,
 } from './redact-secrets.js';
 export { isRetryableStatus, retryWithBackoff } from './retry-with-backoff.js';
 export type { RetryEvent, RetryOptions } from './retry-with-backoff.js';

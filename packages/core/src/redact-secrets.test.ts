@@ -5,6 +5,7 @@ import {
   redactSecretsDeep,
   redactSecretsDeepAsync,
   redactSpecSecrets,
+  secretValuesIn,
 } from './redact-secrets.js';
 
 describe('redactSecrets', () => {
@@ -162,5 +163,23 @@ describe('redactSpecSecrets', () => {
     expect(JSON.stringify(masked)).not.toMatch(/abcdefghijklmnop|tg-secret-991|Zz9-secret/);
     expect(masked.dag_id).toBe('load_users');
     expect(masked.tasks[0]?.columns[0]?.name).toBe('password_hash');
+  });
+});
+
+describe('secretValuesIn', () => {
+  it('collects the credential-shaped values of a request, so an answer quoting them out of context is masked', () => {
+    const request = {
+      task_description: 'move events from postgresql://etl:uri-Gea9q_x@10.0.0.5:5432/shop, the password is hunter22',
+      spec: { tags: ['ghp_abcdefghijklmnopqrstuvwxyz0123456789'] },
+    };
+    const values = secretValuesIn(request);
+    expect(values).toEqual(
+      expect.arrayContaining(['uri-Gea9q_x', 'hunter22', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789']),
+    );
+    // a fragment cut out of its URI, as a request parser may echo it
+    expect(redactSecrets('not understood: //etl uri-Gea9q_x@10.0.0.5 5432/shop', values)).toBe(
+      'not understood: //etl ***@10.0.0.5 5432/shop',
+    );
+    expect(secretValuesIn({ a: 'nothing secret here', n: 3 })).toEqual([]);
   });
 });

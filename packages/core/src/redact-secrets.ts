@@ -108,6 +108,28 @@ export async function redactSecretsDeepAsync<T>(value: T, knownSecrets: readonly
 }
 
 /**
+ * The credential-shaped values inside a value's strings (a tool call's arguments, say), to be masked wherever they
+ * turn up again: an answer may quote a request cut up or rearranged ("//etl pw@host"), out of the context that
+ * made it recognisable. Values shorter than 4 characters are left out.
+ */
+export function secretValuesIn(value: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const [start, end] of secretShapes(v)) if (end - start >= 4) found.add(v.slice(start, end));
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        visit(k);
+        visit(inner);
+      }
+    }
+  };
+  visit(value);
+  return [...found];
+}
+
+/**
  * A pipeline spec (or any caller-given value) with every string masked: description, tags, SQL, names, paths. What
  * a request carried never reaches the DAG file; call it on the validated spec, before the compile.
  */

@@ -4,6 +4,7 @@ import {
   redactSecretsAsync,
   redactSecretsDeep,
   redactSecretsDeepAsync,
+  secretValuesIn,
   toAppError,
   type Logger,
 } from '@airflow-mcp/core';
@@ -67,7 +68,7 @@ export function errorResult(error: AppError, secrets: readonly string[]): CallTo
  * sampling plumbing, metrics, logging, secret masking, and AppError -> actionable error result.
  */
 export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
-  const { metrics, secrets } = options;
+  const { metrics } = options;
   for (const tool of options.tools) {
     if (options.readOnly && options.hideWriteTools && !tool.annotations.readOnlyHint) continue;
     server.registerTool(
@@ -84,6 +85,9 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
         extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
       ): Promise<CallToolResult> => {
         const principal = principalFrom(extra.authInfo);
+        // What the request itself carried that looks like a credential is masked in this call's answer wherever it
+        // reappears, also cut out of the context that made it recognisable.
+        const secrets = [...options.secrets, ...secretValuesIn(input)];
         const log = options.log.child({ tool: tool.name, sessionId: extra.sessionId, keyId: principal.keyId });
         if (!hasScope(principal, tool.scope)) {
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
