@@ -30,23 +30,34 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
   const warehouse = join(airflow.dataDir, `warehouse-${suffix}`);
   let app: ServiceApp;
   let client: Client;
-  const call = async (args: Record<string, unknown>, progress?: string[]) =>
-    (await client.callTool({ name: 'create_dag', arguments: args }, undefined, {
+  // Deployed DAGs are deleted afterwards: a derived id left behind would make the next run's pipeline move aside.
+  const deployed = new Set<string>();
+  const call = async (args: Record<string, unknown>, progress?: string[]) => {
+    const result = (await client.callTool({ name: 'create_dag', arguments: args }, undefined, {
       timeout: 300_000,
       ...(progress ? { onprogress: (p: { message?: string }) => progress.push(p.message ?? '') } : {}),
     })) as ToolResult;
+    const out = result.structuredContent as { dag_id?: string; deployed?: boolean } | undefined;
+    if (out?.deployed && out.dag_id) deployed.add(out.dag_id);
+    return result;
+  };
 
   beforeAll(async () => {
     mkdirSync(warehouse, { recursive: true });
     createSampleDatabase(join(warehouse, 'sample.db'));
     const env = {
       ALLOWED_DATA_DIRS: warehouse,
+      // The dag_id labels below are off by default (they name tenants).
+      METRICS_DAG_LABELS: 'true',
     };
     app = await startServiceApp(airflow, env);
     await app.services.knowledge.corpusReady;
     client = await app.connect();
   });
   afterAll(async () => {
+    for (const dagId of deployed) {
+      await client?.callTool({ name: 'delete_dag', arguments: { dag_id: dagId } }).catch(() => undefined);
+    }
     await app?.close();
   });
 
@@ -64,7 +75,8 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     );
     expect(result.isError, result.content[0]?.text).toBeFalsy();
     const out = result.structuredContent as unknown as CreateDagOutput;
-    expect(out.dag_id).toBe('sqlite_events_to_duckdb');
+    // The derived id, or the one it moves to while another run of this suite holds it (the test Airflow is shared).
+    expect(out.dag_id).toMatch(/^sqlite_events_to_duckdb(_\d+)?$/);
     expect(out.language).toBe('ko');
     expect(out.planner).toBe('rules');
     expect(out.checks.filter((c) => !c.ok)).toEqual([]);
@@ -107,10 +119,8 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     expect(out.code).toContain('# airflow-mcp-rag: generated file');
     // What the run did shows on /metrics, read from Airflow, and Airflow's scheduler lag is scraped live.
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
-    expect(metrics).toContain(
-      'airflow_mcp_rows_moved_total{dag_id="sqlite_events_to_duckdb",task_id="load_events"} 2000',
-    );
-    expect(metrics).toContain('airflow_mcp_dag_runs_total{dag_id="sqlite_events_to_duckdb",state="success"} 1');
+    expect(metrics).toContain(`airflow_mcp_rows_moved_total{dag_id="${out.dag_id}",task_id="load_events"} 2000`);
+    expect(metrics).toContain(`airflow_mcp_dag_runs_total{dag_id="${out.dag_id}",state="success"} 1`);
     expect(metrics).toContain('airflow_mcp_plans_total{planner="rules",outcome="ok"} 1');
     expect(metrics).toMatch(/airflow_mcp_airflow_scheduler_lag_seconds \d/);
     expect(metrics).toContain('airflow_mcp_airflow_up 1');

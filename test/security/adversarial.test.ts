@@ -69,7 +69,7 @@ async function ladder(c: AdversarialCase): Promise<{ code: string } | { error: A
     const columns: Record<string, SourceColumn[]> = {};
     for (const t of spec.tasks) {
       if (t.type === 'transfer' && t.source.kind === 'sqlite') {
-        const info = introspectSqlite(t.source.path, t.source_table);
+        const info = await introspectSqlite(t.source.path, t.source_table);
         if (!info.columns) throw new AppError('VALIDATION_FAILED', `no table ${t.source_table}`);
         columns[t.id] = info.columns;
       }

@@ -48,13 +48,56 @@ describe('OAuth 2.1 resource-server mode', () => {
     issuerUrl = `http://127.0.0.1:${(issuer.address() as { port: number }).port}`;
     t = await startTestApp({
       catalog: testCatalog,
-      env: { MCP_OAUTH_ISSUER: issuerUrl, MCP_OAUTH_AUDIENCE: audience, MCP_PUBLIC_URL: 'https://mcp.example.test' },
+      env: {
+        MCP_OAUTH_ISSUER: issuerUrl,
+        MCP_OAUTH_AUDIENCE: audience,
+        MCP_PUBLIC_URL: 'https://mcp.example.test',
+        MCP_OAUTH_SCOPE_PREFIX: 'airflow-mcp',
+      },
     });
   });
   afterAll(async () => {
     await t.close();
+    await guests?.close();
     await new Promise((r) => issuer.close(r));
   });
+
+  /** An initialize over plain HTTP: the status and JSON-RPC error an outsider sees. */
+  const initialize = async (app: TestApp, bearer: string) => {
+    const response = await fetch(app.mcpUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${bearer}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
+    });
+    const text = ((await response.json()) as { error?: { message?: string } }).error?.message ?? '';
+    return { status: response.status, text, authenticate: response.headers.get('www-authenticate') ?? '' };
+  };
+  /** The principal a token becomes, read back through the echo tool; and whether it may call a write tool. */
+  const principalOf = async (app: TestApp, claims: Record<string, unknown>) => {
+    const client = await app.connect({ headers: { authorization: `Bearer ${await token(claims)}` } });
+    const echo = (await client.callTool({ name: 'echo', arguments: { text: 'x' } })) as {
+      structuredContent?: { tenant: string; principal: string };
+    };
+    const write = (await client.callTool({ name: 'write_thing', arguments: {} })) as {
+      isError?: boolean;
+      content: { text?: string }[];
+    };
+    await client.close();
+    return {
+      tenant: echo.structuredContent?.tenant,
+      write: write.isError ? (write.content[0]?.text ?? '') : 'allowed',
+    };
+  };
+  let guests: TestApp | undefined;
 
   it('publishes protected-resource metadata', async () => {
     const body = await (await fetch(`${t.url}/.well-known/oauth-protected-resource`)).json();
@@ -118,5 +161,61 @@ describe('OAuth 2.1 resource-server mode', () => {
       'resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource"',
     );
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(why);
+  });
+
+  it('refuses a token without a tenant claim (403, saying what to ask for) when no default tenant is configured', async () => {
+    const answer = await initialize(t, await token({ scope: 'admin' }));
+    expect(answer.status).toBe(403);
+    expect(answer.text).toMatch(/no "tenant" claim.*MCP_OAUTH_DEFAULT_TENANT/);
+    expect(answer.authenticate).toContain('error="insufficient_scope"');
+  });
+
+  it.each([['team-a'], ['team_a'], ['t1_'], ['Acme'], ['*'], ['default__x'], [''.padEnd(32, 'a')], [42], [['acme']]])(
+    'refuses the tenant claim %j instead of falling back to a tenant that sees more',
+    async (tenant) => {
+      const answer = await initialize(t, await token({ scope: 'admin', tenant }));
+      expect(answer.status).toBe(403);
+      expect(answer.text).toMatch(/"tenant" claim is not a valid tenant name/);
+    },
+  );
+
+  it.each([
+    ['billing:admin'],
+    ['mcp.admin'],
+    ['superadmin'],
+    ['airflow-mcp-x:admin'],
+    ['airflow-mcp:root'],
+    ['ADMIN'],
+    ['admin:airflow-mcp'],
+  ])('grants nothing for the scope %s (403)', async (scope) => {
+    const answer = await initialize(t, await token({ scope, tenant: 'acme' }));
+    expect(answer.status).toBe(403);
+    expect(answer.text).toMatch(/grants none of the scopes read, write, admin \(or airflow-mcp:read/);
+  });
+
+  it('matches scopes exactly: billing:admin next to read grants read only; the configured prefix grants', async () => {
+    expect(await principalOf(t, { scope: 'read billing:admin', tenant: 'acme' })).toEqual({
+      tenant: 'acme',
+      write: expect.stringMatching(/needs the "write" scope; this API key has read\./),
+    });
+    expect(await principalOf(t, { scp: ['read', 'mcp.write', 'billing:write'], tenant: 'acme' })).toMatchObject({
+      write: expect.stringMatching(/has read\./),
+    });
+    expect(await principalOf(t, { scope: 'airflow-mcp:admin', tenant: 'globex' })).toEqual({
+      tenant: 'globex',
+      write: 'allowed',
+    });
+  });
+
+  it('gives tokens without a tenant claim the tenant MCP_OAUTH_DEFAULT_TENANT names, and still refuses bad claims', async () => {
+    guests = await startTestApp({
+      catalog: testCatalog,
+      env: { MCP_OAUTH_ISSUER: issuerUrl, MCP_OAUTH_AUDIENCE: audience, MCP_OAUTH_DEFAULT_TENANT: 'guests' },
+    });
+    expect(await principalOf(guests, { scope: 'read' })).toMatchObject({ tenant: 'guests' });
+    expect(await principalOf(guests, { scope: 'read', tenant: 'acme' })).toMatchObject({ tenant: 'acme' });
+    expect((await initialize(guests, await token({ scope: 'read', tenant: 'team-a' }))).status).toBe(403);
+    // Without a prefix configured, even the prefixed form grants nothing.
+    expect((await initialize(guests, await token({ scope: 'airflow-mcp:admin', tenant: 'acme' }))).status).toBe(403);
   });
 });

@@ -30,7 +30,8 @@ describe('tenants: each key sees and changes only its own DAGs and data', () => 
     const env = {
       DATA_DIR: join(warehouse, '.state'),
       ALLOWED_DATA_DIRS: warehouse,
-      MCP_API_KEYS: `${ACME}:read+write:acme,${GLOBEX}:read+write:globex,${ADMIN}`,
+      // The cross-tenant administrator is explicit (tenant "*"); a bare key would see the default tenant only.
+      MCP_API_KEYS: `${ACME}:read+write:acme,${GLOBEX}:read+write:globex,${ADMIN}:read+write+admin:*`,
     };
     app = await startServiceApp(airflow, env);
     const as = (key: string) => app.connect({ headers: { authorization: `Bearer ${key}` } });

@@ -34,8 +34,8 @@ export async function startServiceApp(
     DAGS_DIR: airflow.dagsDir,
     ...env,
   };
-  const metrics = createMetrics();
   const config = loadConfig({ ...all, LOG_LEVEL: 'silent' });
+  const metrics = createMetrics({ dagLabels: config.metrics.dagLabels });
   const log = options.logDestination
     ? createLogger('trace', { secrets: serviceSecrets(config), destination: options.logDestination })
     : silentLogger;

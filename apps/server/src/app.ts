@@ -36,7 +36,7 @@ export interface App {
 /** Builds the whole service in-process. It never listens: main.ts does, and tests use inject() or listen(0). */
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, catalog } = options;
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics({ dagLabels: config.metrics.dagLabels });
   const secrets = serviceSecrets(config);
   const fastify = Fastify({
     logger: options.logger ?? createLoggerOptions(config.logLevel, { secrets }),
@@ -98,7 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     });
 
   await fastify.register(healthRoutes, { checks: options.readiness ?? [] });
-  await fastify.register(metricsRoutes, { metrics });
+  await fastify.register(metricsRoutes, { metrics, config });
   await fastify.register(oauthMetadataRoutes, { config });
   await fastify.register(mcpRoutes, { config, sessions, createServer, metrics, events });
   sessions.startSweeper();

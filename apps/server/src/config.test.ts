@@ -74,6 +74,69 @@ describe('loadConfig', () => {
     expect(problems[2]).toMatch(/tenant/);
   });
 
+  it('refuses tenant names that could alias another tenant, with the rule in the message', () => {
+    const key = (c: string) => c.repeat(20);
+    const problems = problemsOf({
+      MCP_API_KEYS: ['team-a', 'team_a', 't1_', 'T1', '1t', 'x'.repeat(32), '..']
+        .map((t, i) => `${key(String(i))}:read:${t}`)
+        .join(','),
+    });
+    expect(problems).toHaveLength(7);
+    for (const problem of problems)
+      expect(problem).toMatch(/tenant ".*" is not allowed: tenant names are a lowercase letter/);
+    expect(problems[0]).toMatch(/entry 1: tenant "team-a".*no "-" or "_"/);
+  });
+
+  it('binds a bare key to the default tenant and takes "*" as the explicit cross-tenant administrator', () => {
+    const config = loadConfig({ MCP_API_KEYS: `${'k'.repeat(20)},${'s'.repeat(20)}:admin:*,${'t'.repeat(20)}::t1` });
+    expect(config.mcp.apiKeys.map((k) => [k.tenant, k.scopes.join('+')])).toEqual([
+      ['default', 'read+write+admin'],
+      ['*', 'admin'],
+      ['t1', 'read+write+admin'],
+    ]);
+  });
+
+  it('reads the OAuth default tenant and scope prefix, tenant connections, metrics and session settings', () => {
+    const config = loadConfig({
+      MCP_OAUTH_ISSUER: 'https://id.example.test',
+      MCP_OAUTH_AUDIENCE: 'https://mcp.example.test',
+      MCP_OAUTH_DEFAULT_TENANT: 'guests',
+      MCP_OAUTH_SCOPE_PREFIX: 'airflow-mcp',
+      MCP_TENANT_CONNECTIONS: 'acme:warehouse_pg+billing,globex:*',
+      METRICS_TOKEN: 'm'.repeat(24),
+      MCP_MAX_SESSIONS_PER_KEY: '3',
+    });
+    expect(config.mcp.oauth).toMatchObject({ defaultTenant: 'guests', scopePrefix: 'airflow-mcp' });
+    expect(config.tenantConnections).toEqual({ acme: ['warehouse_pg', 'billing'], globex: 'all' });
+    expect(config.metrics).toEqual({ token: 'm'.repeat(24), dagLabels: false });
+    expect(config.mcp.maxSessionsPerKey).toBe(3);
+    expect(config.secrets).toContain('m'.repeat(24));
+    const defaults = loadConfig({});
+    expect(defaults.tenantConnections).toEqual({});
+    expect(defaults.mcp.maxSessionsPerKey).toBe(32);
+    expect(defaults.metrics).toEqual({ token: undefined, dagLabels: false });
+  });
+
+  it('refuses a bad OAuth default tenant, bad tenant connections and a short metrics token', () => {
+    const problems = problemsOf({
+      MCP_OAUTH_DEFAULT_TENANT: 'team_a',
+      MCP_TENANT_CONNECTIONS: 'team-a:pg,acme,globex:bad-id,acme:pg,acme:other',
+      METRICS_TOKEN: 'short',
+    });
+    expect(problems.join('\n')).toMatch(/METRICS_TOKEN: must be at least 16/);
+    const rest = problemsOf({
+      MCP_OAUTH_DEFAULT_TENANT: 'team_a',
+      MCP_TENANT_CONNECTIONS: 'team-a:pg,acme,globex:bad-id,acme:pg,acme:other',
+    });
+    expect(rest).toEqual([
+      expect.stringMatching(/entry 1 \("team-a:pg"\): tenant names are/),
+      expect.stringMatching(/entry 2 \("acme"\): write it as tenant:conn_id\+conn_id/),
+      expect.stringMatching(/entry 3 .*"bad-id" is not an Airflow connection id/),
+      expect.stringMatching(/entry 5 .*"acme" is listed twice/),
+      expect.stringMatching(/MCP_OAUTH_DEFAULT_TENANT "team_a" is not allowed/),
+    ]);
+  });
+
   it('collects secrets to mask and refuses test fixtures in production', () => {
     const config = loadConfig(
       { AIRFLOW_USERNAME: 'svc', AIRFLOW_PASSWORD: 'pw-123456', GEMINI_API_KEY: 'gk-abcdef' },

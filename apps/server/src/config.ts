@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { ALL_TENANTS, DEFAULT_TENANT, isTenantName, type TenantConnections } from '@airflow-mcp/agent';
 
 /**
  * The only reader of process.env. Every variable is validated at start; every problem is listed at once.
@@ -82,6 +83,18 @@ const envSchema = z.object({
   MCP_OAUTH_AUDIENCE: optionalString,
   MCP_OAUTH_JWKS_URL: optionalString,
   MCP_OAUTH_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  MCP_OAUTH_DEFAULT_TENANT: optionalString,
+  MCP_OAUTH_SCOPE_PREFIX: optionalString.refine(
+    (v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/.test(v),
+    'letters, digits, ".", "_", "/" or "-" (up to 64): tokens then grant <prefix>:read, <prefix>:write, <prefix>:admin',
+  ),
+  MCP_TENANT_CONNECTIONS: list,
+  MCP_MAX_SESSIONS_PER_KEY: int(32, 0, 100_000),
+  METRICS_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters (scrapers send it as "Authorization: Bearer <token>")',
+  ),
+  METRICS_DAG_LABELS: bool(false),
   MCP_PUBLIC_URL: optionalString,
   MCP_TEST_FIXTURES: bool(false),
   ALLOW_UNAUTHENTICATED: bool(false),
@@ -149,11 +162,34 @@ export interface Config {
     maxConcurrentWrites: number;
     /** With READ_ONLY, leave write tools out of tools/list. */
     hideWriteTools: boolean;
-    /** OAuth 2.1 resource-server mode: JWT access tokens from this issuer, for this audience. */
-    oauth: { issuer: string; audience: string; jwksUrl: string; tenantClaim: string } | undefined;
+    /**
+     * OAuth 2.1 resource-server mode: JWT access tokens from this issuer, for this audience. A token without a valid
+     * tenant claim is refused unless `defaultTenant` is set; scopes are `read`/`write`/`admin`, or
+     * `<scopePrefix>:read|write|admin` when a prefix is configured, matched exactly.
+     */
+    oauth:
+      | {
+          issuer: string;
+          audience: string;
+          jwksUrl: string;
+          tenantClaim: string;
+          defaultTenant: string | undefined;
+          scopePrefix: string | undefined;
+        }
+      | undefined;
+    /** Open Streamable HTTP sessions per key (per client address without keys); 0 = no bound. */
+    maxSessionsPerKey: number;
     /** How clients reach this service (for the protected-resource metadata). */
     publicUrl: string;
     testFixtures: boolean;
+  };
+  /** Airflow connection ids each tenant may use; without an entry: all for the default tenant, none for others. */
+  tenantConnections: TenantConnections;
+  metrics: {
+    /** Bearer token /metrics asks for; without it /metrics is open only when the service has no authentication. */
+    token: string | undefined;
+    /** Label run and row metrics with DAG ids (which name tenants); off by default. */
+    dagLabels: boolean;
   };
   allowUnauthenticated: boolean;
   readOnly: boolean;
@@ -175,12 +211,16 @@ export class ConfigError extends Error {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export const isLoopbackHost = (host: string): boolean => LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
 
+const TENANT_RULE =
+  'tenant names are a lowercase letter then up to 30 lowercase letters or digits, with no "-" or "_" (so no tenant\'s DAG-id prefix can be another\'s)';
+
 /**
  * `MCP_API_KEYS` entries: `KEY`, `KEY:scope+scope`, or `KEY:scope+scope:tenant`. A bare key has every scope
- * and the tenant `default`. Keys must be at least 16 characters.
+ * and the tenant `default` (only the default tenant's DAGs); the tenant `*` is the cross-tenant administrator
+ * (every tenant's DAGs and audit entries), given explicitly. Keys must be at least 16 characters.
  */
 function parseApiKey(entry: string, index: number, problems: string[]): ApiKeyConfig | undefined {
-  const [key = '', scopeText, tenant = 'default'] = entry.split(':');
+  const [key = '', scopeText, tenant = DEFAULT_TENANT] = entry.split(':');
   if (key.length < 16) {
     problems.push(`MCP_API_KEYS entry ${index + 1}: keys must be at least 16 characters long`);
     return undefined;
@@ -193,11 +233,33 @@ function parseApiKey(entry: string, index: number, problems: string[]): ApiKeyCo
     );
     return undefined;
   }
-  if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(tenant)) {
-    problems.push(`MCP_API_KEYS entry ${index + 1}: tenant must match [a-z0-9][a-z0-9_-]{0,31}`);
+  if (tenant !== ALL_TENANTS && !isTenantName(tenant)) {
+    problems.push(
+      `MCP_API_KEYS entry ${index + 1}: tenant "${tenant}" is not allowed: ${TENANT_RULE}; use "*" for a cross-tenant administrator`,
+    );
     return undefined;
   }
   return { sha256: sha256Hex(key), scopes: scopes as Scope[], tenant };
+}
+
+/** `MCP_TENANT_CONNECTIONS` entries: `tenant:conn1+conn2` (or `tenant:*` for every connection id). */
+function parseTenantConnections(entries: readonly string[], problems: string[]): TenantConnections {
+  const out: Record<string, readonly string[] | 'all'> = {};
+  for (const [i, entry] of entries.entries()) {
+    const [tenant = '', ids = '', ...rest] = entry.split(':');
+    const where = `MCP_TENANT_CONNECTIONS entry ${i + 1} ("${entry}")`;
+    if (rest.length > 0 || ids === '') problems.push(`${where}: write it as tenant:conn_id+conn_id (or tenant:*)`);
+    else if (!isTenantName(tenant)) problems.push(`${where}: ${TENANT_RULE}`);
+    else if (tenant in out) problems.push(`${where}: tenant "${tenant}" is listed twice`);
+    else if (ids === '*') out[tenant] = 'all';
+    else {
+      const list = ids.split('+');
+      const bad = list.filter((id) => !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(id));
+      if (bad.length > 0) problems.push(`${where}: "${bad.join('", "')}" is not an Airflow connection id`);
+      else out[tenant] = list;
+    }
+  }
+  return out;
 }
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -220,6 +282,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(
       'MCP_OAUTH_ISSUER needs MCP_OAUTH_AUDIENCE (the identifier tokens for this server carry, e.g. its URL)',
     );
+  }
+  const tenantConnections = parseTenantConnections(e.MCP_TENANT_CONNECTIONS, problems);
+  if (e.MCP_OAUTH_DEFAULT_TENANT !== undefined && !isTenantName(e.MCP_OAUTH_DEFAULT_TENANT)) {
+    problems.push(`MCP_OAUTH_DEFAULT_TENANT "${e.MCP_OAUTH_DEFAULT_TENANT}" is not allowed: ${TENANT_RULE}`);
   }
   if (!isLoopbackHost(e.HOST) && apiKeys.length === 0 && e.MCP_OAUTH_ISSUER === undefined && !e.ALLOW_UNAUTHENTICATED) {
     problems.push(
@@ -298,11 +364,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               audience: e.MCP_OAUTH_AUDIENCE,
               jwksUrl: e.MCP_OAUTH_JWKS_URL ?? `${e.MCP_OAUTH_ISSUER.replace(/\/+$/, '')}/.well-known/jwks.json`,
               tenantClaim: e.MCP_OAUTH_TENANT_CLAIM,
+              defaultTenant: e.MCP_OAUTH_DEFAULT_TENANT,
+              scopePrefix: e.MCP_OAUTH_SCOPE_PREFIX,
             }
           : undefined,
+      maxSessionsPerKey: e.MCP_MAX_SESSIONS_PER_KEY,
       publicUrl: (e.MCP_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
       testFixtures: e.MCP_TEST_FIXTURES,
     },
+    tenantConnections,
+    metrics: { token: e.METRICS_TOKEN, dagLabels: e.METRICS_DAG_LABELS },
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
     readOnly: e.READ_ONLY,
     logLevel: e.LOG_LEVEL,
@@ -311,6 +382,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.AIRFLOW_PASSWORD,
       e.GEMINI_API_KEY,
       e.OPENAI_API_KEY,
+      e.METRICS_TOKEN,
       ...e.MCP_API_KEYS.map((k) => k.split(':')[0]),
     ].filter((s): s is string => s !== undefined && s.length > 0),
   };

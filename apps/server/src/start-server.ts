@@ -16,7 +16,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   let app: App | undefined;
   const bootLog = createLogger(config.logLevel, { secrets: serviceSecrets(config) });
-  const metrics = createMetrics();
+  const metrics = createMetrics({ dagLabels: config.metrics.dagLabels });
   const services = await createServices({ config, log: bootLog, metrics });
   try {
     app = await buildApp({

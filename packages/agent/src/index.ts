@@ -13,7 +13,14 @@ export type { CreateDagInput } from './create-dag/create-dag-input.js';
 export type { CreateDagResult, CheckOutcome } from './create-dag/create-dag-result.js';
 export type { DagEvents, DocsRetriever } from './create-dag/create-dag-service-options.js';
 export { createRulePlanner } from './planning/rule-planner.js';
-export { parseRequest, type ParsedRequest } from './planning/parse-request.js';
+export {
+  understandSpec,
+  connectionLabel,
+  type Understood,
+  type UnderstoodColumn,
+  type UnderstoodTable,
+} from './understanding/understood.js';
+export { describeUnderstood } from './understanding/describe-understood.js';
 export type { Plan, Planner, PlanningContext, PlanningHints } from './planning/planner.js';
 export { createSampleDatabase, pipelineSpecJsonSchema, type SampleDatabase } from '@airflow-mcp/pipeline';
 export {
@@ -34,7 +41,16 @@ export {
 } from './versions/dag-version-store.js';
 export { editSpec } from './planning/edit-spec.js';
 export { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';
-export { DEFAULT_TENANT, ownsDag, scopeDagId, tenantPrefix } from './tenancy/tenant-scope.js';
+export {
+  ALL_TENANTS,
+  DEFAULT_TENANT,
+  isTenantName,
+  ownsDag,
+  scopeDagId,
+  tenantOfDag,
+  tenantPrefix,
+} from './tenancy/tenant-scope.js';
+export { allowedConnections, type TenantConnections } from './tenancy/tenant-connections.js';
 export {
   chooseEmbedder,
   createKnowledgeService,

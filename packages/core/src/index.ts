@@ -6,6 +6,14 @@ export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export { createLruCache } from './lru-cache.js';
 export type { LruCache } from './lru-cache.js';
-export { MASK, redactSecrets, redactSecretsDeep } from './redact-secrets.js';
+export {
+  MASK,
+  redactSecrets,
+  redactSecretsAsync,
+  redactSecretsDeep,
+  redactSecretsDeepAsync,
+  redactSpecSecrets,
+  secretValuesIn,
+} from './redact-secrets.js';
 export { isRetryableStatus, retryWithBackoff } from './retry-with-backoff.js';
 export type { RetryEvent, RetryOptions } from './retry-with-backoff.js';

@@ -61,6 +61,24 @@ describe('buildPlanningPrompt', () => {
     expect(prompt).not.toContain('hunter22');
   });
 
+  it('masks every knowledge passage (documents and rated examples with their specs and notes)', () => {
+    const { prompt } = buildPlanningPrompt({
+      ...base,
+      knowledge: [
+        {
+          title: 'A similar request its user rated well',
+          section: 'copy from postgresql://etl:SectionPw1@db/shop',
+          text: 'Request: copy orders\nSpec: {"dag_id":"x"}\nUser\'s note: use password=ExamplePw77 and token ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+          score: 0.9,
+        },
+        { title: 'Connections', section: 'URIs', text: 'e.g. mysql://root:DocPw999@mysql:3306/db', score: 0.5 },
+      ],
+    });
+    for (const secret of ['SectionPw1', 'ExamplePw77', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'DocPw999'])
+      expect(prompt).not.toContain(secret);
+    expect(prompt).toContain('Spec: {"dag_id":"x"}');
+  });
+
   it('bounds the knowledge to the budget, cutting the snippet that crosses it and dropping the rest', () => {
     const long = Array.from({ length: 5 }, (_, i) => ({
       title: `Doc ${i}`,

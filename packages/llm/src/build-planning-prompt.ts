@@ -95,15 +95,20 @@ export function buildPlanningPrompt(
   return { system, prompt: sections.join('\n\n') };
 }
 
-/** Snippets best first with their source (title > section), cut to `budget` characters of text in all. */
+/**
+ * Snippets best first with their source (title > section), cut to `budget` characters of text in all. Every passage
+ * (knowledge documents, and the tenant's rated examples with their specs and notes) is masked: a secret in one never
+ * reaches a model.
+ */
 function formatKnowledge(snippets: readonly KnowledgeSnippet[], budget: number): string {
   const parts: string[] = [];
   let left = budget;
   for (const [i, snippet] of snippets.entries()) {
     if (left <= 0) break;
-    const text = clip(snippet.text.trim(), left);
+    const text = clip(redactSecrets(snippet.text.trim()), left);
     left -= text.length;
-    const source = snippet.section ? `${snippet.title} > ${snippet.section}` : snippet.title;
+    const title = redactSecrets(snippet.title);
+    const source = snippet.section ? `${title} > ${redactSecrets(snippet.section)}` : title;
     parts.push(`### [${i + 1}] ${source} (score ${snippet.score.toFixed(2)})\n${text}`);
   }
   return parts.join('\n\n');

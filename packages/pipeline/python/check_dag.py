@@ -20,6 +20,7 @@ ALLOWED_IMPORTS = {
     "time",
     "duckdb",
     "pyarrow",
+    "urllib.parse",
     "urllib.request",
     "airflow.sdk",
     "airflow.decorators",

@@ -24,10 +24,17 @@ export { describeConnection, type SourceColumn } from './compiler/render-transfe
 export { topologicalOrder } from './compiler/topological-order.js';
 export { checkSqlStatement } from './compiler/check-sql-statement.js';
 export { validateSpec } from './validate/validate-spec.js';
+export { checkSpec, type CheckSpecOptions, type IntrospectTable, type SpecRungOutcome } from './validate/check-spec.js';
 export { validateSchedule } from './validate/validate-schedule.js';
 export { resolveDataPath, resolveDataPaths } from './validate/resolve-data-paths.js';
 export { checkPython, type PythonCheckResult } from './validate/check-python.js';
-export { introspectSqlite, sqliteTypeOf, type SqliteTableInfo } from './introspect/introspect-sqlite.js';
+export {
+  INTROSPECT_TIMEOUT_MS,
+  introspectSqlite,
+  sqliteTypeOf,
+  type IntrospectLimits,
+  type SqliteTableInfo,
+} from './introspect/introspect-sqlite.js';
 export { createSampleDatabase, type SampleDatabase } from './sample/create-sample-database.js';
 export { introspectDuckdb, duckdbTypeOf } from './introspect/introspect-duckdb.js';
 export { INTROSPECTION_DAG_ID, introspectionDagSource, serverTypeOf } from './introspect/introspection-dag.js';

@@ -1,6 +1,6 @@
 /**
  * A token bucket per caller (API key id, or client address when unauthenticated): `perMinute` requests a minute
- * with bursts up to the same number. Buckets idle for ten minutes are forgotten.
+ * with bursts up to the same number. A JSON-RPC batch costs its length. Buckets idle for ten minutes are forgotten.
  */
 export function createRateLimiter(options: { perMinute: number; now?: () => number }) {
   const now = options.now ?? Date.now;
@@ -10,8 +10,11 @@ export function createRateLimiter(options: { perMinute: number; now?: () => numb
   let lastSweep = now();
 
   return {
-    /** Takes a token; returns 0 when allowed, else the seconds to wait before a retry. */
-    take(key: string): number {
+    /**
+     * Takes `cost` tokens (all or none); returns 0 when allowed, else the seconds to wait before a retry. A cost above
+     * the burst can never be paid: Infinity.
+     */
+    take(key: string, cost = 1): number {
       if (capacity <= 0) return 0;
       const t = now();
       if (t - lastSweep > 60_000) {
@@ -22,11 +25,12 @@ export function createRateLimiter(options: { perMinute: number; now?: () => numb
       bucket.tokens = Math.min(capacity, bucket.tokens + (t - bucket.at) * refillPerMs);
       bucket.at = t;
       buckets.set(key, bucket);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+      if (cost > capacity) return Infinity;
+      if (bucket.tokens >= cost) {
+        bucket.tokens -= cost;
         return 0;
       }
-      return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
+      return Math.max(1, Math.ceil((cost - bucket.tokens) / refillPerMs / 1000));
     },
   };
 }

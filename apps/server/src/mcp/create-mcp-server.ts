@@ -1,4 +1,4 @@
-import type { Logger } from '@airflow-mcp/core';
+import { redactSecretsAsync, redactSecretsDeep, type Logger } from '@airflow-mcp/core';
 import { McpServer, ResourceNotFoundError, ResourceTemplate, type ServerEventBus } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/create-metrics.js';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version.js';
@@ -70,7 +70,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     server.registerResource(
       provider.name,
       new ResourceTemplate(provider.uriTemplate, {
-        list: async () => ({ resources: [...(await provider.list())] }),
+        list: async () => ({ resources: redactSecretsDeep([...(await provider.list())], options.secrets) }),
       }),
       { description: provider.description },
       async (uri) => {
@@ -78,7 +78,8 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
         if (found === undefined) {
           throw new ResourceNotFoundError(uri.href, `No resource at ${uri.href}; list resources to see what exists.`);
         }
-        return { contents: [found] };
+        // Resources leave the service like tool answers: masked (knowledge documents may quote credentials).
+        return { contents: [{ ...found, text: await redactSecretsAsync(found.text, options.secrets) }] };
       },
     );
   }

@@ -1,4 +1,13 @@
-import { AppError, redactSecrets, redactSecretsDeep, toAppError, type Logger } from '@airflow-mcp/core';
+import {
+  AppError,
+  redactSecrets,
+  redactSecretsAsync,
+  redactSecretsDeep,
+  redactSecretsDeepAsync,
+  secretValuesIn,
+  toAppError,
+  type Logger,
+} from '@airflow-mcp/core';
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { ALL_SCOPES, type Scope } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
@@ -45,7 +54,11 @@ export function errorResult(error: AppError, secrets: readonly string[]): CallTo
   return {
     isError: true,
     content: [{ type: 'text', text }],
-    _meta: { code: error.code, retryable: error.retryable, ...(error.details ? { details: error.details } : {}) },
+    _meta: {
+      code: error.code,
+      retryable: error.retryable,
+      ...(error.details ? { details: redactSecretsDeep(error.details, secrets) } : {}),
+    },
   };
 }
 
@@ -54,7 +67,7 @@ export function errorResult(error: AppError, secrets: readonly string[]): CallTo
  * sampling plumbing, metrics, logging, secret masking, and AppError -> actionable error result.
  */
 export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
-  const { metrics, secrets } = options;
+  const { metrics } = options;
   for (const tool of options.tools) {
     if (options.readOnly && options.hideWriteTools && !tool.annotations.readOnlyHint) continue;
     server.registerTool(
@@ -68,6 +81,9 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
       },
       async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
         const principal = principalFrom(ctx.http?.authInfo);
+        // What the request itself carried that looks like a credential is masked in this call's answer wherever it
+        // reappears, also cut out of the context that made it recognisable.
+        const secrets = [...options.secrets, ...secretValuesIn(input)];
         const log = options.log.child({ tool: tool.name, sessionId: ctx.sessionId, keyId: principal.keyId });
         if (!hasScope(principal, tool.scope)) {
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
@@ -130,9 +146,11 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'ok' });
           log.info({ ms: Math.round(performance.now() - started) }, 'tool call finished');
           const text = tool.summarize ? tool.summarize(output) : JSON.stringify(output, null, 2);
+          // One masking pass over everything the answer carries; long answers are masked in windows with turns of
+          // the event loop between, so a megabyte of log text does not hold up other requests.
           return {
-            content: [{ type: 'text', text: redactSecrets(text, secrets) }],
-            structuredContent: redactSecretsDeep(output as Record<string, unknown>, secrets),
+            content: [{ type: 'text', text: await redactSecretsAsync(text, secrets) }],
+            structuredContent: await redactSecretsDeepAsync(output as Record<string, unknown>, secrets),
           };
         } catch (thrown) {
           const error = toAppError(thrown);

@@ -20,8 +20,8 @@ export interface SessionEvents {
 }
 
 /**
- * Open Streamable HTTP sessions (2025-11-25; the 2026-07-28 revision has none), with an idle sweeper: clients often disconnect without DELETE, and the SDK has
- * no expiry of its own.
+ * Open Streamable HTTP sessions (2025-11-25; the 2026-07-28 revision has none), with an idle sweeper: clients often
+ * disconnect without DELETE, and the SDK has no expiry of its own.
  */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
@@ -38,6 +38,13 @@ export class SessionStore {
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** Sessions open for one key (MCP_MAX_SESSIONS_PER_KEY bounds it). */
+  countFor(keyId: string): number {
+    let n = 0;
+    for (const session of this.sessions.values()) if (session.keyId === keyId) n++;
+    return n;
   }
 
   get(id: string): Session | undefined {

@@ -9,11 +9,16 @@ export const REDACT_PATHS = [
   'req.headers["x-goog-api-key"]',
   'headers.authorization',
   '*.password',
+  '*.passwd',
   '*.apiKey',
   '*.api_key',
   '*.token',
   '*.secret',
   '*.access_token',
+  '*.refresh_token',
+  '*.client_secret',
+  '*.private_key',
+  '*.secret_access_key',
 ];
 
 export interface LogOutputOptions {

@@ -2,9 +2,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /**
  * One registry per app instance (never prom-client's global one), so tests can build many apps in one process.
- * Names and labels are documented in the README's metrics table.
+ * Names and labels are documented in the README's metrics table. DAG ids name tenants, so the `dag_id` label is
+ * empty (no label) unless `dagLabels` (METRICS_DAG_LABELS=true): pass every dag id through `dagLabel`.
  */
-export function createMetrics() {
+export function createMetrics(options: { dagLabels?: boolean } = {}) {
+  const dagLabel = (dagId: string): string => (options.dagLabels ? dagId : '');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'airflow_mcp_' });
   const httpRequests = new Counter({
@@ -119,6 +121,7 @@ export function createMetrics() {
   });
   return {
     registry,
+    dagLabel,
     retrievalScore,
     retrievalDuration,
     httpRequests,

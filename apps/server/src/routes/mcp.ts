@@ -14,6 +14,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Config } from '../config.js';
 import { authenticate, ANONYMOUS_PRINCIPAL } from '../http/authenticate.js';
 import { checkHostAndOrigin } from '../http/check-origin.js';
+import { statusForError } from '../http/status-for-error.js';
 import type { Principal } from '../mcp/define-tool.js';
 import type { SessionStore } from '../mcp/session-store.js';
 import type { Metrics } from '../observability/create-metrics.js';
@@ -30,6 +31,8 @@ export interface McpRouteOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** Whose rate-limit bucket this request draws on. */
+    caller: string;
   }
 }
 
@@ -57,6 +60,7 @@ function sendJsonRpcError(reply: FastifyReply, status: number, code: number, mes
 export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): Promise<void> {
   const { config, sessions, createServer, metrics, events } = options;
   app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('caller', '');
   const limiter = createRateLimiter({ perMinute: config.mcp.rateLimitPerMin });
   const oauth = config.mcp.oauth ? createOAuthVerifier(config.mcp.oauth) : undefined;
 
@@ -74,14 +78,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
       } else request.principal = authenticate(request.headers.authorization, config.mcp.apiKeys);
     } catch (error) {
       const message = isAppError(error) ? error.message : 'Unauthorized';
+      // 401 for a missing or invalid token; 403 for a valid one this server will not honour (scopes, tenant claim).
+      const status = isAppError(error) && error.code === 'FORBIDDEN' ? statusForError(error.code) : 401;
       reply.header(
         'www-authenticate',
-        `Bearer realm="airflow-mcp", error="invalid_token", error_description="${message.replace(/"/g, "'")}"` +
+        `Bearer realm="airflow-mcp", error="${status === 403 ? 'insufficient_scope' : 'invalid_token'}", error_description="${message.replace(/"/g, "'")}"` +
           (oauth ? `, resource_metadata="${config.mcp.publicUrl}/.well-known/oauth-protected-resource"` : ''),
       );
-      return sendJsonRpcError(reply, 401, SERVER_ERROR, message);
+      return sendJsonRpcError(reply, status, SERVER_ERROR, message);
     }
     const caller = request.principal === ANONYMOUS_PRINCIPAL ? `ip:${request.ip}` : `key:${request.principal.keyId}`;
+    request.caller = caller;
     const wait = limiter.take(caller);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
@@ -102,6 +109,30 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (request.method !== 'POST' && body === '') return done(null, undefined);
     return parseJson(request, body as string, done);
+  });
+
+  // A JSON-RPC batch is as many requests as it holds: the first was counted on arrival, the rest once parsed.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!Array.isArray(request.body) || request.body.length <= 1) return undefined;
+    const size = request.body.length;
+    const limit = config.mcp.rateLimitPerMin;
+    if (limit > 0 && size > limit) {
+      return sendJsonRpcError(
+        reply,
+        429,
+        SERVER_ERROR,
+        `This batch of ${size} requests is larger than the limit of ${limit} a minute (MCP_RATE_LIMIT_PER_MIN): send fewer at once.`,
+      );
+    }
+    const wait = limiter.take(request.caller, size - 1);
+    if (wait === 0) return undefined;
+    reply.header('retry-after', String(wait));
+    return sendJsonRpcError(
+      reply,
+      429,
+      SERVER_ERROR,
+      `Too many requests: this batch of ${size} counts as ${size} against the limit of ${limit} a minute (MCP_RATE_LIMIT_PER_MIN); retry in ${wait} s.`,
+    );
   });
 
   // Fastify parses text/plain by default; MCP carries JSON-RPC only.
@@ -166,6 +197,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   });
   const serveModern = toNodeHandler(modern, { maxRequestBodySize: config.mcp.bodyLimitBytes });
   app.addHook('onClose', async () => modern.close());
+  const opening = new Map<string, number>();
 
   app.post('/mcp', routeOptions, async (request, reply) => {
     if (!(await isLegacyRequest(await toWebRequest(request.raw, request.body), request.body))) {
@@ -197,8 +229,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
     if (!isInitializeRequest(request.body)) {
       return sendJsonRpcError(reply, 400, SERVER_ERROR, 'Bad Request: no valid session id; send initialize first.');
     }
-    const server = createServer();
     const keyId = request.principal.keyId;
+    const bound = config.mcp.maxSessionsPerKey;
+    if (bound > 0 && sessions.countFor(keyId) + (opening.get(keyId) ?? 0) >= bound) {
+      return sendJsonRpcError(
+        reply,
+        429,
+        SERVER_ERROR,
+        `Too many open sessions: this key has ${bound} (MCP_MAX_SESSIONS_PER_KEY). End one with DELETE /mcp, or wait for idle ones to expire.`,
+      );
+    }
+    const server = createServer();
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -213,7 +254,15 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
     };
     await server.connect(transport);
     reply.hijack();
-    await transport.handleRequest(withAuth(request), reply.raw, request.body);
+    // Sessions being opened count against the bound until they are in the store (or failed).
+    opening.set(keyId, (opening.get(keyId) ?? 0) + 1);
+    try {
+      await transport.handleRequest(withAuth(request), reply.raw, request.body);
+    } finally {
+      const left = (opening.get(keyId) ?? 1) - 1;
+      if (left > 0) opening.set(keyId, left);
+      else opening.delete(keyId);
+    }
   });
 
   const streamOrEnd = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -171,10 +171,11 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
               for (const score of e.scores) metrics.retrievalScore.observe(score);
             },
             ran: (e) => {
-              metrics.dagRuns.inc({ dag_id: e.dagId, state: e.state });
-              if (e.durationS !== null) metrics.dagRunDuration.observe({ dag_id: e.dagId }, e.durationS);
+              const dagId = metrics.dagLabel(e.dagId);
+              metrics.dagRuns.inc({ dag_id: dagId, state: e.state });
+              if (e.durationS !== null) metrics.dagRunDuration.observe({ dag_id: dagId }, e.durationS);
               for (const [task, rows] of Object.entries(e.rowsByTask)) {
-                metrics.rowsMoved.inc({ dag_id: e.dagId, task_id: task }, rows);
+                metrics.rowsMoved.inc({ dag_id: dagId, task_id: task }, rows);
               }
             },
           },
@@ -203,6 +204,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       logger: options.log,
     }),
     allowedDataDirs: config.allowedDataDirs,
+    tenantConnections: config.tenantConnections,
     python: credentials.python,
     logger: options.log,
     generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
@@ -213,6 +215,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     dags,
     feedback,
     retriever: timed(withFeedback(knowledge.retriever, feedback), 'search_docs'),
+    readOnly: config.readOnly,
   });
 
   return {

@@ -3,6 +3,7 @@ import { type Logger, silentLogger } from '@airflow-mcp/core';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { moveToOneDatabase } from './move-to-one-database.js';
+import { restrictTree, secureDataDir } from './secure-data-dir.js';
 
 /** Where the embedded database lives: DATA_DIR/db. */
 export function embeddedDatabaseDir(config: Pick<Config, 'dataDir'>): string {
@@ -15,7 +16,17 @@ export function embeddedDatabaseDir(config: Pick<Config, 'dataDir'>): string {
  * instead of two saves about 400 MB of memory; data in the older two-folder layout is moved in first.
  */
 export async function openDatabase(config: Config, log: Logger = silentLogger): Promise<SqlClient> {
+  await secureDataDir(config.dataDir, log);
   if (config.databaseUrl) return createPgClient({ connectionString: config.databaseUrl });
   await moveToOneDatabase(config.dataDir, log);
-  return createPgliteClient({ dataDir: embeddedDatabaseDir(config) });
+  const dir = embeddedDatabaseDir(config);
+  const client = await createPgliteClient({ dataDir: dir });
+  await restrictTree(dir);
+  return {
+    ...client,
+    async close() {
+      await client.close();
+      await restrictTree(dir).catch(() => undefined);
+    },
+  };
 }

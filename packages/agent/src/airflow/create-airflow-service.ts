@@ -1,7 +1,8 @@
+import { basename } from 'node:path';
 import { AppError, type Logger } from '@airflow-mcp/core';
 import type { Language } from '../i18n/detect-language.js';
 import { stalledRunMessage } from '../i18n/messages.js';
-import { assertOwnsDag, DEFAULT_TENANT, tenantPrefix } from '../tenancy/tenant-scope.js';
+import { ALL_TENANTS, assertOwnsDag, DEFAULT_TENANT, ownsDag, tenantPrefix } from '../tenancy/tenant-scope.js';
 import {
   countDoneTasks,
   createAirflowClient,
@@ -177,14 +178,16 @@ export function createAirflowService(options: AirflowServiceOptions) {
     offset?: number;
     tenant?: string;
   }) {
-    const prefix = tenantPrefix(input.tenant ?? DEFAULT_TENANT);
+    const tenant = input.tenant ?? DEFAULT_TENANT;
+    const prefix = tenantPrefix(tenant);
     const result = await client.listDags({
       ...(input.pattern || prefix ? { pattern: input.pattern ?? prefix } : {}),
       ...(input.onlyGenerated ? { tags: [GENERATED_TAG] } : {}),
       limit: input.limit ?? 100,
       offset: input.offset ?? 0,
     });
-    const visible = prefix ? result.dags.filter((d) => d.dag_id.startsWith(prefix)) : result.dags;
+    // Airflow's pattern is a substring (and "_" a LIKE wildcard): the owner is decided here, exactly, for every tenant.
+    const visible = result.dags.filter((d) => ownsDag(d.dag_id, tenant));
     const dags: DagListing[] = visible.map((d) => ({
       dag_id: d.dag_id,
       is_paused: d.is_paused,
@@ -195,7 +198,7 @@ export function createAirflowService(options: AirflowServiceOptions) {
       file: d.relative_fileloc ?? null,
       last_parsed_time: d.last_parsed_time ?? null,
     }));
-    return { dags, total: prefix ? dags.length : result.total_entries };
+    return { dags, total: tenant === ALL_TENANTS ? result.total_entries : dags.length };
   }
 
   async function setPaused(dagId: string, paused: boolean, tenant = DEFAULT_TENANT) {
@@ -222,8 +225,9 @@ export function createAirflowService(options: AirflowServiceOptions) {
   }
 
   async function importErrors(filename?: string, tenant = DEFAULT_TENANT) {
-    const prefix = tenantPrefix(tenant);
-    const errors = (await client.importErrors(filename)).filter((e) => !prefix || e.filename.startsWith(prefix));
+    const errors = (await client.importErrors(filename)).filter((e) =>
+      ownsDag(basename(e.filename).replace(/\.py$/, ''), tenant),
+    );
     return errors.map((e) => ({
       filename: e.filename,
       timestamp: e.timestamp,

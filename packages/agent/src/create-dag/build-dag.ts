@@ -1,9 +1,13 @@
 import { isAppError, redactSecrets } from '@airflow-mcp/core';
 import { renderDagFileHeader } from '@airflow-mcp/airflow';
+import type { PipelineSpec } from '@airflow-mcp/pipeline';
 import type { Language } from '../i18n/detect-language.js';
+import { describeUnderstood } from '../understanding/describe-understood.js';
+import { understandSpec } from '../understanding/understood.js';
 import { deployedMessage } from '../i18n/messages.js';
 import { checkAndCompileSpec } from './check-and-compile-spec.js';
 import { createCheckLadder } from './check-ladder.js';
+import { chooseDagId, existingDagOf } from './choose-dag-id.js';
 import { chooseDagVersion } from './choose-dag-version.js';
 import type { CreateDagInput, PlanResult } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';
@@ -30,20 +34,41 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
   const ladder = createCheckLadder();
   let specHash: string | null = null;
   try {
-    const { spec, compiled } = await checkAndCompileSpec(deps, { plan, tenant: actor.tenant, ladder });
+    const notes = [...plan.notes];
+    // create_dag never takes over another pipeline's id; update_dag and rollback_dag mean to.
+    const beforeCompile =
+      args.action === 'create_dag'
+        ? async (checked: PipelineSpec) => {
+            const chosen = await chooseDagId({
+              spec: checked,
+              given: plan.dagIdGiven === true,
+              replace: args.replace === true,
+              existing: existingDagOf(deps),
+              language,
+            });
+            notes.push(...chosen.notes);
+            return chosen.spec;
+          }
+        : undefined;
+    const { spec, compiled } = await checkAndCompileSpec(deps, { plan, tenant: actor.tenant, ladder, beforeCompile });
     specHash = compiled.specHash;
-    const { version, unchanged } = await chooseDagVersion(deps, { dagId: spec.dag_id, specHash });
+    const { version, unchanged, deployedSource } = await chooseDagVersion(deps, { dagId: spec.dag_id, specHash });
     const source =
+      deployedSource ??
       renderDagFileHeader({ dagId: spec.dag_id, specHash, version, generator: deps.generatorVersion }) + compiled.code;
     await runPythonChecks({ python: deps.python, source, dagId: spec.dag_id, ladder, progress });
 
+    // What the pipeline does, for the person or agent to confirm: structured and as one sentence.
+    const understood = understandSpec(spec);
     const base = {
       dag_id: spec.dag_id,
+      understood,
+      understood_text: describeUnderstood(understood, language),
       spec,
       code: source,
       checks: ladder.checks,
       planner: plan.planner,
-      notes: plan.notes,
+      notes,
       language,
     };
     if (!args.deploy) {

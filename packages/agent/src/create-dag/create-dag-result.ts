@@ -1,5 +1,6 @@
 import type { PipelineSpec } from '@airflow-mcp/pipeline';
 import type { Language } from '../i18n/detect-language.js';
+import type { Understood } from '../understanding/understood.js';
 
 export interface CheckOutcome {
   step: string;
@@ -27,6 +28,10 @@ export interface CreateDagResult {
   /** The deployed version (null for a preview). */
   version: number | null;
   file: string | null;
+  /** What the pipeline does, in the terms of the request (source, target, tables, columns, filter, schedule, ...). */
+  understood: Understood;
+  /** The same, as one sentence in the request's language. */
+  understood_text: string;
   spec: PipelineSpec;
   code: string;
   checks: CheckOutcome[];

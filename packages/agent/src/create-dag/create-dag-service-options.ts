@@ -2,6 +2,7 @@ import type { Logger } from '@airflow-mcp/core';
 import type { AirflowService } from '../airflow/create-airflow-service.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { PlannerRouter } from '../planning/create-planner-router.js';
+import type { TenantConnections } from '../tenancy/tenant-connections.js';
 import type { DagVersionStore } from '../versions/dag-version-store.js';
 
 /** What planning and search_docs need of the knowledge base's retriever (the knowledge package's Retriever fits). */
@@ -12,6 +13,8 @@ export interface DocsRetriever {
       k?: number;
       minScore?: number;
       filters?: { doc_type?: string; category?: string; airflow_version?: string; lang?: string };
+      /** Whose search ratings apply (feedback demotions are per tenant); the default tenant when absent. */
+      tenant?: string;
     },
   ): Promise<readonly { doc: string; title: string; section: string; score: number; text: string }[]>;
 }
@@ -34,6 +37,8 @@ export interface CreateDagServiceOptions {
   /** Version history and audit log (in the database); without it versions come from the file headers only. */
   versions?: DagVersionStore | undefined;
   allowedDataDirs: readonly string[];
+  /** Airflow connection ids each tenant may use (MCP_TENANT_CONNECTIONS); unset = all for the default tenant only. */
+  tenantConnections?: TenantConnections | undefined;
   /** A Python with the pinned Airflow (the local venv) for the compile, AST and import checks. */
   python: string | undefined;
   logger?: Logger;

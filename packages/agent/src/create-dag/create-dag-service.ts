@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT, assertOwnsDag } from '../tenancy/tenant-scope.js';
+import { ALL_TENANTS, DEFAULT_TENANT, assertOwnsDag } from '../tenancy/tenant-scope.js';
 import { createDag } from './create-dag.js';
 import type { CreateDagInput, RollbackDagInput, UpdateDagInput } from './create-dag-input.js';
 import type { CreateDagServiceOptions } from './create-dag-service-options.js';
@@ -24,12 +24,12 @@ export function createDagService(options: CreateDagServiceOptions) {
       assertOwnsDag(dagId, tenant);
       return deps.history().list(dagId);
     },
-    /** A tenant other than the default one reads only its own entries. */
+    /** Each tenant reads only its own entries; the cross-tenant administrator reads all (or one tenant's). */
     auditLog: async (filter: { tenant?: string; dagId?: string; limit?: number }, tenant = DEFAULT_TENANT) =>
-      deps.history().auditLog(tenant === DEFAULT_TENANT ? filter : { ...filter, tenant }),
+      deps.history().auditLog(tenant === ALL_TENANTS ? filter : { ...filter, tenant }),
     introspect: deps.introspect,
-    inspect: (sourceDb: string, table?: string, tenant = DEFAULT_TENANT) =>
-      inspectSource(deps, { sourceDb, table, tenant }),
+    inspect: (sourceDb: string, table?: string, tenant = DEFAULT_TENANT, options: { mayRunAirflow?: boolean } = {}) =>
+      inspectSource(deps, { sourceDb, table, tenant, ...options }),
   };
 }
 

@@ -1,22 +1,24 @@
 import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import type { PlanningContext } from '../planning/planner.js';
+import { assertMayUseConnection } from '../tenancy/tenant-connections.js';
 import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
+import { assertFaithful } from '../understanding/assert-faithful.js';
 import { buildDag } from './build-dag.js';
 import type { CreateDagInput, PlanResult } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
 
-/** Knowledge for planning: well-rated similar requests first, then the retrieved documents. */
-async function gatherKnowledge(deps: DagServiceDeps, request: string) {
+/** Knowledge for planning: the tenant's well-rated similar requests first, then the retrieved documents. */
+async function gatherKnowledge(deps: DagServiceDeps, request: string, tenant: string) {
   const retrieved = deps.retriever
-    ? await deps.retriever.search(request, { k: 5 }).catch((error: unknown) => {
+    ? await deps.retriever.search(request, { k: 5, tenant }).catch((error: unknown) => {
         deps.logger?.warn({ err: error }, 'knowledge retrieval failed; planning without it');
         return [];
       })
     : [];
   deps.events?.retrieved?.({ scores: retrieved.map((r) => r.score) });
-  const examples = deps.feedback ? await deps.feedback.examples(request).catch(() => []) : [];
+  const examples = deps.feedback ? await deps.feedback.examples(request, { tenant }).catch(() => []) : [];
   const knowledge: PlanningContext['knowledge'] = [
     ...examples.map((e) => ({
       title: 'A similar request its user rated well',
@@ -38,13 +40,20 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
   const language = detectLanguage(input.request);
   const progress = async (message: string) => input.onProgress?.(message);
   await progress('retrieving Airflow knowledge');
-  const { knowledge, sources } = await gatherKnowledge(deps, input.request);
+  const tenant = input.actor?.tenant ?? DEFAULT_TENANT;
+  const { knowledge, sources } = await gatherKnowledge(deps, input.request, tenant);
+  const dataDirs = tenantDataDirs(deps.allowedDataDirs, tenant);
   const context: PlanningContext = {
     request: input.request,
     language,
+    tenant,
     hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
-    introspect: (connection, table) =>
-      deps.introspect(connection, table, tenantDataDirs(deps.allowedDataDirs, input.actor?.tenant ?? DEFAULT_TENANT)),
+    // A planner may name any connection: one the tenant may not use is refused before Airflow is asked about it.
+    introspect: async (connection, table) => {
+      if ('conn_id' in connection) assertMayUseConnection(deps.tenantConnections, tenant, connection.conn_id);
+      return deps.introspect(connection, table, dataDirs);
+    },
+    allowedDataDirs: dataDirs,
     knowledge,
     previousFailures: [],
   };
@@ -58,8 +67,11 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
             planner: 'caller',
             notes: ['spec given by the caller'],
             attempts: 0,
+            dagIdGiven: typeof (input.spec as { dag_id?: unknown } | null)?.dag_id === 'string',
           }
         : await deps.planner.plan(context, input.sampling);
+    // A caller's spec that comes with a request must do what the request says, like any planner's.
+    if (input.spec !== undefined) await assertFaithful(context, plan.spec);
   } catch (error) {
     deps.events?.planned?.({ planner: 'unknown', ok: false, attempts: 1, inputTokens: 0, outputTokens: 0 });
     throw error;

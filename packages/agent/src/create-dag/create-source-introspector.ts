@@ -1,6 +1,7 @@
 import { AppError } from '@airflow-mcp/core';
 import { renderDagFileHeader } from '@airflow-mcp/airflow';
 import {
+  INTROSPECT_TIMEOUT_MS,
   introspectDuckdb,
   INTROSPECTION_DAG_ID,
   introspectionDagSource,
@@ -10,6 +11,7 @@ import {
   type Connection,
   type SourceColumn,
 } from '@airflow-mcp/pipeline';
+import { ALL_TENANTS } from '../tenancy/tenant-scope.js';
 import type { CreateDagServiceOptions } from './create-dag-service-options.js';
 
 export interface SourceIntrospectorOptions extends Pick<
@@ -17,13 +19,17 @@ export interface SourceIntrospectorOptions extends Pick<
   'airflow' | 'allowedDataDirs' | 'python' | 'generatorVersion'
 > {
   airflowMajor(): Promise<2 | 3>;
+  /** Wall-clock limit of one SQLite / DuckDB read (default INTROSPECT_TIMEOUT_MS, 20 s). */
+  introspectTimeoutMs?: number;
 }
 
 /**
- * Tables and (for a table) columns and row count of a source: SQLite directly, DuckDB through the Python with duckdb,
- * PostgreSQL / MySQL through Airflow. undefined when the source cannot be read from here.
+ * Tables and (for a table) columns and row count of a source: SQLite through a child Node process, DuckDB through
+ * the Python with duckdb, both under a time limit and off the event loop; PostgreSQL / MySQL through Airflow.
+ * undefined when the source cannot be read from here.
  */
 export function createSourceIntrospector(options: SourceIntrospectorOptions) {
+  const limits = { timeoutMs: options.introspectTimeoutMs ?? INTROSPECT_TIMEOUT_MS };
   /**
    * PostgreSQL / MySQL schemas, read by Airflow through the connection (the credentials never leave Airflow): the
    * fixed introspection DAG is deployed once, then run with {kind, conn_id, table} and its XCom read back.
@@ -43,6 +49,8 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
     await options.airflow.deployer.deploy({ dagId: INTROSPECTION_DAG_ID, source });
     const summary = await options.airflow.run({
       dagId: INTROSPECTION_DAG_ID,
+      // The service's own DAG (tenant "*"): callers were checked before (write scope, allowed connection id).
+      tenant: ALL_TENANTS,
       wait: true,
       timeoutMs: 120_000,
       conf: {
@@ -95,12 +103,12 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
     dirs: readonly string[] = options.allowedDataDirs,
   ) {
     if (connection.kind === 'sqlite') {
-      return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table);
+      return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table, limits);
     }
     if (connection.kind === 'postgres' || connection.kind === 'mysql')
       return introspectThroughAirflow(connection, table);
     if (connection.kind === 'duckdb' && options.python) {
-      return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table);
+      return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table, limits);
     }
     return undefined;
   };

@@ -1,11 +1,13 @@
 import { AppError } from '@airflow-mcp/core';
 import { resolveDataPath, type Connection } from '@airflow-mcp/pipeline';
+import { assertMayUseConnection, type TenantConnections } from '../tenancy/tenant-connections.js';
 import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import type { SourceIntrospector } from './create-source-introspector.js';
 
 export interface InspectSourceDeps {
   introspect: SourceIntrospector;
   allowedDataDirs: readonly string[];
+  tenantConnections?: TenantConnections | undefined;
 }
 
 /** The connection a source_db names: `postgres:<conn_id>`, `mysql:<conn_id>`, or a DuckDB / SQLite file. */
@@ -17,13 +19,32 @@ function connectionOf(sourceDb: string): Connection {
       : { kind: /\.(duckdb|ddb)$/i.test(sourceDb) ? 'duckdb' : 'sqlite', path: sourceDb };
 }
 
-/** inspect_source: tables (with row counts) of a source, or one table's columns, types, keys and rows. */
+/**
+ * inspect_source: tables (with row counts) of a source, or one table's columns, types, keys and rows. A PostgreSQL or
+ * MySQL source is read by deploying and triggering a DAG in Airflow: only when `mayRunAirflow` (the caller has the
+ * write scope and the service is not READ_ONLY), and only for a connection id the tenant may use, refused in the
+ * same words whether Airflow has that connection or not.
+ */
 export async function inspectSource(
   deps: InspectSourceDeps,
-  { sourceDb, table, tenant = DEFAULT_TENANT }: { sourceDb: string; table?: string | undefined; tenant?: string },
+  {
+    sourceDb,
+    table,
+    tenant = DEFAULT_TENANT,
+    mayRunAirflow = true,
+  }: { sourceDb: string; table?: string | undefined; tenant?: string; mayRunAirflow?: boolean },
 ) {
   const dirs = tenantDataDirs(deps.allowedDataDirs, tenant);
   const connection = connectionOf(sourceDb);
+  if ('conn_id' in connection) {
+    if (!mayRunAirflow) {
+      throw new AppError(
+        'FORBIDDEN',
+        `Inspecting a ${connection.kind} source deploys and runs a DAG in Airflow, so it needs a key with the "write" scope on a service that is not READ_ONLY. Inspect SQLite/DuckDB files with this key, or ask for a write key.`,
+      );
+    }
+    assertMayUseConnection(deps.tenantConnections, tenant, connection.conn_id);
+  }
   const info = await deps.introspect(connection, table, dirs);
   if (!info) {
     throw new AppError(

@@ -1,5 +1,5 @@
 import { AppError, redactSecrets } from '@airflow-mcp/core';
-import { assertOwnsDag } from '../tenancy/tenant-scope.js';
+import { assertOwnsDag, tenantOfDag } from '../tenancy/tenant-scope.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
 
 export interface RateDagInput {
@@ -21,7 +21,8 @@ export async function rateDag(
     throw new AppError('NOT_FOUND', `No generated DAG ${input.dagId} with history. Use list_dags to see yours.`);
   await deps.feedback.record({
     actor: input.actor.id,
-    tenant: input.actor.tenant,
+    // The DAG's own tenant (the same as the caller's, unless the cross-tenant administrator rates it).
+    tenant: tenantOfDag(input.dagId),
     kind: 'dag',
     dag_id: input.dagId,
     query: null,

@@ -2,6 +2,7 @@ import type { RunProgress } from '@airflow-mcp/airflow';
 import { describeConnection, type PipelineSpec } from '@airflow-mcp/pipeline';
 import type { Language } from '../i18n/detect-language.js';
 import { runMessage } from '../i18n/messages.js';
+import { tenantOfDag } from '../tenancy/tenant-scope.js';
 import type { DagRunResult } from './create-dag-result.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
 
@@ -25,6 +26,8 @@ export async function runDeployedDag(
   const onProgress = (p: RunProgress) => progress(`run ${p.state}: ${p.tasksDone}/${p.tasksTotal} tasks done`);
   const summary = await deps.airflow.run({
     dagId: spec.dag_id,
+    // The DAG the ladder just built for the caller: its id is in the caller's tenant by construction.
+    tenant: tenantOfDag(spec.dag_id),
     wait: input.wait,
     timeoutMs: input.timeoutMs,
     onProgress,

@@ -2,7 +2,8 @@ import { AppError } from '@airflow-mcp/core';
 import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import { editSpec } from '../planning/edit-spec.js';
-import { assertOwnsDag, DEFAULT_TENANT } from '../tenancy/tenant-scope.js';
+import { assertMayUseConnection } from '../tenancy/tenant-connections.js';
+import { assertOwnsDag, DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import { buildDag } from './build-dag.js';
 import type { UpdateDagInput } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';
@@ -19,7 +20,18 @@ export async function updateDag(deps: DagServiceDeps, input: UpdateDagInput): Pr
       `No version history for DAG ${input.dagId}: only DAGs made by create_dag can be updated. Use list_dags to see them.`,
     );
   }
-  const edited = editSpec(latest.spec as PipelineSpecInput, input.request, language);
+  const tenant = input.actor?.tenant ?? DEFAULT_TENANT;
+  const tenantDirs = tenantDataDirs(deps.allowedDataDirs, tenant);
+  const edited = await editSpec(
+    latest.spec as PipelineSpecInput,
+    input.request,
+    language,
+    async (connection, table) => {
+      // The connections the tenant may use can have changed since this version was deployed.
+      if ('conn_id' in connection) assertMayUseConnection(deps.tenantConnections, tenant, connection.conn_id);
+      return deps.introspect(connection, table, tenantDirs);
+    },
+  );
   if ((edited.spec as { dag_id?: string }).dag_id !== input.dagId) edited.spec.dag_id = input.dagId;
   return buildDag(deps, {
     ...input,

@@ -1,4 +1,5 @@
 import { runLockedMigration, type SqlClient } from '@airflow-mcp/knowledge';
+import { DEFAULT_TENANT, homeTenant } from '../tenancy/tenant-scope.js';
 
 export interface FeedbackEntry {
   at: string;
@@ -62,7 +63,7 @@ export async function createFeedbackStore(db: SqlClient, options: { cacheMs?: nu
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         entry.actor,
-        entry.tenant,
+        homeTenant(entry.tenant),
         entry.kind,
         entry.dag_id,
         entry.query,
@@ -96,8 +97,12 @@ export async function createFeedbackStore(db: SqlClient, options: { cacheMs?: nu
     }));
   }
 
-  /** Documents rated unhelpful (score <= 2) for queries similar to this one. */
-  async function demotedDocs(query: string, threshold = 0.5): Promise<Set<string>> {
+  /** Documents the caller's tenant rated unhelpful (score <= 2) for queries similar to this one. */
+  async function demotedDocs(
+    query: string,
+    { tenant = DEFAULT_TENANT, threshold = 0.5 }: { tenant?: string; threshold?: number } = {},
+  ): Promise<Set<string>> {
+    const own = homeTenant(tenant);
     if (!unhelpful || Date.now() - unhelpful.at > cacheMs) {
       const entries = all('search').then((xs) => xs.filter((f) => f.score <= 2 && f.doc && f.query));
       unhelpful = { at: Date.now(), entries };
@@ -107,15 +112,28 @@ export async function createFeedbackStore(db: SqlClient, options: { cacheMs?: nu
     }
     const out = new Set<string>();
     for (const f of await unhelpful.entries) {
-      if (similarity(f.query as string, query) >= threshold) out.add(f.doc as string);
+      if (f.tenant === own && similarity(f.query as string, query) >= threshold) out.add(f.doc as string);
     }
     return out;
   }
 
-  /** Well-rated (>= 4) request/spec pairs similar to this request, best first: examples for the planners. */
-  async function examples(request: string, limit = 2, threshold = 0.3) {
+  /**
+   * Well-rated (>= 4) request/spec pairs of the caller's tenant similar to this request, best first: examples for
+   * the planners. Another tenant's requests, specs and notes never reach this tenant's prompts.
+   */
+  async function examples(
+    request: string,
+    {
+      tenant = DEFAULT_TENANT,
+      limit = 2,
+      threshold = 0.3,
+    }: { tenant?: string; limit?: number; threshold?: number } = {},
+  ) {
+    const own = homeTenant(tenant);
     return (await all('dag'))
-      .filter((f) => f.score >= 4 && f.request && f.spec && similarity(f.request, request) >= threshold)
+      .filter(
+        (f) => f.tenant === own && f.score >= 4 && f.request && f.spec && similarity(f.request, request) >= threshold,
+      )
       .map((f) => ({
         request: f.request as string,
         spec: f.spec,

@@ -9,16 +9,25 @@ import {
   type SampleFunction,
   type SpecModel,
 } from '@airflow-mcp/llm';
-import {
-  compileDag,
-  pipelineSpecJsonSchema,
-  resolveDataPaths,
-  validateSpec,
-  type Connection,
-  type PipelineSpecInput,
-} from '@airflow-mcp/pipeline';
-import { parseRequest } from './parse-request.js';
+import { checkSpec, pipelineSpecJsonSchema, type Connection, type PipelineSpecInput } from '@airflow-mcp/pipeline';
+import { checkFaithfulness, type Unreflected } from '../understanding/check-faithfulness.js';
 import type { Plan, Planner, PlanningContext } from './planner.js';
+import { clarify } from './rule-planner.js';
+
+/** The repair feedback for a spec that leaves parts of the request out. */
+function faithfulnessFailure(unreflected: Unreflected[], unaccounted: string[]): string {
+  return [
+    unreflected.length
+      ? `The spec does not do what the request asks: ${unreflected.map((u) => `${u.asked} (the spec has ${u.found})`).join('; ')}.`
+      : '',
+    unaccounted.length
+      ? `The spec does not account for these words of the request: ${unaccounted.map((w) => `"${w}"`).join(', ')}.`
+      : '',
+    'Reflect every part of the request in the spec; do not drop any.',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
 
 export type PlannerMode = 'auto' | 'gemini' | 'sampling' | 'rules' | 'openai';
 
@@ -27,6 +36,7 @@ export interface PlannerRouterOptions {
   rules: Planner;
   gemini?: SpecModel | undefined;
   openai?: SpecModel | undefined;
+  /** The data folders when a request does not bring its own (PlanningContext.allowedDataDirs, the tenant's). */
   allowedDataDirs: readonly string[];
   logger?: Logger;
   /** Called with each model plan's outcome, for metrics. */
@@ -54,26 +64,21 @@ const PROVIDER_DOWN = new Set(['UNAVAILABLE', 'RATE_LIMITED', 'DEPENDENCY_FAILED
  */
 export function createPlannerRouter(options: PlannerRouterOptions) {
   const jsonSchema = pipelineSpecJsonSchema();
+  // The same spec check as the DAG build (pipeline's checkSpec), with the request's own data folders and
+  // introspection; a failure becomes the repair loop's feedback, named by its step.
   const validate = async (json: unknown, ctx: PlanningContext) => {
     try {
-      const spec = resolveDataPaths(validateSpec(json), options.allowedDataDirs);
-      const columns: Record<
-        string,
-        NonNullable<Awaited<ReturnType<PlanningContext['introspect']>>>['columns'] & object
-      > = {};
-      for (const task of spec.tasks) {
-        if (task.type !== 'transfer' || task.source.kind !== 'sqlite') continue;
-        const info = await ctx.introspect(task.source, task.source_table);
-        if (info && !info.columns) {
-          return {
-            ok: false as const,
-            step: 'source-schema',
-            error: `Task ${task.id}: the source has no table "${task.source_table}" (tables: ${info.tables.join(', ')}).`,
-          };
-        }
-        if (info?.columns) columns[task.id] = info.columns;
+      await checkSpec(json, {
+        allowedDataDirs: ctx.allowedDataDirs ?? options.allowedDataDirs,
+        introspect: (connection, table) => ctx.introspect(connection, table),
+        airflowMajor: () => 3,
+      });
+      // Faithfulness: the spec must reflect every part of the request the readers understood, and carry the
+      // numbers, quoted values and names of the rest; a model that drops a clause is sent back to repair it.
+      const { unreflected, unaccounted } = await checkFaithfulness(ctx, json as PipelineSpecInput);
+      if (unreflected.length || unaccounted.length) {
+        return { ok: false as const, error: faithfulnessFailure(unreflected, unaccounted), step: 'faithfulness' };
       }
-      compileDag(spec, { airflowMajor: 3, sourceColumns: columns });
       return { ok: true as const, value: json as PipelineSpecInput };
     } catch (error) {
       if (!isAppError(error)) throw error;
@@ -84,7 +89,8 @@ export function createPlannerRouter(options: PlannerRouterOptions) {
   // One response cache per provider, shared by the per-request planners (each validates against its own request).
   const caches = new Map<string, PlanCache<ModelPlan<PipelineSpecInput>>>();
   const modelPlanner = (name: string, model: SpecModel, ctx: PlanningContext) => {
-    const key = `${name}:${model.id}`;
+    // Per tenant: a cached plan holds the tenant's own examples and sources, never another tenant's.
+    const key = `${name}:${model.id}:${ctx.tenant ?? 'default'}`;
     let cache = caches.get(key);
     if (!cache) caches.set(key, (cache = createLruCache<ModelPlan<PipelineSpecInput>>(200)));
     return createModelPlanner<PipelineSpecInput>({
@@ -105,8 +111,8 @@ export function createPlannerRouter(options: PlannerRouterOptions) {
         path: ctx.hints.sourceDb,
       } as Connection);
     }
-    for (const file of parseRequest(ctx.request).files)
-      candidates.push({ kind: file.engine, path: file.path } as Connection);
+    for (const m of ctx.request.matchAll(/(?:[\w~.-]*\/)*[\w.-]+\.(duckdb|ddb|db|sqlite3?)\b/gi))
+      candidates.push({ kind: /^d/i.test(m[1] as string) ? 'duckdb' : 'sqlite', path: m[0] } as Connection);
     const parts: string[] = [];
     for (const connection of candidates.slice(0, 3)) {
       const info = await ctx.introspect(connection).catch(() => undefined);
@@ -162,6 +168,18 @@ export function createPlannerRouter(options: PlannerRouterOptions) {
         inputTokens: details?.usage?.inputTokens ?? 0,
         outputTokens: details?.usage?.outputTokens ?? 0,
       });
+      // The model kept leaving parts of the request out: that is a question for the user, not a success.
+      if (isAppError(error) && error.details?.step === 'faithfulness') {
+        throw clarify(ctx.language, {
+          notUnderstood: [],
+          questions: [
+            {
+              en: `The ${name} planner could not produce a pipeline that does all the request asks (${error.message.slice(0, 600)}). Rephrase the parts it missed.`,
+              ko: `${name} 플래너가 요청한 모든 것을 하는 파이프라인을 만들지 못했습니다 (${error.message.slice(0, 600)}). 빠진 부분을 다시 표현해 주세요.`,
+            },
+          ],
+        });
+      }
       throw error;
     }
   }

@@ -11,12 +11,25 @@ export interface PlanningHints {
 export interface PlanningContext {
   request: string;
   language: Language;
+  /** The caller's tenant: model plan caches are kept per tenant. */
+  tenant?: string | undefined;
   hints: PlanningHints;
   /** Tables and (for a table) columns of a connection; undefined when it cannot be introspected from here. */
   introspect(
     connection: Connection,
     table?: string,
-  ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined } | undefined>;
+  ): Promise<
+    | {
+        tables: string[];
+        columns: SourceColumn[] | undefined;
+        rowCount: number | undefined;
+        /** For a table: the distinct values of its text columns that have only a few ("pending", "shipped"). */
+        values?: Record<string, string[]> | undefined;
+      }
+    | undefined
+  >;
+  /** The data folders this request may read and write (its tenant's); the router's default when absent. */
+  allowedDataDirs?: readonly string[] | undefined;
   knowledge: readonly { title: string; section: string; text: string; score: number }[];
   /** Validation failures of earlier attempts, for planners that can repair. */
   previousFailures: readonly string[];
@@ -27,6 +40,8 @@ export interface Plan {
   planner: string;
   /** Assumptions made that the user should know about. */
   notes: string[];
+  /** True when the DAG id was given (the request named it, or the caller's spec did) rather than derived. */
+  dagIdGiven?: boolean;
 }
 
 /** One way of turning a request into a spec: rules, Gemini, the client's model (sampling), an OpenAI-compatible model. */

@@ -51,7 +51,8 @@ function checkQuery(task: QualityTask, check: CheckSpec): { name: string; sql: s
     case 'custom_sql':
       return {
         name: check.name,
-        sql: `SELECT COUNT(*) FROM (${checkSqlStatement(check.sql, { where: `Task ${task.id}, check ${check.name}`, readOnly: true })}) AS violations`,
+        // On lines of its own: a trailing line comment in the check cannot swallow the closing parenthesis.
+        sql: `SELECT COUNT(*) FROM (\n${checkSqlStatement(check.sql, { where: `Task ${task.id}, check ${check.name}`, readOnly: true, dialect: task.connection.kind })}\n) AS violations`,
         max: 0,
       };
   }
@@ -61,9 +62,10 @@ export function renderQualityTask(task: QualityTask): string {
   const kind = task.connection.kind;
   const checks = task.checks.map((c) => checkQuery(task, c));
   const body = `checks = ${py(checks.map((c) => ({ name: c.name, sql: c.sql, min: c.min ?? null, max: c.max ?? null })))}
-con = _open_${kind}(${connectionArgument(task.connection)})
+con = _open_${kind}(${connectionArgument(task.connection)}${kind === 'sqlite' || kind === 'duckdb' ? ', read_only=True' : ''})
 results, failures = {}, []
 try:
+    _read_only(${py(kind)}, con)
     for check in checks:
         value = _run(${py(kind)}, con, check["sql"]).fetchone()[0]
         results[check["name"]] = value
@@ -82,7 +84,7 @@ ${indent(body, 4)}`;
 
 export function renderSqlTask(task: SqlTask): string {
   const kind = task.connection.kind;
-  const sql = checkSqlStatement(task.sql, { where: `Task ${task.id}`, readOnly: false });
+  const sql = checkSqlStatement(task.sql, { where: `Task ${task.id}`, readOnly: false, dialect: kind });
   const body = `con = _open_${kind}(${connectionArgument(task.connection)})
 try:
     _begin(${py(kind)}, con)

@@ -25,6 +25,17 @@ export function describeConnection(c: Connection, table?: string): string {
   return `${c.kind}:${where}${table ? `#${table}` : ''}`;
 }
 
+/**
+ * A SQLite or DuckDB source is only read: opened read-only. Not when the target is the same DuckDB file: one process
+ * shares one DuckDB instance, which the target opens for writing.
+ */
+function sourceOptions(task: TransferTask): string {
+  const { source, target } = task;
+  if (source.kind === 'sqlite') return ', read_only=True';
+  if (source.kind !== 'duckdb' || (target.kind === 'duckdb' && target.path === source.path)) return '';
+  return ', read_only=True';
+}
+
 const placeholder = (engine: Connection['kind']) => (engine === 'sqlite' || engine === 'duckdb' ? '?' : '%s');
 
 /** The output columns of a transfer: SQL select items in the source dialect and the type each lands as. */
@@ -140,7 +151,7 @@ else:
 names = ${py(plan.names ?? null)}
 types = ${py(plan.types?.map((x) => x ?? null) ?? null)}
 TYPE_SQL = ${py(typeMap)}
-src = _open_${s}(${connectionArgument(task.source)})
+src = _open_${s}(${connectionArgument(task.source)}${sourceOptions(task)})
 dst = _open_${t}(${connectionArgument(task.target)})
 rows = 0
 gc_enabled = _pause_gc()

@@ -1,3 +1,4 @@
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { parseExpression } from './parse-expression.js';
 import { renderExpression } from './render-expression.js';
@@ -53,5 +54,40 @@ describe('expression allow-list', () => {
   it('refuses absurd nesting and length', () => {
     expect(() => parseExpression('('.repeat(60) + '1' + ')'.repeat(60))).toThrow(/nesting/);
     expect(() => parseExpression('1+'.repeat(600) + '1')).toThrow(/longer than 1000/);
+  });
+});
+
+describe('date parts', () => {
+  const parts = ['year', 'month', 'day', 'hour'] as const;
+
+  it('renders year, month, day and hour for every engine as an integer', () => {
+    expect(render('year(name)', 'sqlite')).toBe(`CAST(strftime('%Y', "name") AS INTEGER)`);
+    expect(render('hour(name)', 'sqlite')).toBe(`CAST(strftime('%H', "name") AS INTEGER)`);
+    expect(render('month(name)', 'duckdb')).toBe(`CAST(EXTRACT(MONTH FROM CAST("name" AS TIMESTAMP)) AS INTEGER)`);
+    expect(render('day(name)', 'postgres')).toBe(`CAST(EXTRACT(DAY FROM CAST("name" AS TIMESTAMP)) AS INTEGER)`);
+    expect(render('year(name)', 'mysql')).toBe('YEAR(`name`)');
+    expect(render('hour(name) + 1', 'mysql')).toBe('(HOUR(`name`) + 1)');
+  });
+
+  it('reads the parts of SQLite text timestamps and dates as integers (a real SQLite database)', () => {
+    const db = new DatabaseSync(':memory:');
+    db.exec("CREATE TABLE t (name TEXT); INSERT INTO t VALUES ('2024-03-07 09:45:12'), ('2023-12-31'), (NULL)");
+    const sql = parts.map((p) => `${render(`${p}(name)`, 'sqlite')} AS ${p}`).join(', ');
+    expect(
+      db
+        .prepare(`SELECT ${sql} FROM t`)
+        .all()
+        .map((r) => ({ ...r })),
+    ).toEqual([
+      { year: 2024, month: 3, day: 7, hour: 9 },
+      { year: 2023, month: 12, day: 31, hour: 0 },
+      { year: null, month: null, day: null, hour: null },
+    ]);
+    db.close();
+  });
+
+  it.each(parts)('%s takes exactly one argument', (part) => {
+    expect(() => parseExpression(`${part}(name, 1)`, { columns: cols })).toThrow(/takes 1 arguments/);
+    expect(() => parseExpression(`${part}()`, { columns: cols })).toThrow(/takes 1 arguments/);
   });
 });

@@ -33,6 +33,10 @@ export const ALLOWED_FUNCTIONS: Readonly<Record<string, readonly [number, number
   abs: [1, 1],
   concat: [1, 10],
   date: [1, 1],
+  year: [1, 1],
+  month: [1, 1],
+  day: [1, 1],
+  hour: [1, 1],
 };
 
 const KEYWORDS = new Set([

@@ -1,5 +1,7 @@
 import type { ExprNode } from './parse-expression.js';
-import type { SqlDialect } from './sql-dialect.js';
+import type { DatePart, SqlDialect } from './sql-dialect.js';
+
+const DATE_PARTS: Readonly<Record<string, DatePart>> = { year: 'YEAR', month: 'MONTH', day: 'DAY', hour: 'HOUR' };
 
 /** SQL text for a parsed expression in one dialect: identifiers quoted, strings escaped, every node parenthesised. */
 export function renderExpression(node: ExprNode, d: SqlDialect): string {
@@ -34,6 +36,8 @@ export function renderExpression(node: ExprNode, d: SqlDialect): string {
       const args = node.args.map(r);
       if (node.name === 'concat') return `(${d.concat(args)})`;
       if (node.name === 'date') return d.engine === 'sqlite' ? `date(${args[0]})` : `CAST(${args[0]} AS DATE)`;
+      const part = DATE_PARTS[node.name];
+      if (part) return d.datePart(part, args[0] as string);
       if (node.name === 'substr' && d.engine === 'mysql') return `SUBSTRING(${args.join(', ')})`;
       if (node.name === 'length' && d.engine === 'mysql') return `CHAR_LENGTH(${args[0]})`;
       return `${node.name.toUpperCase()}(${args.join(', ')})`;

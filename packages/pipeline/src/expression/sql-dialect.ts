@@ -10,7 +10,13 @@ export interface SqlDialect {
   /** Column type for CREATE TABLE. */
   columnType(type: SqlType): string;
   concat(parts: readonly string[]): string;
+  /** One part of a date or timestamp (text in SQLite) as an integer. */
+  datePart(part: DatePart, sql: string): string;
 }
+
+export type DatePart = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR';
+
+const STRFTIME: Record<DatePart, string> = { YEAR: '%Y', MONTH: '%m', DAY: '%d', HOUR: '%H' };
 
 const doubleQuoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const singleQuoted = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -80,6 +86,8 @@ export function sqlDialect(engine: Engine): SqlDialect {
       castType: (type) => MYSQL_CASTS[type],
       columnType: (type) => COLUMN_TYPES.mysql[type],
       concat: (parts) => `CONCAT(${parts.join(', ')})`,
+      // YEAR(), MONTH(), DAY(), HOUR() read dates, datetimes and their text forms alike.
+      datePart: (part, sql) => `${part}(${sql})`,
     };
   }
   return {
@@ -89,5 +97,10 @@ export function sqlDialect(engine: Engine): SqlDialect {
     castType: (type) => COLUMN_TYPES[engine][type],
     columnType: (type) => COLUMN_TYPES[engine][type],
     concat: (parts) => parts.join(' || '),
+    datePart:
+      engine === 'sqlite'
+        ? (part, sql) => `CAST(strftime('${STRFTIME[part]}', ${sql}) AS INTEGER)`
+        : // A text column holding timestamps reads too; EXTRACT gives a numeric in PostgreSQL, a BIGINT in DuckDB.
+          (part, sql) => `CAST(EXTRACT(${part} FROM CAST(${sql} AS TIMESTAMP)) AS INTEGER)`,
   };
 }

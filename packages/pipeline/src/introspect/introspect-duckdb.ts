@@ -1,9 +1,9 @@
 import { AppError } from '@airflow-mcp/core';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { SourceColumn } from '../compiler/render-transfer.js';
 import type { SqlType } from '../spec/pipeline-spec.js';
-import type { SqliteTableInfo } from './introspect-sqlite.js';
+import { checkRegularFile } from './check-regular-file.js';
+import { INTROSPECT_TIMEOUT_MS, type IntrospectLimits, type SqliteTableInfo } from './introspect-sqlite.js';
+import { runBounded } from './run-bounded.js';
 
 /** DuckDB type names -> our types. */
 export function duckdbTypeOf(declared: string): SqlType | undefined {
@@ -22,10 +22,11 @@ export function duckdbTypeOf(declared: string): SqlType | undefined {
 const SCRIPT = `
 import json, sys
 import duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
+args = json.load(sys.stdin)
+con = duckdb.connect(args["path"], read_only=True, config={"enable_external_access": False})
 tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1").fetchall()]
 out = {"tables": tables}
-want = sys.argv[2] if len(sys.argv) > 2 else None
+want = args.get("table")
 match = [t for t in tables if want is not None and t.lower() == want.lower()]
 if match:
     t = match[0]
@@ -40,18 +41,25 @@ if match:
 print(json.dumps(out))
 `;
 
-/** Tables of a DuckDB file and, for `table`, its columns and row count, read through DuckDB itself (read-only). */
-export function introspectDuckdb(path: string, python: string, table?: string): SqliteTableInfo {
-  if (!existsSync(path)) {
-    throw new AppError('NOT_FOUND', `DuckDB file ${path} does not exist.`, { details: { step: 'source-schema' } });
-  }
-  const result = spawnSync(python, ['-c', SCRIPT, path, ...(table ? [table] : [])], {
-    encoding: 'utf8',
-    timeout: 30_000,
+/**
+ * Tables of a DuckDB file and, for `table`, its columns and row count, read through DuckDB itself (read-only) in a
+ * Python child process under a time limit; FIFOs, devices, folders and symbolic links are refused first.
+ */
+export async function introspectDuckdb(
+  path: string,
+  python: string,
+  table?: string,
+  limits: IntrospectLimits = {},
+): Promise<SqliteTableInfo> {
+  await checkRegularFile(path, 'DuckDB file');
+  const result = await runBounded(python, ['-c', SCRIPT], {
+    input: JSON.stringify({ path, ...(table ? { table } : {}) }),
+    timeoutMs: limits.timeoutMs ?? INTROSPECT_TIMEOUT_MS,
+    what: `Reading the DuckDB file ${path}`,
     env: { PATH: '/usr/bin:/bin', HOME: '/tmp' },
   });
-  if (result.status !== 0) {
-    const reason = (result.stderr || result.error?.message || '').trim().split('\n').pop() ?? '';
+  if (result.code !== 0) {
+    const reason = result.stderr.trim().split('\n').pop() ?? '';
     throw new AppError(
       /No module named .duckdb/.test(reason) ? 'UNAVAILABLE' : 'DEPENDENCY_FAILED',
       `Could not read DuckDB file ${path}: ${reason.slice(0, 300)}${/No module named/.test(reason) ? ' (set AIRFLOW_PYTHON to a Python with duckdb, e.g. the Airflow virtualenv)' : ''}`,

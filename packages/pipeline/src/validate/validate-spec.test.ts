@@ -22,6 +22,30 @@ describe('validateSpec', () => {
     expect(spec.tasks[0]).toMatchObject({ mode: 'replace', batch_size: 10_000, columns: [] });
   });
 
+  it('holds every statement a spec carries against its engine (sql tasks and custom_sql checks)', () => {
+    const duck = { kind: 'duckdb', path: 'out.duckdb' };
+    const copy = { type: 'sql', id: 'evil', connection: duck, sql: "COPY (SELECT 1) TO '/dags/x.py'" };
+    const read = {
+      type: 'quality_check',
+      id: 'check',
+      connection: { kind: 'postgres', conn_id: 'warehouse' },
+      table: 'events',
+      checks: [{ kind: 'custom_sql', name: 'leak', sql: "SELECT pg_read_file('/etc/passwd')" }],
+    };
+    const refusal = (tasks: unknown[]) => {
+      try {
+        validateSpec({ dag_id: 'my_dag', tasks: [transfer, ...tasks] });
+      } catch (error) {
+        return error as { message: string; details: Record<string, unknown> };
+      }
+      return undefined;
+    };
+    expect(refusal([copy])).toMatchObject({ message: /^Task evil: COPY is not allowed/, details: { step: 'sql' } });
+    expect(refusal([read])?.message).toMatch(/^Task check, check leak: the function pg_read_file\(\)/);
+    const ok = { ...copy, sql: 'CREATE OR REPLACE TABLE n AS SELECT COUNT(*) AS n FROM events' };
+    expect(refusal([ok])).toBeUndefined();
+  });
+
   it('lists every schema problem with its path', () => {
     expect(() => validateSpec({ dag_id: 'Bad-Id', tasks: [{ ...transfer, source_table: 'x;y' }] })).toThrow(
       /dag_id[\s\S]*tasks\.0\.source_table/,

@@ -1,6 +1,7 @@
 import { AppError } from '@airflow-mcp/core';
 import { topologicalOrder } from '../compiler/topological-order.js';
 import { pipelineSpecSchema, type PipelineSpec } from '../spec/pipeline-spec.js';
+import { checkSpecSql } from '../sql/check-spec-sql.js';
 import { validateSchedule } from './validate-schedule.js';
 
 /** Step 1 of the ladder: the schema, then rules a schema cannot say. Returns the parsed spec with defaults. */
@@ -18,6 +19,8 @@ export function validateSpec(input: unknown): PipelineSpec {
   };
   validateSchedule(spec.schedule);
   topologicalOrder(spec);
+  // Every statement the spec carries, through its engine's real parser, before anything else looks at it.
+  checkSpecSql(spec);
   for (const task of spec.tasks) {
     if (task.type !== 'transfer') continue;
     const names = task.columns.map((c) => c.name);

@@ -37,6 +37,12 @@ export function createDagTool(deps: { dags: DagService }) {
       run: z.boolean().default(false).describe('Trigger a run after deploying'),
       wait: z.boolean().default(false).describe('Wait for the run to finish and report rows moved'),
       timeout_s: z.number().int().min(10).max(3600).default(900),
+      replace: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Deploy over an existing different pipeline with the same explicitly given dag_id (otherwise CONFLICT; update_dag changes a pipeline)',
+        ),
     }),
     output: createDagOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -53,6 +59,7 @@ export function createDagTool(deps: { dags: DagService }) {
         run: input.run && input.deploy,
         wait: input.wait,
         timeoutMs: input.timeout_s * 1000,
+        replace: input.replace,
         signal: ctx.signal,
         actor: { id: ctx.principal.keyId, tenant: ctx.principal.tenant },
         sampling: ctx.sampling
@@ -60,8 +67,12 @@ export function createDagTool(deps: { dags: DagService }) {
           : undefined,
         onProgress: (message) => ctx.progress({ progress: ++step, message }),
       });
-      return { ...result, spec: result.spec as unknown as Record<string, unknown> };
+      return {
+        ...result,
+        understood: result.understood as unknown as Record<string, unknown>,
+        spec: result.spec as unknown as Record<string, unknown>,
+      };
     },
-    summarize: (o) => o.message,
+    summarize: (o) => `${o.understood_text}\n${o.message}`,
   });
 }

@@ -26,6 +26,8 @@ export interface ToolDependencies {
   dags: DagService;
   feedback: FeedbackStore;
   retriever: DocsRetriever;
+  /** READ_ONLY: inspect_source then refuses sources it would read by running a DAG in Airflow. */
+  readOnly?: boolean;
 }
 
 export function createTools(deps: ToolDependencies): AnyToolDefinition[] {

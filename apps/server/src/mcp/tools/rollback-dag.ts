@@ -32,7 +32,11 @@ export function rollbackDagTool(deps: { dags: DagService }) {
         signal: ctx.signal,
         actor: { id: ctx.principal.keyId, tenant: ctx.principal.tenant },
       });
-      return { ...result, spec: result.spec as unknown as Record<string, unknown> };
+      return {
+        ...result,
+        understood: result.understood as unknown as Record<string, unknown>,
+        spec: result.spec as unknown as Record<string, unknown>,
+      };
     },
     summarize: (o) => `Rolled ${o.dag_id} back: now version ${o.version}.\n${o.message}`,
   });

@@ -43,9 +43,10 @@ export function searchDocsTool(deps: { retriever: DocsRetriever }) {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     scope: 'read',
-    async handler(input) {
+    async handler(input, ctx) {
       const results = await deps.retriever.search(input.query, {
         k: input.k,
+        tenant: ctx.principal.tenant,
         ...(input.min_score === undefined ? {} : { minScore: input.min_score }),
         ...(input.filters ? { filters: withoutUndefined(input.filters) } : {}),
       });

@@ -35,8 +35,12 @@ export function updateDagTool(deps: { dags: DagService }) {
         actor: { id: ctx.principal.keyId, tenant: ctx.principal.tenant },
         onProgress: (message) => ctx.progress({ progress: ++step, message }),
       });
-      return { ...result, spec: result.spec as unknown as Record<string, unknown> };
+      return {
+        ...result,
+        understood: result.understood as unknown as Record<string, unknown>,
+        spec: result.spec as unknown as Record<string, unknown>,
+      };
     },
-    summarize: (o) => `${o.message}\n${o.notes.map((n) => `- ${n}`).join('\n')}`,
+    summarize: (o) => `${o.understood_text}\n${o.message}\n${o.notes.map((n) => `- ${n}`).join('\n')}`,
   });
 }

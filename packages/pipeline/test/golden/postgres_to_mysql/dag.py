@@ -43,6 +43,15 @@ def _open_mysql(conn_id):
     )
 
 
+def _read_only(kind, con):
+    # A check only reads: the server refuses any write, and a statement that runs too long, whatever the SQL.
+    if kind == "postgres":
+        _run(kind, con, "SET TRANSACTION READ ONLY")
+        _run(kind, con, "SET LOCAL statement_timeout = '600s'")
+    elif kind == "mysql":
+        _run(kind, con, "START TRANSACTION READ ONLY")
+
+
 def _begin(kind, con):
     if kind in ("sqlite", "duckdb"):
         con.execute("BEGIN")

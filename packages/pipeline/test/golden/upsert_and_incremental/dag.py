@@ -7,15 +7,46 @@ from datetime import datetime, timedelta, timezone
 from airflow.sdk import dag, task
 
 
-def _open_sqlite(path):
+def _open_sqlite(path, read_only=False):
     import sqlite3
+    from urllib.parse import quote
 
-    con = sqlite3.connect(path, timeout=60)
+    if read_only:
+        # A source or a check only reads: the file is opened read-only and the connection may only query.
+        con = sqlite3.connect("file:" + quote(path) + "?mode=ro", uri=True, timeout=60)
+        con.execute("PRAGMA query_only = ON")
+    else:
+        con = sqlite3.connect(path, timeout=60)
+    # This file only: no other database attached (ATTACH creates files), no extension loaded.
+    if hasattr(con, "setlimit"):
+        con.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    if hasattr(con, "enable_load_extension"):
+        con.enable_load_extension(False)
+    con.set_authorizer(_sqlite_authorizer)
     con.isolation_level = None
     return con
 
 
-def _open_duckdb(path):
+def _sqlite_authorizer(action, arg1, arg2, database, trigger):
+    import sqlite3
+
+    # Refused whatever the statement: other database files, pragmas, and functions that reach files or extensions.
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and arg1 != "query_only":
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in (
+        "load_extension",
+        "readfile",
+        "writefile",
+        "edit",
+        "fts3_tokenizer",
+    ):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _open_duckdb(path, read_only=False):
     import time
 
     import duckdb
@@ -24,11 +55,27 @@ def _open_duckdb(path):
     deadline = time.monotonic() + 600
     while True:
         try:
-            return duckdb.connect(path)
+            con = duckdb.connect(path, read_only=read_only)
+            break
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
+    # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
+    # statement can change a setting back. Once per process and file (a second connection shares the instance).
+    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def _read_only(kind, con):
+    # A check only reads: the server refuses any write, and a statement that runs too long, whatever the SQL.
+    if kind == "postgres":
+        _run(kind, con, "SET TRANSACTION READ ONLY")
+        _run(kind, con, "SET LOCAL statement_timeout = '600s'")
+    elif kind == "mysql":
+        _run(kind, con, "START TRANSACTION READ ONLY")
 
 
 def _begin(kind, con):
@@ -139,11 +186,16 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
             arrays.append(pa.array(values))
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
             arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
-    # DuckDB scans this local by name. Not con.register(): inside the transaction an unregistered view is only
-    # dropped at COMMIT, so every batch of the load would stay in memory until then.
-    _mcp_batch = pa.Table.from_arrays(arrays, names=["c%d" % i for i in range(len(arrays))])  # noqa: F841
-    select = ", ".join("CAST(c%d AS %s)" % (i, cast) for i, cast in enumerate(casts))
-    con.execute("INSERT INTO " + table_sql + " (" + ", ".join(names_sql) + ") SELECT " + select + " FROM _mcp_batch")
+    batch = pa.Table.from_arrays(arrays, names=["c%d" % i for i in range(len(arrays))])
+    # Through the relation API, in the table's own column order (NULL where the batch has no column): the connection
+    # has external access off, and DuckDB scans a Python object by name only with it on. Not con.register(): inside
+    # the transaction an unregistered view is only dropped at COMMIT, so every batch would stay in memory until then.
+    given = dict((n.lower(), "CAST(c%d AS %s)" % (i, cast)) for i, (n, cast) in enumerate(zip(names_sql, casts)))
+    order = [_q("duckdb", d[0]).lower() for d in con.execute("SELECT * FROM " + table_sql + " LIMIT 0").description]
+    missing = [n for n in given if n not in order]
+    if missing:
+        raise ValueError("columns %s are not in %s" % (", ".join(missing), table_sql))
+    con.from_arrow(batch).project(", ".join(given.get(n, "NULL") for n in order)).insert_into(table_sql)
     return len(rows)
 
 
@@ -165,7 +217,7 @@ def generated_dag():
         names = ["id", "email", "country", "signed_up_at"]
         types = ["bigint", "text", "text", "timestamp"]
         TYPE_SQL = {"integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE", "decimal": "DECIMAL(18,4)", "text": "VARCHAR", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
-        src = _open_sqlite("/data/warehouse/sample.db")
+        src = _open_sqlite("/data/warehouse/sample.db", read_only=True)
         dst = _open_duckdb("/data/warehouse/analytics.duckdb")
         rows = 0
         gc_enabled = _pause_gc()
@@ -208,7 +260,7 @@ def generated_dag():
         names = ["event_id", "user_id", "event_type", "amount", "country", "timestamp"]
         types = ["bigint", "bigint", "text", "double", "text", "timestamp"]
         TYPE_SQL = {"integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE", "decimal": "DECIMAL(18,4)", "text": "VARCHAR", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
-        src = _open_sqlite("/data/warehouse/sample.db")
+        src = _open_sqlite("/data/warehouse/sample.db", read_only=True)
         dst = _open_duckdb("/data/warehouse/analytics.duckdb")
         rows = 0
         gc_enabled = _pause_gc()
@@ -246,10 +298,11 @@ def generated_dag():
 
     @task(task_id="validate")
     def t_validate():
-        checks = [{"name": "not_null_user_id", "sql": "SELECT COUNT(*) FROM \"events\" WHERE \"user_id\" IS NULL", "min": None, "max": 0}, {"name": "unique_event_id", "sql": "SELECT COUNT(*) FROM (SELECT \"event_id\" FROM \"events\" GROUP BY \"event_id\" HAVING COUNT(*) > 1) AS dup", "min": None, "max": 0}, {"name": "accepted_values_event_type", "sql": "SELECT COUNT(*) FROM \"events\" WHERE \"event_type\" IS NOT NULL AND \"event_type\" NOT IN ('page_view', 'signup', 'purchase', 'refund', 'logout')", "min": None, "max": 0}, {"name": "range_amount", "sql": "SELECT COUNT(*) FROM \"events\" WHERE \"amount\" < 0 OR \"amount\" > 1000", "min": None, "max": 0}, {"name": "no_future_events", "sql": "SELECT COUNT(*) FROM (SELECT * FROM events WHERE \"timestamp\" > now()) AS violations", "min": None, "max": 0}]
-        con = _open_duckdb("/data/warehouse/analytics.duckdb")
+        checks = [{"name": "not_null_user_id", "sql": "SELECT COUNT(*) FROM \"events\" WHERE \"user_id\" IS NULL", "min": None, "max": 0}, {"name": "unique_event_id", "sql": "SELECT COUNT(*) FROM (SELECT \"event_id\" FROM \"events\" GROUP BY \"event_id\" HAVING COUNT(*) > 1) AS dup", "min": None, "max": 0}, {"name": "accepted_values_event_type", "sql": "SELECT COUNT(*) FROM \"events\" WHERE \"event_type\" IS NOT NULL AND \"event_type\" NOT IN ('page_view', 'signup', 'purchase', 'refund', 'logout')", "min": None, "max": 0}, {"name": "range_amount", "sql": "SELECT COUNT(*) FROM \"events\" WHERE \"amount\" < 0 OR \"amount\" > 1000", "min": None, "max": 0}, {"name": "no_future_events", "sql": "SELECT COUNT(*) FROM (\nSELECT * FROM events WHERE \"timestamp\" > now()\n) AS violations", "min": None, "max": 0}]
+        con = _open_duckdb("/data/warehouse/analytics.duckdb", read_only=True)
         results, failures = {}, []
         try:
+            _read_only("duckdb", con)
             for check in checks:
                 value = _run("duckdb", con, check["sql"]).fetchone()[0]
                 results[check["name"]] = value

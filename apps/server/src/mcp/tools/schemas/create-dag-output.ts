@@ -4,6 +4,12 @@ import { z } from 'zod';
 export const createDagOutput = z.object({
   dag_id: z.string(),
   file: z.string().nullable(),
+  understood: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'What the pipeline does, to confirm before deploying: source, target, tables (columns with renames/casts/computed, filter, mode, checks), schedule, retries, retry_delay_s',
+    ),
+  understood_text: z.string().describe("The same in one sentence, in the request's language"),
   spec: z.record(z.string(), z.unknown()),
   code: z.string(),
   checks: z.array(z.object({ step: z.string(), ok: z.boolean(), detail: z.string().optional() })),

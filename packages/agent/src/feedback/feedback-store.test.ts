@@ -1,0 +1,83 @@
+import { createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withFeedback } from './feedback-retriever.js';
+import { createFeedbackStore, type FeedbackStore } from './feedback-store.js';
+
+/** Ratings by one tenant never reach another: examples for planning and search demotions stay with their tenant. */
+describe('feedback per tenant (real PGlite)', () => {
+  let db: SqlClient;
+  let store: FeedbackStore;
+  const rating = (tenant: string, over: Record<string, unknown>) => ({
+    actor: `key-${tenant}`,
+    tenant,
+    kind: 'dag' as const,
+    dag_id: null,
+    query: null,
+    doc: null,
+    score: 5,
+    correction: '',
+    request: null,
+    spec: null,
+    ...over,
+  });
+
+  beforeAll(async () => {
+    db = await createPgliteClient();
+    store = await createFeedbackStore(db, { cacheMs: 0 });
+    await store.record(
+      rating('acme', {
+        dag_id: 'acme__orders',
+        request: 'copy the orders table from sqlite shop.db into duckdb',
+        spec: { dag_id: 'acme__orders', secret_note: 'acme only' },
+        correction: 'acme internal note',
+      }),
+    );
+    await store.record(
+      rating('globex', {
+        kind: 'search',
+        query: 'how do I load orders incrementally',
+        doc: 'databases/duckdb.md',
+        score: 1,
+      }),
+    );
+    // The cross-tenant administrator's own ratings belong to the default tenant.
+    await store.record(
+      rating('*', { kind: 'search', query: 'retries and alerts', doc: 'airflow/retries.md', score: 1 }),
+    );
+    // PGlite starts in seconds, more on a busy machine.
+  }, 120_000);
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it("gives planners only the caller's tenant's rated examples", async () => {
+    const request = 'copy the orders table from sqlite shop.db into duckdb daily';
+    expect((await store.examples(request, { tenant: 'acme' })).map((e) => e.spec)).toEqual([
+      { dag_id: 'acme__orders', secret_note: 'acme only' },
+    ]);
+    for (const tenant of ['globex', 'default', 'acmecorp', 'acm'])
+      expect(await store.examples(request, { tenant }), tenant).toEqual([]);
+    expect(await store.examples(request)).toEqual([]);
+  });
+
+  it('demotes search results only for the tenant that rated them', async () => {
+    const docs = [
+      { doc: 'databases/duckdb.md', score: 0.9 },
+      { doc: 'airflow/retries.md', score: 0.8 },
+    ];
+    const retriever = withFeedback({ search: async () => docs }, store);
+    const order = async (query: string, tenant?: string) =>
+      (await retriever.search(query, tenant === undefined ? {} : { tenant })).map((r) => `${r.doc} ${r.score}`);
+    expect(await order('how do I load orders incrementally', 'globex')).toEqual([
+      'airflow/retries.md 0.8',
+      'databases/duckdb.md 0.45',
+    ]);
+    expect(await order('how do I load orders incrementally', 'acme')).toEqual([
+      'databases/duckdb.md 0.9',
+      'airflow/retries.md 0.8',
+    ]);
+    expect(await order('retries and alerts', 'default')).toEqual(['databases/duckdb.md 0.9', 'airflow/retries.md 0.4']);
+    expect(await order('retries and alerts')).toEqual(['databases/duckdb.md 0.9', 'airflow/retries.md 0.4']);
+    expect(await order('retries and alerts', 'globex')).toEqual(['databases/duckdb.md 0.9', 'airflow/retries.md 0.8']);
+  });
+});

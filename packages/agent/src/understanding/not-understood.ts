@@ -1,0 +1,60 @@
+import { isFiller } from './lexicon.js';
+import type { RequestText } from './request-text.js';
+
+/** Phrases that carry no pipeline meaning (courtesy, "when you copy it", "each time"), taken before the leftovers. */
+const FILLER_PHRASES = new RegExp(
+  [
+    String.raw`\bif\s+you\s+(?:can|could|don'?t\s+mind|would|please)\b`,
+    String.raw`\bwhen\s+you\s+(?:get|have)\s+(?:a\s+)?(?:chance|moment|minute|time)\b`,
+    String.raw`\bwould\s+you\s+mind\b`,
+    String.raw`\bsorry\s+to\s+bother(?:\s+you)?\b`,
+    String.raw`\bi'?d\s+(?:really\s+)?(?:appreciate|love)\s+(?:it\s+)?(?:if)?\b`,
+    String.raw`\b(?:much|really|greatly)\s+appreciated\b|\bappreciate\s+it\b`,
+    String.raw`\bthanks?(?:\s+(?:a\s+lot|so\s+much|very\s+much|in\s+advance|a\s+bunch))?\b|\bthank\s+you(?:\s+(?:so|very)\s+much)?\b`,
+    String.raw`\bgood\s+(?:morning|afternoon|evening|day)\b|\bcheers\b|\bhello\b|\bhi\b|\bhey(?:\s+there)?\b`,
+    String.raw`\b(?:each|every)\s+(?:time|run)\b|\bevery\s+(?:single\s+)?(?:row|record)s?\s+(?:of|from|in)\b|\ball\s+(?:the\s+)?(?:rows|records|data)\s+(?:of|from|in)\b`,
+    String.raw`\b(?:when|while)\s+(?:you\s+)?(?:copy|copying|move|moving|load|loading|migrate|migrating|transfer|transferring)(?:\s+(?:it|them|this|that|the\s+data))?\b`,
+    String.raw`\bin\s+the\s+(?:target|destination|output|new\s+table)\b|\bfor\s+me\b|\bnothing\s+else\b|\band\s+that'?s\s+it\b|\bthat'?s\s+all\b|\bplease\b`,
+    String.raw`(?:주실|해\s*주실|해주실)\s*수\s*있(?:을까요|나요|으신가요)|주시겠어요|주실래요|바쁘시겠지만|번거로우시겠지만|죄송하지만|ㅎㅎ+|ㅋㅋ+|ㅠㅠ+|\^\^`,
+    String.raw`(?:복사|이관|적재|이동)?\s*(?:할|옮길|가져올|넣을|복사할|이관할)\s*때(?:는)?|이렇게\s*(?:(?:두|세|네|다섯)\s*(?:개|컬럼)만?)?|나머지\s*(?:는\s*)?(?:다|전부|모두)?|(?:두|세|네|다섯)\s*(?:개|컬럼)만|처리해\s*줘|하게\s*해\s*(?:줘|주세요)|해\s*줘요?|해\s*주세요|해\s*줄래`,
+  ].join('|'),
+  'gi',
+);
+
+/** Takes the filler phrases still free. */
+export function takeFillerPhrases(rt: RequestText): void {
+  for (const m of rt.free(FILLER_PHRASES)) rt.takeMatch(m);
+}
+
+/**
+ * The phrases of the request nobody understood, as the user wrote them: each run of text left over by the readers,
+ * trimmed of filler at both ends; runs of filler alone are dropped ("please", "copy", "해 주세요").
+ */
+export function notUnderstood(rt: RequestText): string[] {
+  const out: string[] = [];
+  for (const piece of rt.leftovers()) {
+    const words = piece.text.split(/[\s,;:!?()[\]{}]+|(?<!\d)\.(?!\d)/).filter(Boolean);
+    let start = 0;
+    let end = words.length;
+    while (start < end && isFiller(words[start] as string)) start++;
+    while (end > start && isFiller(words[end - 1] as string)) end--;
+    if (start >= end) continue;
+    // Filler inside a phrase stays, so the quote reads as written; a phrase of two meaningful runs splits at filler.
+    let phrase: string[] = [];
+    for (const w of words.slice(start, end)) {
+      if (
+        isFiller(w) &&
+        phrase.length &&
+        phrase.every((p) => isFiller(p) === false) &&
+        /^(and|then|also|그리고)$/i.test(w)
+      ) {
+        out.push(phrase.join(' '));
+        phrase = [];
+        continue;
+      }
+      phrase.push(w);
+    }
+    if (phrase.length) out.push(phrase.join(' ').slice(0, 80));
+  }
+  return out;
+}

@@ -1,0 +1,356 @@
+import type { CheckSpec } from '@airflow-mcp/pipeline';
+import { NUMBER, numberOf } from './lexicon.js';
+import { literal, VALUE } from './parse-condition.js';
+import { freeRun } from './read-filter.js';
+import type { RequestText } from './request-text.js';
+import type { Vocabulary } from './vocabulary.js';
+
+/** A quality check and the column it concerns (for choosing the table in multi-table requests). */
+export interface CheckReading {
+  check: CheckSpec;
+  column: string | undefined;
+  index: number;
+}
+
+const MUST = String.raw`(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|is\s+expected\s+to|are\s+expected\s+to|may|can|is\s+required\s+to|are\s+required\s+to)`;
+const ENSURE = String.raw`(?:make\s+sure|ensure|ensuring|verify|verifying|check|checking|validate|validating|confirm|assert|guarantee|test)(?:\s+that)?(?:\s+(?:the|every|all|each))?`;
+const ROWS = String.raw`(?:rows?|records?|lines?|entries|items|results?)`;
+
+/** Column lists: "a, b and c". */
+function columnsOf(text: string, vocab: Vocabulary): string[] | undefined {
+  const parts = text.split(/\s*(?:,|\band\b|\bor\b|&|및|와|과|하고|랑)\s*/i).filter(Boolean);
+  const cols = parts.map((p) =>
+    vocab.column(p.replace(/^(?:the|both)\s+|\s+(?:columns?|fields?|values?|pair|combination)$/gi, '')),
+  );
+  return cols.length && cols.every(Boolean) ? (cols as string[]) : undefined;
+}
+
+/**
+ * Data quality checks in words: not null ("make sure email is never empty", "email은 null이면 안 돼"), unique ("no
+ * duplicate ids", "id는 중복되면 안 됨"), row counts ("stop if fewer than 50 rows come through", "최소 100건"),
+ * accepted values ("status must be one of paid, shipped"), ranges ("price must be between 0 and 1000", "amount는
+ * 0 이상이어야"). Column names are the ones the source has; the planner maps them through renames.
+ */
+export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
+  const out: CheckReading[] = [];
+  const col = `(${vocab.col}(?:\\s*(?:,|and|&)\\s*${vocab.col})*)`;
+  const add = (m: RegExpExecArray, check: CheckSpec, column?: string) => {
+    rt.takeMatch(m);
+    out.push({ check, column, index: m.index });
+  };
+  const EMPTY = String.raw`(?:null|nulls|empty|missing|blank|nul|absent|unset)`;
+
+  // Not null
+  const notNull = [
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:(?:there\s+are|there\s+is)\s+)?no\s+${EMPTY}\s+(?:values?\s+)?(?:in|for|on)\s+(?:the\s+)?${col}(?:\s+(?:column|field))?`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}(?:\s+(?:column|field|values?))?\s+(?:(?:${MUST}\s+)?(?:never|not)\s+(?:be\s+)?|(?:is|are)\s+(?:never|not)\s+|(?:can'?t|cannot|can\s+not|mustn'?t|shouldn'?t|may\s+not|won'?t)\s+(?:ever\s+)?(?:be\s+)?)${EMPTY}`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:required|mandatory|present|filled(?:\s+in)?|set)\b`,
+      'gi',
+    ),
+    new RegExp(String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:has|have|contains?)\s+no\s+${EMPTY}`, 'gi'),
+    new RegExp(
+      String.raw`\bnot[\s-]?null\s+(?:check|constraint|test)?\s*(?:on|for)?\s*(?:the\s+)?${col}|\b(?:null|not[\s-]?null)\s+checks?\s+(?:on|for)\s+(?:the\s+)?${col}`,
+      'gi',
+    ),
+    new RegExp(String.raw`\b${col}\s+(?:(?:is|are|must\s+be|should\s+be)\s+)?not[\s-]null\b`, 'gi'),
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:every|each|all)\s+(?:${ROWS}|${vocab.tablePattern})\s+(?:has|have|gets?)\s+(?:an?\s+)?${col}`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`${col}\s*(?:컬럼|칼럼|값|필드)?\s*(?:에|의|은|는|이|가)?\s*(?:null|NULL|널|빈\s*값|공백|결측치?)\s*(?:이|가|은|는)?\s*(?:있으면|이면|나오면|들어가면|있어서는|가\s*있으면|이\s*있으면)?\s*(?:안\s*(?:돼|됨|되|된다|됩니다|되요|돼요)|없어야|없도록|금지|체크|검사|확인|없는지)\S*`,
+      'g',
+    ),
+    new RegExp(
+      String.raw`${col}\s*(?:컬럼|칼럼|값|필드)?\s*(?:은|는|이|가)?\s*(?:비어\s*있으면|비면|빠지면|누락되면|없으면)\s*(?:안\s*(?:돼|됨|되|된다|됩니다|돼요)|실패|중단|멈춰)\S*`,
+      'g',
+    ),
+    new RegExp(
+      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:은|는|이|가)?\s*(?:반드시|꼭|항상)?\s*(?:있어야|채워져\s*있어야|값이\s*있어야|필수)\S*`,
+      'g',
+    ),
+  ];
+  for (const pattern of notNull) {
+    for (const m of rt.free(pattern)) {
+      const cols = columnsOf(m[1] as string, vocab);
+      if (!cols) continue;
+      rt.takeMatch(m);
+      for (const c of cols) out.push({ check: { kind: 'not_null', column: c }, column: c, index: m.index });
+    }
+  }
+
+  // Unique
+  const unique = [
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:there\s+are\s+)?no\s+(?:duplicate[sd]?|repeated|dupes?)\s+(?:values?\s+)?(?:(?:in|of|for|on)\s+)?(?:the\s+)?${col}`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}(?:\s+(?:column|field|values?))?\s+(?:${MUST}\s+be|(?:is|are)(?:\s+always)?|stays?|remains?)\s+(?:unique|distinct|one\s+per\s+row)`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\bunique(?:ness)?\s+(?:check|constraint|test)?\s*(?:on|for|of)?\s*(?:the\s+)?${col}|\b(?:check|test)\s+(?:for\s+)?(?:duplicates|uniqueness)\s+(?:in|on|of)\s+(?:the\s+)?${col}`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b${col}\s+(?:(?:${MUST}\s+)?(?:not|never)\s+(?:be\s+)?|(?:can'?t|cannot|shouldn'?t|mustn'?t)\s+(?:be\s+)?)(?:duplicated?|repeated)`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:은|는|이|가|에)?\s*(?:중복(?:이|은|된\s*값이)?\s*(?:없어야|없도록|없는지|되면\s*안|되지\s*않아야|있으면\s*안|금지|체크|검사|확인)|유일해야|고유해야|유니크해야|unique(?:해야|\s*체크)?)\S*`,
+      'gi',
+    ),
+  ];
+  for (const pattern of unique) {
+    for (const m of rt.free(pattern)) {
+      const cols = columnsOf(m[1] as string, vocab);
+      if (!cols) continue;
+      const together =
+        /combination|pair|together|조합|쌍/i.test(m[0]) ||
+        /\bcombination\b|\bpair\b|together/i.test(freeRun(rt, m.index + m[0].length).slice(0, 20));
+      rt.takeMatch(m);
+      if (together || cols.length === 1)
+        out.push({ check: { kind: 'unique', columns: cols }, column: cols[0], index: m.index });
+      else for (const c of cols) out.push({ check: { kind: 'unique', columns: [c] }, column: c, index: m.index });
+    }
+  }
+
+  // Row counts
+  const n = `(${NUMBER})`;
+  const rowCount: [RegExp, (k: number) => CheckSpec][] = [
+    [
+      new RegExp(
+        String.raw`\b(?:fail|stop|abort|error(?:\s+out)?|halt|alert|raise|break)\s+(?:the\s+(?:run|dag|pipeline|job)\s+)?(?:if|when|should)\s+(?:there\s+are\s+|we\s+get\s+|it\s+(?:copies|moves|loads|gets)\s+|the\s+(?:table|target)\s+has\s+)?(?:fewer|less)\s+than\s+${n}\s*${ROWS}?(?:\s+(?:come|comes|came|arrive|land|are\s+(?:copied|loaded|moved))(?:\s+through)?)?`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:fail|stop|abort|error(?:\s+out)?|halt|alert|raise)\s+(?:the\s+(?:run|dag|pipeline|job)\s+)?(?:if|when|should)\s+(?:there\s+are\s+|we\s+get\s+|it\s+(?:copies|moves|loads|gets)\s+|the\s+(?:table|target)\s+has\s+)?more\s+than\s+${n}\s*${ROWS}?(?:\s+(?:come|comes|came|arrive|land)(?:\s+through)?)?`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', max: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:fail|stop|abort|error(?:\s+out)?)\s+(?:if|when)\s+(?:the\s+(?:result|table|target|output)\s+is\s+|it\s+is\s+|nothing\s+(?:comes|came)\s+through|no\s+${ROWS}\s+(?:come|came|arrive|are\s+copied|land))(?:empty)?`,
+        'gi',
+      ),
+      () => ({ kind: 'row_count', min: 1 }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it|there|the\s+(?:table|target|result|output))\s+)?(?:(?:has|have|get|gets|copies|moves|loads|contains?|are|is)\s+)?(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|no\s+less\s+than|min(?:imum)?)\s+${n}\s*${ROWS}`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it|there|the\s+(?:table|target|result|output))\s+)?(?:(?:has|have|get|gets|copies|moves|loads|contains?|are|is)\s+)?(?:at\s+most|a\s+maximum\s+of|no\s+more\s+than|max(?:imum)?)\s+${n}\s*${ROWS}`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', max: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:the\s+(?:table|target|result|output)\s+)?(?:is\s+not|isn'?t|(?:${MUST}\s+)?(?:not|never)\s+be)\s+empty`,
+        'gi',
+      ),
+      () => ({ kind: 'row_count', min: 1 }),
+    ],
+    [
+      new RegExp(
+        String.raw`(?:최소|적어도|최소한)\s*${n}\s*(?:건|행|개|줄|로우|row)\s*(?:이상)?|${n}\s*(?:건|행|개|줄|로우|rows?)\s*이상(?:이어야|이\s*되어야|은\s*있어야|인지|되는지|확인|이\s*아니면)?|${n}\s*(?:건|행|개|줄|rows?)\s*(?:보다\s*적으면|미만이면|이하로\s*(?:오면|들어오면)|도\s*안\s*되면|안\s*되면|밑이면)`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`(?:최대|많아야)\s*${n}\s*(?:건|행|개|줄|row)\s*(?:이하|까지)?|${n}\s*(?:건|행|개|줄|rows?)\s*(?:을|를)?\s*(?:넘으면|초과하면|보다\s*많으면)`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', max: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`(?:결과|대상|테이블|데이터)?\s*(?:가|이)?\s*(?:비어\s*있으면|비면|0\s*건이면|하나도\s*없으면)\s*(?:실패|중단|안\s*돼|안\s*됨|멈춰)\S*`,
+        'g',
+      ),
+      () => ({ kind: 'row_count', min: 1 }),
+    ],
+  ];
+  rowCount.push(
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:there\s+(?:should|must)\s+be|(?:we\s+)?expect)\s+(?:at\s+least|a\s+minimum\s+of)\s+${n}\s*${ROWS}|\bat\s+least\s+${n}\s*${ROWS}\s+(?:expected|should\s+(?:arrive|land|be\s+there)|(?:must|should)\s+(?:come\s+through|arrive)|arrives?|come\s+through)`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`(?:행\s*수|건수|row\s*수|로우\s*수)\s*(?:가|는|이)?\s*(?:최소\s*)?${n}\s*(?:개|건|행)?\s*이상(?:인지|이어야|여야|이\s*되어야)?\s*(?:확인|검사|체크)?\S*|(?:최소|적어도|최소한)?\s*${n}\s*(?:건|행|개|줄)\s*(?:은|이)?\s*(?:있어야|들어와야|와야|넘어야)\S*(?:\s*(?:해|합니다|돼|됩니다))?`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`${n}\s*(?:건|행|개|줄|rows?)\s*(?:을|를|이)?\s*(?:넘으면|초과하면|보다\s*많으면)\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', max: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`${n}\s*(?:건|행|개|줄|rows?)\s*(?:미만|보다\s*적으면|이하)\s*(?:이면|면)?\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
+        'g',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+  );
+  for (const [pattern, make] of rowCount) {
+    for (const m of rt.free(pattern)) {
+      const raw = m[1] ?? m[2] ?? m[3] ?? m[4];
+      const k = raw === undefined ? 1 : numberOf(raw);
+      if (!Number.isInteger(k) || k < 0) continue;
+      // "fail if fewer than 50" -> at least 50; "fail if fewer than or equal" is not said this way.
+      add(m, make(k));
+    }
+  }
+  // "between 10 and 1000 rows", "a row count between 100 and 1000", "행 수는 100에서 1000 사이여야"
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it)\s+(?:get|gets|copies|moves|loads)\s+|(?:with\s+)?(?:a\s+|the\s+)?row[\s-]count\s+(?:is\s+|of\s+|must\s+be\s+|should\s+be\s+)?)?between\s+${n}\s+and\s+${n}(?:\s*${ROWS})?|(?:행\s*수|건수|row\s*수)\s*(?:는|가|이)?\s*${n}\s*(?:에서|~|-|부터)\s*${n}\s*(?:사이|까지)\S*`,
+      'gi',
+    ),
+  )) {
+    add(m, { kind: 'row_count', min: numberOf((m[1] ?? m[3]) as string), max: numberOf((m[2] ?? m[4]) as string) });
+  }
+
+  // Accepted values
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?(${vocab.col})(?:\s+(?:column|field|values?))?\s+(?:${MUST}\s+(?:only\s+)?be|(?:is|are)\s+(?:always|only))\s+(?:one\s+of|either|in|among)?\s*:?\s*(\(?(?:${VALUE})(?:\s*(?:,|or|and)\s*(?:${VALUE}))+\)?)`,
+      'gi',
+    ),
+  )) {
+    const c = vocab.column(m[1] as string);
+    const values = (m[2] as string)
+      .replace(/^\(|\)$/g, '')
+      .split(/\s*(?:,|\bor\b|\band\b)\s*/i)
+      .filter(Boolean);
+    const parsed = values.map((v) => literal(v, vocab, c, { asWritten: true }));
+    if (!c || parsed.some((p) => p === undefined || !/^'|^-?\d/.test(p))) continue;
+    add(
+      m,
+      {
+        kind: 'accepted_values',
+        column: c,
+        values: parsed.map((p) => (p?.startsWith("'") ? p.slice(1, -1).replace(/''/g, "'") : Number(p))),
+      },
+      c,
+    );
+  }
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:반드시\s*)?((?:${VALUE})(?:\s*(?:,|또는|이나|나|및|와|과)\s*(?:${VALUE}))+)\s*(?:중\s*(?:하나|에서)\s*(?:여야|이어야|만\s*(?:허용|가능)|인지\s*(?:확인|검사|체크))|만\s*(?:허용|가능))\S*`,
+      'g',
+    ),
+  )) {
+    const c = vocab.column(m[1] as string);
+    const values = (m[2] as string)
+      .split(/\s*(?:,|또는|이나|및|와|과)\s*/)
+      .map((v) => v.replace(/(?:이|가)$/, ''))
+      .filter(Boolean);
+    const parsed = values.map((v) => literal(v, vocab, c, { asWritten: true }));
+    if (!c || parsed.some((p) => p === undefined || !/^'|^-?\d/.test(p))) continue;
+    add(
+      m,
+      {
+        kind: 'accepted_values',
+        column: c,
+        values: parsed.map((p) => (p?.startsWith("'") ? p.slice(1, -1).replace(/''/g, "'") : Number(p))),
+      },
+      c,
+    );
+  }
+
+  // Ranges
+  const rangeChecks: [RegExp, (m: RegExpExecArray) => { column: string; min?: number; max?: number } | undefined][] = [
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?(${vocab.col})(?:\s+(?:values?|column))?\s+(?:${MUST}\s+(?:always\s+)?(?:be|stay|lie)|(?:is|are)\s+always)\s+(?:between|from|within)\s+(${NUMBER})\s+(?:and|to|-)\s+(${NUMBER})`,
+        'gi',
+      ),
+      (m) => ({ column: m[1] as string, min: numberOf(m[2] as string), max: numberOf(m[3] as string) }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?(${vocab.col})(?:\s+(?:values?|column))?\s+(?:${MUST}\s+(?:always\s+)?(?:be|stay)|(?:is|are)\s+(?:always|never))\s+(positive|non-?negative|not\s+negative|negative|zero\s+or\s+more|(?:at\s+least|>=|no\s+less\s+than|at\s+most|<=|no\s+more\s+than|under|below|over|above)\s+(${NUMBER}))`,
+        'gi',
+      ),
+      (m) => {
+        const w = (m[2] as string).toLowerCase();
+        const k = m[3] === undefined ? undefined : numberOf(m[3]);
+        if (/^positive$/.test(w)) return { column: m[1] as string, min: 0 };
+        if (/non-?negative|not\s+negative|zero\s+or\s+more/.test(w)) return { column: m[1] as string, min: 0 };
+        if (/never/.test(m[0]) && /negative/.test(w)) return { column: m[1] as string, min: 0 };
+        if (k === undefined) return undefined;
+        if (/at\s+least|>=|no\s+less/.test(w)) return { column: m[1] as string, min: k };
+        if (/at\s+most|<=|no\s+more/.test(w)) return { column: m[1] as string, max: k };
+        return undefined;
+      },
+    ],
+    [
+      new RegExp(
+        String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:반드시\s*)?(${NUMBER})\s*(?:이상|부터)\s*(?:(${NUMBER})\s*(?:이하|까지)\s*)?(?:이어야|여야|인지|만\s*허용|이\s*되어야|확인|체크|검사)\S*`,
+        'g',
+      ),
+      (m) => ({ column: m[1] as string, min: numberOf(m[2] as string), ...(m[3] ? { max: numberOf(m[3]) } : {}) }),
+    ],
+    [
+      new RegExp(
+        String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:반드시\s*)?(${NUMBER})\s*(?:이하|까지)\s*(?:이어야|여야|인지|만\s*허용|확인|체크|검사)\S*`,
+        'g',
+      ),
+      (m) => ({ column: m[1] as string, max: numberOf(m[2] as string) }),
+    ],
+    [
+      new RegExp(
+        String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:음수(?:이면|면|가\s*있으면|가\s*나오면)\s*(?:안\s*(?:돼|됨|되|된다|돼요)|실패|중단)|음수가\s*(?:없어야|아니어야)|0\s*이상이어야|양수여야)\S*`,
+        'g',
+      ),
+      (m) => ({ column: m[1] as string, min: 0 }),
+    ],
+  ];
+  for (const [pattern, read] of rangeChecks) {
+    for (const m of rt.free(pattern)) {
+      const r = read(m);
+      const c = r ? vocab.column(r.column) : undefined;
+      if (!r || !c) continue;
+      add(
+        m,
+        {
+          kind: 'range',
+          column: c,
+          ...(r.min !== undefined ? { min: r.min } : {}),
+          ...(r.max !== undefined ? { max: r.max } : {}),
+        },
+        c,
+      );
+    }
+  }
+  return out;
+}

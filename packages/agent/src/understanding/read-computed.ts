@@ -1,0 +1,383 @@
+import { NUMBER, numberOf } from './lexicon.js';
+import { literal, VALUE } from './parse-condition.js';
+import type { RequestText } from './request-text.js';
+import type { Vocabulary } from './vocabulary.js';
+
+export interface ComputedColumn {
+  name: string;
+  expr: string;
+  /** The source column it transforms in place ("names in upper case" keeps the column name). */
+  replaces?: string;
+}
+
+const NEW_NAME = String.raw`[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
+const AS = String.raw`(?:as|named|called|into|to|in(?:to)?\s+(?:a\s+)?(?:new\s+)?(?:column|field)(?:\s+(?:named|called))?|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)\s+(?:as\s+)?|=)`;
+
+const ARITH: [RegExp, string][] = [
+  [/^(?:times|multiplied\s+by|x|\*)$/i, '*'],
+  [/^(?:divided\s+by|over|\/)$/i, '/'],
+  [/^(?:plus|\+|added\s+to)$/i, '+'],
+  [/^(?:minus|-|less)$/i, '-'],
+];
+const ARITH_WORDS = String.raw`times|multiplied\s+by|divided\s+by|plus|minus|\*|\/|\+|-(?=\s)`;
+
+function arith(word: string): string | undefined {
+  for (const [p, op] of ARITH) if (p.test(word.trim())) return op;
+  return undefined;
+}
+
+/**
+ * Computed columns: expressions ("price * 1.1 as price_net", "net = amount - discount"), arithmetic in words
+ * ("price times 1.1 as price_net", "가격에 1.1을 곱해서 net_price로"), functions in words ("names in upper case",
+ * "round amount to 2 decimals", "the year of created_at as order_year", "replace missing discounts with 0").
+ * A transform of a column in place keeps its name (`replaces`).
+ */
+export function readComputed(rt: RequestText, vocab: Vocabulary): ComputedColumn[] {
+  const col = `(${vocab.col})`;
+  const out = { computed: [] as ComputedColumn[] };
+  const c = (s: string | undefined) => (s === undefined ? undefined : vocab.column(s));
+  const operand = (s: string): string | undefined => {
+    const t = s.trim();
+    const column = c(t);
+    if (column) return column;
+    const v = literal(t, vocab, undefined);
+    return v && /^-?\d/.test(v) ? v : undefined;
+  };
+  // Computed: explicit expression "<expr> as <name>" / "<name> = <expr>" / "add a column <name> = <expr>".
+  const exprText = String.raw`((?:[A-Za-z_]\w*\s*\()?(?:${vocab.col}|\d[\d.]*)(?:\s*(?:\*|\/|\+|-|\|\|)\s*(?:${vocab.col}|\d[\d.]*|'[^']*'))+\)?|(?:lower|upper|trim|length|round|abs|coalesce|concat|substr|substring|year|month|day|hour|date|nullif)\s*\([^()]*\))`;
+  for (const m of rt.free(new RegExp(String.raw`${exprText}\s+(?:as|named|called|into)\s+${NEW_NAME}`, 'gi'))) {
+    rt.takeMatch(m);
+    out.computed.push({ name: m[2] as string, expr: normalizeExpr(m[1] as string, vocab) });
+  }
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`\b(?:add|adding|with|include|plus|compute|computing|create|derive|and)?\s*(?:an?\s+)?(?:new\s+)?(?:computed\s+|derived\s+|extra\s+)?(?:column|field)?\s*${NEW_NAME}\s*(?:=|:=|as|computed\s+as|calculated\s+as|defined\s+as|which\s+is|that\s+is|equal\s+to)\s*${exprText}`,
+      'gi',
+    ),
+  )) {
+    if (c(m[1] as string) && !/=|computed|calculated|defined|which|that|equal/i.test(m[0])) continue;
+    rt.takeMatch(m);
+    out.computed.push({ name: m[1] as string, expr: normalizeExpr(m[2] as string, vocab) });
+  }
+  // Computed in words: "price times 1.1 as price_net", "quantity multiplied by unit_price into total".
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`\b(?:the\s+)?${col}\s+(${ARITH_WORDS})\s+(?:the\s+)?(${vocab.col}|${NUMBER})\s*(?:,\s*)?${AS}\s*(?:the\s+)?(?:new\s+)?(?:column\s+)?${NEW_NAME}`,
+      'gi',
+    ),
+  )) {
+    const left = c(m[1] as string);
+    const op = arith(m[2] as string);
+    const right = operand(m[3] as string);
+    if (!left || !op || !right) continue;
+    rt.takeMatch(m);
+    out.computed.push({ name: m[4] as string, expr: `${left} ${op} ${right}` });
+  }
+  // "multiply price by 1.1 and call it price_net", "divide amount by 100 as amount_usd"
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`\b(multiply|divide|add|subtract)\s+(?:the\s+)?${col}\s+(?:by|to|from)\s+(${vocab.col}|${NUMBER})\s*(?:,\s*)?${AS}\s*(?:the\s+)?(?:new\s+)?(?:column\s+)?${NEW_NAME}`,
+      'gi',
+    ),
+  )) {
+    const left = c(m[2] as string);
+    const right = operand(m[3] as string);
+    if (!left || !right) continue;
+    const verb = (m[1] as string).toLowerCase();
+    const expr =
+      verb === 'multiply'
+        ? `${left} * ${right}`
+        : verb === 'divide'
+          ? `${left} / ${right}`
+          : verb === 'add'
+            ? `${left} + ${right}`
+            : `${left} - ${right}`;
+    rt.takeMatch(m);
+    out.computed.push({ name: m[4] as string, expr });
+  }
+  // Korean: "가격에 1.1을 곱해서 net_price로", "amount를 100으로 나눠서 amount_usd 컬럼으로", "quantity와 price를 곱해 total로"
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`${col}\s*(?:에|을|를|에다가?)?\s*(${vocab.col}|${NUMBER})\s*(?:을|를|으로|로|에)?\s*(?:을|를)?\s*(곱|나눠|나누|더|빼)\S*\s*(?:서|고)?\s*(?:그\s*결과를\s*)?${NEW_NAME}\s*(?:이라는|라는)?\s*(?:새\s*)?(?:컬럼|칼럼|열|이름)?\s*(?:으로|로)`,
+      'g',
+    ),
+  )) {
+    const left = c(m[1] as string);
+    const right = operand(m[2] as string);
+    const verb = m[3] as string;
+    if (!left || !right) continue;
+    const op = verb === '곱' ? '*' : verb.startsWith('나') ? '/' : verb === '더' ? '+' : '-';
+    rt.takeMatch(m);
+    out.computed.push({ name: m[4] as string, expr: `${left} ${op} ${right}` });
+  }
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`${col}\s*(?:와|과|하고|랑|이랑)\s*${col}\s*(?:을|를)?\s*(곱|더|빼)\S*\s*(?:서|고)?\s*${NEW_NAME}\s*(?:이라는|라는)?\s*(?:새\s*)?(?:컬럼|칼럼|열)?\s*(?:으로|로)`,
+      'g',
+    ),
+  )) {
+    const a = c(m[1] as string);
+    const b = c(m[2] as string);
+    if (!a || !b) continue;
+    rt.takeMatch(m);
+    out.computed.push({ name: m[4] as string, expr: `${a} ${m[3] === '곱' ? '*' : m[3] === '더' ? '+' : '-'} ${b}` });
+  }
+
+  // Functions in words.
+  const inPlace = (column: string, expr: string, name?: string) =>
+    out.computed.push(name ? { name, expr } : { name: column, expr, replaces: column });
+  const fnWords: [
+    RegExp,
+    (m: RegExpExecArray) => { column: string; expr: (c: string) => string; name?: string } | undefined,
+  ][] = [
+    [
+      new RegExp(
+        String.raw`\b(?:the\s+)?${col}\s+(?:in|to|as|converted\s+to)\s+(upper|lower)\s*-?\s*case(?:\s+letters)?(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({
+        column: m[1] as string,
+        expr: (x) => `${(m[2] as string).toLowerCase()}(${x})`,
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(upper|lower)\s*-?\s*case\s+(?:the\s+|all\s+(?:the\s+)?)?${col}(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({
+        column: m[2] as string,
+        expr: (x) => `${(m[1] as string).toLowerCase()}(${x})`,
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:convert|make|turn|change|put)\s+(?:the\s+|all\s+(?:the\s+)?)?${col}\s+(?:to|into|in)\s+(upper|lower)\s*-?\s*case(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({
+        column: m[1] as string,
+        expr: (x) => `${(m[2] as string).toLowerCase()}(${x})`,
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    [
+      new RegExp(String.raw`\b(?:capitali[sz]e|uppercase)\s+(?:the\s+|all\s+(?:the\s+)?)?${col}`, 'gi'),
+      (m) => ({ column: m[1] as string, expr: (x) => `upper(${x})` }),
+    ],
+    [
+      new RegExp(String.raw`\b(?:lowercase)\s+(?:the\s+|all\s+(?:the\s+)?)?${col}`, 'gi'),
+      (m) => ({ column: m[1] as string, expr: (x) => `lower(${x})` }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:trim|strip)\s+(?:the\s+)?(?:(?:white)?spaces?\s+(?:from|of|in|around)\s+(?:the\s+)?)?${col}(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({ column: m[1] as string, expr: (x) => `trim(${x})`, ...(m[2] ? { name: m[2] } : {}) }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:the\s+)?${col}\s+(?:trimmed|stripped|without\s+(?:leading\s+(?:or|and)\s+trailing\s+)?(?:white)?spaces?)(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({ column: m[1] as string, expr: (x) => `trim(${x})`, ...(m[2] ? { name: m[2] } : {}) }),
+    ],
+    [
+      new RegExp(
+        String.raw`\bround\s+(?:the\s+)?${col}(?:\s+(?:to|at)\s+(${NUMBER})\s+(?:decimals?|decimal\s+places?|places?|digits?))?(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({
+        column: m[1] as string,
+        expr: (x) => (m[2] ? `round(${x}, ${numberOf(m[2])})` : `round(${x})`),
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:the\s+)?${col}\s+rounded(?:\s+(?:to|at)\s+(${NUMBER})\s+(?:decimals?|decimal\s+places?|places?|digits?))?(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({
+        column: m[1] as string,
+        expr: (x) => (m[2] ? `round(${x}, ${numberOf(m[2])})` : `round(${x})`),
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:the\s+)?(length|year|month|day|hour|absolute\s+value)\s+(?:of|from)\s+(?:the\s+)?${col}(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => {
+        const fn = /absolute/i.test(m[1] as string) ? 'abs' : (m[1] as string).toLowerCase();
+        return {
+          column: m[2] as string,
+          expr: (x) => `${fn}(${x})`,
+          name: m[3] ?? `${(m[2] as string).toLowerCase()}_${fn}`,
+        };
+      },
+    ],
+    [
+      new RegExp(
+        String.raw`\bextract\s+(?:the\s+)?(year|month|day|hour)\s+(?:of|from)\s+(?:the\s+)?${col}(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({
+        column: m[2] as string,
+        expr: (x) => `${(m[1] as string).toLowerCase()}(${x})`,
+        name: m[3] ?? `${(m[2] as string).toLowerCase()}_${(m[1] as string).toLowerCase()}`,
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:replace|fill)\s+(?:null|empty|missing|blank)\s+${col}(?:\s+values?)?\s+with\s+(${VALUE})|\b(?:replace|fill)\s+(?:the\s+)?(?:nulls?|empty|missing|blank)(?:\s+values?)?\s+(?:in|of)\s+(?:the\s+)?${col}\s+with\s+(${VALUE})|\b(?:default|coalesce)\s+(?:the\s+)?${col}\s+to\s+(${VALUE})|\b(?:the\s+)?${col}\s+(?:defaulting|defaults)\s+to\s+(${VALUE})(?:\s+when\s+(?:null|missing|empty))?|\b(?:if|when)\s+(?:the\s+)?${col}\s+is\s+(?:null|missing|empty)\s*,?\s*(?:use|put|set\s+it\s+to|make\s+it)\s+(${VALUE})`,
+        'gi',
+      ),
+      (m) => {
+        const column = (m[1] ?? m[3] ?? m[5] ?? m[7] ?? m[9]) as string;
+        const value = (m[2] ?? m[4] ?? m[6] ?? m[8] ?? m[10]) as string;
+        const v = literal(value, vocab, undefined);
+        return v ? { column, expr: (x) => `coalesce(${x}, ${v})` } : undefined;
+      },
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:concat(?:enate)?|combine|join|merge)\s+(?:the\s+)?${col}\s+(?:and|with|,)\s+(?:the\s+)?${col}(?:\s+(?:with|separated\s+by)\s+(?:a\s+)?(space|comma|dash|hyphen|'[^']*'))?\s*(?:,\s*)?${AS}\s*${NEW_NAME}`,
+        'gi',
+      ),
+      (m) => {
+        const sepWord = (m[3] ?? '').toLowerCase();
+        const sep =
+          sepWord === 'space'
+            ? "' '"
+            : sepWord === 'comma'
+              ? "', '"
+              : sepWord === 'dash' || sepWord === 'hyphen'
+                ? "'-'"
+                : sepWord || undefined;
+        const b = c(m[2] as string);
+        return b
+          ? {
+              column: m[1] as string,
+              expr: (x) => (sep ? `concat(${x}, ${sep}, ${b})` : `concat(${x}, ${b})`),
+              name: m[4] as string,
+            }
+          : undefined;
+      },
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:the\s+)?first\s+(${NUMBER})\s+(?:characters?|chars?|letters?)\s+of\s+(?:the\s+)?${col}(?:\s*${AS}\s*${NEW_NAME})?`,
+        'gi',
+      ),
+      (m) => ({
+        column: m[2] as string,
+        expr: (x) => `substr(${x}, 1, ${numberOf(m[1] as string)})`,
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    // Korean
+    [
+      new RegExp(
+        String.raw`${col}\s*(?:을|를|은|는|의\s*값을)?\s*(?:모두\s*|전부\s*)?(대문자|소문자)\s*(?:로|으로)\s*(?:바꿔|변환|변경|만들어|바꾸|처리)?\S*(?:\s*${NEW_NAME}\s*(?:으로|로|이라는|라는))?`,
+        'g',
+      ),
+      (m) => ({
+        column: m[1] as string,
+        expr: (x) => `${m[2] === '대문자' ? 'upper' : 'lower'}(${x})`,
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`${col}\s*(?:의|에서)?\s*(?:앞뒤\s*)?(?:공백|빈칸|스페이스)\s*(?:을|를)?\s*(?:제거|없애|지워|빼|trim)\S*`,
+        'g',
+      ),
+      (m) => ({ column: m[1] as string, expr: (x) => `trim(${x})` }),
+    ],
+    [
+      new RegExp(
+        String.raw`${col}\s*(?:을|를|은|는)?\s*(?:소수점\s*(?:아래\s*)?(${NUMBER})\s*(?:자리|째\s*자리)\s*(?:까지|로|에서)?\s*)?(?:반올림)\S*(?:\s*(?:해서|하여|한\s*값을)\s*${NEW_NAME}\s*(?:으로|로))?`,
+        'g',
+      ),
+      (m) => ({
+        column: m[1] as string,
+        expr: (x) => (m[2] ? `round(${x}, ${numberOf(m[2])})` : `round(${x})`),
+        ...(m[3] ? { name: m[3] } : {}),
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`${col}\s*(?:에서|의)\s*(연도|년도|월|일|시간)\s*(?:만)?\s*(?:을|를)?\s*(?:뽑아|추출|꺼내|빼)\S*\s*(?:서)?\s*(?:${NEW_NAME}\s*(?:이라는|라는)?\s*(?:컬럼|칼럼)?\s*(?:으로|로))?`,
+        'g',
+      ),
+      (m) => {
+        const fn = { 연도: 'year', 년도: 'year', 월: 'month', 일: 'day', 시간: 'hour' }[m[2] as string] as string;
+        return {
+          column: m[1] as string,
+          expr: (x) => `${fn}(${x})`,
+          name: m[3] ?? `${(m[1] as string).toLowerCase()}_${fn}`,
+        };
+      },
+    ],
+    [
+      new RegExp(String.raw`${col}\s*(?:의)?\s*(?:길이|글자\s*수)\s*(?:를|을)?\s*(?:${NEW_NAME}\s*(?:으로|로))?`, 'g'),
+      (m) => ({
+        column: m[1] as string,
+        expr: (x) => `length(${x})`,
+        name: m[2] ?? `${(m[1] as string).toLowerCase()}_length`,
+      }),
+    ],
+    [
+      new RegExp(
+        String.raw`${col}\s*(?:이|가|값이)?\s*(?:null|NULL|널|비어\s*있|없)\S*\s*(?:이면|면|경우(?:에는)?)\s*(${VALUE})\s*(?:으로|로)\s*(?:채워|바꿔|대체|넣어|처리)?\S*`,
+        'g',
+      ),
+      (m) => {
+        const v = literal((m[2] as string).replace(/(?:을|를)$/, ''), vocab, undefined);
+        return v ? { column: m[1] as string, expr: (x) => `coalesce(${x}, ${v})` } : undefined;
+      },
+    ],
+    [
+      new RegExp(
+        String.raw`${col}\s*(?:와|과|하고|랑)\s*${col}\s*(?:을|를)?\s*(?:공백으로\s*)?(?:합쳐|이어\s*붙여|연결|붙여)\S*\s*(?:서)?\s*${NEW_NAME}\s*(?:이라는|라는)?\s*(?:컬럼|칼럼)?\s*(?:으로|로)`,
+        'g',
+      ),
+      (m) => {
+        const b = c(m[2] as string);
+        const spaced = /공백으로/.test(m[0]);
+        return b
+          ? {
+              column: m[1] as string,
+              expr: (x) => (spaced ? `concat(${x}, ' ', ${b})` : `concat(${x}, ${b})`),
+              name: m[3] as string,
+            }
+          : undefined;
+      },
+    ],
+  ];
+  for (const [pattern, read] of fnWords) {
+    for (const m of rt.free(pattern)) {
+      const r = read(m);
+      const column = r ? c(r.column) : undefined;
+      if (!r || !column) continue;
+      rt.takeMatch(m);
+      inPlace(column, r.expr(column), r.name);
+    }
+  }
+
+  return out.computed;
+}
+
+/** An expression as the user wrote it, with column words resolved to names ("Price * 1.1" -> "price * 1.1"). */
+function normalizeExpr(text: string, vocab: Vocabulary): string {
+  return text
+    .replace(/\bsubstring\s*\(/gi, 'substr(')
+    .replace(new RegExp(`(${vocab.col})`, 'gi'), (w) => vocab.column(w) ?? w)
+    .replace(/\s+/g, ' ')
+    .trim();
+}

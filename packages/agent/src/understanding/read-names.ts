@@ -1,0 +1,95 @@
+import { TYPE_WORD_PATTERN } from './lexicon.js';
+import type { RequestText } from './request-text.js';
+
+const NAME = String.raw`[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
+
+/**
+ * The target table named in the request: "into a table named sales", "as table orders_copy", "target table: t",
+ * "call the new table t", "t 테이블로", "t라는 테이블로", "대상 테이블은 t". Returns the name and where it was.
+ */
+export function readTargetTable(
+  rt: RequestText,
+  isSourceTable: (name: string) => boolean,
+  tablePattern?: string,
+): string | undefined {
+  const patterns = [
+    new RegExp(
+      String.raw`\b(?:into|to|in|as|under)\s+(?:a\s+|the\s+|an?\s+new\s+|new\s+)?(?:target\s+|destination\s+|new\s+)?table\s+(?:named|called|with\s+the\s+name)?\s*:?\s*${NAME}`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b(?:target|destination|output)\s+table\s*(?:name)?\s*(?:is|should\s+be|=|:|named|called)?\s*${NAME}`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b(?:call|name)\s+(?:the\s+)?(?:new|target|destination|resulting|output)\s+table\s+${NAME}`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`\b(?:save|store|write|land|load|put)\s+(?:it|them|this|the\s+(?:result|rows|data))\s+(?:in|into|as|to)\s+(?:a\s+table\s+(?:named|called)\s+)?${NAME}(?=\s+(?:table|in|on)\b|\s*$|[,.])`,
+      'gi',
+    ),
+    new RegExp(String.raw`\b(?:into|to)\s+${NAME}\s+table\b`, 'gi'),
+    new RegExp(String.raw`(?:대상|타깃|타겟|목적지)\s*테이블\s*(?:이름)?\s*(?:은|는|:|을|를)?\s*${NAME}`, 'g'),
+    new RegExp(
+      String.raw`${NAME}\s*(?:이라는|라는|이란|란)\s*(?:이름의\s*|새\s*)?(?:새\s*)?테이블\s*(?:로|으로|에|을|를)?`,
+      'g',
+    ),
+    new RegExp(String.raw`${NAME}\s*(?:테이블|table)\s*(?:로|으로|에)(?!서)`, 'g'),
+    new RegExp(
+      String.raw`(?<!(?:컬럼|칼럼|필드)\s*(?:은|는|을|를)?\s*|[A-Za-z0-9_]\s*(?:은|는)\s*)${NAME}\s*(?:이라는|라는)\s*이름으로`,
+      'g',
+    ),
+    new RegExp(
+      String.raw`(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|to|onto)\s+(?!(?:a|an|the|it|them|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
+      'gi',
+    ),
+    new RegExp(String.raw`테이블\s*(?:이름|명)\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로|이라고|라고)?`, 'g'),
+  ];
+  // "customers -> dim_customer", "load products as product_catalog": a table of the source, then its new name.
+  if (tablePattern) {
+    patterns.unshift(new RegExp(String.raw`(?:${tablePattern})\s*(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])`, 'gi'));
+  }
+  for (const p of patterns) {
+    for (const m of rt.free(p)) {
+      const name = m[1] as string;
+      // "into <a source table>" names what is read, not a new target.
+      if (p.flags.includes('i') && /\binto|\bto|\bonto/i.test(m[0]) && !/table/i.test(m[0]) && isSourceTable(name))
+        continue;
+      if (/^(the|a|an|it|them|new|table|named|called|duckdb|sqlite|postgres|mysql|warehouse)$/i.test(name)) continue;
+      // "X 테이블로" names the target only when X is not the table being read.
+      if (p.source.includes('(?!서)') && isSourceTable(name)) continue;
+      rt.takeMatch(m);
+      return name;
+    }
+  }
+  return undefined;
+}
+
+/** The DAG id the request asks for: "dag id sales_daily", "name the dag x", "DAG 이름은 x". */
+export function readDagId(rt: RequestText): string | undefined {
+  const m = rt.first(
+    new RegExp(
+      String.raw`\b(?:dag[_\s-]?id|dag\s+(?:named|called|name)|(?:name|call)\s+(?:the\s+|this\s+|it\s+)?(?:dag|pipeline|job)|(?:dag|pipeline)\s+should\s+be\s+(?:called|named))\s*(?:is|=|:|as)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?|(?:dag|DAG|대그|파이프라인)\s*(?:의\s*)?(?:이름|아이디|id|ID)\s*(?:은|는|:|을|를)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?(?:\s*(?:으로|로|이라고|라고))?|[\`"']?([a-z][a-z0-9_]{2,})[\`"']?\s*(?:이라는|라는)\s*(?:이름의\s*)?(?:dag|DAG|대그|파이프라인)`,
+      'g',
+    ),
+  );
+  if (!m) return undefined;
+  rt.takeMatch(m);
+  return (m[1] ?? m[2] ?? m[3]) as string;
+}
+
+/** A failure alert through an Airflow HTTP connection: "alert slack_alerts on failure", "실패하면 ops_hook으로 알림". */
+export function readAlert(rt: RequestText): { connId?: string; asked: boolean } {
+  const m = rt.first(
+    /\b(?:(?:alert|notify|ping|page|message|post\s+to)\s+(?:me\s+|us\s+|the\s+team\s+)?(?:via\s+|through\s+|on\s+|using\s+|to\s+)?(?:the\s+)?(?:connection\s+)?[`"']?([A-Za-z_]\w*)[`"']?(?:\s+connection)?\s+(?:on|if\s+it|when\s+it|if\s+the\s+run|if\s+anything|upon)\s+fail(?:s|ure|ed)?|(?:on|upon)\s+failure\s*,?\s*(?:alert|notify|post\s+to|call)\s+(?:via\s+|through\s+|using\s+)?(?:the\s+)?(?:connection\s+)?[`"']?([A-Za-z_]\w*)[`"']?)|(?:실패\s*(?:하면|시|할\s*경우))\s*[`"']?([A-Za-z_]\w*)[`"']?\s*(?:연결)?\s*(?:으로|로|에)\s*(?:알림|알려|통보|웹훅)\S*/gi,
+  );
+  if (m) {
+    rt.takeMatch(m);
+    return { connId: (m[1] ?? m[2] ?? m[3]) as string, asked: true };
+  }
+  const vague = rt.first(
+    /\b(?:alert|notify|email|e-mail|slack|page|text)\b[^.]*?\bfail|\bfail\w*[^.]*?\b(?:alert|notify|email|slack)\b|실패\S*\s*(?:하면|시)?\s*(?:알림|알려|메일|슬랙)\S*/gi,
+  );
+  return { asked: Boolean(vague) };
+}
