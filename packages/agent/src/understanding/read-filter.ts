@@ -41,20 +41,46 @@ function longestCondition(
   return undefined;
 }
 
-/** "not cancelled", "pending", "Korean", "from Korea", "active": a value standing for a comparison. */
-function valueAtom(text: string, vocab: Vocabulary): string | undefined {
-  const m = /^(?:(not|non|un)[\s-]?)?(?:from\s+|in\s+)?([\w.-]+|[\uac00-\ud7af]+)$/i.exec(text.trim());
-  if (!m) return undefined;
-  const word = m[2] as string;
-  const hit = vocab.valueOf(word);
-  if (hit) return `${hit.column} ${m[1] ? '!=' : '='} '${hit.value.replace(/'/g, "''")}'`;
+/** "not cancelled", "pending", "Korean", "from Korea", "active", "paid 상태": one value standing for a comparison. */
+function oneValue(word: string, vocab: Vocabulary): { column: string; value: string; flag?: boolean } | undefined {
+  const w = word.replace(/\s*(?:상태|유형|타입|종류|국가|고객|사용자|회원|주문|이벤트|기기|디바이스)$/, '').trim();
+  for (const candidate of [w, w.replace(/s$/i, ''), w.replace(/es$/i, '')]) {
+    if (!candidate) continue;
+    const hit = vocab.valueOf(candidate);
+    if (hit) return hit;
+  }
   // "active customers": a boolean column named after the word.
   const flag = vocab
     .columnNames()
-    .find((c) => c.toLowerCase() === `is_${word.toLowerCase()}` || c.toLowerCase() === word.toLowerCase());
-  if (flag && vocab.typeOf(flag) === 'boolean') return `${flag} = ${m[1] ? 'false' : 'true'}`;
-  if (flag && /^is_/.test(flag)) return `${flag} = ${m[1] ? '0' : '1'}`;
+    .find((c) => c.toLowerCase() === `is_${w.toLowerCase()}` || c.toLowerCase() === w.toLowerCase());
+  if (flag && (vocab.typeOf(flag) === 'boolean' || /^is_/.test(flag))) return { column: flag, value: '', flag: true };
+  const korean = { 활성: 'is_active', 활성화된: 'is_active', 활성화: 'is_active' }[w];
+  if (korean && vocab.columnNames().includes(korean)) return { column: korean, value: '', flag: true };
   return undefined;
+}
+
+function valueAtom(text: string, vocab: Vocabulary): string | undefined {
+  const m =
+    /^(?:(not|non|un)[\s-]?)?(?:(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+status|with\s+type|with\s+method)\s+)?(?:the\s+)?(.+?)(?:\s+(?:devices?|categor(?:y|ies)|status(?:es)?|types?|methods?|countr(?:y|ies)|ones|state))?$/i.exec(
+      text.trim(),
+    );
+  if (!m) return undefined;
+  const words = (m[2] as string).split(/\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|또는|이나|혹은|및)\s*/i).filter(Boolean);
+  if (words.length === 0 || words.some((w) => /\s/.test(w.trim()) && !/[\uac00-\ud7af]/.test(w))) return undefined;
+  const hits = words.map((w) => oneValue(w.trim(), vocab));
+  if (hits.some((h) => !h)) return undefined;
+  const first = hits[0] as NonNullable<(typeof hits)[number]>;
+  if (hits.some((h) => h?.column !== first.column)) return undefined;
+  const negated = Boolean(m[1]);
+  if (first.flag) {
+    if (hits.length > 1) return undefined;
+    return vocab.typeOf(first.column) === 'boolean'
+      ? `${first.column} = ${negated ? 'false' : 'true'}`
+      : `${first.column} = ${negated ? '0' : '1'}`;
+  }
+  const quoted = hits.map((h) => `'${(h?.value ?? '').replace(/'/g, "''")}'`);
+  if (quoted.length === 1) return `${first.column} ${negated ? '!=' : '='} ${quoted[0]}`;
+  return `${first.column} ${negated ? 'NOT IN' : 'IN'} (${quoted.join(', ')})`;
 }
 
 /** "over 100" / "under 50" with no column: the table's one money column. */
@@ -167,18 +193,37 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
     out.push(atoms.map((a) => `NOT (${a})`).join(' AND '));
   }
 
-  // 4. "<noun> over 100" / "customers from Korea" / "users in Seoul" / "orders with amount over 100".
-  for (const m of rt.free(
-    new RegExp(String.raw`(?<![\w])(${table})\s+(?!from\s+(?:the\s+)?(?:sqlite|duckdb|postgres|mysql))`, 'gi'),
-  )) {
-    const start = m.index + m[0].length;
-    const run = freeRun(rt, start);
-    const hit = longestCondition(run, vocab, (t, v) =>
-      /^(?:from|in)\s+/i.test(t) ? valueAtom(t, v) : amountAtom(t, v),
+  // 4. "<values> <noun> <chain>": "paid orders over 200", "purchase or refund events on mobile devices",
+  //    "customers from KR, JP and US", "sessions from KR on desktop with duration_ms above 60000".
+  for (const m of rt.free(new RegExp(String.raw`(?<![\w])(${noun})(?![\w])`, 'gi'))) {
+    const nounStart = m.index;
+    const nounEnd = m.index + m[0].length;
+    // values right before the noun
+    let from = nounStart;
+    let pre: string | undefined;
+    const before = rt.text.slice(0, nounStart);
+    const lead = /((?:(?:not|non|un)[\s-]?)?[\w.'-]+(?:\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*[\w.'-]+)*)\s+$/i.exec(
+      before,
     );
-    if (!hit) continue;
-    rt.take(start, start + hit.length);
-    out.push(hit.expr);
+    if (lead && rt.isFree(lead.index, nounStart)) {
+      // the longest run of words ending at the noun that is a value list
+      const words = lead[1] as string;
+      const starts = [0, ...[...words.matchAll(/\s+/g)].map((x) => x.index + x[0].length)];
+      for (const s0 of starts) {
+        const e = valueAtom(words.slice(s0), vocab);
+        if (e) {
+          pre = e;
+          from = lead.index + s0;
+          break;
+        }
+      }
+    }
+    const chain = readChain(rt.text.slice(nounEnd, nounEnd + freeRun(rt, nounEnd).length), vocab);
+    if (!pre && !chain) continue;
+    const parts = [pre, chain?.expr].filter((x): x is string => Boolean(x));
+    if (pre) rt.take(from, nounStart);
+    if (chain) rt.take(nounEnd, nounEnd + chain.length);
+    out.push(parts.join(' AND '));
   }
 
   // 5. Korean: "<condition>인 <noun>만", "<value>되지 않은 주문만", "한국 고객만".
@@ -237,4 +282,42 @@ function koreanCondition(text: string, vocab: Vocabulary): string | undefined {
     if (!/\s/.test(word)) return valueAtom(word, vocab);
   }
   return parseAtom(t, vocab);
+}
+
+/**
+ * Conditions that follow a noun one after another: "from KR", "on desktop", "with duration_ms above 60000",
+ * "that are pending, paid or shipped", "over 200", "where ...", joined by "and" or nothing.
+ */
+function readChain(text: string, vocab: Vocabulary): { expr: string; length: number } | undefined {
+  const parts: string[] = [];
+  let at = 0;
+  for (;;) {
+    const rest = text.slice(at);
+    const gap = /^\s*(?:,\s*)?(?:and\s+)?/i.exec(rest)?.[0] ?? '';
+    const body = rest.slice(gap.length);
+    let hit: { expr: string; length: number } | undefined;
+    const prep =
+      /^(?:(?:that|which|who)\s+(?:are|is|were|was)\s+(?:not\s+)?|(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+(?:status|type|method))\s+)/i.exec(
+        body,
+      );
+    if (prep)
+      hit = longestCondition(body, vocab, (t, v) =>
+        valueAtom(
+          t.replace(/^(?:that|which|who)\s+(?:are|is|were|was)\s+/i, (x) => (/not\s+$/i.test(x) ? 'not ' : '')),
+          v,
+        ),
+      );
+    if (!hit) {
+      const cond = /^(?:with|where|whose|that\s+have|which\s+have|having|that\s+has)\s+/i.exec(body);
+      if (cond) {
+        const inner = longestCondition(body.slice(cond[0].length), vocab, (t, v) => parseCondition(t, v));
+        if (inner) hit = { expr: inner.expr, length: cond[0].length + inner.length };
+      }
+    }
+    if (!hit) hit = longestCondition(body, vocab, (t, v) => amountAtom(t, v));
+    if (!hit) break;
+    parts.push(hit.expr);
+    at += gap.length + hit.length;
+  }
+  return parts.length ? { expr: parts.join(' AND '), length: at } : undefined;
 }
