@@ -51,7 +51,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:required|mandatory|present|filled(?:\s+in)?|set)\b`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:required|mandatory)\b|\b${ENSURE}\s+(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:present|filled(?:\s+in)?|set)\b`,
       'gi',
     ),
     new RegExp(String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:has|have|contains?)\s+no\s+${EMPTY}`, 'gi'),
@@ -79,7 +79,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   ];
   for (const pattern of notNull) {
     for (const m of rt.free(pattern)) {
-      const cols = columnsOf(m[1] as string, vocab);
+      const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
       if (!cols) continue;
       rt.takeMatch(m);
       for (const c of cols) out.push({ check: { kind: 'not_null', column: c }, column: c, index: m.index });
@@ -111,7 +111,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   ];
   for (const pattern of unique) {
     for (const m of rt.free(pattern)) {
-      const cols = columnsOf(m[1] as string, vocab);
+      const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
       if (!cols) continue;
       const together =
         /combination|pair|together|조합|쌍/i.test(m[0]) ||
@@ -232,11 +232,15 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   // "between 10 and 1000 rows", "a row count between 100 and 1000", "행 수는 100에서 1000 사이여야"
   for (const m of rt.free(
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it)\s+(?:get|gets|copies|moves|loads)\s+|(?:with\s+)?(?:a\s+|the\s+)?row[\s-]count\s+(?:is\s+|of\s+|must\s+be\s+|should\s+be\s+)?)?between\s+${n}\s+and\s+${n}(?:\s*${ROWS})?|(?:행\s*수|건수|row\s*수)\s*(?:는|가|이)?\s*${n}\s*(?:에서|~|-|부터)\s*${n}\s*(?:사이|까지)\S*`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it)\s+(?:get|gets|copies|moves|loads)\s+)?between\s+${n}\s+and\s+${n}\s*${ROWS}|(?:with\s+)?(?:a\s+|the\s+)?row[\s-]count\s+(?:is\s+|of\s+|must\s+be\s+|should\s+be\s+)?between\s+${n}\s+and\s+${n}|(?:행\s*수|건수|row\s*수)\s*(?:는|가|이)?\s*${n}\s*(?:에서|~|-|부터)\s*${n}\s*(?:사이|까지)\S*`,
       'gi',
     ),
   )) {
-    add(m, { kind: 'row_count', min: numberOf((m[1] ?? m[3]) as string), max: numberOf((m[2] ?? m[4]) as string) });
+    add(m, {
+      kind: 'row_count',
+      min: numberOf((m[1] ?? m[3] ?? m[5]) as string),
+      max: numberOf((m[2] ?? m[4] ?? m[6]) as string),
+    });
   }
 
   // Accepted values

@@ -41,7 +41,7 @@ export function readTargetTable(
       'g',
     ),
     new RegExp(
-      String.raw`(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|to|onto)\s+(?!(?:a|an|the|it|them|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
+      String.raw`(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|onto|to(?=\s+[\\\`"']?[A-Za-z_]*(?:_|\d)))\s+(?!(?:a|an|the|it|them|be|do|have|make|get|keep|run|include|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
       'gi',
     ),
     new RegExp(String.raw`테이블\s*(?:이름|명)\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로|이라고|라고)?`, 'g'),
