@@ -19,7 +19,6 @@ const KO_PARTS: Readonly<Record<string, string>> = {
   년: 'year',
   월: 'month',
   일: 'day',
-  날: 'day',
   시간: 'hour',
   시: 'hour',
 };
@@ -125,13 +124,18 @@ class WordsParser {
     if (m) return { text: `coalesce(${x}, ${m[1] ?? m[2]})`, level: 3 };
     // Korean: "path를 대문자로 바꾼", "amount를 소수점 둘째 자리까지 반올림한"
     m = this.eat(
-      String.raw`(?:을|를|은|는|도)?\s*(?:모두\s*|전부\s*)?(대문자|소문자)\s*(?:로|으로)\s*(?:바꾼|바꿔서|바꾸고|바꿔|변환한|변환해서|변환하고|변환해|만든|만들어서)`,
+      String.raw`(?:을|를|은|는|도)?\s*(?:모두\s*|전부\s*)?(대문자|소문자)\s*(?:로|으로)\s*(?:바꾸|바꿔|바꾼|변환|만들|만든)[\uac00-\ud7af]*`,
     );
     if (m) return { text: `${m[1] === '대문자' ? 'upper' : 'lower'}(${x})`, level: 3 };
     m = this.eat(
-      String.raw`(?:을|를|은|는)?\s*(?:소수\s*점?\s*(?:아래\s*)?(?:(${KO_NUMBER})\s*(?:번째\s*|째\s*)?자리\s*(?:까지|로|에서)?|없이)|정수로)?\s*반올림(?:한|해서|하고|해)`,
+      String.raw`(?:을|를|은|는)?\s*(?:소수\s*점?\s*(?:아래\s*)?(?:(${KO_NUMBER})\s*(?:번째\s*|째\s*)?자리\s*(?:까지|로|에서)?|없이)|정수로)?\s*반올림[\uac00-\ud7af]*`,
     );
     if (m) return { text: `round(${x}, ${m[1] ? decimalsOf(m[1]) : 0})`, level: 3 };
+    // "discount가 비어 있으면 0으로 채운", "fee가 null이면 0으로 바꿔서"
+    m = this.eat(
+      String.raw`(?:이|가|값이|은|는)?\s*(?:null|널|비어\s*있|없)(?:이면|으면|면|일\s*때|인\s*경우)\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*(?:으로|로)\s*(?:(?:채우|채워|채운|바꾸|바꿔|바꾼|대체|넣)[\uac00-\ud7af]*)?`,
+    );
+    if (m) return { text: `coalesce(${x}, ${m[1]})`, level: 3 };
     return undefined;
   }
 
@@ -173,10 +177,10 @@ class WordsParser {
     const b = this.sum();
     if (!b) return undefined;
     this.eat(String.raw`(?:을|를|으로|로|만큼)`);
-    const verb = this.eat(String.raw`(곱|더|빼|뺀|나누|나눈|나눠)[\uac00-\ud7af]*`);
+    const verb = this.eat(String.raw`(곱하|곱한|곱해|더하|더한|더해|빼|뺀|나누|나눈|나눠)[\uac00-\ud7af]*`);
     if (!verb) return undefined;
-    const v = verb[1] as string;
-    const op = v === '곱' ? '*' : v === '더' ? '+' : v.startsWith('나') ? '/' : '-';
+    const v = (verb[1] as string)[0];
+    const op = v === '곱' ? '*' : v === '더' ? '+' : v === '나' ? '/' : '-';
     const level = op === '*' || op === '/' ? 2 : 1;
     return { text: `${wrap(a, level)} ${op} ${wrap(b, level + 1)}`, level };
   }
@@ -230,10 +234,14 @@ class WordsParser {
     if (!this.eat(String.raw`\(`)) return undefined;
     const e = this.expr();
     if (!e || !this.eat(String.raw`\)`)) return undefined;
-    return { text: e.text, level: 3 };
+    return e;
   }
 
   private atom(): Part | undefined {
+    // "상품명", "고객명": the name of the table's rows.
+    const named = this.eat(String.raw`(?:${this.vocab.tablePattern})\s?명(?=\s|을|를|은|는|이|가|의|$)`);
+    if (named && this.vocab.columnNames().includes('name')) return { text: 'name', level: 3 };
+    if (named) return undefined;
     const m = this.eat(this.column.source);
     if (m) {
       const name = this.vocab.column((m[1] ?? m[2]) as string);
@@ -283,8 +291,26 @@ class WordsParser {
     if (m) {
       const arg = this.sum();
       if (!arg) return undefined;
-      const to = this.eat(String.raw`to\s+(${NUMBER_WORD})\s+${DECIMALS}${END}`);
-      return { text: `round(${arg.text}, ${to ? numberOf(to[1] as string) : 0})`, level: 3 };
+      const to = this.eat(
+        String.raw`(?:to|at)\s+(?:(${NUMBER_WORD})\s+${DECIMALS}|(?:the\s+nearest\s+)?(?:whole\s+numbers?|integers?|whole\s+number))${END}`,
+      );
+      return { text: `round(${arg.text}, ${to?.[1] ? numberOf(to[1]) : 0})`, level: 3 };
+    }
+    m = this.eat(
+      String.raw`(?:replace|fill)\s+(?:the\s+)?(?:(?:null|empty|missing|blank)\s+(?=\S+\s+(?:values?\s+)?with)|(?:nulls?|empty|missing|blank)(?:\s+values?)?\s+(?:in|of)\s+)`,
+    );
+    if (m) {
+      const arg = this.atom();
+      if (!arg) return undefined;
+      const v = this.eat(String.raw`(?:values?\s+)?with\s+('(?:[^']|'')*'|-?\d+(?:\.\d+)?)`);
+      return v ? { text: `coalesce(${arg.text}, ${v[1]})`, level: 3 } : undefined;
+    }
+    m = this.eat(String.raw`(trim|strip|lowercase|uppercase|capitali[sz]e)\s+(?:the\s+|all\s+(?:the\s+)?)?`);
+    if (m) {
+      const arg = this.atom();
+      const verb = (m[1] as string).toLowerCase();
+      const fn = verb === 'lowercase' ? 'lower' : verb === 'trim' || verb === 'strip' ? 'trim' : 'upper';
+      return arg ? { text: `${fn}(${arg.text})`, level: 3 } : undefined;
     }
     return undefined;
   }
@@ -294,15 +320,15 @@ class WordsParser {
     const arg = this.atom();
     if (!arg || arg.level !== 3 || !/^[A-Za-z_]/.test(arg.text)) return undefined;
     const x = arg.text;
+    if (this.eat(String.raw`(?:의|에서)\s*날짜(?:\s*\(\s*date\s*\))?\s*(?:부분|값)?\s*(?:만)?`))
+      return { text: `date(${x})`, level: 3 };
     let m = this.eat(
-      String.raw`(?:의|에서)\s*(연도|년도|년|월|일|날|시간|시)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
+      String.raw`(?:의|에서)\s*(연도|년도|년|월|일|시간|시)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
     );
     if (m) {
       const fn = KO_PARTS[m[1] as string] as string;
       return this.partMatchesGloss(m[0], fn) ? { text: `${fn}(${x})`, level: 3 } : undefined;
     }
-    if (this.eat(String.raw`의\s*날짜(?:\s*\(\s*date\s*\))?\s*(?:부분|값)?\s*(?:만)?`))
-      return { text: `date(${x})`, level: 3 };
     if (this.eat(String.raw`(?:의\s*)?(?:길이|글자\s*수|문자\s*수)`)) return { text: `length(${x})`, level: 3 };
     m = this.eat(String.raw`(?:의\s*)?앞\s*(?:(\d+)|(한|두|세|네|다섯))\s*(?:글자|자리|문자|자)`);
     if (m) {
