@@ -27,7 +27,7 @@ export function literal(
   }
   if (/^(true|yes|참)$/i.test(v)) return 'true';
   if (/^(false|no|거짓)$/i.test(v)) return 'false';
-  const other = vocab.column(v);
+  const other = vocab.columnByName(v);
   if (other && other !== column) return other;
   return asWritten ? quote(v) : checkValue(v, vocab, column);
 }
@@ -294,7 +294,11 @@ function stripKo(v: string): string {
  * A condition in words: comparisons joined by and/or ("country is KR and amount over 100", "금액이 100 이상이고
  * 상태가 paid인"). Returns the expression, or undefined when any piece is not understood.
  */
-export function parseCondition(text: string, vocab: Vocabulary): string | undefined {
+export function parseCondition(
+  text: string,
+  vocab: Vocabulary,
+  fallback?: (atom: string, vocab: Vocabulary) => string | undefined,
+): string | undefined {
   const t = text.trim().replace(/[.!?]+$/, '');
   if (!t) return undefined;
   // Protect "between A and B" and lists in "in (a, b)" from the split on and/or.
@@ -305,7 +309,7 @@ export function parseCondition(text: string, vocab: Vocabulary): string | undefi
       .replace(/,/g, '\ue003'),
   );
   const pieces = guarded.split(
-    /\s*(?:,\s*)?\b(and|or|but)\b\s*|\s*(그리고|이고|이면서|이며|면서|또는|이거나|거나)\s*/i,
+    /\s*(?:,\s*)?\b(and|or|but)\b\s*|\s*(그리고|이고|이면서|이며|면서|또는|이거나|거나|\s중(?:에서|에)?\s)\s*/i,
   );
   const parts: { text: string; join: string }[] = [];
   let join = '';
@@ -339,7 +343,7 @@ export function parseCondition(text: string, vocab: Vocabulary): string | undefi
   }
   const out: string[] = [];
   for (const part of merged) {
-    const e = parseAtom(part.text, vocab);
+    const e = parseAtom(part.text, vocab) ?? fallback?.(part.text.trim(), vocab);
     if (e === undefined) return undefined;
     out.push(out.length ? `${part.join} ${e}` : e);
   }

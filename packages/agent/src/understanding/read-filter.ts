@@ -103,8 +103,44 @@ function amountAtom(text: string, vocab: Vocabulary): string | undefined {
   return v && /^-?\d/.test(v) ? `${amount} ${op} ${v}` : undefined;
 }
 
+/** An atom of a condition that names no column: a value ("paid", "한국"), an amount ("over 100"), a date ("since"). */
+function valueOrAmount(text: string, vocab: Vocabulary): string | undefined {
+  return valueAtom(text, vocab) ?? amountAtom(text, vocab) ?? dateAtom(text, vocab);
+}
+
 function anyCondition(text: string, vocab: Vocabulary): string | undefined {
-  return parseCondition(text, vocab) ?? valueAtom(text, vocab) ?? amountAtom(text, vocab);
+  return parseCondition(text, vocab, valueOrAmount) ?? valueOrAmount(text, vocab);
+}
+
+/** "since 2026-02-01", "created after 2026-03-01", "placed between A and B", "2026-01-01부터 2026-03-31까지 생성된". */
+function dateAtom(text: string, vocab: Vocabulary): string | undefined {
+  const column = vocab.dateColumn();
+  if (!column) return undefined;
+  const D = String.raw`(\d{4}-\d{2}-\d{2})`;
+  const t = text
+    .trim()
+    .replace(
+      /^(?:created|placed|made|ordered|registered|signed\s+up|joined|occurred|happened|recorded|that\s+(?:were|was)\s+(?:created|placed|made))\s+/i,
+      '',
+    );
+  let m: RegExpExecArray | null;
+  if ((m = new RegExp(`^(?:since|after|from|on\\s+or\\s+after)\\s+${D}$`, 'i').exec(t)))
+    return `${column} ${/after/i.test(t) && !/on\s+or/i.test(t) ? '>' : '>='} '${m[1]}'`;
+  if ((m = new RegExp(`^(?:before|until|up\\s+to|prior\\s+to)\\s+${D}$`, 'i').exec(t)))
+    return `${column} ${/until|up\s+to/i.test(t) ? '<=' : '<'} '${m[1]}'`;
+  if ((m = new RegExp(`^(?:between|from)\\s+${D}\\s+(?:and|to|until)\\s+${D}$`, 'i').exec(t)))
+    return `${column} BETWEEN '${m[1]}' AND '${m[2]}'`;
+  if (
+    (m = new RegExp(`^${D}\\s*부터\\s*${D}\\s*까지(?:\\s*(?:생성된|만들어진|주문된|발생한|가입한|등록된))?$`).exec(t))
+  )
+    return `${column} BETWEEN '${m[1]}' AND '${m[2]}'`;
+  if (
+    (m = new RegExp(
+      `^${D}\\s*(이후|이전|부터|까지)(?:에)?(?:\\s*(?:생성된|만들어진|주문된|발생한|가입한|등록된))?$`,
+    ).exec(t))
+  )
+    return `${column} ${m[2] === '이후' ? '>' : m[2] === '부터' ? '>=' : m[2] === '이전' ? '<' : '<='} '${m[1]}'`;
+  return undefined;
 }
 
 /**
@@ -269,7 +305,7 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
 function koreanCondition(text: string, vocab: Vocabulary): string | undefined {
   const t = text.trim();
   if (!t) return undefined;
-  const direct = parseCondition(t.replace(/(이상|이하|초과|미만)인$/, '$1'), vocab);
+  const direct = parseCondition(t.replace(/(이상|이하|초과|미만)인$/, '$1'), vocab, valueOrAmount);
   if (direct) return direct;
   const neg = /^(.+?)(?:이|가)?\s*(?:되지|하지)\s*않은$|^(.+?)(?:이|가)\s*아닌$|^(.+?)\s*아닌$/.exec(t);
   if (neg) {
@@ -310,7 +346,9 @@ function readChain(text: string, vocab: Vocabulary): { expr: string; length: num
     if (!hit) {
       const cond = /^(?:with|where|whose|that\s+have|which\s+have|having|that\s+has)\s+/i.exec(body);
       if (cond) {
-        const inner = longestCondition(body.slice(cond[0].length), vocab, (t, v) => parseCondition(t, v));
+        const inner = longestCondition(body.slice(cond[0].length), vocab, (t, v) =>
+          parseCondition(t, v, valueOrAmount),
+        );
         if (inner) hit = { expr: inner.expr, length: cond[0].length + inner.length };
       }
     }
