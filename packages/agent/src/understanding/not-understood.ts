@@ -21,9 +21,18 @@ const FILLER_PHRASES = new RegExp(
   'gi',
 );
 
-/** Takes the filler phrases still free. */
+/** Takes the filler phrases still free, and "only"/"just"/"만" right beside a phrase a reader took. */
 export function takeFillerPhrases(rt: RequestText): void {
   for (const m of rt.free(FILLER_PHRASES)) rt.takeMatch(m);
+  for (const m of rt.free(/\b(?:only|just)\b|(?<=\S)만(?=\s|$|[,.])/gi)) {
+    let left = m.index - 1;
+    while (left >= 0 && /\s/.test(rt.text[left] as string)) left--;
+    let right = m.index + m[0].length;
+    while (right < rt.text.length && /\s/.test(rt.text[right] as string)) right++;
+    const besideTaken =
+      (left >= 0 && !rt.isFree(left, left + 1)) || (right < rt.text.length && !rt.isFree(right, right + 1));
+    if (besideTaken) rt.takeMatch(m);
+  }
 }
 
 /**

@@ -135,6 +135,24 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const c = vocab.column(m[1] as string);
     return c ? wrap(`${c} IS NULL`) : undefined;
   }
+  if (
+    (m = new RegExp(
+      `^(?:(?:that|which|who)\\s+)?(?:have|has|with|having)\\s+(?:an?\\s+|some\\s+)?${col}(?:\\s+(?:set|value|filled\\s+in))?$`,
+      'i',
+    ).exec(body))
+  ) {
+    const c = vocab.column(m[1] as string);
+    return c ? wrap(`${c} IS NOT NULL`) : undefined;
+  }
+  if (
+    (m = new RegExp(
+      `^(?:(?:that|which|who)\\s+(?:are\\s+|is\\s+)?)?(?:missing|lacking|without)\\s+(?:an?\\s+|the\\s+)?${col}$`,
+      'i',
+    ).exec(body))
+  ) {
+    const c = vocab.column(m[1] as string);
+    return c ? wrap(`${c} IS NULL`) : undefined;
+  }
   if ((m = new RegExp(`^(?:no|missing|without\\s+(?:an?\\s+)?)\\s*${col}$`, 'i').exec(body))) {
     const c = vocab.column(m[1] as string);
     return c ? `${c} IS NULL` : undefined;
@@ -243,7 +261,11 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const c = vocab.column(m[1] as string);
     return c ? wrap(`${c} IS NOT NULL`) : undefined;
   }
-  if ((m = new RegExp(`^${col}${KO_PARTICLE}\\s*(?:null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(body))) {
+  if (
+    (m = new RegExp(`^${col}${KO_PARTICLE}\\s*(?:값이\\s*)?(?:null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(
+      body,
+    ))
+  ) {
     const c = vocab.column(m[1] as string);
     return c ? wrap(`${c} IS NULL`) : undefined;
   }

@@ -209,11 +209,11 @@ class WordsParser {
     for (;;) {
       const base: Part = left;
       const next = this.attempt(() => {
-        const m = this.eat(String.raw`(times|multiplied\s+by|divided\s+by|over|x|곱하기|나누기)${END}|(\*|\/)`);
+        const m = this.eat(String.raw`(times|multiplied\s+by|divided\s+by|x|곱하기|나누기)${END}|(\*|\/)`);
         if (!m) return undefined;
         const right = this.operand();
         if (!right) return undefined;
-        const op = /^(?:divided\s+by|over|나누기|\/)$/i.test((m[1] ?? m[2]) as string) ? '/' : '*';
+        const op = /^(?:divided\s+by|나누기|\/)$/i.test((m[1] ?? m[2]) as string) ? '/' : '*';
         return { text: `${wrap(base, 2)} ${op} ${wrap(right, 3)}`, level: 2 } as Part;
       });
       if (!next) return left;
@@ -323,7 +323,7 @@ class WordsParser {
     if (this.eat(String.raw`(?:의|에서)\s*날짜(?:\s*\(\s*date\s*\))?\s*(?:부분|값)?\s*(?:만)?`))
       return { text: `date(${x})`, level: 3 };
     let m = this.eat(
-      String.raw`(?:의|에서)\s*(연도|년도|년|월|일|시간|시)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
+      String.raw`(?:의|에서)?\s*(연도|년도|년|월|일|시간|시)(?=[\s(]|을|를|만|은|는|이|가|부분|으로|로|$)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
     );
     if (m) {
       const fn = KO_PARTS[m[1] as string] as string;

@@ -143,6 +143,22 @@ describe('readComputed', () => {
   });
 
   it.each([
+    ['payments', 'payments plus net = amount - fee', 'net', 'amount - fee'],
+    ['products', 'products: take price times 1.1 and call it price_net', 'price_net', 'price * 1.1'],
+    ['sessions', 'sessions, add start_hour from the hour of started_at', 'start_hour', 'hour(started_at)'],
+    ['orders', 'orders with a new column net computed as amount less discount', 'net', 'amount - discount'],
+    ['customers', 'customers에 created_at 연도를 signup_year로 추가', 'signup_year', 'year(created_at)'],
+    [
+      'order_items',
+      'order_items에 quantity와 unit_price를 곱해서 line_total로 추가',
+      'line_total',
+      'quantity * unit_price',
+    ],
+  ])('%s: %s (more phrasings)', (playing, text, name, expr) => {
+    expect(read(playing, text).computed).toEqual([{ name, expr }]);
+  });
+
+  it.each([
     ['sessions', 'events with device upper-cased', 'device', 'upper(device)'],
     ['payments', "payments: fee, but 0 where it's empty", 'fee', 'coalesce(fee, 0)'],
     ['orders', 'orders, round amount to whole numbers', 'amount', 'round(amount, 0)'],
@@ -167,7 +183,13 @@ describe('readComputed', () => {
     ['orders', 'amount times sparkle as glitter'],
     ['orders', 'plus order_year, the year of shipping'],
     ['products', 'price에 1.1을 더블로 한 price_x 컬럼 추가'],
-  ])('%s: takes nothing of "%s" (part of the expression not understood)', (playing, text) => {
+    // Not computed columns: a rename, a cast, a filter, a target table.
+    ['orders', 'copy orders with customer_id as buyer_id'],
+    ['orders', 'orders with amount as integer'],
+    ['orders', 'copy orders with amount over 100 as big_orders'],
+    ['orders', 'orders where amount is above 100 into a table named big_orders'],
+    ['orders', 'orders를 amount 기준으로 big_orders로 옮겨줘'],
+  ])('%s: takes nothing of "%s"', (playing, text) => {
     const r = read(playing, text);
     expect(r.computed).toEqual([]);
   });
