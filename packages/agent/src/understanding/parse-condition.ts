@@ -271,7 +271,7 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   }
   if (
     (m = new RegExp(
-      `^${col}${KO_PARTICLE}\\s*(.+?)\\s*(이상|이하|초과|미만|보다\\s*(?:크|많|높|작|적|낮|이후|이전|늦|빠)\\S*|넘는|넘게|넘|이후|이전|부터|까지|인|이\\s*아닌|가\\s*아닌|아닌|이\\s*아니|가\\s*아니|과\\s*같은|와\\s*같은|이고|이며|이면서|인\\s*것)\\s*(?:인|것|경우|값)?$`,
+      `^${col}${KO_PARTICLE}\\s*(.+?)\\s*(이상|이하|초과|미만|보다\\s*(?:크|큰|많|높|작|적|낮|이후|이전|늦|빠)\\S*|넘는|넘게|넘|이후|이전|부터|까지|인|이\\s*아닌|가\\s*아닌|아닌|이\\s*아니|가\\s*아니|과\\s*같은|와\\s*같은|이고|이며|이면서|인\\s*것)\\s*(?:인|것|경우|값)?$`,
     ).exec(body))
   ) {
     const c = vocab.column(m[1] as string);
@@ -280,7 +280,7 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
       ? '>='
       : /^이하|^까지/.test(word)
         ? '<='
-        : /^초과|^넘|^보다(크|많|높|이후|늦)|^이후/.test(word)
+        : /^초과|^넘|^보다(크|큰|많|높|이후|늦)|^이후/.test(word)
           ? '>'
           : /^미만|^보다(작|적|낮|이전|빠)|^이전/.test(word)
             ? '<'

@@ -133,7 +133,7 @@ class WordsParser {
     if (m) return { text: `round(${x}, ${m[1] ? decimalsOf(m[1]) : 0})`, level: 3 };
     // "discount가 비어 있으면 0으로 채운", "fee가 null이면 0으로 바꿔서"
     m = this.eat(
-      String.raw`(?:이|가|값이|은|는)?\s*(?:null|널|비어\s*있|없)(?:이면|으면|면|일\s*때|인\s*경우)\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*(?:으로|로)\s*(?:(?:채우|채워|채운|바꾸|바꿔|바꾼|대체|넣)[\uac00-\ud7af]*)?`,
+      String.raw`(?:이|가|값이|은|는)?\s*(?:null|널|비어\s*있|비|없)(?:이면|으면|면|일\s*때|인\s*경우)\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*(?:으로|로)\s*(?:(?:채우|채워|채운|바꾸|바꿔|바꾼|대체|넣)[\uac00-\ud7af]*)?`,
     );
     if (m) return { text: `coalesce(${x}, ${m[1]})`, level: 3 };
     return undefined;

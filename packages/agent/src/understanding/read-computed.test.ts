@@ -144,6 +144,12 @@ describe('readComputed', () => {
 
   it.each([
     ['payments', 'payments plus net = amount - fee', 'net', 'amount - fee'],
+    [
+      'order_items',
+      'order_items에 quantity * unit_price를 line_total로 add해줘',
+      'line_total',
+      'quantity * unit_price',
+    ],
     ['products', 'products: take price times 1.1 and call it price_net', 'price_net', 'price * 1.1'],
     ['sessions', 'sessions, add start_hour from the hour of started_at', 'start_hour', 'hour(started_at)'],
     ['orders', 'orders with a new column net computed as amount less discount', 'net', 'amount - discount'],
@@ -164,6 +170,7 @@ describe('readComputed', () => {
     ['orders', 'orders, round amount to whole numbers', 'amount', 'round(amount, 0)'],
     ['products', 'products 가격을 소수점 둘째 자리까지 반올림해서 넣어줘', 'price', 'round(price, 2)'],
     ['payments', '결제 수수료(fee)가 null이면 0으로 바꿔서 옮겨 주세요', 'fee', 'coalesce(fee, 0)'],
+    ['payments', '결제 테이블을 옮기고, fee가 비면 0으로, 매일', 'fee', 'coalesce(fee, 0)'],
   ])('%s: %s (in place)', (playing, text, column, expr) => {
     expect(read(playing, text).computed).toEqual([{ name: column, expr, replaces: column }]);
   });

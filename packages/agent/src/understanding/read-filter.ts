@@ -263,12 +263,17 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
   }
 
   // 5. Korean: "<condition>인 <noun>만", "<value>되지 않은 주문만", "한국 고객만".
-  const koOnly = new RegExp(String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*만`, 'g');
+  // ("만 허용" is an allowed-values check, not a filter)
+  const koOnly = new RegExp(
+    String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*만(?!\s*(?:허용|가능|들어와야|있어야))`,
+    'g',
+  );
   for (const m of rt.free(koOnly)) {
     if (m.index === 0) continue;
     // The condition ends right before the noun; it starts after the last taken span or punctuation.
     let from = m.index;
-    while (from > 0 && rt.isFree(from - 1, from) && !/[,.;!?\n]/.test(rt.text[from - 1] as string)) from--;
+    // Korean lists use commas ("pending, paid, shipped 중 하나인"): only a sentence end stops the condition.
+    while (from > 0 && rt.isFree(from - 1, from) && !/[.;!?\n]/.test(rt.text[from - 1] as string)) from--;
     const before = rt.text.slice(from, m.index).trimEnd();
     let found: { expr: string; start: number } | undefined;
     for (const s of [...before.matchAll(/(?:^|\s)(?=\S)/g)].map((x) => x.index + (x[0].length ? 1 : 0))) {
@@ -303,14 +308,24 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
 
 /** A Korean condition ending in an adnominal form: "금액이 100 이상인", "취소되지 않은", "한국", "pending인". */
 function koreanCondition(text: string, vocab: Vocabulary): string | undefined {
-  const t = text.trim();
+  const t = text
+    .trim()
+    .replace(/^[,\s]+/, '')
+    // "pending 상태인", "electronics 카테고리인", "kakao_pay로 결제된", "mobile 기기에서 발생한"
+    .replace(/\s*(?:상태|유형|타입|카테고리|종류|분류)(?=(?:인|이고|가\s*아닌|이\s*아닌|가|이)?$)/, '')
+    .replace(/(?:으로|로)\s*(?:결제|주문|가입|접속|유입)된$/, '')
+    .replace(/\s*(?:기기|디바이스|브라우저)에서\s*(?:발생|생성|일어)한$/, '');
+  if (/^비활성(?:화된|인)?$/.test(t)) {
+    const flag = vocab.columnNames().find((c) => /^is_active$|^active$/i.test(c));
+    if (flag) return vocab.typeOf(flag) === 'boolean' ? `${flag} = false` : `${flag} = 0`;
+  }
   if (!t) return undefined;
   const direct = parseCondition(t.replace(/(이상|이하|초과|미만)인$/, '$1'), vocab, valueOrAmount);
   if (direct) return direct;
   const neg = /^(.+?)(?:이|가)?\s*(?:되지|하지)\s*않은$|^(.+?)(?:이|가)\s*아닌$|^(.+?)\s*아닌$/.exec(t);
   if (neg) {
     const e = valueAtom((neg[1] ?? neg[2] ?? neg[3]) as string, vocab);
-    if (e) return e.replace(' = ', ' != ');
+    if (e) return negateSimple(e);
   }
   const pos = /^(.+?)(?:인|된|한|중인|상태인)?$/.exec(t);
   if (pos) {
@@ -358,4 +373,14 @@ function readChain(text: string, vocab: Vocabulary): { expr: string; length: num
     at += gap.length + hit.length;
   }
   return parts.length ? { expr: parts.join(' AND '), length: at } : undefined;
+}
+
+/** The negation of a simple comparison: = to !=, IN to NOT IN, a true flag to false. */
+function negateSimple(e: string): string {
+  if (/ NOT IN \(/.test(e)) return e.replace(' NOT IN (', ' IN (');
+  if (/ IN \(/.test(e)) return e.replace(' IN (', ' NOT IN (');
+  if (/ = true$/.test(e)) return e.replace(/ = true$/, ' = false');
+  if (/ = 1$/.test(e)) return e.replace(/ = 1$/, ' = 0');
+  if (/ != /.test(e)) return e.replace(' != ', ' = ');
+  return e.replace(' = ', ' != ');
 }
