@@ -457,13 +457,13 @@ function readNamedExpressions(rt: RequestText, vocab: Vocabulary): ComputedColum
 
   // NAME first: "add order_year, the year of created_at", "a line_total column: quantity times unit_price".
   const head = new RegExp(
-    String.raw`\b(?:add|adding|with|plus|and|include|including|also|create|compute)\s+(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:(?:column|field)\s+)?${NAMED}(?:\s+(?:column|field))?`,
+    String.raw`(?:\b(?:add|adding|with|plus|and|include|including|also|create|compute)\s+(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:(?:column|field)\s+)?${NAMED}|\b(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:column|field)\s+${NAMED}|(?<![\w.])${NAMED}(?=\s*:?=))(?:\s+(?:column|field))?`,
     'gi',
   );
   const connector =
-    /\s*(?:,\s*(?:(?:which|that)\s+is|that'?s|i\.e\.)?|:|:?=|(?:which|that)\s+is|that'?s|equal\s+to|(?:computed|calculated|defined)\s+as|as|with|that(?=\s+(?:concat|join|combin)))\s*/iy;
+    /\s*(?:,\s*(?:(?:which|that)\s+is|that'?s|i\.e\.)?|:|:?=|(?:which|that)\s+is|that'?s|equal\s+to|(?:computed|calculated|defined|derived)\s+(?:as|from)|as|with|from|being|that(?=\s+(?:concat|join|combin)))\s*/iy;
   for (const m of rt.free(head)) {
-    const name = m[1] as string;
+    const name = (m[1] ?? m[2] ?? m[3]) as string;
     let at = m.index + m[0].length;
     // A table named between ("add duration_s to sessions, that's ...") was read already.
     const skipFrom = at;
@@ -499,7 +499,7 @@ function readNamedExpressions(rt: RequestText, vocab: Vocabulary): ComputedColum
   // EXPR first: "price*1.1 as price_net", "the day of ts as view_day", "..., rounded to 1 decimal, as duration_min".
   for (const m of rt.free(
     new RegExp(
-      String.raw`,?\s+(?:as|named|called|into)\s+(?:(?:an?\s+)?(?:new\s+)?(?:column|field)\s+(?:(?:named|called)\s+)?)?${NAMED}(?![\w])`,
+      String.raw`,?\s+(?:as|named|called|into|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)(?:\s+(?:as|in|into))?)\s+(?:(?:an?\s+)?(?:new\s+)?(?:column|field)\s+(?:(?:named|called)\s+)?)?${NAMED}(?![\w])`,
       'gi',
     ),
   )) {
@@ -515,7 +515,7 @@ function readNamedExpressions(rt: RequestText, vocab: Vocabulary): ComputedColum
   // Korean, EXPR first: "price에 1.1을 곱한 price_with_tax 컬럼을 추가", "quantity * unit_price를 line_total로 계산해서".
   for (const m of rt.free(
     new RegExp(
-      String.raw`(?<![\w])${NAMED}\s*(?:(?:이라는|라는)\s*)?(?:새\s*)?(?:(?:컬럼|칼럼|열|필드)\s*(?:을|를|으로|로|에)?|(?:으로|로)(?![\uac00-\ud7af]))(?:\s*(?:추가|만들|생성|계산|넣|저장)[\uac00-\ud7af]*)*`,
+      String.raw`(?<![\w])${NAMED}\s*(?:(?:이라는|라는)\s*)?(?:새\s*)?(?:(?:컬럼|칼럼|열|필드)\s*(?:을|를|으로|로|에)?|(?:으로|로)(?![\uac00-\ud7af]))(?:\s*(?:추가|만들|생성|계산|넣|저장|add|create)[\uac00-\ud7af]*)*`,
       'g',
     ),
   )) {
