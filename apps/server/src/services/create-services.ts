@@ -205,6 +205,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     }),
     allowedDataDirs: config.allowedDataDirs,
     tenantConnections: config.tenantConnections,
+    namedTenants: config.tenants,
     python: credentials.python,
     logger: options.log,
     generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
