@@ -32,6 +32,25 @@ const SEPARATORS: Readonly<Record<string, string>> = {
   slash: "'/'",
 };
 
+/** The expression language's functions as a request may write them: name -> [function, least, most arguments]. */
+const CALLS: Readonly<Record<string, readonly [string, number, number]>> = {
+  lower: ['lower', 1, 1],
+  upper: ['upper', 1, 1],
+  trim: ['trim', 1, 1],
+  length: ['length', 1, 1],
+  round: ['round', 1, 2],
+  abs: ['abs', 1, 1],
+  coalesce: ['coalesce', 1, 10],
+  concat: ['concat', 1, 10],
+  substring: ['substr', 2, 3],
+  substr: ['substr', 2, 3],
+  nullif: ['nullif', 2, 2],
+  year: ['year', 1, 1],
+  month: ['month', 1, 1],
+  day: ['day', 1, 1],
+  hour: ['hour', 1, 1],
+  date: ['date', 1, 1],
+};
 const decimalsOf = (word: string) => ORDINALS[word] ?? numberOf(word);
 const wrap = (p: Part, level: number) => (p.level < level ? `(${p.text})` : p.text);
 
@@ -191,11 +210,12 @@ class WordsParser {
     for (;;) {
       const base: Part = left;
       const next = this.attempt(() => {
-        const m = this.eat(String.raw`(plus|minus|less|더하기|빼기)${END}|(\+|-(?!\d))`);
+        const m = this.eat(String.raw`(plus|minus|less|더하기|빼기)${END}|(\|\||\+|-(?!\d))`);
         if (!m) return undefined;
         const right = this.product();
         if (!right) return undefined;
-        const op = /^(?:plus|더하기|\+)$/i.test((m[1] ?? m[2]) as string) ? '+' : '-';
+        const word = (m[1] ?? m[2]) as string;
+        const op = word === '||' ? '||' : /^(?:plus|더하기|\+)$/i.test(word) ? '+' : '-';
         return { text: `${wrap(base, 1)} ${op} ${wrap(right, 2)}`, level: 1 } as Part;
       });
       if (!next) return left;
@@ -253,9 +273,46 @@ class WordsParser {
     return q ? { text: q[0], level: 3 } : undefined;
   }
 
-  /** English function phrases. */
+  /** English function phrases, and the functions of the expression language as written ("lower(email)"). */
   private phrase(): Part | undefined {
-    let m = this.eat(
+    let m = this.eat(String.raw`(${Object.keys(CALLS).join('|')})\s*\(`);
+    if (m) {
+      const args: string[] = [];
+      do {
+        const arg = this.expr();
+        if (!arg) return undefined;
+        args.push(arg.text);
+      } while (this.eat(','));
+      const [fn, min, max] = CALLS[(m[1] as string).toLowerCase()] as readonly [string, number, number];
+      if (!this.eat(String.raw`\)`) || args.length < min || args.length > max) return undefined;
+      return { text: `${fn}(${args.join(', ')})`, level: 3 };
+    }
+    // "multiply price by 1.1", "subtract discount from amount", "the sum of amount and fee"
+    m = this.eat(
+      String.raw`(multiply|divide|subtract|(?:the\s+)?(?:sum|total|product|difference)\s+(?:of|between))\s+(?:the\s+)?`,
+    );
+    if (m) {
+      const a = this.product();
+      const link = a && this.eat(String.raw`(by|from|and)${END}`);
+      const b = link && this.product();
+      if (!a || !link || !b) return undefined;
+      const verb = (m[1] as string).toLowerCase();
+      const [op, x, y, joint] = verb.startsWith('multiply')
+        ? ['*', a, b, 'by']
+        : verb.startsWith('divide')
+          ? ['/', a, b, 'by']
+          : verb.startsWith('subtract')
+            ? ['-', b, a, 'from']
+            : verb.includes('product')
+              ? ['*', a, b, 'and']
+              : verb.includes('difference')
+                ? ['-', a, b, 'and']
+                : ['+', a, b, 'and'];
+      if ((link[1] as string).toLowerCase() !== joint) return undefined;
+      const level = op === '*' || op === '/' ? 2 : 1;
+      return { text: `${wrap(x, level)} ${op} ${wrap(y, level + 1)}`, level } as Part;
+    }
+    m = this.eat(
       String.raw`(?:just\s+|only\s+)?(?:the\s+)?(?:(year|month|day|hour)(?:\s+part)?|(date)(?:\s+part)?|(length)|(?:number\s+of\s+characters)|(absolute\s+value)|(upper|lower)\s*-?\s*case(?:d)?(?:\s+version)?)\s+(?:of|from|in)${END}`,
     );
     if (m) {

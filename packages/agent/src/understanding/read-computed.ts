@@ -14,19 +14,6 @@ export interface ComputedColumn {
 const NEW_NAME = String.raw`[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
 const AS = String.raw`(?:as|named|called|into|to|in(?:to)?\s+(?:a\s+)?(?:new\s+)?(?:column|field)(?:\s+(?:named|called))?|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)\s+(?:as\s+)?|=)`;
 
-const ARITH: [RegExp, string][] = [
-  [/^(?:times|multiplied\s+by|x|\*)$/i, '*'],
-  [/^(?:divided\s+by|over|\/)$/i, '/'],
-  [/^(?:plus|\+|added\s+to)$/i, '+'],
-  [/^(?:minus|-|less)$/i, '-'],
-];
-const ARITH_WORDS = String.raw`times|multiplied\s+by|divided\s+by|plus|minus|\*|\/|\+|-(?=\s)`;
-
-function arith(word: string): string | undefined {
-  for (const [p, op] of ARITH) if (p.test(word.trim())) return op;
-  return undefined;
-}
-
 /**
  * Computed columns: expressions ("price * 1.1 as price_net", "net = amount - discount"), arithmetic in words
  * ("price times 1.1 as price_net", "가격에 1.1을 곱해서 net_price로"), functions in words ("names in upper case",
@@ -38,93 +25,6 @@ export function readComputed(rt: RequestText, vocab: Vocabulary): ComputedColumn
   const out = { computed: [] as ComputedColumn[] };
   const c = (s: string | undefined) => (s === undefined ? undefined : vocab.column(s));
   out.computed.push(...readNamedExpressions(rt, vocab));
-  const operand = (s: string): string | undefined => {
-    const t = s.trim();
-    const column = c(t);
-    if (column) return column;
-    const v = literal(t, vocab, undefined);
-    return v && /^-?\d/.test(v) ? v : undefined;
-  };
-  // Computed: explicit expression "<expr> as <name>" / "<name> = <expr>" / "add a column <name> = <expr>".
-  const exprText = String.raw`((?:[A-Za-z_]\w*\s*\()?(?:${vocab.col}|\d[\d.]*)(?:\s*(?:\*|\/|\+|-|\|\|)\s*(?:${vocab.col}|\d[\d.]*|'[^']*'))+\)?|(?:lower|upper|trim|length|round|abs|coalesce|concat|substr|substring|year|month|day|hour|date|nullif)\s*\([^()]*\))`;
-  for (const m of rt.free(new RegExp(String.raw`${exprText}\s+(?:as|named|called|into)\s+${NEW_NAME}`, 'gi'))) {
-    rt.takeMatch(m);
-    out.computed.push({ name: m[2] as string, expr: normalizeExpr(m[1] as string, vocab) });
-  }
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`\b(?:add|adding|with|include|plus|compute|computing|create|derive|and)?\s*(?:an?\s+)?(?:new\s+)?(?:computed\s+|derived\s+|extra\s+)?(?:column|field)?\s*${NEW_NAME}\s*(?:=|:=|as|computed\s+as|calculated\s+as|defined\s+as|which\s+is|that\s+is|equal\s+to)\s*${exprText}`,
-      'gi',
-    ),
-  )) {
-    if (c(m[1] as string) && !/=|computed|calculated|defined|which|that|equal/i.test(m[0])) continue;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[1] as string, expr: normalizeExpr(m[2] as string, vocab) });
-  }
-  // Computed in words: "price times 1.1 as price_net", "quantity multiplied by unit_price into total".
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`\b(?:the\s+)?${col}\s+(${ARITH_WORDS})\s+(?:the\s+)?(${vocab.col}|${NUMBER})\s*(?:,\s*)?${AS}\s*(?:the\s+)?(?:new\s+)?(?:column\s+)?${NEW_NAME}`,
-      'gi',
-    ),
-  )) {
-    const left = c(m[1] as string);
-    const op = arith(m[2] as string);
-    const right = operand(m[3] as string);
-    if (!left || !op || !right) continue;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr: `${left} ${op} ${right}` });
-  }
-  // "multiply price by 1.1 and call it price_net", "divide amount by 100 as amount_usd"
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`\b(multiply|divide|add|subtract)\s+(?:the\s+)?${col}\s+(?:by|to|from)\s+(${vocab.col}|${NUMBER})\s*(?:,\s*)?${AS}\s*(?:the\s+)?(?:new\s+)?(?:column\s+)?${NEW_NAME}`,
-      'gi',
-    ),
-  )) {
-    const left = c(m[2] as string);
-    const right = operand(m[3] as string);
-    if (!left || !right) continue;
-    const verb = (m[1] as string).toLowerCase();
-    const expr =
-      verb === 'multiply'
-        ? `${left} * ${right}`
-        : verb === 'divide'
-          ? `${left} / ${right}`
-          : verb === 'add'
-            ? `${left} + ${right}`
-            : `${left} - ${right}`;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr });
-  }
-  // Korean: "가격에 1.1을 곱해서 net_price로", "amount를 100으로 나눠서 amount_usd 컬럼으로", "quantity와 price를 곱해 total로"
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`${col}\s*(?:에|을|를|에다가?)?\s*(${vocab.col}|${NUMBER})\s*(?:을|를|으로|로|에)?\s*(?:을|를)?\s*(곱|나눠|나누|더|빼)\S*\s*(?:서|고)?\s*(?:그\s*결과를\s*)?${NEW_NAME}\s*(?:이라는|라는)?\s*(?:새\s*)?(?:컬럼|칼럼|열|이름)?\s*(?:으로|로)`,
-      'g',
-    ),
-  )) {
-    const left = c(m[1] as string);
-    const right = operand(m[2] as string);
-    const verb = m[3] as string;
-    if (!left || !right) continue;
-    const op = verb === '곱' ? '*' : verb.startsWith('나') ? '/' : verb === '더' ? '+' : '-';
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr: `${left} ${op} ${right}` });
-  }
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`${col}\s*(?:와|과|하고|랑|이랑)\s*${col}\s*(?:을|를)?\s*(곱|더|빼)\S*\s*(?:서|고)?\s*${NEW_NAME}\s*(?:이라는|라는)?\s*(?:새\s*)?(?:컬럼|칼럼|열)?\s*(?:으로|로)`,
-      'g',
-    ),
-  )) {
-    const a = c(m[1] as string);
-    const b = c(m[2] as string);
-    if (!a || !b) continue;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr: `${a} ${m[3] === '곱' ? '*' : m[3] === '더' ? '+' : '-'} ${b}` });
-  }
-
   // Functions in words.
   const inPlace = (column: string, expr: string, name?: string) =>
     out.computed.push(name ? { name, expr } : { name: column, expr, replaces: column });
@@ -375,15 +275,6 @@ export function readComputed(rt: RequestText, vocab: Vocabulary): ComputedColumn
   return out.computed;
 }
 
-/** An expression as the user wrote it, with column words resolved to names ("Price * 1.1" -> "price * 1.1"). */
-function normalizeExpr(text: string, vocab: Vocabulary): string {
-  return text
-    .replace(/\bsubstring\s*\(/gi, 'substr(')
-    .replace(new RegExp(`(${vocab.col})`, 'gi'), (w) => vocab.column(w) ?? w)
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 /** The free stretch of the request around a position: [start, end). */
 function freeStretch(rt: RequestText, at: number): [number, number] {
   let start = at;
@@ -418,7 +309,7 @@ function longestUntil(rt: RequestText, vocab: Vocabulary, from: number, end: num
     if (/\s/.test(rt.text[start] as string)) continue;
     let text = rt.text.slice(start, end);
     // "quantity * unit_price를 line_total로", "0.9 값을 discounted_total로": the object particle is the sentence's.
-    if (korean) text = text.replace(/\s*(?:(?:값|결과\s*값?|결과)\s*)?(?:을|를|은|는)?\s*$/, '');
+    if (korean) text = text.replace(/\s*(?:(?:그\s*)?(?:값|결과\s*값?|결과)\s*)?(?:을|를|은|는)?\s*$/, '');
     const expr = computing(text, vocab) ?? (korean ? koreanPartFirst(text, vocab) : undefined);
     if (expr) return { expr, start };
   }
