@@ -20,6 +20,8 @@ export const KOREAN_NOUNS: Readonly<Record<string, readonly string[]>> = {
   세션: ['sessions', 'session'],
   페이지뷰: ['page_views'],
   주문상품: ['order_items'],
+  '주문 항목': ['order_items'],
+  '주문 상품': ['order_items'],
   주문항목: ['order_items'],
   가격: ['price'],
   단가: ['unit_price', 'price'],

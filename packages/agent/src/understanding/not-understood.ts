@@ -14,7 +14,7 @@ const FILLER_PHRASES = new RegExp(
     String.raw`\bgood\s+(?:morning|afternoon|evening|day)\b|\bcheers\b|\bhello\b|\bhi\b|\bhey(?:\s+there)?\b`,
     String.raw`\b(?:each|every)\s+(?:time|run)\b|\bevery\s+(?:single\s+)?(?:row|record)s?\s+(?:of|from|in)\b|\ball\s+(?:the\s+)?(?:rows|records|data)\s+(?:of|from|in)\b`,
     String.raw`\b(?:when|while)\s+(?:you\s+)?(?:copy|copying|move|moving|load|loading|migrate|migrating|transfer|transferring)(?:\s+(?:it|them|this|that|the\s+data))?\b`,
-    String.raw`\bin\s+the\s+(?:target|destination|output|new\s+table)\b|\bfor\s+me\b|\bnothing\s+else\b|\band\s+that'?s\s+it\b|\bthat'?s\s+all\b|\bplease\b`,
+    String.raw`\bin\s+the\s+(?:target|destination|output|new\s+table)\b|\bfor\s+me\b|\bnothing\s+else\b|\band\s+that'?s\s+it\b|\bthat'?s\s+all\b|\bplease\b|\b(?:if|when|whenever|should)\s+(?:it|the\s+(?:run|job|task|dag|pipeline)|anything|something)\s+fails\b|\b(?:on|upon|after)\s+(?:a\s+)?failures?\b`,
     String.raw`(?:주실|해\s*주실|해주실)\s*수\s*있(?:을까요|나요|으신가요)|주시겠어요|주실래요|바쁘시겠지만|번거로우시겠지만|죄송하지만|ㅎㅎ+|ㅋㅋ+|ㅠㅠ+|\^\^`,
     String.raw`(?:복사|이관|적재|이동)?\s*(?:할|옮길|가져올|넣을|복사할|이관할)\s*때(?:는)?|이렇게\s*(?:(?:두|세|네|다섯)\s*(?:개|컬럼)만?)?|나머지\s*(?:는\s*)?(?:다|전부|모두)?|(?:두|세|네|다섯)\s*(?:개|컬럼)만|처리해\s*줘|하게\s*해\s*(?:줘|주세요)|해\s*줘요?|해\s*주세요|해\s*줄래`,
   ].join('|'),

@@ -1,3 +1,4 @@
+import { NUMBER_WORDS } from './lexicon.js';
 import { nearestName } from './name-forms.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -25,6 +26,8 @@ export function literal(
     const value = Number((n[1] as string).replace(/,/g, '')) * unit;
     return Number.isFinite(value) ? String(value) : undefined;
   }
+  if (NUMBER_WORDS[v.toLowerCase()] !== undefined && column && vocab.typeOf(column) !== 'text')
+    return String(NUMBER_WORDS[v.toLowerCase()]);
   if (/^(true|yes|참)$/i.test(v)) return 'true';
   if (/^(false|no|거짓)$/i.test(v)) return 'false';
   const other = vocab.columnByName(v);
@@ -97,6 +100,15 @@ function listItems(text: string): string[] {
 
 const KO_PARTICLE = String.raw`(?:이|가|은|는|의|에|에서)?`;
 
+const COMPARATIVES: [RegExp, string[], string][] = [
+  [/^(?:(?:that|which|who)\s+(?:are|is)\s+)?older\s+than\s+/i, ['age'], '>'],
+  [/^(?:(?:that|which|who)\s+(?:are|is)\s+)?younger\s+than\s+/i, ['age'], '<'],
+  [/^(?:(?:that|which|who)\s+(?:are|is|last|lasted)\s+)?longer\s+than\s+/i, ['duration_ms', 'duration'], '>'],
+  [/^(?:(?:that|which|who)\s+(?:are|is|last|lasted)\s+)?shorter\s+than\s+/i, ['duration_ms', 'duration'], '<'],
+  [/^(?:(?:that|which)\s+(?:are|is)\s+)?(?:more\s+expensive|pricier)\s+than\s+/i, ['price', 'unit_price'], '>'],
+  [/^(?:(?:that|which)\s+(?:are|is)\s+)?cheaper\s+than\s+/i, ['price', 'unit_price'], '<'],
+];
+
 /** One comparison in words, English or Korean, as an expression; undefined when any part of it is not understood. */
 export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   const a = atom
@@ -106,6 +118,13 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     .trim();
   if (!a) return undefined;
   const col = `(${vocab.col})`;
+  // Comparatives that name their column: "older than 60" (age), "longer than 1000 ms" (duration), "cheaper than 5".
+  for (const [pattern, names, op] of COMPARATIVES) {
+    const hit = pattern.exec(a);
+    const column = hit ? vocab.columnNames().find((c) => names.includes(c.toLowerCase())) : undefined;
+    if (hit && column)
+      return parseAtom(a.replace(pattern, `${column} ${op} `).replace(/\s*(?:ms|milliseconds)$/i, ''), vocab);
+  }
   const negate = /^(?:not|no)\s+/i.test(a) && !/^no\s+more|^not\s+(?:less|more)/i.test(a);
   const body = negate ? a.replace(/^(?:not|no)\s+/i, '') : a;
   const wrap = (e: string | undefined) => (e === undefined ? undefined : negate ? `NOT (${e})` : e);
@@ -116,6 +135,21 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const c = vocab.column(m[1] as string);
     const v = literal(m[3] as string, vocab, c);
     return c && v ? wrap(`${c} ${m[2] === '==' ? '=' : m[2]} ${v}`) : undefined;
+  }
+  if (
+    (m = new RegExp(
+      `^(?:with\\s+)?(?:an?\\s+)?${col}\\s+(?:of\\s+)?from\\s+(${VALUE})\\s+(?:to|until)\\s+(${VALUE})$`,
+      'i',
+    ).exec(body))
+  ) {
+    const c = vocab.column(m[1] as string);
+    const lo = literal(m[2] as string, vocab, c);
+    const hi = literal(m[3] as string, vocab, c);
+    return c && lo && hi ? wrap(`${c} BETWEEN ${lo} AND ${hi}`) : undefined;
+  }
+  if ((m = /^between\s+(\d+)\s+and\s+(\d+)\s+years?\s+old$/i.exec(body))) {
+    const age = vocab.columnNames().find((c) => c.toLowerCase() === 'age');
+    return age ? wrap(`${age} BETWEEN ${m[1]} AND ${m[2]}`) : undefined;
   }
   if (
     (m = new RegExp(`^${col}\\s+(?:is\\s+|are\\s+)?(not\\s+)?between\\s+(${VALUE})\\s+and\\s+(${VALUE})$`, 'i').exec(
@@ -189,14 +223,14 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   }
   if (
     (m = new RegExp(
-      `^${col}\\s+(${OP_WORDS})\\s+(.+?)(?:\\s+or\\s+(more|above|higher|greater|less|below|lower|fewer))?$`,
+      `^${col}\\s+(${OP_WORDS})\\s+(.+?)(?:\\s+or\\s+(more|above|higher|greater|less|below|lower|fewer|older|younger|later|earlier|newer|over|under))?$`,
       'i',
     ).exec(body))
   ) {
     const c = vocab.column(m[1] as string);
     let op = opOf(m[2] as string);
     const rest = m[3] as string;
-    if (m[4]) op = /more|above|higher|greater/i.test(m[4]) ? '>=' : '<=';
+    if (m[4]) op = /more|above|higher|greater|older|later|newer|over/i.test(m[4]) ? '>=' : '<=';
     if (!c || !op) return undefined;
     const items = listItems(rest);
     if ((op === '=' || op === '!=') && items.length > 1 && /\bor\b|,/.test(rest)) {

@@ -88,7 +88,7 @@ function amountAtom(text: string, vocab: Vocabulary): string | undefined {
   const amount = vocab.amountColumn();
   if (!amount) return undefined;
   const m = new RegExp(
-    `^(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|worth\\s+more\\s+than|worth\\s+less\\s+than|costing\\s+more\\s+than|costing\\s+less\\s+than)\\s+(${VALUE})$`,
+    `^(?:of\\s+|worth\\s+|with\\s+(?:an?\\s+)?(?:amount|total)\\s+(?:of\\s+)?)?(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|worth\\s+more\\s+than|worth\\s+less\\s+than|costing\\s+more\\s+than|costing\\s+less\\s+than)\\s+(${VALUE})$`,
     'i',
   ).exec(text.trim());
   if (!m) return undefined;
@@ -367,7 +367,9 @@ function readChain(text: string, vocab: Vocabulary): { expr: string; length: num
         if (inner) hit = { expr: inner.expr, length: cond[0].length + inner.length };
       }
     }
-    if (!hit) hit = longestCondition(body, vocab, (t, v) => amountAtom(t, v));
+    if (!hit) hit = longestCondition(body, vocab, (t, v) => amountAtom(t, v) ?? dateAtom(t, v));
+    if (!hit && /^(?:[a-z]+(?:ed|ing)|aged|priced|older|younger|longer|shorter|cheaper|of|with)\b/i.test(body))
+      hit = longestCondition(body, vocab, anyCondition);
     if (!hit) break;
     parts.push(hit.expr);
     at += gap.length + hit.length;

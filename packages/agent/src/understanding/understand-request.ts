@@ -62,13 +62,20 @@ async function describeTable(ctx: PlanningContext, source: Connection, table: Ta
   return { name: table.name, columns: t?.columns, rowCount: t?.rowCount, values: t?.values };
 }
 
+/** English words one edit away from common table names ("older" ~ orders): never read as typos. */
+const COMMON_WORDS = new Set(
+  'older order ordered orderly under other others after enter users user sales sale event events even every ever cancel cancelled model models total totals title price prices status statue state states stats list lists last lost post posts most must'.split(
+    ' ',
+  ),
+);
+
 /** Misspelt table or column names in the free text: words one or two edits from exactly one name. */
 function typos(rt: RequestText, names: readonly string[], known: readonly NameForm[]): NameForm[] {
   const forms = new Set(known.map((f) => f.form));
   const out: NameForm[] = [];
   for (const m of rt.free(/[A-Za-z_][A-Za-z0-9_]{3,}/g)) {
     const word = m[0].toLowerCase();
-    if (forms.has(word) || isFiller(word) || KEYWORDS.has(word)) continue;
+    if (forms.has(word) || isFiller(word) || KEYWORDS.has(word) || COMMON_WORDS.has(word)) continue;
     // "page_view" beside a table page_views is a value more often than a misspelt table.
     if (names.some((n) => n.toLowerCase() === `${word}s` || `${n.toLowerCase()}s` === word)) continue;
     const name = nearestName(word, names);

@@ -91,6 +91,9 @@ const COLUMN_WORDS: Readonly<Record<string, readonly string[]>> = {
   younger: ['age'],
 };
 
+/** The COLUMN_WORDS safe to match as a column anywhere ("paid" and "shipped" are values as often). */
+const FORM_WORDS = new Set(['priced', 'costing', 'aged', 'created', 'placed', 'ordered']);
+
 /** The tables of the source and the columns of the tables in play, with every way the request may name them. */
 export class Vocabulary {
   readonly tables: TableSchema[];
@@ -115,7 +118,14 @@ export class Vocabulary {
   play(tables: TableSchema[], extraColumnForms: NameForm[] = []): void {
     this.inPlay = tables;
     const names = [...new Set(tables.flatMap((t) => (t.columns ?? []).map((c) => c.name)))];
-    this.columnForms = [...nameForms(names), ...extraColumnForms];
+    // Words that name a column by meaning ("priced", "aged", "created"), for the columns there are.
+    const meaning: NameForm[] = [];
+    for (const [word, columns] of Object.entries(COLUMN_WORDS)) {
+      if (!FORM_WORDS.has(word)) continue;
+      const hit = names.find((n) => columns.includes(n.toLowerCase()));
+      if (hit) meaning.push({ form: word, name: hit, via: 'spelling' });
+    }
+    this.columnForms = [...nameForms(names), ...extraColumnForms, ...meaning];
     this.col = formsPattern(this.columnForms).replace(/^\[`"\]\?\(/, '[`"]?(?:');
   }
 
