@@ -266,6 +266,12 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const hi = literal(stripKo(m[3] as string), vocab, c);
     return c && lo && hi ? wrap(`${c} BETWEEN ${lo} AND ${hi}`) : undefined;
   }
+  // Korean equality with no ending, inside a longer condition: "status가 paid" (이고 ...), "role이 admin" (이거나 ...)
+  if ((m = new RegExp(`^${col}(?:이|가|은|는)\\s*(${VALUE})$`).exec(body))) {
+    const c = vocab.column(m[1] as string);
+    const v = literal(stripKo(m[2] as string), vocab, c);
+    return c && v ? wrap(`${c} = ${v}`) : undefined;
+  }
   // 나이가 20세 이상 30세 이하, 금액이 100 초과 500 미만
   if (
     (m = new RegExp(

@@ -48,7 +48,8 @@ export function readTargetTable(
   ];
   // "customers -> dim_customer", "load products as product_catalog": a table of the source, then its new name.
   if (tablePattern) {
-    patterns.unshift(new RegExp(String.raw`(?:${tablePattern})\s*(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])`, 'gi'));
+    // The table itself stays for the table readers: only the arrow and the new name are taken (lookbehind).
+    patterns.unshift(new RegExp(String.raw`(?<=(?:${tablePattern})\s*)(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])`, 'gi'));
   }
   for (const p of patterns) {
     for (const m of rt.free(p)) {
@@ -70,8 +71,8 @@ export function readTargetTable(
 export function readDagId(rt: RequestText): string | undefined {
   const m = rt.first(
     new RegExp(
-      String.raw`\b(?:dag[_\s-]?id|dag\s+(?:named|called|name)|(?:name|call)\s+(?:the\s+|this\s+|it\s+)?(?:dag|pipeline|job)|(?:dag|pipeline)\s+should\s+be\s+(?:called|named))\s*(?:is|=|:|as)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?|(?:dag|DAG|대그|파이프라인)\s*(?:의\s*)?(?:이름|아이디|id|ID)\s*(?:은|는|:|을|를)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?(?:\s*(?:으로|로|이라고|라고))?|[\`"']?([a-z][a-z0-9_]{2,})[\`"']?\s*(?:이라는|라는)\s*(?:이름의\s*)?(?:dag|DAG|대그|파이프라인)`,
-      'g',
+      String.raw`\b(?:dag[_\s-]?id|dag\s+(?:named|called|name)|(?:name|call)\s+(?:the\s+|this\s+|it\s+)?(?:dag|pipeline|job)|(?:dag|pipeline)\s+should\s+be\s+(?:called|named))\s*(?:is|=|:|as|은|는)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?(?:\s*(?:으로|로)(?:\s*(?:하고|해|해줘|지정))?)?|(?:dag|DAG|대그|파이프라인)\s*(?:의\s*)?(?:이름|아이디|id|ID)\s*(?:은|는|:|을|를)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?(?:\s*(?:으로|로|이라고|라고))?|[\`"']?([a-z][a-z0-9_]{2,})[\`"']?\s*(?:이라는|라는)\s*(?:이름의\s*)?(?:dag|DAG|대그|파이프라인)`,
+      'gi',
     ),
   );
   if (!m) return undefined;

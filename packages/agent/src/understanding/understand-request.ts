@@ -92,13 +92,14 @@ function typos(rt: RequestText, names: readonly string[], known: readonly NameFo
 export async function understandRequest(ctx: PlanningContext): Promise<Understanding> {
   const rt = new RequestText(ctx.request);
   const questions: Question[] = [];
+  // The alert first: "alert the ops_webhook connection" names an HTTP connection, not a database.
+  const alert = readAlert(rt);
   const connections = readConnections(rt, ctx.hints);
   questions.push(...connections.questions);
   const dagId = readDagId(rt);
   const retries = readRetries(rt);
   for (const p of retries.problems) questions.push({ en: `${p}.`, ko: `${p}.` });
   const schedule = readSchedule(rt);
-  const alert = readAlert(rt);
 
   const schemas = connections.source ? await sourceTables(ctx, connections.source) : undefined;
   const allTables = schemas ?? [];
