@@ -55,6 +55,7 @@ describe('tenant isolation: t1, t11, a bare key and the explicit cross-tenant ad
       ALLOWED_DATA_DIRS: warehouse,
       MCP_API_KEYS: `${T1}::t1,${T11}::t11,${BARE},${ADMIN}:read+write+admin:*`,
     });
+    await app.services.knowledge.corpusReady;
     for (const [who, key] of [
       ['t1', T1],
       ['t11', T11],
@@ -155,5 +156,23 @@ describe('tenant isolation: t1, t11, a bare key and the explicit cross-tenant ad
     expect((await entries('bare', { tenant: 't1' })).map((e) => e.tenant)).toEqual(['default']);
     expect(new Set((await entries('admin')).map((e) => e.tenant))).toEqual(new Set(['t1', 't11', 'default']));
     expect((await entries('admin', { tenant: 't1' })).map((e) => e.dag_id)).toEqual([`t1__users_${suffix}`]);
+  });
+
+  it('demotes a search result only for the tenant that rated it unhelpful', async () => {
+    const query = 'how do retries and retry delay work';
+    const search = async (who: keyof typeof clients) =>
+      (
+        (await call(who, 'search_docs', { query, k: 5 })).structuredContent as {
+          results: { doc: string; score: number }[];
+        }
+      ).results;
+    const before = await search('t1');
+    const top = before[0] as { doc: string; score: number };
+    expect(await search('t11')).toEqual(before);
+    const rated = await call('t1', 'rate_dag', { query, doc: top.doc, score: 1, correction: 'not about retries' });
+    expect(rated.isError, rated.content[0]?.text).toBeFalsy();
+    expect((await search('t1'))[0]?.doc).not.toBe(top.doc);
+    // Another tenant, the default tenant and the administrator keep the original order.
+    for (const who of ['t11', 'bare', 'admin'] as const) expect((await search(who))[0], who).toEqual(top);
   });
 });
