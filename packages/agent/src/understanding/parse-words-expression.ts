@@ -197,6 +197,16 @@ class WordsParser {
     if (!b) return undefined;
     this.eat(String.raw`(?:을|를|으로|로|만큼)`);
     const verb = this.eat(String.raw`(곱하|곱한|곱해|더하|더한|더해|빼|뺀|나누|나눈|나눠)[\uac00-\ud7af]*`);
+    if (!verb && /^(?:와|과|하고|랑|이랑)$/.test(p1[0])) {
+      // "name과 city를 ', '로 이어 붙여서", "name과 city를 공백으로 합쳐서"
+      const join = this.eat(
+        String.raw`(?:('(?:[^']|'')*')\s*(?:으로|로)\s*|(공백|띄어쓰기|빈칸)\s*(?:으로|로)\s*)?(?:합치|합쳐|합친|이어\s*붙|연결|붙여|붙인|붙이)[\uac00-\ud7af]*`,
+      );
+      if (!join) return undefined;
+      const sep = join[1] ?? (join[2] ? "' '" : undefined);
+      const args = sep ? [a.text, sep, b.text] : [a.text, b.text];
+      return { text: `concat(${args.join(', ')})`, level: 3 };
+    }
     if (!verb) return undefined;
     const v = (verb[1] as string)[0];
     const op = v === '곱' ? '*' : v === '더' ? '+' : v === '나' ? '/' : '-';

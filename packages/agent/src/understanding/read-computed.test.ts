@@ -57,6 +57,8 @@ describe('parseWordsExpression', () => {
     ['orders', 'amount에서 discount를 뺀', 'amount - discount'],
     ['sessions', 'duration_ms를 1000으로 나눈', 'duration_ms / 1000'],
     ['payments', 'amount에 fee를 더한', 'amount + fee'],
+    ['customers', "name과 city를 ', '로 이어 붙여서", "concat(name, ', ', city)"],
+    ['customers', 'name과 city를 공백으로 합친', "concat(name, ' ', city)"],
     ['products', 'multiply price by 1.1', 'price * 1.1'],
     ['orders', 'subtract discount from amount', 'amount - discount'],
     ['payments', 'the sum of amount and fee', 'amount + fee'],
@@ -155,6 +157,8 @@ describe('readComputed', () => {
 
   it.each([
     ['payments', 'payments plus net = amount - fee', 'net', 'amount - fee'],
+    ['orders', 'orders, add a column called net_amount: amount - discount', 'net_amount', 'amount - discount'],
+    ['products', 'copy products and compute margin = price - 10', 'margin', 'price - 10'],
     [
       'order_items',
       'order_items에 quantity * unit_price를 line_total로 add해줘',

@@ -316,7 +316,7 @@ function longestUntil(rt: RequestText, vocab: Vocabulary, from: number, end: num
   return undefined;
 }
 
-const NAMED = String.raw`(?!(?:add|adding|with|plus|and|also|an?|the|new|column|field|as|named|called|into)\b)[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
+const NAMED = String.raw`(?!(?:add|adding|with|plus|and|also|include|including|create|compute|an?|the|new|column|field|as|named|called|into)\b)[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
 
 /**
  * Computed columns that name the new column around an expression in words: "add line_total: quantity times
@@ -348,7 +348,7 @@ function readNamedExpressions(rt: RequestText, vocab: Vocabulary): ComputedColum
 
   // NAME first: "add order_year, the year of created_at", "a line_total column: quantity times unit_price".
   const head = new RegExp(
-    String.raw`(?:\b(?:add|adding|with|plus|and|include|including|also|create|compute)\s+(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:(?:column|field)\s+)?${NAMED}|\b(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:column|field)\s+${NAMED}|(?<![\w.])${NAMED}(?=\s*:?=))(?:\s+(?:column|field))?`,
+    String.raw`(?:\b(?:add|adding|with|plus|and|include|including|also|create|compute)\s+(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:(?:column|field)\s+(?:(?:named|called)\s+)?)?${NAMED}|\b(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:column|field)\s+(?:(?:named|called)\s+)?${NAMED}|(?<![\w.])${NAMED}(?=\s*:?=))(?:\s+(?:column|field))?`,
     'gi',
   );
   const connector =
@@ -406,7 +406,7 @@ function readNamedExpressions(rt: RequestText, vocab: Vocabulary): ComputedColum
   // Korean, EXPR first: "price에 1.1을 곱한 price_with_tax 컬럼을 추가", "quantity * unit_price를 line_total로 계산해서".
   for (const m of rt.free(
     new RegExp(
-      String.raw`(?<![\w])${NAMED}\s*(?:(?:이라는|라는)\s*)?(?:새\s*)?(?:(?:컬럼|칼럼|열|필드)\s*(?:을|를|으로|로|에)?|(?:으로|로)(?![\uac00-\ud7af]))(?:\s*(?:추가|만들|생성|계산|넣|저장|add|create)[\uac00-\ud7af]*)*`,
+      String.raw`(?<![\w])${NAMED}\s*(?:(?:이라는|라는)\s*)?(?:새\s*)?(?:(?:컬럼|칼럼|열|필드)\s*(?:을|를|으로|로|에|도)?|(?:으로|로)(?![\uac00-\ud7af]))(?:\s*(?:추가|만들|생성|계산|넣|저장|add|create)[\uac00-\ud7af]*)*`,
       'g',
     ),
   )) {
