@@ -94,3 +94,48 @@ export function readAlert(rt: RequestText): { connId?: string; asked: boolean } 
   );
   return { asked: Boolean(vague) };
 }
+
+/**
+ * Targets named per table, read once the columns are known: "customers into dim_customer and orders into
+ * fact_orders", "customers는 dim_customer로, orders는 fact_orders로", and a late Korean "fact_payments로" for the one
+ * table. Only the arrow/particle and the new name are taken; the table names stay for the table readers.
+ */
+export function readTableTargets(
+  rt: RequestText,
+  vocab: { tablePattern: string; tableOf(text: string): string | undefined; column(text: string): string | undefined },
+): { perTable: Map<string, string>; single: string | undefined } {
+  const perTable = new Map<string, string>();
+  const pairs = [
+    new RegExp(String.raw`(${vocab.tablePattern})\s+(?:into|to|->|→|=>|as)\s+${NAME}(?![\w.:])`, 'dgi'),
+    new RegExp(String.raw`(${vocab.tablePattern})\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로)(?=\s|$|[,.])`, 'dg'),
+  ];
+  for (const p of pairs) {
+    for (const m of rt.free(p)) {
+      const table = vocab.tableOf(m[1] as string);
+      const name = m[2] as string;
+      if (
+        !table ||
+        vocab.tableOf(name) ||
+        /^(duckdb|sqlite|postgres|postgresql|mysql|warehouse|the|a|an|it|them|existing|new|same|target|table)$/i.test(
+          name,
+        )
+      )
+        continue;
+      const after = m.indices?.[1]?.[1] ?? m.index;
+      rt.take(after, m.index + m[0].length);
+      perTable.set(table, name);
+    }
+  }
+  let single: string | undefined;
+  if (perTable.size === 0) {
+    const late = rt.first(
+      new RegExp(String.raw`(?<![\w.])${NAME}\s*(?:으로|로|에)(?=\s|$|[,.])(?:\s*(?:넣|옮|적재|저장|복사)\S*)?`, 'g'),
+    );
+    const name = late?.[1];
+    if (late && name && /_/.test(name) && !vocab.column(name) && !vocab.tableOf(name)) {
+      rt.takeMatch(late);
+      single = name;
+    }
+  }
+  return { perTable, single };
+}

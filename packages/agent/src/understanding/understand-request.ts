@@ -8,7 +8,7 @@ import { readBareLists, readColumns, type ColumnsReading } from './read-columns.
 import { readConnections } from './read-connections.js';
 import { readFilters } from './read-filter.js';
 import { readMode, type ModeReading } from './read-mode.js';
-import { readAlert, readDagId, readTargetTable } from './read-names.js';
+import { readAlert, readDagId, readTableTargets, readTargetTable } from './read-names.js';
 import { readRetries } from './read-retries.js';
 import { readSchedule } from './read-schedule.js';
 import { RequestText } from './request-text.js';
@@ -27,6 +27,8 @@ export interface Understanding {
   /** The tables read, in the request's order, with their schemas when the source could be introspected. */
   tables: TableSchema[];
   targetTable: string | undefined;
+  /** Targets named per table ("customers into dim_customer and orders into fact_orders"). */
+  targetTables: Map<string, string>;
   dagId: string | undefined;
   schedule: string | null | undefined;
   retries: number | undefined;
@@ -156,7 +158,8 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     tables = await Promise.all(tables.map((t) => describeTable(ctx, source, t)));
   }
   const columnNames = [...new Set(tables.flatMap((t) => (t.columns ?? []).map((c) => c.name)))];
-  const columnTypos = typos(rt, columnNames, nameForms(columnNames)).filter(
+  // A table's name is never a misspelt column ("customers" is not customer_id).
+  const columnTypos = typos(rt, columnNames, [...nameForms(columnNames), ...vocab.tableForms]).filter(
     (t) => !tableTypos.some((x) => x.form === t.form),
   );
   corrections.push(...columnTypos.map((t): [string, string] => [t.form, t.name]));
@@ -165,6 +168,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
   const mode = readMode(rt, vocab);
   const columns = readColumns(rt, vocab);
   questions.push(...columns.problems.map((p) => ({ en: p, ko: p })));
+  const lateTargets = readTableTargets(rt, vocab);
   // Checks may name the target's columns: renamed and computed ones too.
   const targetNames = [...columns.renames.values(), ...columns.computed.map((c) => c.name)];
   vocab.play(tables, [
@@ -229,7 +233,8 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     source: connections.source,
     target: connections.target,
     tables,
-    targetTable,
+    targetTable: targetTable ?? lateTargets.single,
+    targetTables: lateTargets.perTable,
     dagId,
     schedule: schedule.schedule,
     retries: retries.retries,
