@@ -12,7 +12,7 @@ export interface ComputedColumn {
 }
 
 const NEW_NAME = String.raw`[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
-const AS = String.raw`(?:as|named|called|into|to|in(?:to)?\s+(?:a\s+)?(?:new\s+)?(?:column|field)(?:\s+(?:named|called))?|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)\s+(?:as\s+)?|=)`;
+const AS = String.raw`(?:as|named|called|into|in(?:to)?\s+(?:a\s+)?(?:new\s+)?(?:column|field)(?:\s+(?:named|called))?|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)\s+(?:as\s+)?|=)`;
 
 /**
  * Computed columns: expressions ("price * 1.1 as price_net", "net = amount - discount"), arithmetic in words
