@@ -27,6 +27,7 @@ describe('planted credentials never reach generated code, logs, metrics or tool 
   const REQUEST_PASSWORD = `req-${random()}`;
   const URI_PASSWORD = `uri-${random()}`;
   const API_KEY = `key-${random()}-0123456789`;
+  const METRICS_TOKEN = `metrics-${random()}`;
   const alnum = (n: number) =>
     randomBytes(n * 2)
       .toString('base64')
@@ -57,6 +58,12 @@ describe('planted credentials never reach generated code, logs, metrics or tool 
     `pw: ${TOKENS.PW_COLON} pass=${TOKENS.PASS_EQ} password ${TOKENS.PASSWORD_SPACE} 암호: ${TOKENS.KOREAN}`,
     `-----BEGIN PRIVATE KEY-----\n${TOKENS.PEM_BODY}\n-----END PRIVATE KEY-----`,
   ].join('; ');
+  // The service's own key, reversed and in base64: it knows its secrets, so trivial transforms are masked too.
+  const DISGUISED_KEY = {
+    API_KEY_REVERSED: [...API_KEY].reverse().join(''),
+    API_KEY_BASE64: Buffer.from(API_KEY).toString('base64'),
+  };
+  const disguised = `key ${DISGUISED_KEY.API_KEY_REVERSED} b64 ${DISGUISED_KEY.API_KEY_BASE64}`;
   const CONN_ID = `planted_pg_${suffix}`;
   const LEAKY_DAG = `leaky_${suffix}`;
   const warehouse = join(airflow.dataDir, `planted-${suffix}`);
@@ -104,7 +111,7 @@ describe('planted credentials never reach generated code, logs, metrics or tool 
     });
     app = await startServiceApp(
       airflow,
-      { ALLOWED_DATA_DIRS: warehouse, MCP_API_KEYS: API_KEY },
+      { ALLOWED_DATA_DIRS: warehouse, MCP_API_KEYS: API_KEY, METRICS_TOKEN },
       { logDestination: sink as unknown as { write(line: string): void } },
     );
     client = await app.connect({ headers: { authorization: `Bearer ${API_KEY}` } });
@@ -201,8 +208,6 @@ leaky()
   });
 
   it('provider tokens, Korean and English phrasings and the service key disguised, in a request: masked', async () => {
-    // The service's own key, reversed and in base64: it knows its secrets, so trivial transforms are masked too.
-    const disguised = `key ${[...API_KEY].reverse().join('')} b64 ${Buffer.from(API_KEY).toString('base64')}`;
     const result = await call('create_dag', {
       task_description: `copy the users table from SQLite sample.db into DuckDB fmt.duckdb, dag id fmt_${suffix}. Our credentials: ${tokenText}; ${disguised}`,
       run: false,
@@ -217,7 +222,7 @@ leaky()
       run: false,
       spec: {
         dag_id: dagId,
-        description: `users copy; ${tokenText}`,
+        description: `users copy; ${tokenText}; ${disguised}`,
         owner: `pw:${TOKENS.PW_COLON}`,
         tags: [TOKENS.GITHUB, TOKENS.AWS_ID, 'planted'],
         retries: 0,
@@ -246,11 +251,14 @@ leaky()
     const file = readFileSync(join(airflow.dagsDir, `${dagId}.py`), 'utf8');
     expect(file).toContain(dagId);
     expect(file).toContain('***');
-    for (const [what, value] of Object.entries(TOKENS))
+    for (const [what, value] of Object.entries({ ...TOKENS, ...DISGUISED_KEY })) {
       expect(file.includes(value), `${what} in the DAG file`).toBe(false);
+    }
     const echoed = JSON.stringify(result.structuredContent);
     expect(echoed).toContain(dagId);
-    for (const [what, value] of Object.entries(TOKENS)) expect(echoed.includes(value), `${what} echoed`).toBe(false);
+    for (const [what, value] of Object.entries({ ...TOKENS, ...DISGUISED_KEY })) {
+      expect(echoed.includes(value), `${what} echoed`).toBe(false);
+    }
   });
 
   it('resources come back masked: knowledge documents quoting credentials, and the list', async () => {
@@ -270,7 +278,9 @@ leaky()
   });
 
   it('none of the planted values is in any tool output, log line, /metrics or generated file', async () => {
-    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     const files = readdirSync(airflow.dagsDir)
       // this test's DAG files (other suites share the folder and plant passwords in hand-written DAGs on purpose)
       .filter((f) => f.endsWith('.py') && f.includes(suffix))
@@ -291,21 +301,15 @@ leaky()
       REQUEST_PASSWORD,
       URI_PASSWORD,
       API_KEY,
+      METRICS_TOKEN,
       warehouse: postgres.password,
       airflow: airflow.password,
       ...TOKENS,
+      ...DISGUISED_KEY,
     };
     for (const [where, text] of Object.entries(places)) {
       for (const [what, value] of Object.entries(planted)) {
         expect(text.includes(value), `${what} found in ${where}`).toBe(false);
-      }
-    }
-    // The service's key disguised (reversed, base64) is masked in outputs, logs and metrics, where the service
-    // applies the secrets it knows; the spec check that writes DAG files masks shapes only (it is not given them).
-    const disguisedKey = { reversed: [...API_KEY].reverse().join(''), base64: Buffer.from(API_KEY).toString('base64') };
-    for (const [where, text] of Object.entries({ outputs: places.outputs, logs: places.logs, metrics })) {
-      for (const [what, value] of Object.entries(disguisedKey)) {
-        expect(text.includes(value), `the API key ${what} found in ${where}`).toBe(false);
       }
     }
   });

@@ -182,6 +182,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
         }
       : {}),
     airflow,
+    secrets,
     planner: createPlannerRouter({
       mode: config.planner,
       rules: createRulePlanner(),

@@ -13,7 +13,7 @@ import type { DagServiceDeps } from './dag-service-deps.js';
 export async function checkAndCompileSpec(
   deps: Pick<
     DagServiceDeps,
-    'events' | 'allowedDataDirs' | 'airflowMajor' | 'tenantConnections' | 'namedTenants' | 'introspect'
+    'events' | 'allowedDataDirs' | 'airflowMajor' | 'tenantConnections' | 'namedTenants' | 'introspect' | 'secrets'
   >,
   {
     plan,
@@ -34,6 +34,7 @@ export async function checkAndCompileSpec(
     allowedDataDirs: dirs,
     introspect: (connection, table) => deps.introspect(connection, table, dirs),
     airflowMajor: () => deps.airflowMajor(),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     defaultStartDate: new Date(),
     ...(beforeCompile ? { beforeCompile } : {}),
     onStep: (outcome) => {

@@ -45,4 +45,6 @@ export interface CreateDagServiceOptions {
   python: string | undefined;
   logger?: Logger;
   generatorVersion: string;
+  /** The service's own keys and passwords: never written into a DAG file, also reversed, in base64 or hex. */
+  secrets?: readonly string[] | undefined;
 }
