@@ -210,6 +210,8 @@ describe('readComputed', () => {
     ['orders', 'orders with amount as integer'],
     ['orders', 'copy orders with amount over 100 as big_orders'],
     ['orders', 'orders where amount is above 100 into a table named big_orders'],
+    ['orders', 'orders where amount = discount * 2'],
+    ['orders', 'orders with amount = discount * 2'],
     ['orders', 'orders를 amount 기준으로 big_orders로 옮겨줘'],
   ])('%s: takes nothing of "%s"', (playing, text) => {
     const r = read(playing, text);

@@ -376,8 +376,8 @@ function readNamedExpressions(rt: RequestText, vocab: Vocabulary): ComputedColum
     connector.lastIndex = at;
     const link = connector.exec(rt.text);
     if (!link || !/[,:=]|\w/.test(link[0])) continue;
-    const explicit = /[:=]|\bis\b|that'?s/i.test(link[0]);
-    if (!isNewName(name) && !(explicit && !ENGLISH_FILLER.has(name.toLowerCase()))) continue;
+    // A column of the source is not redefined here: "orders where amount = discount * 2" is a filter.
+    if (!isNewName(name)) continue;
     const start = at + link[0].length;
     const [, limit] = freeStretch(rt, start);
     const found = longestFrom(rt, vocab, start, limit);
