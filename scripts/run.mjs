@@ -87,12 +87,17 @@ const commands = {
     const [name, ...args] = rest;
     return run(node, [join(root, 'scripts', 'bench', `${name}.mjs`), ...args]);
   },
+  // The planning evaluation needs node:sqlite (Node 22.5+): run it on the supported Node, after the build.
+  'eval-planning'() {
+    prepare();
+    return run(node, [join(root, 'packages', 'agent', 'scripts', 'eval-planning.mjs'), ...rest]);
+  },
   'airflow-lock'() {
     return run(node, [airflowScript, 'lock', ...rest]);
   },
   help() {
     process.stdout.write(
-      'usage: node scripts/run.mjs <setup|test|vitest|start|demo|airflow-up|airflow-down|conformance|docker-check|cli|bench <name>|airflow-lock> [args]\n',
+      'usage: node scripts/run.mjs <setup|test|vitest|start|demo|airflow-up|airflow-down|conformance|docker-check|cli|bench <name>|eval-planning|airflow-lock> [args]\n',
     );
     return 0;
   },

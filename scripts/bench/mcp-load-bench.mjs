@@ -102,6 +102,8 @@ const serviceEnv = {
   PLANNER: 'rules',
   EMBEDDER: 'local',
   MCP_RATE_LIMIT_PER_MIN: '0',
+  // BENCH_SESSIONS (50) sessions from one client: more than the default bound per key (32).
+  MCP_MAX_SESSIONS_PER_KEY: '0',
   LOG_LEVEL: 'warn',
 };
 const base = `http://127.0.0.1:${port}`;

@@ -27,6 +27,43 @@ describe('planted credentials never reach generated code, logs, metrics or tool 
   const REQUEST_PASSWORD = `req-${random()}`;
   const URI_PASSWORD = `uri-${random()}`;
   const API_KEY = `key-${random()}-0123456789`;
+  const METRICS_TOKEN = `metrics-${random()}`;
+  const alnum = (n: number) =>
+    randomBytes(n * 2)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, n);
+  // Provider token formats and phrasings masking used to miss, each a fresh value.
+  const TOKENS = {
+    OPENAI: `sk-proj-${alnum(40)}`,
+    GITHUB: `ghp_${alnum(36)}`,
+    GITHUB_PAT: `github_pat_${alnum(40)}`,
+    SLACK: `xoxb-${Date.now()}-${alnum(24)}`,
+    SLACK_HOOK: `T0${alnum(8)}/B0${alnum(8)}/${alnum(24)}`,
+    AWS_ID: `AKIA${alnum(16).toUpperCase()}`,
+    AWS_SECRET: `${alnum(18)}/${alnum(21)}`,
+    GOOGLE: `AIza${alnum(35)}`,
+    JWT: `eyJhbGciOiJIUzI1NiJ9.eyJ${alnum(20)}.${alnum(30)}`,
+    BASIC_URL: `bu-${alnum(12)}`,
+    PW_COLON: `pc-${alnum(12)}`,
+    PASS_EQ: `pe-${alnum(12)}`,
+    PASSWORD_SPACE: `Ps9-${alnum(12)}`,
+    KOREAN: `ko-${alnum(12)}`,
+    PEM_BODY: alnum(64),
+  };
+  const tokenText = [
+    `openai ${TOKENS.OPENAI}, github ${TOKENS.GITHUB} and ${TOKENS.GITHUB_PAT}, slack ${TOKENS.SLACK}`,
+    `hook https://hooks.slack.com/services/${TOKENS.SLACK_HOOK}, aws ${TOKENS.AWS_ID} ${TOKENS.AWS_SECRET}`,
+    `google ${TOKENS.GOOGLE}, jwt ${TOKENS.JWT}, api https://svc:${TOKENS.BASIC_URL}@api.example.com/v1`,
+    `pw: ${TOKENS.PW_COLON} pass=${TOKENS.PASS_EQ} password ${TOKENS.PASSWORD_SPACE} 암호: ${TOKENS.KOREAN}`,
+    `-----BEGIN PRIVATE KEY-----\n${TOKENS.PEM_BODY}\n-----END PRIVATE KEY-----`,
+  ].join('; ');
+  // The service's own key, reversed and in base64: it knows its secrets, so trivial transforms are masked too.
+  const DISGUISED_KEY = {
+    API_KEY_REVERSED: [...API_KEY].reverse().join(''),
+    API_KEY_BASE64: Buffer.from(API_KEY).toString('base64'),
+  };
+  const disguised = `key ${DISGUISED_KEY.API_KEY_REVERSED} b64 ${DISGUISED_KEY.API_KEY_BASE64}`;
   const CONN_ID = `planted_pg_${suffix}`;
   const LEAKY_DAG = `leaky_${suffix}`;
   const warehouse = join(airflow.dataDir, `planted-${suffix}`);
@@ -74,7 +111,7 @@ describe('planted credentials never reach generated code, logs, metrics or tool 
     });
     app = await startServiceApp(
       airflow,
-      { ALLOWED_DATA_DIRS: warehouse, MCP_API_KEYS: API_KEY },
+      { ALLOWED_DATA_DIRS: warehouse, MCP_API_KEYS: API_KEY, METRICS_TOKEN },
       { logDestination: sink as unknown as { write(line: string): void } },
     );
     client = await app.connect({ headers: { authorization: `Bearer ${API_KEY}` } });
@@ -170,8 +207,80 @@ leaky()
     await call('list_dags', { only_generated: true });
   });
 
+  it('provider tokens, Korean and English phrasings and the service key disguised, in a request: masked', async () => {
+    const result = await call('create_dag', {
+      task_description: `copy the users table from SQLite sample.db into DuckDB fmt.duckdb, dag id fmt_${suffix}. Our credentials: ${tokenText}; ${disguised}`,
+      run: false,
+    });
+    expect(result.content[0]?.text?.length).toBeGreaterThan(0);
+  });
+
+  it('secrets in every caller-spec field: the DAG file and the echoed spec carry none', async () => {
+    const dagId = `spec_fmt_${suffix}`;
+    const result = await call('create_dag', {
+      task_description: 'copy users with the spec I filled',
+      run: false,
+      spec: {
+        dag_id: dagId,
+        description: `users copy; ${tokenText}; ${disguised}`,
+        owner: `pw:${TOKENS.PW_COLON}`,
+        tags: [TOKENS.GITHUB, TOKENS.AWS_ID, 'planted'],
+        retries: 0,
+        tasks: [
+          {
+            type: 'transfer',
+            id: 'load_users',
+            source: { kind: 'sqlite', path: 'sample.db' },
+            source_table: 'users',
+            target: { kind: 'duckdb', path: 'spec-fmt.duckdb' },
+            target_table: 'users',
+            filter: `email <> '${TOKENS.OPENAI}' AND country <> 'token=${TOKENS.PASS_EQ}'`,
+          },
+          {
+            type: 'quality_check',
+            id: 'validate',
+            connection: { kind: 'duckdb', path: 'spec-fmt.duckdb' },
+            table: 'users',
+            checks: [{ kind: 'accepted_values', column: 'country', values: ['KR', TOKENS.SLACK, TOKENS.GOOGLE] }],
+          },
+        ],
+        dependencies: [['load_users', 'validate']],
+      },
+    });
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    const file = readFileSync(join(airflow.dagsDir, `${dagId}.py`), 'utf8');
+    expect(file).toContain(dagId);
+    expect(file).toContain('***');
+    for (const [what, value] of Object.entries({ ...TOKENS, ...DISGUISED_KEY })) {
+      expect(file.includes(value), `${what} in the DAG file`).toBe(false);
+    }
+    const echoed = JSON.stringify(result.structuredContent);
+    expect(echoed).toContain(dagId);
+    for (const [what, value] of Object.entries({ ...TOKENS, ...DISGUISED_KEY })) {
+      expect(echoed.includes(value), `${what} echoed`).toBe(false);
+    }
+  });
+
+  it('resources come back masked: knowledge documents quoting credentials, and the list', async () => {
+    const { resources } = await client.listResources();
+    outputs.push(JSON.stringify(resources));
+    expect(resources.length).toBeGreaterThan(10);
+    const doc = await client.readResource({ uri: 'knowledge://docs/security/airflow-conn-env-uris.md' });
+    const text = (doc.contents[0] as { text: string }).text;
+    outputs.push(text);
+    // The document's own example passwords (s3cr@t/pw, also percent-encoded in a URI) are masked, the rest is there.
+    expect(text).toMatch(/AIRFLOW_CONN_/);
+    expect(text).toContain('***');
+    expect(text).not.toContain('s3cr@t/pw');
+    expect(text).not.toContain('s3cr%40t%2Fpw');
+    const schema = await client.readResource({ uri: 'airflow-mcp://schemas/pipeline-spec.json' });
+    expect(Object.keys(JSON.parse((schema.contents[0] as { text: string }).text) as object)).toContain('properties');
+  });
+
   it('none of the planted values is in any tool output, log line, /metrics or generated file', async () => {
-    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     const files = readdirSync(airflow.dagsDir)
       // this test's DAG files (other suites share the folder and plant passwords in hand-written DAGs on purpose)
       .filter((f) => f.endsWith('.py') && f.includes(suffix))
@@ -183,7 +292,7 @@ leaky()
     expect(logText).toContain(LEAKY_DAG);
     expect(logText).toContain(`prose_${suffix}`);
     expect(logText).toMatch(/password authentication failed.*tool refused the call/);
-    expect(outputs.length).toBeGreaterThanOrEqual(9);
+    expect(outputs.length).toBeGreaterThanOrEqual(13);
     expect(files).toContain(`prose_${suffix}`);
     expect(metrics).toContain('airflow_mcp_tool_calls_total');
     const places = { outputs: outputs.join('\n'), logs: logLines.join('\n'), metrics, files };
@@ -192,8 +301,11 @@ leaky()
       REQUEST_PASSWORD,
       URI_PASSWORD,
       API_KEY,
+      METRICS_TOKEN,
       warehouse: postgres.password,
       airflow: airflow.password,
+      ...TOKENS,
+      ...DISGUISED_KEY,
     };
     for (const [where, text] of Object.entries(places)) {
       for (const [what, value] of Object.entries(planted)) {

@@ -143,4 +143,68 @@ describe('service doors: inspect_source through Airflow, DATA_DIR modes', () => 
       await service.close();
     }
   });
+
+  it("keeps a bare key (the default tenant) out of a named tenant's folder", async () => {
+    createSampleDatabase(join(warehouse, 'outsiders', 'secret.db'));
+    const service = await startServiceApp(airflow, {
+      ALLOWED_DATA_DIRS: warehouse,
+      MCP_API_KEYS: `${WRITER},${OUTSIDER}:read+write:outsiders`,
+    });
+    try {
+      const bare = await service.connect({ headers: { authorization: `Bearer ${WRITER}` } });
+      for (const path of [
+        'outsiders/secret.db',
+        join(warehouse, 'outsiders', 'secret.db'),
+        './x/../outsiders/secret.db',
+      ]) {
+        const inspected = await call(bare, 'inspect_source', { source_db: path, table: 'users' });
+        expect(inspected.content[0]?.text, path).toMatch(
+          /^FORBIDDEN: The file ".*" is in the folder of another tenant/,
+        );
+        const copied = await call(bare, 'create_dag', {
+          task_description: 'copy users',
+          deploy: false,
+          spec: {
+            dag_id: 'doors_steal',
+            tasks: [
+              {
+                type: 'transfer',
+                id: 'load',
+                source: { kind: 'sqlite', path },
+                source_table: 'users',
+                target: { kind: 'duckdb', path: 'stolen.duckdb' },
+                target_table: 'users',
+              },
+            ],
+          },
+        });
+        expect(copied.content[0]?.text, path).toMatch(/^FORBIDDEN: The file ".*" is in the folder of another tenant/);
+        // Nor as a target: writing into the tenant's folder.
+        const planted = await call(bare, 'create_dag', {
+          task_description: 'copy users',
+          deploy: false,
+          spec: {
+            dag_id: 'doors_plant',
+            tasks: [
+              {
+                type: 'transfer',
+                id: 'load',
+                source: { kind: 'sqlite', path: 'sample.db' },
+                source_table: 'users',
+                target: { kind: 'duckdb', path: 'outsiders/planted.duckdb' },
+                target_table: 'users',
+              },
+            ],
+          },
+        });
+        expect(planted.content[0]?.text).toMatch(/in the folder of another tenant/);
+      }
+      expect((await call(bare, 'inspect_source', { source_db: 'sample.db' })).isError).toBeFalsy();
+      const outsider = await service.connect({ headers: { authorization: `Bearer ${OUTSIDER}` } });
+      const own = await call(outsider, 'inspect_source', { source_db: 'secret.db', table: 'users' });
+      expect(own.isError, own.content[0]?.text).toBeFalsy();
+    } finally {
+      await service.close();
+    }
+  });
 });

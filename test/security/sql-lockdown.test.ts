@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -193,7 +194,7 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     expect(out.code).toContain('_read_only("mysql", con)');
   });
 
-  it('what the parser accepts as one harmless statement, DuckDB and PostgreSQL run as one harmless statement', async () => {
+  it('what the parser accepts as one harmless statement, each engine runs as one harmless statement', async () => {
     // Quotes, dollar quotes and nested comments that hide a second statement from a naive scanner: the parser and
     // both engines must agree on where the statement ends, or a check could carry a write past the parser.
     const pwn = `sqlguard_pwn_${suffix}`;
@@ -217,6 +218,34 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     const ran = spawnSync(airflow.python, ['-c', script, JSON.stringify(tricky)], { encoding: 'utf8' });
     expect(ran.stderr).toBe('');
     expect(JSON.parse(ran.stdout)).toEqual([[0]]);
+
+    // MySQL (MariaDB, with every statement of a text run) and SQLite (exec runs them all) with their own comments.
+    const mysqlTricky = [
+      `SELECT 'it''s; CREATE TABLE ${pwn} (a INT); -- ' AS w`,
+      `SELECT 1 AS v -- ; CREATE TABLE ${pwn} (a INT)`,
+      `SELECT 1 AS v # ; CREATE TABLE ${pwn} (a INT)`,
+      `SELECT "a; CREATE TABLE ${pwn} (a INT)" AS q`,
+    ];
+    const multi = await mysql.createConnection({ ...login(server), multipleStatements: true });
+    try {
+      for (const sql of mysqlTricky) {
+        expect(checkSqlStatement(sql, { where: 'check', readOnly: true, dialect: 'mysql' })).toBe(sql);
+        await multi.query(sql);
+      }
+      const [found] = await multi.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = ?', [
+        pwn,
+      ]);
+      expect(found).toEqual([{ n: 0 }]);
+    } finally {
+      await multi.end();
+    }
+    const lite = new DatabaseSync(':memory:');
+    for (const sql of mysqlTricky.slice(0, 2)) {
+      expect(checkSqlStatement(sql, { where: 'check', readOnly: true, dialect: 'sqlite' })).toBe(sql);
+      lite.exec(sql);
+    }
+    expect(lite.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
+    lite.close();
   });
 
   it('refuses hostile caller specs before anything is written', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ToolResult } from '../support/mcp-tool-calls.js';
@@ -55,6 +56,7 @@ describe('tenant isolation: t1, t11, a bare key and the explicit cross-tenant ad
       ALLOWED_DATA_DIRS: warehouse,
       MCP_API_KEYS: `${T1}::t1,${T11}::t11,${BARE},${ADMIN}:read+write+admin:*`,
     });
+    await app.services.knowledge.corpusReady;
     for (const [who, key] of [
       ['t1', T1],
       ['t11', T11],
@@ -155,5 +157,68 @@ describe('tenant isolation: t1, t11, a bare key and the explicit cross-tenant ad
     expect((await entries('bare', { tenant: 't1' })).map((e) => e.tenant)).toEqual(['default']);
     expect(new Set((await entries('admin')).map((e) => e.tenant))).toEqual(new Set(['t1', 't11', 'default']));
     expect((await entries('admin', { tenant: 't1' })).map((e) => e.dag_id)).toEqual([`t1__users_${suffix}`]);
+  });
+
+  it("gives a model only the caller's tenant's rated examples, masked", async () => {
+    const own = `t1__users_${suffix}`;
+    const secret = `Hunter2-${suffix}`;
+    const rated = await call('t1', 'rate_dag', {
+      dag_id: own,
+      score: 5,
+      correction: `exactly right; the warehouse password=${secret}`,
+    });
+    expect(rated.isError, rated.content[0]?.text).toBeFalsy();
+    // What the planning prompt holds when each tenant's client model (sampling) plans the same request.
+    const promptOf = async (key: string) => {
+      const client = await app.connect({
+        headers: { authorization: `Bearer ${key}` },
+        capabilities: { sampling: {} },
+      });
+      let prompt = '';
+      client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+        prompt += request.params.messages
+          .flatMap((m) => (Array.isArray(m.content) ? m.content : [m.content]))
+          .map((c) => (c.type === 'text' ? c.text : ''))
+          .join('\n');
+        return { role: 'assistant', model: 'client-model', content: { type: 'text', text: JSON.stringify(spec('x')) } };
+      });
+      await client.callTool(
+        { name: 'create_dag', arguments: { task_description: 'copy users', deploy: false } },
+        undefined,
+        { timeout: 120_000 },
+      );
+      await client.close();
+      return prompt;
+    };
+    const mine = await promptOf(T1);
+    expect(mine).toContain('A similar request its user rated well');
+    expect(mine).toContain(own);
+    expect(mine).toContain('exactly right');
+    expect(mine).not.toContain(secret);
+    for (const key of [T11, BARE]) {
+      const theirs = await promptOf(key);
+      expect(theirs.length, key).toBeGreaterThan(100);
+      expect(theirs).not.toContain(own);
+      expect(theirs).not.toContain('exactly right');
+      expect(theirs).not.toContain('A similar request its user rated well');
+    }
+  });
+
+  it('demotes a search result only for the tenant that rated it unhelpful', async () => {
+    const query = 'how do retries and retry delay work';
+    const search = async (who: keyof typeof clients) =>
+      (
+        (await call(who, 'search_docs', { query, k: 5 })).structuredContent as {
+          results: { doc: string; score: number }[];
+        }
+      ).results;
+    const before = await search('t1');
+    const top = before[0] as { doc: string; score: number };
+    expect(await search('t11')).toEqual(before);
+    const rated = await call('t1', 'rate_dag', { query, doc: top.doc, score: 1, correction: 'not about retries' });
+    expect(rated.isError, rated.content[0]?.text).toBeFalsy();
+    expect((await search('t1'))[0]?.doc).not.toBe(top.doc);
+    // Another tenant, the default tenant and the administrator keep the original order.
+    for (const who of ['t11', 'bare', 'admin'] as const) expect((await search(who))[0], who).toEqual(top);
   });
 });

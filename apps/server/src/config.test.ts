@@ -108,6 +108,13 @@ describe('loadConfig', () => {
     });
     expect(config.mcp.oauth).toMatchObject({ defaultTenant: 'guests', scopePrefix: 'airflow-mcp' });
     expect(config.tenantConnections).toEqual({ acme: ['warehouse_pg', 'billing'], globex: 'all' });
+    expect(config.tenants).toEqual(['acme', 'globex', 'guests']);
+    expect(
+      loadConfig({
+        MCP_API_KEYS: `${'a'.repeat(20)}::t1,${'b'.repeat(20)},${'c'.repeat(20)}:admin:*`,
+        MCP_TENANT_CONNECTIONS: 'oidc:',
+      }).tenants,
+    ).toEqual(['t1', 'oidc']);
     expect(config.metrics).toEqual({ token: 'm'.repeat(24), dagLabels: false });
     expect(config.mcp.maxSessionsPerKey).toBe(3);
     expect(config.secrets).toContain('m'.repeat(24));
@@ -130,7 +137,9 @@ describe('loadConfig', () => {
     });
     expect(rest).toEqual([
       expect.stringMatching(/entry 1 \("team-a:pg"\): tenant names are/),
-      expect.stringMatching(/entry 2 \("acme"\): write it as tenant:conn_id\+conn_id/),
+      expect.stringMatching(
+        /entry 2 \("acme"\): write it as tenant:conn_id\+conn_id \(or tenant:\* for all, tenant: for none\)/,
+      ),
       expect.stringMatching(/entry 3 .*"bad-id" is not an Airflow connection id/),
       expect.stringMatching(/entry 5 .*"acme" is listed twice/),
       expect.stringMatching(/MCP_OAUTH_DEFAULT_TENANT "team_a" is not allowed/),

@@ -185,6 +185,11 @@ export interface Config {
   };
   /** Airflow connection ids each tenant may use; without an entry: all for the default tenant, none for others. */
   tenantConnections: TenantConnections;
+  /**
+   * The named tenants this configuration knows (API keys, MCP_TENANT_CONNECTIONS, MCP_OAUTH_DEFAULT_TENANT): the
+   * default tenant may not use files in their folders `<allowed dir>/<tenant>/`.
+   */
+  tenants: readonly string[];
   metrics: {
     /** Bearer token /metrics asks for; without it /metrics is open only when the service has no authentication. */
     token: string | undefined;
@@ -242,16 +247,21 @@ function parseApiKey(entry: string, index: number, problems: string[]): ApiKeyCo
   return { sha256: sha256Hex(key), scopes: scopes as Scope[], tenant };
 }
 
-/** `MCP_TENANT_CONNECTIONS` entries: `tenant:conn1+conn2` (or `tenant:*` for every connection id). */
+/**
+ * `MCP_TENANT_CONNECTIONS` entries: `tenant:conn1+conn2`, `tenant:*` for every connection id, or `tenant:` for none
+ * (which still names the tenant, so the default tenant stays out of its folders).
+ */
 function parseTenantConnections(entries: readonly string[], problems: string[]): TenantConnections {
   const out: Record<string, readonly string[] | 'all'> = {};
   for (const [i, entry] of entries.entries()) {
     const [tenant = '', ids = '', ...rest] = entry.split(':');
     const where = `MCP_TENANT_CONNECTIONS entry ${i + 1} ("${entry}")`;
-    if (rest.length > 0 || ids === '') problems.push(`${where}: write it as tenant:conn_id+conn_id (or tenant:*)`);
+    if (rest.length > 0 || !entry.includes(':'))
+      problems.push(`${where}: write it as tenant:conn_id+conn_id (or tenant:* for all, tenant: for none)`);
     else if (!isTenantName(tenant)) problems.push(`${where}: ${TENANT_RULE}`);
     else if (tenant in out) problems.push(`${where}: tenant "${tenant}" is listed twice`);
     else if (ids === '*') out[tenant] = 'all';
+    else if (ids === '') out[tenant] = [];
     else {
       const list = ids.split('+');
       const bad = list.filter((id) => !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(id));
@@ -373,6 +383,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       testFixtures: e.MCP_TEST_FIXTURES,
     },
     tenantConnections,
+    tenants: [
+      ...new Set([
+        ...apiKeys.map((k) => k.tenant),
+        ...Object.keys(tenantConnections),
+        ...(e.MCP_OAUTH_DEFAULT_TENANT === undefined ? [] : [e.MCP_OAUTH_DEFAULT_TENANT]),
+      ]),
+    ].filter((t) => t !== DEFAULT_TENANT && t !== ALL_TENANTS),
     metrics: { token: e.METRICS_TOKEN, dagLabels: e.METRICS_DAG_LABELS },
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
     readOnly: e.READ_ONLY,

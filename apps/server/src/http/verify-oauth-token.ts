@@ -19,7 +19,7 @@ export interface OAuthSettings {
  * The `scope` (or `scp`) claim -> our scopes, each word matched exactly: `read`, `write`, `admin`, or with the
  * configured prefix `<prefix>:admin`. Anything else (`billing:admin`, `mcp.admin`, `superadmin`) grants nothing.
  */
-export function scopesOf(payload: JWTPayload, scopePrefix: string | undefined): Scope[] {
+function scopesOf(payload: JWTPayload, scopePrefix: string | undefined): Scope[] {
   const raw = payload.scope ?? payload.scp;
   const words = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/\s+/) : [];
   return ALL_SCOPES.filter((scope) =>

@@ -182,6 +182,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
         }
       : {}),
     airflow,
+    secrets,
     planner: createPlannerRouter({
       mode: config.planner,
       rules: createRulePlanner(),
@@ -205,6 +206,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     }),
     allowedDataDirs: config.allowedDataDirs,
     tenantConnections: config.tenantConnections,
+    namedTenants: config.tenants,
     python: credentials.python,
     logger: options.log,
     generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,

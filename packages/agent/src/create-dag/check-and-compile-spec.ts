@@ -11,7 +11,10 @@ import type { DagServiceDeps } from './dag-service-deps.js';
  * check decides. `beforeCompile` may still change the checked spec (create_dag settles the DAG id there).
  */
 export async function checkAndCompileSpec(
-  deps: Pick<DagServiceDeps, 'events' | 'allowedDataDirs' | 'airflowMajor' | 'tenantConnections' | 'introspect'>,
+  deps: Pick<
+    DagServiceDeps,
+    'events' | 'allowedDataDirs' | 'airflowMajor' | 'tenantConnections' | 'namedTenants' | 'introspect' | 'secrets'
+  >,
   {
     plan,
     tenant,
@@ -27,10 +30,11 @@ export async function checkAndCompileSpec(
   const plannerName = plan.planner.split(' ')[0] ?? plan.planner;
   const usage = plan.usage ?? { inputTokens: 0, outputTokens: 0 };
   const dirs = tenantDataDirs(deps.allowedDataDirs, tenant);
-  return checkSpec(scopeSpecToTenant(plan.spec, tenant, deps.tenantConnections), {
+  return checkSpec(scopeSpecToTenant(plan.spec, tenant, deps), {
     allowedDataDirs: dirs,
     introspect: (connection, table) => deps.introspect(connection, table, dirs),
     airflowMajor: () => deps.airflowMajor(),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     defaultStartDate: new Date(),
     ...(beforeCompile ? { beforeCompile } : {}),
     onStep: (outcome) => {

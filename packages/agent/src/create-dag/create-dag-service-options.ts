@@ -39,8 +39,12 @@ export interface CreateDagServiceOptions {
   allowedDataDirs: readonly string[];
   /** Airflow connection ids each tenant may use (MCP_TENANT_CONNECTIONS); unset = all for the default tenant only. */
   tenantConnections?: TenantConnections | undefined;
+  /** The named tenants the service knows (from its keys and settings): the default tenant stays out of their folders. */
+  namedTenants?: readonly string[] | undefined;
   /** A Python with the pinned Airflow (the local venv) for the compile, AST and import checks. */
   python: string | undefined;
   logger?: Logger;
   generatorVersion: string;
+  /** The service's own keys and passwords: never written into a DAG file, also reversed, in base64 or hex. */
+  secrets?: readonly string[] | undefined;
 }

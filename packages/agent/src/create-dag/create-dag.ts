@@ -1,7 +1,7 @@
 import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import type { PlanningContext } from '../planning/planner.js';
-import { assertMayUseConnection } from '../tenancy/tenant-connections.js';
+import { assertTenantMayUse, tenantAccess } from '../tenancy/assert-tenant-may-use.js';
 import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import { assertFaithful } from '../understanding/assert-faithful.js';
 import { buildDag } from './build-dag.js';
@@ -48,9 +48,9 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
     language,
     tenant,
     hints: { sourceDb: input.sourceDb, targetDb: input.targetDb, schedule: input.schedule },
-    // A planner may name any connection: one the tenant may not use is refused before Airflow is asked about it.
+    // A planner may name any connection or file: one the tenant may not use is refused before anything reads it.
     introspect: async (connection, table) => {
-      if ('conn_id' in connection) assertMayUseConnection(deps.tenantConnections, tenant, connection.conn_id);
+      assertTenantMayUse(tenantAccess(deps), tenant, connection, deps.allowedDataDirs);
       return deps.introspect(connection, table, dataDirs);
     },
     allowedDataDirs: dataDirs,

@@ -1,6 +1,7 @@
 import { AppError } from '@airflow-mcp/core';
 import { resolveDataPath, type Connection } from '@airflow-mcp/pipeline';
-import { assertMayUseConnection, type TenantConnections } from '../tenancy/tenant-connections.js';
+import { assertTenantMayUse, tenantAccess } from '../tenancy/assert-tenant-may-use.js';
+import type { TenantConnections } from '../tenancy/tenant-connections.js';
 import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import type { SourceIntrospector } from './create-source-introspector.js';
 
@@ -8,6 +9,7 @@ export interface InspectSourceDeps {
   introspect: SourceIntrospector;
   allowedDataDirs: readonly string[];
   tenantConnections?: TenantConnections | undefined;
+  namedTenants?: readonly string[] | undefined;
 }
 
 /** The connection a source_db names: `postgres:<conn_id>`, `mysql:<conn_id>`, or a DuckDB / SQLite file. */
@@ -43,8 +45,8 @@ export async function inspectSource(
         `Inspecting a ${connection.kind} source deploys and runs a DAG in Airflow, so it needs a key with the "write" scope on a service that is not READ_ONLY. Inspect SQLite/DuckDB files with this key, or ask for a write key.`,
       );
     }
-    assertMayUseConnection(deps.tenantConnections, tenant, connection.conn_id);
   }
+  assertTenantMayUse(tenantAccess(deps), tenant, connection, deps.allowedDataDirs);
   const info = await deps.introspect(connection, table, dirs);
   if (!info) {
     throw new AppError(

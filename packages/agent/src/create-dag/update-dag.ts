@@ -2,7 +2,7 @@ import { AppError } from '@airflow-mcp/core';
 import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import { editSpec } from '../planning/edit-spec.js';
-import { assertMayUseConnection } from '../tenancy/tenant-connections.js';
+import { assertTenantMayUse, tenantAccess } from '../tenancy/assert-tenant-may-use.js';
 import { assertOwnsDag, DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import { buildDag } from './build-dag.js';
 import type { UpdateDagInput } from './create-dag-input.js';
@@ -27,8 +27,8 @@ export async function updateDag(deps: DagServiceDeps, input: UpdateDagInput): Pr
     input.request,
     language,
     async (connection, table) => {
-      // The connections the tenant may use can have changed since this version was deployed.
-      if ('conn_id' in connection) assertMayUseConnection(deps.tenantConnections, tenant, connection.conn_id);
+      // What the tenant may use can have changed since this version was deployed.
+      assertTenantMayUse(tenantAccess(deps), tenant, connection, deps.allowedDataDirs);
       return deps.introspect(connection, table, tenantDirs);
     },
   );

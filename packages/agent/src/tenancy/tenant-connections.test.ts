@@ -47,11 +47,20 @@ describe('tenant connections', () => {
   });
 
   it('scopes a spec: prefixed id, tenant tag, and connection ids checked', () => {
-    expect(() => scopeSpecToTenant(spec as never, 'acme', { acme: ['warehouse_pg'] })).toThrow(/"alerts"/);
-    const scoped = scopeSpecToTenant(spec as never, 'acme', { acme: 'all' }) as { dag_id: string; tags: string[] };
+    const settings = (tenantConnections: Record<string, string[] | 'all'>) => ({
+      tenantConnections,
+      allowedDataDirs: [],
+    });
+    expect(() => scopeSpecToTenant(spec as never, 'acme', settings({ acme: ['warehouse_pg'] }))).toThrow(/"alerts"/);
+    const scoped = scopeSpecToTenant(spec as never, 'acme', settings({ acme: 'all' })) as {
+      dag_id: string;
+      tags: string[];
+    };
     expect(scoped.dag_id).toBe('acme__pg_copy');
     expect(scoped.tags).toEqual(['tenant:acme']);
-    const forged = scopeSpecToTenant({ ...spec, dag_id: 'acme__x', tags: ['tenant:acme'] } as never, 'default');
+    const forged = scopeSpecToTenant({ ...spec, dag_id: 'acme__x', tags: ['tenant:acme'] } as never, 'default', {
+      allowedDataDirs: [],
+    });
     expect(forged).toMatchObject({ dag_id: 'acme_x', tags: [] });
   });
 });

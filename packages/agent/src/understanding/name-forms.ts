@@ -33,7 +33,7 @@ function spellings(name: string): string[] {
   for (const base of [lower, spaced]) {
     const parts = base.split(/([ _])/);
     const last = parts.pop() ?? '';
-    if (last.length > 2) {
+    if (last.length >= 2) {
       out.add(parts.join('') + singular(last));
       out.add(parts.join('') + plural(last));
     }

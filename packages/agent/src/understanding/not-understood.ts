@@ -14,16 +14,30 @@ const FILLER_PHRASES = new RegExp(
     String.raw`\bgood\s+(?:morning|afternoon|evening|day)\b|\bcheers\b|\bhello\b|\bhi\b|\bhey(?:\s+there)?\b`,
     String.raw`\b(?:each|every)\s+(?:time|run)\b|\bevery\s+(?:single\s+)?(?:row|record)s?\s+(?:of|from|in)\b|\ball\s+(?:the\s+)?(?:rows|records|data)\s+(?:of|from|in)\b`,
     String.raw`\b(?:when|while)\s+(?:you\s+)?(?:copy|copying|move|moving|load|loading|migrate|migrating|transfer|transferring)(?:\s+(?:it|them|this|that|the\s+data))?\b`,
-    String.raw`\bin\s+the\s+(?:target|destination|output|new\s+table)\b|\bfor\s+me\b|\bnothing\s+else\b|\band\s+that'?s\s+it\b|\bthat'?s\s+all\b|\bplease\b`,
+    String.raw`\bin\s+the\s+(?:target|destination|output|new\s+table)\b|\bfor\s+me\b|\bnothing\s+else\b|\band\s+that'?s\s+it\b|\bthat'?s\s+all\b|\bplease\b|\b(?:if|when|whenever|should)\s+(?:it|the\s+(?:run|job|task|dag|pipeline)|anything|something)\s+fails\b|\b(?:on|upon|after)\s+(?:a\s+)?failures?\b`,
+    String.raw`(?:복사|이관|적재|이동|옮긴|옮기기|복사한|적재한)\s*(?:한\s*)?후(?:에)?|실패\s*(?:하면|시에?|할\s*경우)(?=[^.]*?(?:재시도|다시\s*시도|시도|retry|알림|알려))`,
+    String.raw`주시면\s*(?:정말\s*)?(?:감사하겠습니다|감사해요|좋겠어요)|정말\s*감사(?:합니다|해요)|고맙습니다|실례지만|저기요|주시고|주세요~+|[:;]-?[)D]|~+`,
+    String.raw`(?:하도록|되도록)\s*(?:설정|만들어|해)\s*(?:해\s*)?(?:주세요|줘)?|가져오되|옮기되|옮기는|복사하는|옮기고|넣고|바꾸고|하고(?=\s)`,
     String.raw`(?:주실|해\s*주실|해주실)\s*수\s*있(?:을까요|나요|으신가요)|주시겠어요|주실래요|바쁘시겠지만|번거로우시겠지만|죄송하지만|ㅎㅎ+|ㅋㅋ+|ㅠㅠ+|\^\^`,
     String.raw`(?:복사|이관|적재|이동)?\s*(?:할|옮길|가져올|넣을|복사할|이관할)\s*때(?:는)?|이렇게\s*(?:(?:두|세|네|다섯)\s*(?:개|컬럼)만?)?|나머지\s*(?:는\s*)?(?:다|전부|모두)?|(?:두|세|네|다섯)\s*(?:개|컬럼)만|처리해\s*줘|하게\s*해\s*(?:줘|주세요)|해\s*줘요?|해\s*주세요|해\s*줄래`,
   ].join('|'),
   'gi',
 );
 
-/** Takes the filler phrases still free. */
+/** Takes the filler phrases still free, and "only"/"just"/"만" right beside a phrase a reader took. */
 export function takeFillerPhrases(rt: RequestText): void {
   for (const m of rt.free(FILLER_PHRASES)) rt.takeMatch(m);
+  for (const m of rt.free(
+    /\b(?:only|just)\b|(?<=\S)만(?=\s|$|[,.])|(?:확인|검사|체크|검증|추가|허용|실패|처리|바꿔|변경)(?:해\s*(?:줘|주세요|줄래)|하기|해|하게|처리|해요|합니다)?(?:\s*(?:해\s*줘|해\s*주세요|해줘|처리해줘))?/gi,
+  )) {
+    let left = m.index - 1;
+    while (left >= 0 && /\s/.test(rt.text[left] as string)) left--;
+    let right = m.index + m[0].length;
+    while (right < rt.text.length && /\s/.test(rt.text[right] as string)) right++;
+    const besideTaken =
+      (left >= 0 && !rt.isFree(left, left + 1)) || (right < rt.text.length && !rt.isFree(right, right + 1));
+    if (besideTaken) rt.takeMatch(m);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { NUMBER_WORDS } from './lexicon.js';
 import { nearestName } from './name-forms.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -25,9 +26,11 @@ export function literal(
     const value = Number((n[1] as string).replace(/,/g, '')) * unit;
     return Number.isFinite(value) ? String(value) : undefined;
   }
+  if (NUMBER_WORDS[v.toLowerCase()] !== undefined && column && vocab.typeOf(column) !== 'text')
+    return String(NUMBER_WORDS[v.toLowerCase()]);
   if (/^(true|yes|참)$/i.test(v)) return 'true';
   if (/^(false|no|거짓)$/i.test(v)) return 'false';
-  const other = vocab.column(v);
+  const other = vocab.columnByName(v);
   if (other && other !== column) return other;
   return asWritten ? quote(v) : checkValue(v, vocab, column);
 }
@@ -97,6 +100,15 @@ function listItems(text: string): string[] {
 
 const KO_PARTICLE = String.raw`(?:이|가|은|는|의|에|에서)?`;
 
+const COMPARATIVES: [RegExp, string[], string][] = [
+  [/^(?:(?:that|which|who)\s+(?:are|is)\s+)?older\s+than\s+/i, ['age'], '>'],
+  [/^(?:(?:that|which|who)\s+(?:are|is)\s+)?younger\s+than\s+/i, ['age'], '<'],
+  [/^(?:(?:that|which|who)\s+(?:are|is|last|lasted)\s+)?longer\s+than\s+/i, ['duration_ms', 'duration'], '>'],
+  [/^(?:(?:that|which|who)\s+(?:are|is|last|lasted)\s+)?shorter\s+than\s+/i, ['duration_ms', 'duration'], '<'],
+  [/^(?:(?:that|which)\s+(?:are|is)\s+)?(?:more\s+expensive|pricier)\s+than\s+/i, ['price', 'unit_price'], '>'],
+  [/^(?:(?:that|which)\s+(?:are|is)\s+)?cheaper\s+than\s+/i, ['price', 'unit_price'], '<'],
+];
+
 /** One comparison in words, English or Korean, as an expression; undefined when any part of it is not understood. */
 export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   const a = atom
@@ -106,6 +118,13 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     .trim();
   if (!a) return undefined;
   const col = `(${vocab.col})`;
+  // Comparatives that name their column: "older than 60" (age), "longer than 1000 ms" (duration), "cheaper than 5".
+  for (const [pattern, names, op] of COMPARATIVES) {
+    const hit = pattern.exec(a);
+    const column = hit ? vocab.columnNames().find((c) => names.includes(c.toLowerCase())) : undefined;
+    if (hit && column)
+      return parseAtom(a.replace(pattern, `${column} ${op} `).replace(/\s*(?:ms|milliseconds)$/i, ''), vocab);
+  }
   const negate = /^(?:not|no)\s+/i.test(a) && !/^no\s+more|^not\s+(?:less|more)/i.test(a);
   const body = negate ? a.replace(/^(?:not|no)\s+/i, '') : a;
   const wrap = (e: string | undefined) => (e === undefined ? undefined : negate ? `NOT (${e})` : e);
@@ -116,6 +135,21 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const c = vocab.column(m[1] as string);
     const v = literal(m[3] as string, vocab, c);
     return c && v ? wrap(`${c} ${m[2] === '==' ? '=' : m[2]} ${v}`) : undefined;
+  }
+  if (
+    (m = new RegExp(
+      `^(?:with\\s+)?(?:an?\\s+)?${col}\\s+(?:of\\s+)?from\\s+(${VALUE})\\s+(?:to|until)\\s+(${VALUE})$`,
+      'i',
+    ).exec(body))
+  ) {
+    const c = vocab.column(m[1] as string);
+    const lo = literal(m[2] as string, vocab, c);
+    const hi = literal(m[3] as string, vocab, c);
+    return c && lo && hi ? wrap(`${c} BETWEEN ${lo} AND ${hi}`) : undefined;
+  }
+  if ((m = /^between\s+(\d+)\s+and\s+(\d+)\s+years?\s+old$/i.exec(body))) {
+    const age = vocab.columnNames().find((c) => c.toLowerCase() === 'age');
+    return age ? wrap(`${age} BETWEEN ${m[1]} AND ${m[2]}`) : undefined;
   }
   if (
     (m = new RegExp(`^${col}\\s+(?:is\\s+|are\\s+)?(not\\s+)?between\\s+(${VALUE})\\s+and\\s+(${VALUE})$`, 'i').exec(
@@ -132,6 +166,24 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     return c ? wrap(`${c} IS NOT NULL`) : undefined;
   }
   if ((m = new RegExp(`^${col}\\s+(${IS_NULL})$`, 'i').exec(body))) {
+    const c = vocab.column(m[1] as string);
+    return c ? wrap(`${c} IS NULL`) : undefined;
+  }
+  if (
+    (m = new RegExp(
+      `^(?:(?:that|which|who)\\s+)?(?:have|has|with|having)\\s+(?:an?\\s+|some\\s+)?${col}(?:\\s+(?:set|value|filled\\s+in))?$`,
+      'i',
+    ).exec(body))
+  ) {
+    const c = vocab.column(m[1] as string);
+    return c ? wrap(`${c} IS NOT NULL`) : undefined;
+  }
+  if (
+    (m = new RegExp(
+      `^(?:(?:that|which|who)\\s+(?:are\\s+|is\\s+)?)?(?:missing|lacking|without)\\s+(?:an?\\s+|the\\s+)?${col}$`,
+      'i',
+    ).exec(body))
+  ) {
     const c = vocab.column(m[1] as string);
     return c ? wrap(`${c} IS NULL`) : undefined;
   }
@@ -171,14 +223,14 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   }
   if (
     (m = new RegExp(
-      `^${col}\\s+(${OP_WORDS})\\s+(.+?)(?:\\s+or\\s+(more|above|higher|greater|less|below|lower|fewer))?$`,
+      `^${col}\\s+(${OP_WORDS})\\s+(.+?)(?:\\s+or\\s+(more|above|higher|greater|less|below|lower|fewer|older|younger|later|earlier|newer|over|under))?$`,
       'i',
     ).exec(body))
   ) {
     const c = vocab.column(m[1] as string);
     let op = opOf(m[2] as string);
     const rest = m[3] as string;
-    if (m[4]) op = /more|above|higher|greater/i.test(m[4]) ? '>=' : '<=';
+    if (m[4]) op = /more|above|higher|greater|older|later|newer|over/i.test(m[4]) ? '>=' : '<=';
     if (!c || !op) return undefined;
     const items = listItems(rest);
     if ((op === '=' || op === '!=') && items.length > 1 && /\bor\b|,/.test(rest)) {
@@ -214,6 +266,12 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const hi = literal(stripKo(m[3] as string), vocab, c);
     return c && lo && hi ? wrap(`${c} BETWEEN ${lo} AND ${hi}`) : undefined;
   }
+  // Korean equality with no ending, inside a longer condition: "status가 paid" (이고 ...), "role이 admin" (이거나 ...)
+  if ((m = new RegExp(`^${col}(?:이|가|은|는)\\s*(${VALUE})$`).exec(body))) {
+    const c = vocab.column(m[1] as string);
+    const v = literal(stripKo(m[2] as string), vocab, c);
+    return c && v ? wrap(`${c} = ${v}`) : undefined;
+  }
   // 나이가 20세 이상 30세 이하, 금액이 100 초과 500 미만
   if (
     (m = new RegExp(
@@ -243,13 +301,17 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const c = vocab.column(m[1] as string);
     return c ? wrap(`${c} IS NOT NULL`) : undefined;
   }
-  if ((m = new RegExp(`^${col}${KO_PARTICLE}\\s*(?:null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(body))) {
+  if (
+    (m = new RegExp(`^${col}${KO_PARTICLE}\\s*(?:값이\\s*)?(?:null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(
+      body,
+    ))
+  ) {
     const c = vocab.column(m[1] as string);
     return c ? wrap(`${c} IS NULL`) : undefined;
   }
   if (
     (m = new RegExp(
-      `^${col}${KO_PARTICLE}\\s*(.+?)\\s*(이상|이하|초과|미만|보다\\s*(?:크|많|높|작|적|낮|이후|이전|늦|빠)\\S*|넘는|넘게|넘|이후|이전|부터|까지|인|이\\s*아닌|가\\s*아닌|아닌|이\\s*아니|가\\s*아니|과\\s*같은|와\\s*같은|이고|이며|이면서|인\\s*것)\\s*(?:인|것|경우|값)?$`,
+      `^${col}${KO_PARTICLE}\\s*(.+?)\\s*(이상|이하|초과|미만|보다\\s*(?:크|큰|많|높|작|적|낮|이후|이전|늦|빠)\\S*|넘는|넘게|넘|이후|이전|부터|까지|인|이\\s*아닌|가\\s*아닌|아닌|이\\s*아니|가\\s*아니|과\\s*같은|와\\s*같은|이고|이며|이면서|인\\s*것)\\s*(?:인|것|경우|값)?$`,
     ).exec(body))
   ) {
     const c = vocab.column(m[1] as string);
@@ -258,7 +320,7 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
       ? '>='
       : /^이하|^까지/.test(word)
         ? '<='
-        : /^초과|^넘|^보다(크|많|높|이후|늦)|^이후/.test(word)
+        : /^초과|^넘|^보다(크|큰|많|높|이후|늦)|^이후/.test(word)
           ? '>'
           : /^미만|^보다(작|적|낮|이전|빠)|^이전/.test(word)
             ? '<'
@@ -294,7 +356,11 @@ function stripKo(v: string): string {
  * A condition in words: comparisons joined by and/or ("country is KR and amount over 100", "금액이 100 이상이고
  * 상태가 paid인"). Returns the expression, or undefined when any piece is not understood.
  */
-export function parseCondition(text: string, vocab: Vocabulary): string | undefined {
+export function parseCondition(
+  text: string,
+  vocab: Vocabulary,
+  fallback?: (atom: string, vocab: Vocabulary) => string | undefined,
+): string | undefined {
   const t = text.trim().replace(/[.!?]+$/, '');
   if (!t) return undefined;
   // Protect "between A and B" and lists in "in (a, b)" from the split on and/or.
@@ -305,7 +371,7 @@ export function parseCondition(text: string, vocab: Vocabulary): string | undefi
       .replace(/,/g, '\ue003'),
   );
   const pieces = guarded.split(
-    /\s*(?:,\s*)?\b(and|or|but)\b\s*|\s*(그리고|이고|이면서|이며|면서|또는|이거나|거나)\s*/i,
+    /\s*(?:,\s*)?\b(and|or|but)\b\s*|\s*(그리고|이고|이면서|이며|면서|또는|이거나|거나|\s중(?:에서|에)?\s)\s*/i,
   );
   const parts: { text: string; join: string }[] = [];
   let join = '';
@@ -339,7 +405,7 @@ export function parseCondition(text: string, vocab: Vocabulary): string | undefi
   }
   const out: string[] = [];
   for (const part of merged) {
-    const e = parseAtom(part.text, vocab);
+    const e = parseAtom(part.text, vocab) ?? fallback?.(part.text.trim(), vocab);
     if (e === undefined) return undefined;
     out.push(out.length ? `${part.join} ${e}` : e);
   }

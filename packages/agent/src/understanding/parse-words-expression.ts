@@ -19,7 +19,6 @@ const KO_PARTS: Readonly<Record<string, string>> = {
   년: 'year',
   월: 'month',
   일: 'day',
-  날: 'day',
   시간: 'hour',
   시: 'hour',
 };
@@ -33,6 +32,25 @@ const SEPARATORS: Readonly<Record<string, string>> = {
   slash: "'/'",
 };
 
+/** The expression language's functions as a request may write them: name -> [function, least, most arguments]. */
+const CALLS: Readonly<Record<string, readonly [string, number, number]>> = {
+  lower: ['lower', 1, 1],
+  upper: ['upper', 1, 1],
+  trim: ['trim', 1, 1],
+  length: ['length', 1, 1],
+  round: ['round', 1, 2],
+  abs: ['abs', 1, 1],
+  coalesce: ['coalesce', 1, 10],
+  concat: ['concat', 1, 10],
+  substring: ['substr', 2, 3],
+  substr: ['substr', 2, 3],
+  nullif: ['nullif', 2, 2],
+  year: ['year', 1, 1],
+  month: ['month', 1, 1],
+  day: ['day', 1, 1],
+  hour: ['hour', 1, 1],
+  date: ['date', 1, 1],
+};
 const decimalsOf = (word: string) => ORDINALS[word] ?? numberOf(word);
 const wrap = (p: Part, level: number) => (p.level < level ? `(${p.text})` : p.text);
 
@@ -125,13 +143,18 @@ class WordsParser {
     if (m) return { text: `coalesce(${x}, ${m[1] ?? m[2]})`, level: 3 };
     // Korean: "path를 대문자로 바꾼", "amount를 소수점 둘째 자리까지 반올림한"
     m = this.eat(
-      String.raw`(?:을|를|은|는|도)?\s*(?:모두\s*|전부\s*)?(대문자|소문자)\s*(?:로|으로)\s*(?:바꾼|바꿔서|바꾸고|바꿔|변환한|변환해서|변환하고|변환해|만든|만들어서)`,
+      String.raw`(?:을|를|은|는|도)?\s*(?:모두\s*|전부\s*)?(대문자|소문자)\s*(?:로|으로)\s*(?:바꾸|바꿔|바꾼|변환|만들|만든)[\uac00-\ud7af]*`,
     );
     if (m) return { text: `${m[1] === '대문자' ? 'upper' : 'lower'}(${x})`, level: 3 };
     m = this.eat(
-      String.raw`(?:을|를|은|는)?\s*(?:소수\s*점?\s*(?:아래\s*)?(?:(${KO_NUMBER})\s*(?:번째\s*|째\s*)?자리\s*(?:까지|로|에서)?|없이)|정수로)?\s*반올림(?:한|해서|하고|해)`,
+      String.raw`(?:을|를|은|는)?\s*(?:소수\s*점?\s*(?:아래\s*)?(?:(${KO_NUMBER})\s*(?:번째\s*|째\s*)?자리\s*(?:까지|로|에서)?|없이)|정수로)?\s*반올림[\uac00-\ud7af]*`,
     );
     if (m) return { text: `round(${x}, ${m[1] ? decimalsOf(m[1]) : 0})`, level: 3 };
+    // "discount가 비어 있으면 0으로 채운", "fee가 null이면 0으로 바꿔서"
+    m = this.eat(
+      String.raw`(?:이|가|값이|은|는)?\s*(?:null|널|비어\s*있|비|없)(?:이면|으면|면|일\s*때|인\s*경우)\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*(?:으로|로)\s*(?:(?:채우|채워|채운|바꾸|바꿔|바꾼|대체|넣)[\uac00-\ud7af]*)?`,
+    );
+    if (m) return { text: `coalesce(${x}, ${m[1]})`, level: 3 };
     return undefined;
   }
 
@@ -173,10 +196,20 @@ class WordsParser {
     const b = this.sum();
     if (!b) return undefined;
     this.eat(String.raw`(?:을|를|으로|로|만큼)`);
-    const verb = this.eat(String.raw`(곱|더|빼|뺀|나누|나눈|나눠)[\uac00-\ud7af]*`);
+    const verb = this.eat(String.raw`(곱하|곱한|곱해|더하|더한|더해|빼|뺀|나누|나눈|나눠)[\uac00-\ud7af]*`);
+    if (!verb && /^(?:와|과|하고|랑|이랑)$/.test(p1[0])) {
+      // "name과 city를 ', '로 이어 붙여서", "name과 city를 공백으로 합쳐서"
+      const join = this.eat(
+        String.raw`(?:('(?:[^']|'')*')\s*(?:으로|로)\s*|(공백|띄어쓰기|빈칸)\s*(?:으로|로)\s*)?(?:합치|합쳐|합친|이어\s*붙|연결|붙여|붙인|붙이)[\uac00-\ud7af]*`,
+      );
+      if (!join) return undefined;
+      const sep = join[1] ?? (join[2] ? "' '" : undefined);
+      const args = sep ? [a.text, sep, b.text] : [a.text, b.text];
+      return { text: `concat(${args.join(', ')})`, level: 3 };
+    }
     if (!verb) return undefined;
-    const v = verb[1] as string;
-    const op = v === '곱' ? '*' : v === '더' ? '+' : v.startsWith('나') ? '/' : '-';
+    const v = (verb[1] as string)[0];
+    const op = v === '곱' ? '*' : v === '더' ? '+' : v === '나' ? '/' : '-';
     const level = op === '*' || op === '/' ? 2 : 1;
     return { text: `${wrap(a, level)} ${op} ${wrap(b, level + 1)}`, level };
   }
@@ -187,11 +220,12 @@ class WordsParser {
     for (;;) {
       const base: Part = left;
       const next = this.attempt(() => {
-        const m = this.eat(String.raw`(plus|minus|less|더하기|빼기)${END}|(\+|-(?!\d))`);
+        const m = this.eat(String.raw`(plus|minus|less|더하기|빼기)${END}|(\|\||\+|-(?!\d))`);
         if (!m) return undefined;
         const right = this.product();
         if (!right) return undefined;
-        const op = /^(?:plus|더하기|\+)$/i.test((m[1] ?? m[2]) as string) ? '+' : '-';
+        const word = (m[1] ?? m[2]) as string;
+        const op = word === '||' ? '||' : /^(?:plus|더하기|\+)$/i.test(word) ? '+' : '-';
         return { text: `${wrap(base, 1)} ${op} ${wrap(right, 2)}`, level: 1 } as Part;
       });
       if (!next) return left;
@@ -205,11 +239,11 @@ class WordsParser {
     for (;;) {
       const base: Part = left;
       const next = this.attempt(() => {
-        const m = this.eat(String.raw`(times|multiplied\s+by|divided\s+by|over|x|곱하기|나누기)${END}|(\*|\/)`);
+        const m = this.eat(String.raw`(times|multiplied\s+by|divided\s+by|x|곱하기|나누기)${END}|(\*|\/)`);
         if (!m) return undefined;
         const right = this.operand();
         if (!right) return undefined;
-        const op = /^(?:divided\s+by|over|나누기|\/)$/i.test((m[1] ?? m[2]) as string) ? '/' : '*';
+        const op = /^(?:divided\s+by|나누기|\/)$/i.test((m[1] ?? m[2]) as string) ? '/' : '*';
         return { text: `${wrap(base, 2)} ${op} ${wrap(right, 3)}`, level: 2 } as Part;
       });
       if (!next) return left;
@@ -230,10 +264,14 @@ class WordsParser {
     if (!this.eat(String.raw`\(`)) return undefined;
     const e = this.expr();
     if (!e || !this.eat(String.raw`\)`)) return undefined;
-    return { text: e.text, level: 3 };
+    return e;
   }
 
   private atom(): Part | undefined {
+    // "상품명", "고객명": the name of the table's rows.
+    const named = this.eat(String.raw`(?:${this.vocab.tablePattern})\s?명(?=\s|을|를|은|는|이|가|의|$)`);
+    if (named && this.vocab.columnNames().includes('name')) return { text: 'name', level: 3 };
+    if (named) return undefined;
     const m = this.eat(this.column.source);
     if (m) {
       const name = this.vocab.column((m[1] ?? m[2]) as string);
@@ -245,9 +283,46 @@ class WordsParser {
     return q ? { text: q[0], level: 3 } : undefined;
   }
 
-  /** English function phrases. */
+  /** English function phrases, and the functions of the expression language as written ("lower(email)"). */
   private phrase(): Part | undefined {
-    let m = this.eat(
+    let m = this.eat(String.raw`(${Object.keys(CALLS).join('|')})\s*\(`);
+    if (m) {
+      const args: string[] = [];
+      do {
+        const arg = this.expr();
+        if (!arg) return undefined;
+        args.push(arg.text);
+      } while (this.eat(','));
+      const [fn, min, max] = CALLS[(m[1] as string).toLowerCase()] as readonly [string, number, number];
+      if (!this.eat(String.raw`\)`) || args.length < min || args.length > max) return undefined;
+      return { text: `${fn}(${args.join(', ')})`, level: 3 };
+    }
+    // "multiply price by 1.1", "subtract discount from amount", "the sum of amount and fee"
+    m = this.eat(
+      String.raw`(multiply|divide|subtract|(?:the\s+)?(?:sum|total|product|difference)\s+(?:of|between))\s+(?:the\s+)?`,
+    );
+    if (m) {
+      const a = this.product();
+      const link = a && this.eat(String.raw`(by|from|and)${END}`);
+      const b = link && this.product();
+      if (!a || !link || !b) return undefined;
+      const verb = (m[1] as string).toLowerCase();
+      const [op, x, y, joint] = verb.startsWith('multiply')
+        ? ['*', a, b, 'by']
+        : verb.startsWith('divide')
+          ? ['/', a, b, 'by']
+          : verb.startsWith('subtract')
+            ? ['-', b, a, 'from']
+            : verb.includes('product')
+              ? ['*', a, b, 'and']
+              : verb.includes('difference')
+                ? ['-', a, b, 'and']
+                : ['+', a, b, 'and'];
+      if ((link[1] as string).toLowerCase() !== joint) return undefined;
+      const level = op === '*' || op === '/' ? 2 : 1;
+      return { text: `${wrap(x, level)} ${op} ${wrap(y, level + 1)}`, level } as Part;
+    }
+    m = this.eat(
       String.raw`(?:just\s+|only\s+)?(?:the\s+)?(?:(year|month|day|hour)(?:\s+part)?|(date)(?:\s+part)?|(length)|(?:number\s+of\s+characters)|(absolute\s+value)|(upper|lower)\s*-?\s*case(?:d)?(?:\s+version)?)\s+(?:of|from|in)${END}`,
     );
     if (m) {
@@ -283,8 +358,26 @@ class WordsParser {
     if (m) {
       const arg = this.sum();
       if (!arg) return undefined;
-      const to = this.eat(String.raw`to\s+(${NUMBER_WORD})\s+${DECIMALS}${END}`);
-      return { text: `round(${arg.text}, ${to ? numberOf(to[1] as string) : 0})`, level: 3 };
+      const to = this.eat(
+        String.raw`(?:to|at)\s+(?:(${NUMBER_WORD})\s+${DECIMALS}|(?:the\s+nearest\s+)?(?:whole\s+numbers?|integers?|whole\s+number))${END}`,
+      );
+      return { text: `round(${arg.text}, ${to?.[1] ? numberOf(to[1]) : 0})`, level: 3 };
+    }
+    m = this.eat(
+      String.raw`(?:replace|fill)\s+(?:the\s+)?(?:(?:null|empty|missing|blank)\s+(?=\S+\s+(?:values?\s+)?with)|(?:nulls?|empty|missing|blank)(?:\s+values?)?\s+(?:in|of)\s+)`,
+    );
+    if (m) {
+      const arg = this.atom();
+      if (!arg) return undefined;
+      const v = this.eat(String.raw`(?:values?\s+)?with\s+('(?:[^']|'')*'|-?\d+(?:\.\d+)?)`);
+      return v ? { text: `coalesce(${arg.text}, ${v[1]})`, level: 3 } : undefined;
+    }
+    m = this.eat(String.raw`(trim|strip|lowercase|uppercase|capitali[sz]e)\s+(?:the\s+|all\s+(?:the\s+)?)?`);
+    if (m) {
+      const arg = this.atom();
+      const verb = (m[1] as string).toLowerCase();
+      const fn = verb === 'lowercase' ? 'lower' : verb === 'trim' || verb === 'strip' ? 'trim' : 'upper';
+      return arg ? { text: `${fn}(${arg.text})`, level: 3 } : undefined;
     }
     return undefined;
   }
@@ -294,15 +387,15 @@ class WordsParser {
     const arg = this.atom();
     if (!arg || arg.level !== 3 || !/^[A-Za-z_]/.test(arg.text)) return undefined;
     const x = arg.text;
+    if (this.eat(String.raw`(?:의|에서)\s*날짜(?:\s*\(\s*date\s*\))?\s*(?:부분|값)?\s*(?:만)?`))
+      return { text: `date(${x})`, level: 3 };
     let m = this.eat(
-      String.raw`(?:의|에서)\s*(연도|년도|년|월|일|날|시간|시)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
+      String.raw`(?:의|에서)?\s*(연도|년도|년|월|일|시간|시)(?=[\s(]|을|를|만|은|는|이|가|부분|으로|로|$)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
     );
     if (m) {
       const fn = KO_PARTS[m[1] as string] as string;
       return this.partMatchesGloss(m[0], fn) ? { text: `${fn}(${x})`, level: 3 } : undefined;
     }
-    if (this.eat(String.raw`의\s*날짜(?:\s*\(\s*date\s*\))?\s*(?:부분|값)?\s*(?:만)?`))
-      return { text: `date(${x})`, level: 3 };
     if (this.eat(String.raw`(?:의\s*)?(?:길이|글자\s*수|문자\s*수)`)) return { text: `length(${x})`, level: 3 };
     m = this.eat(String.raw`(?:의\s*)?앞\s*(?:(\d+)|(한|두|세|네|다섯))\s*(?:글자|자리|문자|자)`);
     if (m) {

@@ -1,6 +1,6 @@
 import type { CheckSpec } from '@airflow-mcp/pipeline';
 import { NUMBER, numberOf } from './lexicon.js';
-import { literal, VALUE } from './parse-condition.js';
+import { literal, parseCondition, VALUE } from './parse-condition.js';
 import { freeRun } from './read-filter.js';
 import type { RequestText } from './request-text.js';
 import type { Vocabulary } from './vocabulary.js';
@@ -51,7 +51,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:required|mandatory|present|filled(?:\s+in)?|set)\b`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:required|mandatory)\b|\b${ENSURE}\s+(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:present|filled(?:\s+in)?|set)\b`,
       'gi',
     ),
     new RegExp(String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:has|have|contains?)\s+no\s+${EMPTY}`, 'gi'),
@@ -79,7 +79,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   ];
   for (const pattern of notNull) {
     for (const m of rt.free(pattern)) {
-      const cols = columnsOf(m[1] as string, vocab);
+      const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
       if (!cols) continue;
       rt.takeMatch(m);
       for (const c of cols) out.push({ check: { kind: 'not_null', column: c }, column: c, index: m.index });
@@ -111,7 +111,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   ];
   for (const pattern of unique) {
     for (const m of rt.free(pattern)) {
-      const cols = columnsOf(m[1] as string, vocab);
+      const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
       if (!cols) continue;
       const together =
         /combination|pair|together|조합|쌍/i.test(m[0]) ||
@@ -232,11 +232,15 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   // "between 10 and 1000 rows", "a row count between 100 and 1000", "행 수는 100에서 1000 사이여야"
   for (const m of rt.free(
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it)\s+(?:get|gets|copies|moves|loads)\s+|(?:with\s+)?(?:a\s+|the\s+)?row[\s-]count\s+(?:is\s+|of\s+|must\s+be\s+|should\s+be\s+)?)?between\s+${n}\s+and\s+${n}(?:\s*${ROWS})?|(?:행\s*수|건수|row\s*수)\s*(?:는|가|이)?\s*${n}\s*(?:에서|~|-|부터)\s*${n}\s*(?:사이|까지)\S*`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it)\s+(?:get|gets|copies|moves|loads)\s+)?between\s+${n}\s+and\s+${n}\s*${ROWS}|(?:with\s+)?(?:a\s+|the\s+)?row[\s-]count\s+(?:is\s+|of\s+|must\s+be\s+|should\s+be\s+)?between\s+${n}\s+and\s+${n}|(?:행\s*수|건수|row\s*수)\s*(?:는|가|이)?\s*${n}\s*(?:에서|~|-|부터)\s*${n}\s*(?:사이|까지)\S*`,
       'gi',
     ),
   )) {
-    add(m, { kind: 'row_count', min: numberOf((m[1] ?? m[3]) as string), max: numberOf((m[2] ?? m[4]) as string) });
+    add(m, {
+      kind: 'row_count',
+      min: numberOf((m[1] ?? m[3] ?? m[5]) as string),
+      max: numberOf((m[2] ?? m[4] ?? m[6]) as string),
+    });
   }
 
   // Accepted values
@@ -285,6 +289,16 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       },
       c,
     );
+  }
+
+  // "check that <condition>", "<condition>인지 확인": a condition every row must meet, as the check it is.
+  for (const m of rt.free(
+    /\b(?:check|verify|ensure|make\s+sure|validate|assert|confirm|test)\s+(?:that\s+)?(?:the\s+|every\s+|all\s+)?(.+?)(?=$|[.;!?]|,\s|\s+(?:and\s+)?(?:then|also|every|daily|retry)\b)|(?:^|(?<=[\s,]))([^.;!?]+?)\s*(?:인지|한지|는지|지)\s*(?:확인|검사|체크|검증)\S*|(?:^|(?<=[\s,]))([^.;!?,]+?)\s*(?:여야|이어야)\s*(?:해|함|합니다|해요|돼|됩니다)?\b/gi,
+  )) {
+    const text = ((m[1] ?? m[2] ?? m[3]) as string).trim();
+    const check = conditionAsCheck(text, vocab);
+    if (!check) continue;
+    add(m, check, 'column' in check ? check.column : check.kind === 'unique' ? check.columns[0] : undefined);
   }
 
   // Ranges
@@ -353,4 +367,44 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
     }
   }
   return out;
+}
+
+/**
+ * A condition every row must meet as a check: "email is not null" -> not_null, "quantity >= 1" -> range,
+ * "age between 0 and 120" -> range, "role in (a, b)" -> accepted_values. Anything else is not a check we have.
+ */
+function conditionAsCheck(text: string, vocab: Vocabulary): CheckSpec | undefined {
+  const t = text
+    .replace(/\bnever\s+(below|under|less\s+than)\b/i, 'at least')
+    .replace(/\bnever\s+(above|over|more\s+than)\b/i, 'at most')
+    .replace(/\bis\s+never\s+(?:null|empty|missing)\b/i, 'is not null');
+  const e = parseCondition(t, vocab) ?? parseCondition(t.replace(/(이상|이하|초과|미만)(?:인)?$/, '$1'), vocab);
+  if (!e || / OR /.test(e)) return undefined;
+  let m: RegExpExecArray | null;
+  if ((m = /^([A-Za-z_]\w*) IS NOT NULL$/.exec(e))) return { kind: 'not_null', column: m[1] as string };
+  if ((m = /^([A-Za-z_]\w*) (>=|>|<=|<) (-?\d+(?:\.\d+)?)$/.exec(e))) {
+    const n = Number(m[3]);
+    if ((m[2] === '>' || m[2] === '<') && !Number.isInteger(n)) return undefined;
+    const bound = m[2] === '>' ? n + 1 : m[2] === '<' ? n - 1 : n;
+    if (
+      (m[2] === '>' || m[2] === '<') &&
+      vocab.typeOf(m[1] as string) !== 'bigint' &&
+      vocab.typeOf(m[1] as string) !== 'integer'
+    )
+      return undefined;
+    return (m[2] as string).startsWith('>')
+      ? { kind: 'range', column: m[1] as string, min: bound }
+      : { kind: 'range', column: m[1] as string, max: bound };
+  }
+  if ((m = /^([A-Za-z_]\w*) BETWEEN (-?\d+(?:\.\d+)?) AND (-?\d+(?:\.\d+)?)$/.exec(e)))
+    return { kind: 'range', column: m[1] as string, min: Number(m[2]), max: Number(m[3]) };
+  if ((m = /^([A-Za-z_]\w*) >= (-?\d+(?:\.\d+)?) AND \1 <= (-?\d+(?:\.\d+)?)$/.exec(e)))
+    return { kind: 'range', column: m[1] as string, min: Number(m[2]), max: Number(m[3]) };
+  if ((m = /^([A-Za-z_]\w*) IN \((.+)\)$/.exec(e))) {
+    const values = (m[2] as string)
+      .split(/,\s*/)
+      .map((v) => (/^'/.test(v) ? v.slice(1, -1).replace(/''/g, "'") : Number(v)));
+    return { kind: 'accepted_values', column: m[1] as string, values };
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
-import { NUMBER, numberOf } from './lexicon.js';
+import { ENGLISH_FILLER, NUMBER, numberOf } from './lexicon.js';
+import { koreanPartFirst, parseWordsExpression } from './parse-words-expression.js';
 import { literal, VALUE } from './parse-condition.js';
 import type { RequestText } from './request-text.js';
 import type { Vocabulary } from './vocabulary.js';
@@ -11,20 +12,7 @@ export interface ComputedColumn {
 }
 
 const NEW_NAME = String.raw`[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
-const AS = String.raw`(?:as|named|called|into|to|in(?:to)?\s+(?:a\s+)?(?:new\s+)?(?:column|field)(?:\s+(?:named|called))?|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)\s+(?:as\s+)?|=)`;
-
-const ARITH: [RegExp, string][] = [
-  [/^(?:times|multiplied\s+by|x|\*)$/i, '*'],
-  [/^(?:divided\s+by|over|\/)$/i, '/'],
-  [/^(?:plus|\+|added\s+to)$/i, '+'],
-  [/^(?:minus|-|less)$/i, '-'],
-];
-const ARITH_WORDS = String.raw`times|multiplied\s+by|divided\s+by|plus|minus|\*|\/|\+|-(?=\s)`;
-
-function arith(word: string): string | undefined {
-  for (const [p, op] of ARITH) if (p.test(word.trim())) return op;
-  return undefined;
-}
+const AS = String.raw`(?:as|named|called|into|in(?:to)?\s+(?:a\s+)?(?:new\s+)?(?:column|field)(?:\s+(?:named|called))?|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)\s+(?:as\s+)?|=)`;
 
 /**
  * Computed columns: expressions ("price * 1.1 as price_net", "net = amount - discount"), arithmetic in words
@@ -36,93 +24,7 @@ export function readComputed(rt: RequestText, vocab: Vocabulary): ComputedColumn
   const col = `(${vocab.col})`;
   const out = { computed: [] as ComputedColumn[] };
   const c = (s: string | undefined) => (s === undefined ? undefined : vocab.column(s));
-  const operand = (s: string): string | undefined => {
-    const t = s.trim();
-    const column = c(t);
-    if (column) return column;
-    const v = literal(t, vocab, undefined);
-    return v && /^-?\d/.test(v) ? v : undefined;
-  };
-  // Computed: explicit expression "<expr> as <name>" / "<name> = <expr>" / "add a column <name> = <expr>".
-  const exprText = String.raw`((?:[A-Za-z_]\w*\s*\()?(?:${vocab.col}|\d[\d.]*)(?:\s*(?:\*|\/|\+|-|\|\|)\s*(?:${vocab.col}|\d[\d.]*|'[^']*'))+\)?|(?:lower|upper|trim|length|round|abs|coalesce|concat|substr|substring|year|month|day|hour|date|nullif)\s*\([^()]*\))`;
-  for (const m of rt.free(new RegExp(String.raw`${exprText}\s+(?:as|named|called|into)\s+${NEW_NAME}`, 'gi'))) {
-    rt.takeMatch(m);
-    out.computed.push({ name: m[2] as string, expr: normalizeExpr(m[1] as string, vocab) });
-  }
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`\b(?:add|adding|with|include|plus|compute|computing|create|derive|and)?\s*(?:an?\s+)?(?:new\s+)?(?:computed\s+|derived\s+|extra\s+)?(?:column|field)?\s*${NEW_NAME}\s*(?:=|:=|as|computed\s+as|calculated\s+as|defined\s+as|which\s+is|that\s+is|equal\s+to)\s*${exprText}`,
-      'gi',
-    ),
-  )) {
-    if (c(m[1] as string) && !/=|computed|calculated|defined|which|that|equal/i.test(m[0])) continue;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[1] as string, expr: normalizeExpr(m[2] as string, vocab) });
-  }
-  // Computed in words: "price times 1.1 as price_net", "quantity multiplied by unit_price into total".
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`\b(?:the\s+)?${col}\s+(${ARITH_WORDS})\s+(?:the\s+)?(${vocab.col}|${NUMBER})\s*(?:,\s*)?${AS}\s*(?:the\s+)?(?:new\s+)?(?:column\s+)?${NEW_NAME}`,
-      'gi',
-    ),
-  )) {
-    const left = c(m[1] as string);
-    const op = arith(m[2] as string);
-    const right = operand(m[3] as string);
-    if (!left || !op || !right) continue;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr: `${left} ${op} ${right}` });
-  }
-  // "multiply price by 1.1 and call it price_net", "divide amount by 100 as amount_usd"
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`\b(multiply|divide|add|subtract)\s+(?:the\s+)?${col}\s+(?:by|to|from)\s+(${vocab.col}|${NUMBER})\s*(?:,\s*)?${AS}\s*(?:the\s+)?(?:new\s+)?(?:column\s+)?${NEW_NAME}`,
-      'gi',
-    ),
-  )) {
-    const left = c(m[2] as string);
-    const right = operand(m[3] as string);
-    if (!left || !right) continue;
-    const verb = (m[1] as string).toLowerCase();
-    const expr =
-      verb === 'multiply'
-        ? `${left} * ${right}`
-        : verb === 'divide'
-          ? `${left} / ${right}`
-          : verb === 'add'
-            ? `${left} + ${right}`
-            : `${left} - ${right}`;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr });
-  }
-  // Korean: "가격에 1.1을 곱해서 net_price로", "amount를 100으로 나눠서 amount_usd 컬럼으로", "quantity와 price를 곱해 total로"
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`${col}\s*(?:에|을|를|에다가?)?\s*(${vocab.col}|${NUMBER})\s*(?:을|를|으로|로|에)?\s*(?:을|를)?\s*(곱|나눠|나누|더|빼)\S*\s*(?:서|고)?\s*(?:그\s*결과를\s*)?${NEW_NAME}\s*(?:이라는|라는)?\s*(?:새\s*)?(?:컬럼|칼럼|열|이름)?\s*(?:으로|로)`,
-      'g',
-    ),
-  )) {
-    const left = c(m[1] as string);
-    const right = operand(m[2] as string);
-    const verb = m[3] as string;
-    if (!left || !right) continue;
-    const op = verb === '곱' ? '*' : verb.startsWith('나') ? '/' : verb === '더' ? '+' : '-';
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr: `${left} ${op} ${right}` });
-  }
-  for (const m of rt.free(
-    new RegExp(
-      String.raw`${col}\s*(?:와|과|하고|랑|이랑)\s*${col}\s*(?:을|를)?\s*(곱|더|빼)\S*\s*(?:서|고)?\s*${NEW_NAME}\s*(?:이라는|라는)?\s*(?:새\s*)?(?:컬럼|칼럼|열)?\s*(?:으로|로)`,
-      'g',
-    ),
-  )) {
-    const a = c(m[1] as string);
-    const b = c(m[2] as string);
-    if (!a || !b) continue;
-    rt.takeMatch(m);
-    out.computed.push({ name: m[4] as string, expr: `${a} ${m[3] === '곱' ? '*' : m[3] === '더' ? '+' : '-'} ${b}` });
-  }
-
+  out.computed.push(...readNamedExpressions(rt, vocab));
   // Functions in words.
   const inPlace = (column: string, expr: string, name?: string) =>
     out.computed.push(name ? { name, expr } : { name: column, expr, replaces: column });
@@ -373,11 +275,171 @@ export function readComputed(rt: RequestText, vocab: Vocabulary): ComputedColumn
   return out.computed;
 }
 
-/** An expression as the user wrote it, with column words resolved to names ("Price * 1.1" -> "price * 1.1"). */
-function normalizeExpr(text: string, vocab: Vocabulary): string {
-  return text
-    .replace(/\bsubstring\s*\(/gi, 'substr(')
-    .replace(new RegExp(`(${vocab.col})`, 'gi'), (w) => vocab.column(w) ?? w)
-    .replace(/\s+/g, ' ')
-    .trim();
+/** The free stretch of the request around a position: [start, end). */
+function freeStretch(rt: RequestText, at: number): [number, number] {
+  let start = at;
+  while (start > 0 && rt.isFree(start - 1, start)) start--;
+  let end = at;
+  while (end < rt.text.length && rt.isFree(end, end + 1)) end++;
+  return [start, end];
+}
+
+/** An expression that computes something (not a bare column, which is a rename, nor a bare literal). */
+function computing(text: string, vocab: Vocabulary): string | undefined {
+  const expr = parseWordsExpression(text, vocab);
+  if (!expr || /^(?:[A-Za-z_]\w*|-?\d+(?:\.\d+)?|'(?:[^']|'')*')$/.test(expr)) return undefined;
+  return expr;
+}
+
+/** The longest text from `start` that is an expression, ending at a word's end within [start, limit). */
+function longestFrom(rt: RequestText, vocab: Vocabulary, start: number, limit: number) {
+  for (let end = limit; end > start; end--) {
+    if (end < limit && !/[\s,.;!?)]/.test(rt.text[end] as string)) continue;
+    if (/\s/.test(rt.text[end - 1] as string)) continue;
+    const expr = computing(rt.text.slice(start, end), vocab);
+    if (expr) return { expr, end };
+  }
+  return undefined;
+}
+
+/** The longest text ending at `end` that is an expression, starting at a word's start within [from, end). */
+function longestUntil(rt: RequestText, vocab: Vocabulary, from: number, end: number, korean = false) {
+  for (let start = from; start < end; start++) {
+    if (start > from && !/[\s,(:]/.test(rt.text[start - 1] as string)) continue;
+    if (/\s/.test(rt.text[start] as string)) continue;
+    let text = rt.text.slice(start, end);
+    // "quantity * unit_price를 line_total로", "0.9 값을 discounted_total로": the object particle is the sentence's.
+    if (korean) text = text.replace(/\s*(?:(?:그\s*)?(?:값|결과\s*값?|결과)\s*)?(?:을|를|은|는)?\s*$/, '');
+    const expr = computing(text, vocab) ?? (korean ? koreanPartFirst(text, vocab) : undefined);
+    if (expr) return { expr, start };
+  }
+  return undefined;
+}
+
+const NAMED = String.raw`(?!(?:add|adding|with|plus|and|also|include|including|create|compute|an?|the|new|column|field|as|named|called|into)\b)[\`"']?([A-Za-z_][A-Za-z0-9_]*)[\`"']?`;
+
+/**
+ * Computed columns that name the new column around an expression in words: "add line_total: quantity times
+ * unit_price", "plus a net_amount column that is amount minus discount", "sku_prefix = the first 3 characters of sku",
+ * "signup_month (month of created_at)", "price*1.1 as price_net", "duration_ms divided by 60000, rounded to 1
+ * decimal, as duration_min", "price에 1.1을 곱한 price_with_tax 컬럼", "quantity * unit_price를 line_total로".
+ * A phrase is taken only when every word of its expression is understood.
+ */
+function readNamedExpressions(rt: RequestText, vocab: Vocabulary): ComputedColumn[] {
+  const out: ComputedColumn[] = [];
+  // A typo form of a column is not the column here: "duration_min" is a new name beside duration_ms.
+  const existing = new Set(vocab.columnNames().map((n) => n.toLowerCase()));
+  const isNewName = (name: string) => !ENGLISH_FILLER.has(name.toLowerCase()) && !existing.has(name.toLowerCase());
+
+  // NAME (EXPR), with an optional description: "plus signup_month (month of created_at)", "with duration in
+  // seconds as duration_s (duration_ms / 1000)".
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`\b(?:with|plus|and|add|adding|including|include)\s+(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:column|field)\s+)?(?:((?:[A-Za-z]+\s+){1,4}?)(?:as|named|called)\s+)?${NAMED}(?:\s+(?:column|field))?\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)`,
+      'gi',
+    ),
+  )) {
+    const name = m[2] as string;
+    const expr = computing(m[3] as string, vocab);
+    if (!expr || !isNewName(name)) continue;
+    rt.takeMatch(m);
+    out.push({ name, expr });
+  }
+
+  // NAME first: "add order_year, the year of created_at", "a line_total column: quantity times unit_price".
+  const head = new RegExp(
+    String.raw`(?:\b(?:add|adding|with|plus|and|include|including|also|create|compute)\s+(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:(?:column|field)\s+(?:(?:named|called)\s+)?)?${NAMED}|\b(?:(?:an?|the)\s+)?(?:new\s+)?(?:(?:computed|derived|calculated|extra)\s+)?(?:column|field)\s+(?:(?:named|called)\s+)?${NAMED}|(?<![\w.])${NAMED}(?=\s*:?=))(?:\s+(?:column|field))?`,
+    'gi',
+  );
+  const connector =
+    /\s*(?:,\s*(?:(?:which|that)\s+is|that'?s|i\.e\.)?|:|:?=|(?:which|that)\s+is|that'?s|equal\s+to|(?:computed|calculated|defined|derived)\s+(?:as|from)|as|with|from|being|that(?=\s+(?:concat|join|combin)))\s*/iy;
+  for (const m of rt.free(head)) {
+    const name = (m[1] ?? m[2] ?? m[3]) as string;
+    let at = m.index + m[0].length;
+    // A table named between ("add duration_s to sessions, that's ...") was read already.
+    const skipFrom = at;
+    const preposition = /\s*(?:to|in|into|for|on)\s+/iy;
+    preposition.lastIndex = at;
+    const before = preposition.exec(rt.text);
+    if (before && !rt.isFree(at + before[0].length, at + before[0].length + 1)) at += before[0].length;
+    // The table it goes to may come between, left to the table readers: "add duration_s to sessions, that's ...".
+    const table = new RegExp(
+      String.raw`\s+(?:to|in|into|for|on)\s+(?:the\s+)?(?:${vocab.tablePattern})(?:\s+table)?(?![\w])`,
+      'iy',
+    );
+    table.lastIndex = at;
+    const between = table.exec(rt.text);
+    if (between) at += between[0].length;
+    while (at < rt.text.length && at - skipFrom < 40 && (/\s/.test(rt.text[at] as string) || !rt.isFree(at, at + 1)))
+      at++;
+    if (!rt.isFree(at, at + 1)) continue;
+    connector.lastIndex = at;
+    const link = connector.exec(rt.text);
+    if (!link || !/[,:=]|\w/.test(link[0])) continue;
+    // A column of the source is not redefined here: "orders where amount = discount * 2" is a filter.
+    if (!isNewName(name)) continue;
+    const start = at + link[0].length;
+    const [, limit] = freeStretch(rt, start);
+    const found = longestFrom(rt, vocab, start, limit);
+    if (!found) continue;
+    rt.take(m.index, skipFrom);
+    rt.take(between ? skipFrom + between[0].length : skipFrom, found.end);
+    out.push({ name, expr: found.expr });
+  }
+
+  // EXPR first: "price*1.1 as price_net", "the day of ts as view_day", "..., rounded to 1 decimal, as duration_min".
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`,?\s+(?:as|named|called|into|(?:and\s+)?(?:call|name|save|store|put)\s+(?:it|that|the\s+result)(?:\s+(?:as|in|into))?)\s+(?:(?:an?\s+)?(?:new\s+)?(?:column|field)\s+(?:(?:named|called)\s+)?)?${NAMED}(?![\w])`,
+      'gi',
+    ),
+  )) {
+    const name = m[1] as string;
+    if (!isNewName(name)) continue;
+    const [from] = freeStretch(rt, m.index);
+    const found = longestUntil(rt, vocab, from, m.index);
+    if (!found) continue;
+    rt.take(found.start, m.index + m[0].length);
+    out.push({ name, expr: found.expr });
+  }
+
+  // Korean, EXPR first: "price에 1.1을 곱한 price_with_tax 컬럼을 추가", "quantity * unit_price를 line_total로 계산해서".
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`(?<![\w])${NAMED}\s*(?:(?:이라는|라는)\s*)?(?:새\s*)?(?:(?:컬럼|칼럼|열|필드)\s*(?:을|를|으로|로|에|도)?|(?:으로|로)(?![\uac00-\ud7af]))(?:\s*(?:추가|만들|생성|계산|넣|저장|add|create)[\uac00-\ud7af]*)*`,
+      'g',
+    ),
+  )) {
+    const name = m[1] as string;
+    if (!isNewName(name)) continue;
+    const [from] = freeStretch(rt, m.index);
+    const found = longestUntil(rt, vocab, from, m.index, true);
+    if (!found) continue;
+    rt.take(found.start, m.index + m[0].length);
+    out.push({ name, expr: found.expr });
+  }
+  // In place, no new name: "device upper-cased", "fee, but 0 where it's empty", "가격을 소수점 둘째 자리까지 반올림해서".
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`(?<![\w])(?:(?:round|replace|fill|trim|strip|lowercase|uppercase|capitali[sz]e)\b|(?:the\s+)?(?:[\uac00-\ud7af]+\s*\(\s*)?(?:${vocab.col}))`,
+      'gi',
+    ),
+  )) {
+    if (!rt.isFree(m.index, m.index + m[0].length)) continue;
+    const [, limit] = freeStretch(rt, m.index);
+    const found = longestFrom(rt, vocab, m.index, limit);
+    const columns = found ? columnsIn(found.expr) : [];
+    if (!found || !/^[a-z]+\(.*\)$/.test(found.expr) || columns.length !== 1) continue;
+    if (/[-+*/]/.test(found.expr.replace(/'(?:[^']|'')*'/g, ''))) continue;
+    const column = columns[0] as string;
+    rt.take(m.index, found.end);
+    out.push({ name: column, expr: found.expr, replaces: column });
+  }
+  return out;
+}
+
+/** The columns an expression of ours reads (names not followed by "("). */
+function columnsIn(expr: string): string[] {
+  const names = expr.replace(/'(?:[^']|'')*'/g, '').match(/[A-Za-z_]\w*(?!\w|\s*\()/g) ?? [];
+  return [...new Set(names)];
 }

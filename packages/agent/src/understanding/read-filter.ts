@@ -41,20 +41,46 @@ function longestCondition(
   return undefined;
 }
 
-/** "not cancelled", "pending", "Korean", "from Korea", "active": a value standing for a comparison. */
-function valueAtom(text: string, vocab: Vocabulary): string | undefined {
-  const m = /^(?:(not|non|un)[\s-]?)?(?:from\s+|in\s+)?([\w.-]+|[\uac00-\ud7af]+)$/i.exec(text.trim());
-  if (!m) return undefined;
-  const word = m[2] as string;
-  const hit = vocab.valueOf(word);
-  if (hit) return `${hit.column} ${m[1] ? '!=' : '='} '${hit.value.replace(/'/g, "''")}'`;
+/** "not cancelled", "pending", "Korean", "from Korea", "active", "paid 상태": one value standing for a comparison. */
+function oneValue(word: string, vocab: Vocabulary): { column: string; value: string; flag?: boolean } | undefined {
+  const w = word.replace(/\s*(?:상태|유형|타입|종류|국가|고객|사용자|회원|주문|이벤트|기기|디바이스)$/, '').trim();
+  for (const candidate of [w, w.replace(/s$/i, ''), w.replace(/es$/i, '')]) {
+    if (!candidate) continue;
+    const hit = vocab.valueOf(candidate);
+    if (hit) return hit;
+  }
   // "active customers": a boolean column named after the word.
   const flag = vocab
     .columnNames()
-    .find((c) => c.toLowerCase() === `is_${word.toLowerCase()}` || c.toLowerCase() === word.toLowerCase());
-  if (flag && vocab.typeOf(flag) === 'boolean') return `${flag} = ${m[1] ? 'false' : 'true'}`;
-  if (flag && /^is_/.test(flag)) return `${flag} = ${m[1] ? '0' : '1'}`;
+    .find((c) => c.toLowerCase() === `is_${w.toLowerCase()}` || c.toLowerCase() === w.toLowerCase());
+  if (flag && (vocab.typeOf(flag) === 'boolean' || /^is_/.test(flag))) return { column: flag, value: '', flag: true };
+  const korean = { 활성: 'is_active', 활성화된: 'is_active', 활성화: 'is_active' }[w];
+  if (korean && vocab.columnNames().includes(korean)) return { column: korean, value: '', flag: true };
   return undefined;
+}
+
+function valueAtom(text: string, vocab: Vocabulary): string | undefined {
+  const m =
+    /^(?:(not|non|un)[\s-]?)?(?:(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+status|with\s+type|with\s+method)\s+)?(?:the\s+)?(.+?)(?:\s+(?:devices?|categor(?:y|ies)|status(?:es)?|types?|methods?|countr(?:y|ies)|ones|state))?$/i.exec(
+      text.trim(),
+    );
+  if (!m) return undefined;
+  const words = (m[2] as string).split(/\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|또는|이나|혹은|및)\s*/i).filter(Boolean);
+  if (words.length === 0 || words.some((w) => /\s/.test(w.trim()) && !/[\uac00-\ud7af]/.test(w))) return undefined;
+  const hits = words.map((w) => oneValue(w.trim(), vocab));
+  if (hits.some((h) => !h)) return undefined;
+  const first = hits[0] as NonNullable<(typeof hits)[number]>;
+  if (hits.some((h) => h?.column !== first.column)) return undefined;
+  const negated = Boolean(m[1]);
+  if (first.flag) {
+    if (hits.length > 1) return undefined;
+    return vocab.typeOf(first.column) === 'boolean'
+      ? `${first.column} = ${negated ? 'false' : 'true'}`
+      : `${first.column} = ${negated ? '0' : '1'}`;
+  }
+  const quoted = hits.map((h) => `'${(h?.value ?? '').replace(/'/g, "''")}'`);
+  if (quoted.length === 1) return `${first.column} ${negated ? '!=' : '='} ${quoted[0]}`;
+  return `${first.column} ${negated ? 'NOT IN' : 'IN'} (${quoted.join(', ')})`;
 }
 
 /** "over 100" / "under 50" with no column: the table's one money column. */
@@ -62,7 +88,7 @@ function amountAtom(text: string, vocab: Vocabulary): string | undefined {
   const amount = vocab.amountColumn();
   if (!amount) return undefined;
   const m = new RegExp(
-    `^(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|worth\\s+more\\s+than|worth\\s+less\\s+than|costing\\s+more\\s+than|costing\\s+less\\s+than)\\s+(${VALUE})$`,
+    `^(?:of\\s+|worth\\s+|with\\s+(?:an?\\s+)?(?:amount|total)\\s+(?:of\\s+)?)?(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|worth\\s+more\\s+than|worth\\s+less\\s+than|costing\\s+more\\s+than|costing\\s+less\\s+than)\\s+(${VALUE})$`,
     'i',
   ).exec(text.trim());
   if (!m) return undefined;
@@ -77,8 +103,44 @@ function amountAtom(text: string, vocab: Vocabulary): string | undefined {
   return v && /^-?\d/.test(v) ? `${amount} ${op} ${v}` : undefined;
 }
 
+/** An atom of a condition that names no column: a value ("paid", "한국"), an amount ("over 100"), a date ("since"). */
+function valueOrAmount(text: string, vocab: Vocabulary): string | undefined {
+  return valueAtom(text, vocab) ?? amountAtom(text, vocab) ?? dateAtom(text, vocab);
+}
+
 function anyCondition(text: string, vocab: Vocabulary): string | undefined {
-  return parseCondition(text, vocab) ?? valueAtom(text, vocab) ?? amountAtom(text, vocab);
+  return parseCondition(text, vocab, valueOrAmount) ?? valueOrAmount(text, vocab);
+}
+
+/** "since 2026-02-01", "created after 2026-03-01", "placed between A and B", "2026-01-01부터 2026-03-31까지 생성된". */
+function dateAtom(text: string, vocab: Vocabulary): string | undefined {
+  const column = vocab.dateColumn();
+  if (!column) return undefined;
+  const D = String.raw`(\d{4}-\d{2}-\d{2})`;
+  const t = text
+    .trim()
+    .replace(
+      /^(?:created|placed|made|ordered|registered|signed\s+up|joined|occurred|happened|recorded|that\s+(?:were|was)\s+(?:created|placed|made))\s+/i,
+      '',
+    );
+  let m: RegExpExecArray | null;
+  if ((m = new RegExp(`^(?:since|after|from|on\\s+or\\s+after)\\s+${D}$`, 'i').exec(t)))
+    return `${column} ${/after/i.test(t) && !/on\s+or/i.test(t) ? '>' : '>='} '${m[1]}'`;
+  if ((m = new RegExp(`^(?:before|until|up\\s+to|prior\\s+to)\\s+${D}$`, 'i').exec(t)))
+    return `${column} ${/until|up\s+to/i.test(t) ? '<=' : '<'} '${m[1]}'`;
+  if ((m = new RegExp(`^(?:between|from)\\s+${D}\\s+(?:and|to|until)\\s+${D}$`, 'i').exec(t)))
+    return `${column} BETWEEN '${m[1]}' AND '${m[2]}'`;
+  if (
+    (m = new RegExp(`^${D}\\s*부터\\s*${D}\\s*까지(?:\\s*(?:생성된|만들어진|주문된|발생한|가입한|등록된))?$`).exec(t))
+  )
+    return `${column} BETWEEN '${m[1]}' AND '${m[2]}'`;
+  if (
+    (m = new RegExp(
+      `^${D}\\s*(이후|이전|부터|까지)(?:에)?(?:\\s*(?:생성된|만들어진|주문된|발생한|가입한|등록된))?$`,
+    ).exec(t))
+  )
+    return `${column} ${m[2] === '이후' ? '>' : m[2] === '부터' ? '>=' : m[2] === '이전' ? '<' : '<='} '${m[1]}'`;
+  return undefined;
 }
 
 /**
@@ -167,27 +229,51 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
     out.push(atoms.map((a) => `NOT (${a})`).join(' AND '));
   }
 
-  // 4. "<noun> over 100" / "customers from Korea" / "users in Seoul" / "orders with amount over 100".
-  for (const m of rt.free(
-    new RegExp(String.raw`(?<![\w])(${table})\s+(?!from\s+(?:the\s+)?(?:sqlite|duckdb|postgres|mysql))`, 'gi'),
-  )) {
-    const start = m.index + m[0].length;
-    const run = freeRun(rt, start);
-    const hit = longestCondition(run, vocab, (t, v) =>
-      /^(?:from|in)\s+/i.test(t) ? valueAtom(t, v) : amountAtom(t, v),
+  // 4. "<values> <noun> <chain>": "paid orders over 200", "purchase or refund events on mobile devices",
+  //    "customers from KR, JP and US", "sessions from KR on desktop with duration_ms above 60000".
+  for (const m of rt.free(new RegExp(String.raw`(?<![\w])(${noun})(?![\w])`, 'gi'))) {
+    const nounStart = m.index;
+    const nounEnd = m.index + m[0].length;
+    // values right before the noun
+    let from = nounStart;
+    let pre: string | undefined;
+    const before = rt.text.slice(0, nounStart);
+    const lead = /((?:(?:not|non|un)[\s-]?)?[\w.'-]+(?:\s*(?:,\s*(?:or|and)?|\bor\b|\band\b)\s*[\w.'-]+)*)\s+$/i.exec(
+      before,
     );
-    if (!hit) continue;
-    rt.take(start, start + hit.length);
-    out.push(hit.expr);
+    if (lead && rt.isFree(lead.index, nounStart)) {
+      // the longest run of words ending at the noun that is a value list
+      const words = lead[1] as string;
+      const starts = [0, ...[...words.matchAll(/\s+/g)].map((x) => x.index + x[0].length)];
+      for (const s0 of starts) {
+        const e = valueAtom(words.slice(s0), vocab);
+        if (e) {
+          pre = e;
+          from = lead.index + s0;
+          break;
+        }
+      }
+    }
+    const chain = readChain(rt.text.slice(nounEnd, nounEnd + freeRun(rt, nounEnd).length), vocab);
+    if (!pre && !chain) continue;
+    const parts = [pre, chain?.expr].filter((x): x is string => Boolean(x));
+    if (pre) rt.take(from, nounStart);
+    if (chain) rt.take(nounEnd, nounEnd + chain.length);
+    out.push(parts.join(' AND '));
   }
 
   // 5. Korean: "<condition>인 <noun>만", "<value>되지 않은 주문만", "한국 고객만".
-  const koOnly = new RegExp(String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*만`, 'g');
+  // ("만 허용" is an allowed-values check, not a filter)
+  const koOnly = new RegExp(
+    String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*만(?!\s*(?:허용|가능|들어와야|있어야))`,
+    'g',
+  );
   for (const m of rt.free(koOnly)) {
     if (m.index === 0) continue;
     // The condition ends right before the noun; it starts after the last taken span or punctuation.
     let from = m.index;
-    while (from > 0 && rt.isFree(from - 1, from) && !/[,.;!?\n]/.test(rt.text[from - 1] as string)) from--;
+    // Korean lists use commas ("pending, paid, shipped 중 하나인"): only a sentence end stops the condition.
+    while (from > 0 && rt.isFree(from - 1, from) && !/[.;!?\n]/.test(rt.text[from - 1] as string)) from--;
     const before = rt.text.slice(from, m.index).trimEnd();
     let found: { expr: string; start: number } | undefined;
     for (const s of [...before.matchAll(/(?:^|\s)(?=\S)/g)].map((x) => x.index + (x[0].length ? 1 : 0))) {
@@ -222,14 +308,24 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
 
 /** A Korean condition ending in an adnominal form: "금액이 100 이상인", "취소되지 않은", "한국", "pending인". */
 function koreanCondition(text: string, vocab: Vocabulary): string | undefined {
-  const t = text.trim();
+  const t = text
+    .trim()
+    .replace(/^[,\s]+/, '')
+    // "pending 상태인", "electronics 카테고리인", "kakao_pay로 결제된", "mobile 기기에서 발생한"
+    .replace(/\s*(?:상태|유형|타입|카테고리|종류|분류)(?=(?:인|이고|가\s*아닌|이\s*아닌|가|이)?$)/, '')
+    .replace(/(?:으로|로)\s*(?:결제|주문|가입|접속|유입)된$/, '')
+    .replace(/\s*(?:기기|디바이스|브라우저)에서\s*(?:발생|생성|일어)한$/, '');
+  if (/^비활성(?:화된|인)?$/.test(t)) {
+    const flag = vocab.columnNames().find((c) => /^is_active$|^active$/i.test(c));
+    if (flag) return vocab.typeOf(flag) === 'boolean' ? `${flag} = false` : `${flag} = 0`;
+  }
   if (!t) return undefined;
-  const direct = parseCondition(t.replace(/(이상|이하|초과|미만)인$/, '$1'), vocab);
+  const direct = parseCondition(t.replace(/(이상|이하|초과|미만)인$/, '$1'), vocab, valueOrAmount);
   if (direct) return direct;
   const neg = /^(.+?)(?:이|가)?\s*(?:되지|하지)\s*않은$|^(.+?)(?:이|가)\s*아닌$|^(.+?)\s*아닌$/.exec(t);
   if (neg) {
     const e = valueAtom((neg[1] ?? neg[2] ?? neg[3]) as string, vocab);
-    if (e) return e.replace(' = ', ' != ');
+    if (e) return negateSimple(e);
   }
   const pos = /^(.+?)(?:인|된|한|중인|상태인)?$/.exec(t);
   if (pos) {
@@ -237,4 +333,56 @@ function koreanCondition(text: string, vocab: Vocabulary): string | undefined {
     if (!/\s/.test(word)) return valueAtom(word, vocab);
   }
   return parseAtom(t, vocab);
+}
+
+/**
+ * Conditions that follow a noun one after another: "from KR", "on desktop", "with duration_ms above 60000",
+ * "that are pending, paid or shipped", "over 200", "where ...", joined by "and" or nothing.
+ */
+function readChain(text: string, vocab: Vocabulary): { expr: string; length: number } | undefined {
+  const parts: string[] = [];
+  let at = 0;
+  for (;;) {
+    const rest = text.slice(at);
+    const gap = /^\s*(?:,\s*)?(?:and\s+)?/i.exec(rest)?.[0] ?? '';
+    const body = rest.slice(gap.length);
+    let hit: { expr: string; length: number } | undefined;
+    const prep =
+      /^(?:(?:that|which|who)\s+(?:are|is|were|was)\s+(?:not\s+)?|(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+(?:status|type|method))\s+)/i.exec(
+        body,
+      );
+    if (prep)
+      hit = longestCondition(body, vocab, (t, v) =>
+        valueAtom(
+          t.replace(/^(?:that|which|who)\s+(?:are|is|were|was)\s+/i, (x) => (/not\s+$/i.test(x) ? 'not ' : '')),
+          v,
+        ),
+      );
+    if (!hit) {
+      const cond = /^(?:with|where|whose|that\s+have|which\s+have|having|that\s+has)\s+/i.exec(body);
+      if (cond) {
+        const inner = longestCondition(body.slice(cond[0].length), vocab, (t, v) =>
+          parseCondition(t, v, valueOrAmount),
+        );
+        if (inner) hit = { expr: inner.expr, length: cond[0].length + inner.length };
+      }
+    }
+    if (!hit) hit = longestCondition(body, vocab, (t, v) => amountAtom(t, v) ?? dateAtom(t, v));
+    if (!hit && /^(?:[a-z]+(?:ed|ing)|aged|priced|older|younger|longer|shorter|cheaper|of|with)\b/i.test(body))
+      hit = longestCondition(body, vocab, anyCondition);
+    if (!hit) break;
+    parts.push(hit.expr);
+    at += gap.length + hit.length;
+  }
+  return parts.length ? { expr: parts.join(' AND '), length: at } : undefined;
+}
+
+/** The negation of a simple comparison: = to !=, IN to NOT IN, a true flag to false. */
+function negateSimple(e: string): string {
+  if (/ NOT IN \(/.test(e)) return e.replace(' NOT IN (', ' IN (');
+  if (/ IN \(/.test(e)) return e.replace(' IN (', ' NOT IN (');
+  if (/ = true$/.test(e)) return e.replace(/ = true$/, ' = false');
+  if (/ = 1$/.test(e)) return e.replace(/ = 1$/, ' = 0');
+  if (/ != /.test(e)) return e.replace(' != ', ' = ');
+  return e.replace(' = ', ' != ');
 }

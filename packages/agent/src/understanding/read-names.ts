@@ -41,14 +41,15 @@ export function readTargetTable(
       'g',
     ),
     new RegExp(
-      String.raw`(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|to|onto)\s+(?!(?:a|an|the|it|them|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
+      String.raw`(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|onto|to(?=\s+[\\\`"']?[A-Za-z_]*(?:_|\d)))\s+(?!(?:a|an|the|it|them|be|do|have|make|get|keep|run|include|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
       'gi',
     ),
     new RegExp(String.raw`테이블\s*(?:이름|명)\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로|이라고|라고)?`, 'g'),
   ];
   // "customers -> dim_customer", "load products as product_catalog": a table of the source, then its new name.
   if (tablePattern) {
-    patterns.unshift(new RegExp(String.raw`(?:${tablePattern})\s*(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])`, 'gi'));
+    // The table itself stays for the table readers: only the arrow and the new name are taken (lookbehind).
+    patterns.unshift(new RegExp(String.raw`(?<=(?:${tablePattern})\s*)(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])`, 'gi'));
   }
   for (const p of patterns) {
     for (const m of rt.free(p)) {
@@ -70,8 +71,8 @@ export function readTargetTable(
 export function readDagId(rt: RequestText): string | undefined {
   const m = rt.first(
     new RegExp(
-      String.raw`\b(?:dag[_\s-]?id|dag\s+(?:named|called|name)|(?:name|call)\s+(?:the\s+|this\s+|it\s+)?(?:dag|pipeline|job)|(?:dag|pipeline)\s+should\s+be\s+(?:called|named))\s*(?:is|=|:|as)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?|(?:dag|DAG|대그|파이프라인)\s*(?:의\s*)?(?:이름|아이디|id|ID)\s*(?:은|는|:|을|를)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?(?:\s*(?:으로|로|이라고|라고))?|[\`"']?([a-z][a-z0-9_]{2,})[\`"']?\s*(?:이라는|라는)\s*(?:이름의\s*)?(?:dag|DAG|대그|파이프라인)`,
-      'g',
+      String.raw`\b(?:dag[_\s-]?id|dag\s+(?:named|called|name)|(?:name|call)\s+(?:the\s+|this\s+|it\s+)?(?:dag|pipeline|job)|(?:dag|pipeline)\s+should\s+be\s+(?:called|named))\s*(?:is|=|:|as|은|는)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?(?:\s*(?:으로|로)(?:\s*(?:하고|해|해줘|지정))?)?|(?:dag|DAG|대그|파이프라인)\s*(?:의\s*)?(?:이름|아이디|id|ID)\s*(?:은|는|:|을|를)?\s*[\`"']?([a-z][a-z0-9_]{2,})[\`"']?(?:\s*(?:으로|로|이라고|라고))?|[\`"']?([a-z][a-z0-9_]{2,})[\`"']?\s*(?:이라는|라는)\s*(?:이름의\s*)?(?:dag|DAG|대그|파이프라인)`,
+      'gi',
     ),
   );
   if (!m) return undefined;
@@ -92,4 +93,49 @@ export function readAlert(rt: RequestText): { connId?: string; asked: boolean } 
     /\b(?:alert|notify|email|e-mail|slack|page|text)\b[^.]*?\bfail|\bfail\w*[^.]*?\b(?:alert|notify|email|slack)\b|실패\S*\s*(?:하면|시)?\s*(?:알림|알려|메일|슬랙)\S*/gi,
   );
   return { asked: Boolean(vague) };
+}
+
+/**
+ * Targets named per table, read once the columns are known: "customers into dim_customer and orders into
+ * fact_orders", "customers는 dim_customer로, orders는 fact_orders로", and a late Korean "fact_payments로" for the one
+ * table. Only the arrow/particle and the new name are taken; the table names stay for the table readers.
+ */
+export function readTableTargets(
+  rt: RequestText,
+  vocab: { tablePattern: string; tableOf(text: string): string | undefined; column(text: string): string | undefined },
+): { perTable: Map<string, string>; single: string | undefined } {
+  const perTable = new Map<string, string>();
+  const pairs = [
+    new RegExp(String.raw`(${vocab.tablePattern})\s+(?:into|to|->|→|=>|as)\s+${NAME}(?![\w.:])`, 'dgi'),
+    new RegExp(String.raw`(${vocab.tablePattern})\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로)(?=\s|$|[,.])`, 'dg'),
+  ];
+  for (const p of pairs) {
+    for (const m of rt.free(p)) {
+      const table = vocab.tableOf(m[1] as string);
+      const name = m[2] as string;
+      if (
+        !table ||
+        vocab.tableOf(name) ||
+        /^(duckdb|sqlite|postgres|postgresql|mysql|warehouse|the|a|an|it|them|existing|new|same|target|table)$/i.test(
+          name,
+        )
+      )
+        continue;
+      const after = m.indices?.[1]?.[1] ?? m.index;
+      rt.take(after, m.index + m[0].length);
+      perTable.set(table, name);
+    }
+  }
+  let single: string | undefined;
+  if (perTable.size === 0) {
+    const late = rt.first(
+      new RegExp(String.raw`(?<![\w.])${NAME}\s*(?:으로|로|에)(?=\s|$|[,.])(?:\s*(?:넣|옮|적재|저장|복사)\S*)?`, 'g'),
+    );
+    const name = late?.[1];
+    if (late && name && /_/.test(name) && !vocab.column(name) && !vocab.tableOf(name)) {
+      rt.takeMatch(late);
+      single = name;
+    }
+  }
+  return { perTable, single };
 }

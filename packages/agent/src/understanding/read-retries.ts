@@ -62,7 +62,7 @@ export function readRetries(rt: RequestText): RetriesReading {
       String.raw`\b(?:with\s+|allow\s+|and\s+)?(?:up\s+to\s+|at\s+most\s+)?(${NUMBER})\s+(?:retries|retry|re-?tries|attempts\s+to\s+retry|retry\s+attempts)\b(?:\s+(?:on|upon)\s+failure)?`,
       'gi',
     ),
-    /(?:실패\s*(?:하면|시|할\s*경우)\s*)?(?:최대\s*)?(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*까지)?\s*(?:재시도|다시\s*시도|리트라이|재실행)|(?:재시도|리트라이|재실행)\s*(?:는|은|를|횟수는?)?\s*(?:최대\s*)?(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*까지)?/g,
+    /(?:실패\s*(?:하면|시|할\s*경우)\s*)?(?:최대\s*)?(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*까지)?\s*(?:더\s*)?(?:재시도|다시\s*시도|시도|리트라이|재실행)|(?:재시도|리트라이|재실행)\s*(?:는|은|를|횟수는?)?\s*(?:최대\s*)?(\d+|한|두|세|네|다섯)\s*(?:번|회)(?:\s*까지)?/g,
   ];
   let where: { start: number; end: number } | undefined;
   for (const pattern of count) {

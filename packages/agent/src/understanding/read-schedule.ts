@@ -76,7 +76,7 @@ export interface ScheduleReading {
 /** A schedule in words (English or Korean), a preset, or a cron expression; takes what it reads. */
 export function readSchedule(rt: RequestText): ScheduleReading {
   const cron = rt.first(
-    /\b(?:cron(?:\s+expression)?|schedule|스케줄|크론)\s*(?:is|of|=|:|은|는)?\s*["'`]?((?:[\d*/,-]+\s+){4}[\d*/,-]+)["'`]?/dgi,
+    /(?:\b(?:cron(?:\s+expression)?|schedule)|스케줄|크론)\s*(?:is|of|=|:|은|는)?\s*["'`]?((?:[\d*/,-]+\s+){4}[\d*/,-]+)["'`]?(?:\s*(?:으로|로)(?:\s*(?:스케줄|예약|설정|실행)\S*)?)?/dgi,
   );
   if (cron) {
     rt.takeMatch(cron);

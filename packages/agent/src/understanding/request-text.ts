@@ -24,7 +24,12 @@ export class RequestText {
       .replace(/[（]/g, '(')
       .replace(/[）]/g, ')')
       .replace(/[‘’]/g, "'")
-      .replace(/[“”]/g, '"');
+      .replace(/[“”]/g, '"')
+      // "수수료(fee)": a Korean word with the column's name beside it reads as the name (same length, same spans).
+      .replace(
+        /([\uac00-\ud7af]+)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)/g,
+        (m, _word: string, name: string) => `${' '.repeat(m.length - name.length - 1)}${name} `,
+      );
     this.taken = new Array<boolean>(this.text.length).fill(false);
   }
 

@@ -156,7 +156,8 @@ export function specFromUnderstanding(u: Understanding, request: string): SpecBu
     for (const t of to) filterFor.set(t.name, [...(filterFor.get(t.name) ?? []), f]);
   }
   for (const table of u.tables) {
-    const targetTable = u.tables.length === 1 && u.targetTable ? u.targetTable : table.name;
+    const targetTable =
+      u.targetTables.get(table.name) ?? (u.tables.length === 1 && u.targetTable ? u.targetTable : table.name);
     const columns = columnsFor(u, table, questions);
     const filters = filterFor.get(table.name) ?? [];
     const filter = filters.length > 1 ? filters.map((f) => `(${f})`).join(' AND ') : filters[0];

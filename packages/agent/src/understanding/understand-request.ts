@@ -8,7 +8,7 @@ import { readBareLists, readColumns, type ColumnsReading } from './read-columns.
 import { readConnections } from './read-connections.js';
 import { readFilters } from './read-filter.js';
 import { readMode, type ModeReading } from './read-mode.js';
-import { readAlert, readDagId, readTargetTable } from './read-names.js';
+import { readAlert, readDagId, readTableTargets, readTargetTable } from './read-names.js';
 import { readRetries } from './read-retries.js';
 import { readSchedule } from './read-schedule.js';
 import { RequestText } from './request-text.js';
@@ -27,6 +27,8 @@ export interface Understanding {
   /** The tables read, in the request's order, with their schemas when the source could be introspected. */
   tables: TableSchema[];
   targetTable: string | undefined;
+  /** Targets named per table ("customers into dim_customer and orders into fact_orders"). */
+  targetTables: Map<string, string>;
   dagId: string | undefined;
   schedule: string | null | undefined;
   retries: number | undefined;
@@ -62,13 +64,20 @@ async function describeTable(ctx: PlanningContext, source: Connection, table: Ta
   return { name: table.name, columns: t?.columns, rowCount: t?.rowCount, values: t?.values };
 }
 
+/** English words one edit away from common table names ("older" ~ orders): never read as typos. */
+const COMMON_WORDS = new Set(
+  'older order ordered orderly under other others after enter users user sales sale event events even every ever cancel cancelled model models total totals title price prices status statue state states stats list lists last lost post posts most must'.split(
+    ' ',
+  ),
+);
+
 /** Misspelt table or column names in the free text: words one or two edits from exactly one name. */
 function typos(rt: RequestText, names: readonly string[], known: readonly NameForm[]): NameForm[] {
   const forms = new Set(known.map((f) => f.form));
   const out: NameForm[] = [];
   for (const m of rt.free(/[A-Za-z_][A-Za-z0-9_]{3,}/g)) {
     const word = m[0].toLowerCase();
-    if (forms.has(word) || isFiller(word) || KEYWORDS.has(word)) continue;
+    if (forms.has(word) || isFiller(word) || KEYWORDS.has(word) || COMMON_WORDS.has(word)) continue;
     // "page_view" beside a table page_views is a value more often than a misspelt table.
     if (names.some((n) => n.toLowerCase() === `${word}s` || `${n.toLowerCase()}s` === word)) continue;
     const name = nearestName(word, names);
@@ -85,13 +94,14 @@ function typos(rt: RequestText, names: readonly string[], known: readonly NameFo
 export async function understandRequest(ctx: PlanningContext): Promise<Understanding> {
   const rt = new RequestText(ctx.request);
   const questions: Question[] = [];
+  // The alert first: "alert the ops_webhook connection" names an HTTP connection, not a database.
+  const alert = readAlert(rt);
   const connections = readConnections(rt, ctx.hints);
   questions.push(...connections.questions);
   const dagId = readDagId(rt);
   const retries = readRetries(rt);
   for (const p of retries.problems) questions.push({ en: `${p}.`, ko: `${p}.` });
   const schedule = readSchedule(rt);
-  const alert = readAlert(rt);
 
   const schemas = connections.source ? await sourceTables(ctx, connections.source) : undefined;
   const allTables = schemas ?? [];
@@ -148,7 +158,8 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     tables = await Promise.all(tables.map((t) => describeTable(ctx, source, t)));
   }
   const columnNames = [...new Set(tables.flatMap((t) => (t.columns ?? []).map((c) => c.name)))];
-  const columnTypos = typos(rt, columnNames, nameForms(columnNames)).filter(
+  // A table's name is never a misspelt column ("customers" is not customer_id).
+  const columnTypos = typos(rt, columnNames, [...nameForms(columnNames), ...vocab.tableForms]).filter(
     (t) => !tableTypos.some((x) => x.form === t.form),
   );
   corrections.push(...columnTypos.map((t): [string, string] => [t.form, t.name]));
@@ -157,6 +168,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
   const mode = readMode(rt, vocab);
   const columns = readColumns(rt, vocab);
   questions.push(...columns.problems.map((p) => ({ en: p, ko: p })));
+  const lateTargets = readTableTargets(rt, vocab);
   // Checks may name the target's columns: renamed and computed ones too.
   const targetNames = [...columns.renames.values(), ...columns.computed.map((c) => c.name)];
   vocab.play(tables, [
@@ -221,7 +233,8 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     source: connections.source,
     target: connections.target,
     tables,
-    targetTable,
+    targetTable: targetTable ?? lateTargets.single,
+    targetTables: lateTargets.perTable,
     dagId,
     schedule: schedule.schedule,
     retries: retries.retries,

@@ -70,6 +70,30 @@ const VALUE_WORDS: Readonly<Record<string, readonly string[]>> = {
   canceled: ['cancelled', 'canceled'],
 };
 
+/** Words that name a column by what it means: "priced" -> price, "aged" -> age. */
+const COLUMN_WORDS: Readonly<Record<string, readonly string[]>> = {
+  priced: ['price', 'unit_price'],
+  costing: ['price', 'unit_price'],
+  costs: ['price'],
+  aged: ['age'],
+  old: ['age'],
+  'years old': ['age'],
+  created: ['created_at'],
+  placed: ['created_at'],
+  ordered: ['created_at'],
+  paid: ['paid_at'],
+  shipped: ['shipped_at'],
+  lasting: ['duration_ms', 'duration'],
+  lasted: ['duration_ms', 'duration'],
+  longer: ['duration_ms', 'duration'],
+  shorter: ['duration_ms', 'duration'],
+  older: ['age'],
+  younger: ['age'],
+};
+
+/** The COLUMN_WORDS safe to match as a column anywhere ("paid" and "shipped" are values as often). */
+const FORM_WORDS = new Set(['priced', 'costing', 'aged', 'created', 'placed', 'ordered']);
+
 /** The tables of the source and the columns of the tables in play, with every way the request may name them. */
 export class Vocabulary {
   readonly tables: TableSchema[];
@@ -94,7 +118,14 @@ export class Vocabulary {
   play(tables: TableSchema[], extraColumnForms: NameForm[] = []): void {
     this.inPlay = tables;
     const names = [...new Set(tables.flatMap((t) => (t.columns ?? []).map((c) => c.name)))];
-    this.columnForms = [...nameForms(names), ...extraColumnForms];
+    // Words that name a column by meaning ("priced", "aged", "created"), for the columns there are.
+    const meaning: NameForm[] = [];
+    for (const [word, columns] of Object.entries(COLUMN_WORDS)) {
+      if (!FORM_WORDS.has(word)) continue;
+      const hit = names.find((n) => columns.includes(n.toLowerCase()));
+      if (hit) meaning.push({ form: word, name: hit, via: 'spelling' });
+    }
+    this.columnForms = [...nameForms(names), ...extraColumnForms, ...meaning];
     this.col = formsPattern(this.columnForms).replace(/^\[`"\]\?\(/, '[`"]?(?:');
   }
 
@@ -108,7 +139,38 @@ export class Vocabulary {
 
   /** The column a matched text names, or undefined. */
   column(matched: string): string | undefined {
+    const text = matched.trim().replace(/^(?:the|a|an)\s+/i, '');
+    const direct = nameOfForm(this.columnForms, text);
+    if (direct) return direct;
+    // "users.email": a column qualified with its table.
+    const qualified = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(text);
+    if (qualified && this.inPlay.some((t) => t.name.toLowerCase() === (qualified[1] as string).toLowerCase()))
+      return nameOfForm(this.columnForms, qualified[2] as string);
+    const word = COLUMN_WORDS[text.toLowerCase()];
+    return word ? this.columnNames().find((c) => word.includes(c.toLowerCase())) : undefined;
+  }
+
+  /** The column a text names by its name or spelling only (no words like "priced"). */
+  columnByName(matched: string): string | undefined {
     return nameOfForm(this.columnForms, matched.trim().replace(/^(?:the|a|an)\s+/i, ''));
+  }
+
+  /** The table's date column for "since 2026-01-01": created_at, occurred_at, ts, ... (the first there is). */
+  dateColumn(): string | undefined {
+    const names = this.columnNames();
+    for (const preferred of [
+      'created_at',
+      'occurred_at',
+      'ts',
+      'started_at',
+      'timestamp',
+      'event_time',
+      'date',
+      'paid_at',
+      'signup_at',
+    ])
+      if (names.includes(preferred)) return preferred;
+    return undefined;
   }
 
   typeOf(column: string): SourceColumn['type'] | undefined {

@@ -129,6 +129,9 @@ export function checkMysqlFamilySql(
     if (type === 'create' && statement['table_options']) {
       refuseSql(ctx.where, ctx.purpose, 'table options (ENGINE, DATA DIRECTORY, CONNECTION, ...) are not allowed');
     }
+    if (type === 'create' && (statement['definer'] || statement['sql_security'])) {
+      refuseSql(ctx.where, ctx.purpose, 'DEFINER and SQL SECURITY are not allowed (a view runs as its caller)');
+    }
     if (type === 'delete' && !statement['where']) {
       refuseSql(ctx.where, ctx.purpose, 'DELETE needs a WHERE clause (write WHERE 1 = 1 to empty a table on purpose)');
     }

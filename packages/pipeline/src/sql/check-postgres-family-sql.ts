@@ -184,6 +184,8 @@ function walk(value: unknown, ctx: Context): void {
     visit(only, (value as Fields)[only] as Fields, ctx);
     return;
   }
+  // The branches of a UNION are SelectStmt structs without the wrapper: INTO there is refused all the same.
+  if ((value as Fields)['intoClause']) refuseSql(ctx.where, ctx.purpose, 'SELECT ... INTO is not allowed');
   for (const key of keys) walk((value as Fields)[key], ctx);
 }
 

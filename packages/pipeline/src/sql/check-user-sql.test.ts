@@ -47,6 +47,9 @@ const REFUSED: Case[] = [
   ['postgres', 'check', 'WITH d AS (DELETE FROM events RETURNING *) SELECT * FROM d', /WITH part "d" must be a SELECT/],
   ['postgres', 'check', 'SELECT * FROM events FOR UPDATE', /FOR UPDATE/],
   ['postgres', 'check', 'SELECT * INTO stolen FROM events', /SELECT \.\.\. INTO/],
+  ['postgres', 'check', 'SELECT * INTO stolen FROM events UNION SELECT * FROM events', /SELECT \.\.\. INTO/],
+  ['postgres', 'check', '(SELECT * FROM events FOR UPDATE) UNION SELECT * FROM events', /FOR UPDATE/],
+  ['postgres', 'check', 'SELECT 1 UNION ALL (SELECT 2 INTERSECT SELECT pg_sleep(5)::int)', /pg_sleep\(\)/],
   ['postgres', 'check', 'SET statement_timeout = 0', /SET \/ RESET/],
   ['postgres', 'check', 'DO $$ BEGIN PERFORM pg_sleep(1); END $$', /DO is not/],
   ['postgres', 'check', 'UPDATE events SET amount = 0', /UPDATE is not a read-only SELECT/],
@@ -148,6 +151,7 @@ const REFUSED: Case[] = [
   ['mysql', 'check', 'SELECT * FROM mysql.user', /system catalog/],
   ['mysql', 'check', 'SELECT * FROM information_schema.processlist', /system catalog/],
   ['mysql', 'task', "CREATE TABLE t (a INT) DATA DIRECTORY='/tmp'", /table options/],
+  ['mysql', 'task', 'CREATE DEFINER = CURRENT_USER SQL SECURITY DEFINER VIEW v AS SELECT 1', /DEFINER|does not parse/],
   [
     'mysql',
     'task',

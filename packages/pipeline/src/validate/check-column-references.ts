@@ -13,13 +13,17 @@ function fail(message: string, details: Record<string, unknown>): never {
   throw new AppError('VALIDATION_FAILED', message, { details: { step: 'source-schema', ...details } });
 }
 
-/** The columns an expression reads, or none when it does not parse (the compile rung reports that). */
-function expressionColumns(expression: string): string[] {
+/**
+ * An expression held against the source's columns: a column it does not have fails here, with the expression
+ * parser's own message; an expression that does not parse at all is left to the compile rung, which reports it.
+ */
+function checkExpression(expression: string, columns: readonly string[]): void {
   try {
-    return [...columnsOf(parseExpression(expression))];
+    columnsOf(parseExpression(expression));
   } catch {
-    return [];
+    return;
   }
+  parseExpression(expression, { columns });
 }
 
 /** The target columns a transfer writes, when they are known. */
@@ -42,22 +46,18 @@ export function checkColumnReferences(
     if (task.type !== 'transfer') continue;
     const source = sourceColumns[task.id];
     if (source) {
-      const known = new Set(source.map((c) => c.name.toLowerCase()));
-      const listed = source.map((c) => c.name).join(', ');
-      const named = [
-        ...task.columns.map((c) => (c.expr === undefined ? [c.source ?? c.name] : expressionColumns(c.expr))).flat(),
-        ...(task.filter ? expressionColumns(task.filter) : []),
-      ];
+      const names = source.map((c) => c.name);
+      const known = new Set(names.map((n) => n.toLowerCase()));
+      const named = task.columns.flatMap((c) => (c.expr === undefined ? [c.source ?? c.name] : []));
       const missing = named.find((name) => !known.has(name.toLowerCase()));
       if (missing !== undefined) {
         fail(
-          `Task ${task.id}: the source table ${task.source_table} has no column "${missing}" (columns: ${listed}).`,
-          {
-            task: task.id,
-            column: missing,
-          },
+          `Task ${task.id}: the source table ${task.source_table} has no column "${missing}" (columns: ${names.join(', ')}).`,
+          { task: task.id, column: missing },
         );
       }
+      for (const column of task.columns) if (column.expr !== undefined) checkExpression(column.expr, names);
+      if (task.filter) checkExpression(task.filter, names);
     }
     const target = targetColumns(task, source);
     if (!target) continue;

@@ -87,9 +87,9 @@ describe('checkSpec', () => {
       'a column of an expression',
       spec([{ ...load, columns: [{ name: 'net', expr: 'price * 1.1' }] }]),
       'source-schema',
-      /no column "price"/,
+      /unknown column "price"/,
     ],
-    ['a column of the filter', spec([{ ...load, filter: "status = 'x'" }]), 'source-schema', /no column "status"/],
+    ['a column of the filter', spec([{ ...load, filter: "status = 'x'" }]), 'source-schema', /unknown column "status"/],
     [
       'an upsert key the target will not have',
       spec([{ ...load, mode: 'upsert', keys: ['order_id'] }]),

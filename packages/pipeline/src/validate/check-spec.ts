@@ -29,6 +29,8 @@ export interface CheckSpecOptions {
   defaultStartDate?: Date;
   /** A last look at the checked spec before it compiles, which may change it (the agent settles its DAG id there). */
   beforeCompile?: (spec: PipelineSpec) => Promise<PipelineSpec>;
+  /** Values masked wherever they appear in the spec, also reversed, in base64 or hex (the service's own secrets). */
+  secrets?: readonly string[];
   /** Told of each rung as it passes or fails, in order. */
   onStep?: (outcome: SpecRungOutcome) => void;
 }
@@ -92,7 +94,7 @@ export async function checkSpec(
   };
   const validated = await rung('spec-schema', () => validateSpec(input));
   // Whatever the planner, a secret in the request never reaches the DAG file: every string of the spec is masked.
-  const redacted = redactSpecSecrets(validated);
+  const redacted = redactSpecSecrets(validated, options.secrets);
   const resolved = await rung('data-paths', () => resolveDataPaths(redacted, options.allowedDataDirs));
   const sourceColumns = await rung('source-schema', async () => {
     const columns = await readSourceColumns(resolved, options.introspect);
