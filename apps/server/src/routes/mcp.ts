@@ -199,24 +199,24 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
         `Too many open sessions: this key has ${bound} (MCP_MAX_SESSIONS_PER_KEY). End one with DELETE /mcp, or wait for idle ones to expire.`,
       );
     }
-    const server = createServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.add({ id, server, transport, lastSeen: Date.now(), keyId });
-      },
-      onsessionclosed: (id) => {
-        void sessions.close(id);
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) void sessions.close(transport.sessionId);
-    };
-    await server.connect(transport);
-    reply.hijack();
-    // Sessions being opened count against the bound until they are in the store (or failed).
+    // Sessions being opened count against the bound, from the check on, until they are in the store (or failed).
     opening.set(keyId, (opening.get(keyId) ?? 0) + 1);
     try {
+      const server = createServer();
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          sessions.add({ id, server, transport, lastSeen: Date.now(), keyId });
+        },
+        onsessionclosed: (id) => {
+          void sessions.close(id);
+        },
+      });
+      transport.onclose = () => {
+        if (transport.sessionId) void sessions.close(transport.sessionId);
+      };
+      await server.connect(transport);
+      reply.hijack();
       await transport.handleRequest(withAuth(request), reply.raw, request.body);
     } finally {
       const left = (opening.get(keyId) ?? 1) - 1;
