@@ -265,7 +265,7 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
   // 5. Korean: "<condition>인 <noun>만", "<value>되지 않은 주문만", "한국 고객만".
   // ("만 허용" is an allowed-values check, not a filter)
   const koOnly = new RegExp(
-    String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*만(?!\s*(?:허용|가능|들어와야|있어야))`,
+    String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*(?<!\d)만(?!\s*(?:허용|가능|들어와야|있어야))`,
     'g',
   );
   for (const m of rt.free(koOnly)) {

@@ -18,7 +18,7 @@ export function readTargetTable(
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:target|destination|output)\s+table\s*(?:name)?\s*(?:is|should\s+be|=|:|named|called)?\s*${NAME}`,
+      String.raw`\b(?:target|destination|output)\s+table\s*(?:name)?\s*(?:is|should\s+be|=|:|named|called|은|는)?\s*${NAME}`,
       'gi',
     ),
     new RegExp(
