@@ -61,7 +61,7 @@ function oneValue(word: string, vocab: Vocabulary): { column: string; value: str
 
 function valueAtom(text: string, vocab: Vocabulary): string | undefined {
   const m =
-    /^(?:(not|non|un)[\s-]?)?(?:(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+status|with\s+type|with\s+method)\s+)?(?:the\s+)?(.+?)(?:\s+(?:devices?|categor(?:y|ies)|status(?:es)?|types?|methods?|countr(?:y|ies)|ones|state))?$/i.exec(
+    /^(?:(not|non|un|in(?=active))[\s-]?)?(?:(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+status|with\s+type|with\s+method)\s+)?(?:the\s+)?(.+?)(?:\s+(?:devices?|categor(?:y|ies)|status(?:es)?|types?|methods?|countr(?:y|ies)|ones|state|channels?|brands?|roles?|segments?|cit(?:y|ies)|currenc(?:y|ies)))?$/i.exec(
       text.trim(),
     );
   if (!m) return undefined;
@@ -348,13 +348,20 @@ function readChain(text: string, vocab: Vocabulary): { expr: string; length: num
     const body = rest.slice(gap.length);
     let hit: { expr: string; length: number } | undefined;
     const prep =
-      /^(?:(?:that|which|who)\s+(?:are|is|were|was)\s+(?:not\s+)?|(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+(?:status|type|method))\s+)/i.exec(
+      /^(?:(?:that|which|who)\s+(?:are|is|were|was|aren'?t|isn'?t|weren'?t|wasn'?t)\s+(?:not\s+)?|(?:not\s+)?(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+(?:status|type|method)|(?:made|paid|placed)\s+(?:by|with|via)|(?:that\s+)?(?:came|come|coming)\s+(?:through|from|via))\s+)/i.exec(
         body,
       );
     if (prep)
       hit = longestCondition(body, vocab, (t, v) =>
         valueAtom(
-          t.replace(/^(?:that|which|who)\s+(?:are|is|were|was)\s+/i, (x) => (/not\s+$/i.test(x) ? 'not ' : '')),
+          t
+            .replace(/^(?:that|which|who)\s+(?:are|is|were|was|aren'?t|isn'?t|weren'?t|wasn'?t)\s+(not\s+)?/i, (x) =>
+              /not\s+$|n'?t\s+$/i.test(x) ? 'not ' : '',
+            )
+            .replace(
+              /^(not\s+)?(?:(?:made|paid|placed)\s+(?:by|with|via)|(?:that\s+)?(?:came|come|coming)\s+(?:through|from|via))\s+(?:the\s+)?/i,
+              '$1',
+            ),
           v,
         ),
       );

@@ -28,7 +28,7 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
 
   const upsert = [
     new RegExp(
-      String.raw`\b(?:upsert|merge|update\s+(?:existing|matching)\s+rows|insert\s+or\s+update|update\s+or\s+insert)\b(?:\s+(?:the\s+)?(?:rows|records|them|it|data))?(?:\s+(?:on|by|using|keyed\s+(?:on|by)|matching\s+on|based\s+on|with\s+(?:the\s+)?key|where)\s+(?:the\s+)?${cols}(?:\s+(?:as\s+(?:the\s+)?)?(?:keys?|columns?))?)?`,
+      String.raw`\b(?:upsert|merge|update\s+(?:existing|matching)\s+rows|insert\s+or\s+update|update\s+or\s+insert)\b(?:\s+(?:the\s+)?(?:${vocab.tablePattern}|rows|records|them|it|data))?(?:\s+(?:on|by|using|keyed\s+(?:on|by)|matching\s+on|based\s+on|with\s+(?:the\s+)?key|where)\s+(?:the\s+)?${cols}(?:\s+(?:as\s+(?:the\s+)?)?(?:keys?|columns?))?)?`,
       'gi',
     ),
     new RegExp(
