@@ -81,7 +81,7 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
     return { mode: 'append', columns: [] };
   }
   const replace = rt.first(
-    /\b(?:replace|replacing|overwrite|overwriting|over-write|truncate\s+and\s+(?:re)?load|full\s+(?:refresh|reload|load)|(?:drop\s+and\s+)?recreate|wipe\s+and\s+(?:re)?load|replace\s+the\s+(?:existing\s+)?(?:table|data|contents))\b|덮어\s*(?:쓰기|써|쓰고|씌워|쓰는)\S*|교체\S*|전체\s*(?:새로|갱신|재적재)\S*|새로\s*(?:덮어|교체)\S*/gi,
+    /\b(?:replace(?!\s+(?:the\s+)?(?:missing|null|nulls|empty|blank))|replacing|overwrite|overwriting|over-write|truncate\s+and\s+(?:re)?load|full\s+(?:refresh|reload|load)|(?:drop\s+and\s+)?recreate|wipe\s+and\s+(?:re)?load|replace\s+the\s+(?:existing\s+)?(?:table|data|contents))\b|덮어\s*(?:쓰기|써|쓰고|씌워|쓰는)\S*|교체\S*|전체\s*(?:새로|갱신|재적재)\S*|새로\s*(?:덮어|교체)\S*/gi,
   );
   if (replace) {
     rt.takeMatch(replace);
