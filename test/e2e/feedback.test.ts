@@ -49,7 +49,11 @@ describe('feedback loop: ratings reach planning and retrieval', () => {
       return {
         role: 'assistant',
         model: 'client-model',
-        content: { type: 'text', text: JSON.stringify({ ...spec, dag_id: `fb_users2_${suffix}` }) },
+        // The model adapts the rated example to this request's target (the faithfulness check holds it to it).
+        content: {
+          type: 'text',
+          text: JSON.stringify({ ...spec, dag_id: `fb_users2_${suffix}` }).replace(/fb\.duckdb/g, 'fb2.duckdb'),
+        },
       };
     });
     const second = (await sampling.callTool(

@@ -110,8 +110,9 @@ describe('smaller doors (real app over HTTP)', () => {
   it('bounds the open sessions per key (MCP_MAX_SESSIONS_PER_KEY), also under concurrent initializes', async () => {
     const app = await start({ MCP_API_KEYS: `${KEY},${OTHER}`, MCP_MAX_SESSIONS_PER_KEY: '2' });
     const auth = { authorization: `Bearer ${KEY}` };
-    const opened = await Promise.all(Array.from({ length: 6 }, (_, i) => post(app, initializeBody(i), auth)));
-    expect(opened.map((r) => r.status).sort()).toEqual([200, 200, 429, 429, 429, 429]);
+    const opened = await Promise.all(Array.from({ length: 12 }, (_, i) => post(app, initializeBody(i), auth)));
+    expect(opened.filter((r) => r.status === 200)).toHaveLength(2);
+    expect(opened.filter((r) => r.status === 429)).toHaveLength(10);
     expect(opened.find((r) => r.status === 429)?.text).toMatch(/Too many open sessions.*MCP_MAX_SESSIONS_PER_KEY/);
     expect(app.app.sessions.countFor(sha256Hex(KEY).slice(0, 12))).toBe(2);
 

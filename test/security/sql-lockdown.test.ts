@@ -54,6 +54,17 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
   });
   const deployer = createDagDeployer({ client: airflowClient, dagsDir: airflow.dagsDir, pollMs: 250 });
 
+  /** A DuckDB file made with the DuckDB the DAGs use, holding what `sql` creates. */
+  function makeDuckdb(file: string, sql: string): void {
+    const made = spawnSync(airflow.python, [
+      '-c',
+      'import duckdb, sys\nduckdb.connect(sys.argv[1]).execute(sys.argv[2])',
+      file,
+      sql,
+    ]);
+    expect(made.status, made.stderr?.toString()).toBe(0);
+  }
+
   /** Deploys a compiled DAG as it is (no ladder), runs it once, and returns its tasks' states and first-try logs. */
   async function deployAndRun(dagId: string, code: string) {
     const header = renderDagFileHeader({ dagId, specHash: 'test', version: 1, generator: 'test' });
@@ -64,10 +75,17 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
       const followed = await followRun({ client: airflowClient, dagId, runId, timeoutMs: 240_000, pollMs: 1000 });
       const summary = await summarizeRun(airflowClient, followed.run, followed.tasks);
       const states = Object.fromEntries(summary.tasks.map((t) => [t.task_id, t.state]));
+      // A task's log may still be on its way to the API when the run ends: read it until the runner's last group.
+      const logOf = async (task: string) => {
+        let text = '';
+        for (let i = 0; i < 20 && !text.includes('Post Execute'); i++) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 1000));
+          text = (await airflowClient.taskLogs(dagId, runId, task, 1)).lines.map((l) => l.event).join('\n');
+        }
+        return text;
+      };
       const logs: Record<string, string> = {};
-      for (const task of Object.keys(states)) {
-        logs[task] = (await airflowClient.taskLogs(dagId, runId, task, 1)).lines.map((l) => l.event).join('\n');
-      }
+      for (const [task, state] of Object.entries(states)) logs[task] = state === 'failed' ? await logOf(task) : '';
       return { state: followed.run.state, states, logs };
     } finally {
       await deployer.remove(dagId);
@@ -317,12 +335,7 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     // Batches reach DuckDB through the relation API in the table's own column order (not a scan of a Python name,
     // which the lockdown turns off): an existing table with other columns, in another order, gets NULL there.
     const target = join(warehouse, 'modes.duckdb');
-    const made = spawnSync(airflow.python, [
-      '-c',
-      'import duckdb, sys\nduckdb.connect(sys.argv[1]).execute("CREATE TABLE events_app (extra VARCHAR, event_type VARCHAR, event_id BIGINT)")',
-      target,
-    ]);
-    expect(made.status, made.stderr?.toString()).toBe(0);
+    makeDuckdb(target, 'CREATE TABLE events_app (extra VARCHAR, event_type VARCHAR, event_id BIGINT)');
     const into = { kind: 'duckdb', path: target };
     const from = { kind: 'sqlite', path: sample };
     const spec = validateSpec({
@@ -395,6 +408,9 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     const payload = join(airflow.dagsDir, `sqlguard_runtime_${suffix}.py`);
     const exported = join(warehouse, `exported_${suffix}.csv`);
     const attached = join(warehouse, `attached_${suffix}.db`);
+    // Its own DuckDB file, so this case does not lean on the others.
+    const duck = join(warehouse, 'tampered.duckdb');
+    makeDuckdb(duck, 'CREATE TABLE events (event_id BIGINT)');
     const spec = validateSpec({
       dag_id: dagId,
       retries: 0,
@@ -420,7 +436,7 @@ describe('SQL in specs: parsed, allow-listed, and locked down at run time', () =
     });
     const swaps: [string, string][] = [
       ['SELECT 101 AS a', `COPY (SELECT 'import os') TO '${payload}' (FORMAT csv, HEADER false)`],
-      ['SELECT 102 AS a', `COPY events TO '${exported}' (HEADER)`],
+      ['SELECT 102 AS a', `COPY (SELECT 42 AS answer) TO '${exported}' (HEADER)`],
       ['SELECT 103 AS a', `ATTACH DATABASE '${attached}' AS other`],
       ['SELECT 104 AS a', `SELECT * FROM read_text('${secret}')`],
       ['SELECT 105 AS a', `SELECT nextval('${pgSequence}') AS a`],

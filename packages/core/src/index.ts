@@ -15,5 +15,6 @@ export {
   redactSpecSecrets,
   secretValuesIn,
 } from './redact-secrets.js';
+export { secretShapes } from './secret-shapes.js';
 export { isRetryableStatus, retryWithBackoff } from './retry-with-backoff.js';
 export type { RetryEvent, RetryOptions } from './retry-with-backoff.js';

@@ -51,7 +51,7 @@ function sendJsonRpcError(reply: FastifyReply, status: number, code: number, mes
 
 /**
  * MCP Streamable HTTP at /mcp, both protocol revisions on one endpoint, chosen per request by the SDK's own
- * classification (docs/decisions/0004-mcp-sdk-v2-both-revisions.md):
+ * classification (docs/decisions/0008-mcp-sdk-v2-both-revisions.md):
  * - 2026-07-28: stateless, every POST carries its protocol version, client info and capabilities in `_meta`; one
  *   McpServer per request, served by the SDK's createMcpHandler (server/discover, resultType, cache hints, headers).
  * - 2025-11-25 and earlier: initialize opens a session (Mcp-Session-Id); GET is its server-to-client stream, DELETE
@@ -239,24 +239,24 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
         `Too many open sessions: this key has ${bound} (MCP_MAX_SESSIONS_PER_KEY). End one with DELETE /mcp, or wait for idle ones to expire.`,
       );
     }
-    const server = createServer();
-    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.add({ id, server, transport, lastSeen: Date.now(), keyId });
-      },
-      onsessionclosed: (id) => {
-        void sessions.close(id, 'deleted');
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) void sessions.close(transport.sessionId, 'transport');
-    };
-    await server.connect(transport);
-    reply.hijack();
-    // Sessions being opened count against the bound until they are in the store (or failed).
+    // Sessions being opened count against the bound, from the check on, until they are in the store (or failed).
     opening.set(keyId, (opening.get(keyId) ?? 0) + 1);
     try {
+      const server = createServer();
+      const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          sessions.add({ id, server, transport, lastSeen: Date.now(), keyId });
+        },
+        onsessionclosed: (id) => {
+          void sessions.close(id, 'deleted');
+        },
+      });
+      transport.onclose = () => {
+        if (transport.sessionId) void sessions.close(transport.sessionId, 'transport');
+      };
+      await server.connect(transport);
+      reply.hijack();
       await transport.handleRequest(withAuth(request), reply.raw, request.body);
     } finally {
       const left = (opening.get(keyId) ?? 1) - 1;

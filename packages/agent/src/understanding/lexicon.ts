@@ -161,12 +161,16 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   여덟: 8,
   아홉: 9,
   열: 10,
+  hundred: 100,
+  thousand: 1000,
+  백: 100,
+  천: 1000,
 };
 
-export const NUMBER = String.raw`(?:\d[\d,]*(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)`;
+export const NUMBER = String.raw`(?:\d[\d,]*(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a\s+hundred|a\s+thousand|hundred|thousand)`;
 
 export function numberOf(text: string): number {
-  const word = NUMBER_WORDS[text.toLowerCase()];
+  const word = NUMBER_WORDS[text.toLowerCase().replace(/^an?\s+/, '')];
   return word ?? Number(text.replace(/,/g, ''));
 }
 
@@ -197,7 +201,7 @@ const KOREAN_FILLER_WORDS = new Set(
   만들어 만들어줘 만들어주세요 만들고 만들어서 생성 생성해줘 해 해줘 해주세요 해줄래 해주시겠어요 해요 하고 하기 하세요
   해서 하는 할 하자 합니다 주세요 줘 줄래 주실래요 부탁 부탁해 부탁해요 부탁드려요 부탁드립니다 부탁합니다 감사 감사합니다
   고마워 싶어요 싶어 싶습니다 원해요 원합니다 필요해요 필요합니다 있어요 있습니다 있는 수 돌려 돌려줘 실행 실행해줘 실행해주세요
-  돌려주세요 돌리고 기존 가져오는데 가져와서 옮기는데 복사하는데 이관하는데 적재하는데 옮기되 하되 옮기면서 복사하면서 선택 선택해 선택해서 선택하고 골라 골라서 골라줘 뽑아 뽑아서 뽑아줘 가져가 가져가서 파이프라인 작업 잡 dag 대그 요 네 예 안녕하세요 좀요 쪽 쪽으로 곳 곳으로`
+  돌려주세요 돌리고 중에 중에서 넣어줘 넣어 기존 가져오는데 가져와서 옮기는데 복사하는데 이관하는데 적재하는데 옮기되 하되 옮기면서 복사하면서 선택 선택해 선택해서 선택하고 골라 골라서 골라줘 뽑아 뽑아서 뽑아줘 가져가 가져가서 파이프라인 작업 잡 dag 대그 요 네 예 안녕하세요 좀요 쪽 쪽으로 곳 곳으로`
     .split(/\s+/)
     .filter(Boolean),
 );

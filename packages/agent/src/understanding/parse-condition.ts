@@ -266,6 +266,18 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const hi = literal(stripKo(m[3] as string), vocab, c);
     return c && lo && hi ? wrap(`${c} BETWEEN ${lo} AND ${hi}`) : undefined;
   }
+  // "status pending", "stauts shipped": a column and one of its own values, side by side.
+  if ((m = new RegExp(`^${col}\\s+([A-Za-z_][\\w.-]*)$`, 'i').exec(body))) {
+    const c = vocab.column(m[1] as string);
+    const known = c ? vocab.playing.map((t) => t.values?.[c]).find((v) => v !== undefined) : undefined;
+    const value = known?.find((k) => k.toLowerCase() === (m?.[2] as string).toLowerCase());
+    if (c && value) return wrap(`${c} = '${value.replace(/'/g, "''")}'`);
+  }
+  // "email이 있는", "이메일이 없는"
+  if ((m = new RegExp(`^${col}(?:이|가)\\s*(있는|없는)$`).exec(body))) {
+    const c = vocab.column(m[1] as string);
+    return c ? wrap(`${c} ${m[2] === '있는' ? 'IS NOT NULL' : 'IS NULL'}`) : undefined;
+  }
   // Korean equality with no ending, inside a longer condition: "status가 paid" (이고 ...), "role이 admin" (이거나 ...)
   if ((m = new RegExp(`^${col}(?:이|가|은|는)\\s*(${VALUE})$`).exec(body))) {
     const c = vocab.column(m[1] as string);

@@ -21,6 +21,11 @@ const KO_PARTS: Readonly<Record<string, string>> = {
   일: 'day',
   시간: 'hour',
   시: 'hour',
+  // "시(hour)" reaches the readers as "hour": RequestText reads a Korean word with a name in parentheses as the name.
+  year: 'year',
+  month: 'month',
+  day: 'day',
+  hour: 'hour',
 };
 const EMPTY = String.raw`(?:empty|null|missing|blank|not\s+set)`;
 const SEPARATORS: Readonly<Record<string, string>> = {
@@ -387,13 +392,17 @@ class WordsParser {
     const arg = this.atom();
     if (!arg || arg.level !== 3 || !/^[A-Za-z_]/.test(arg.text)) return undefined;
     const x = arg.text;
-    if (this.eat(String.raw`(?:의|에서)\s*날짜(?:\s*\(\s*date\s*\))?\s*(?:부분|값)?\s*(?:만)?`))
+    if (
+      this.eat(
+        String.raw`(?:의|에서)\s*(?:날짜|date(?=[\s(]|을|를|만|부분|$))(?:\s*\(\s*date\s*\))?\s*(?:부분|값)?\s*(?:만)?`,
+      )
+    )
       return { text: `date(${x})`, level: 3 };
     let m = this.eat(
-      String.raw`(?:의|에서)?\s*(연도|년도|년|월|일|시간|시)(?=[\s(]|을|를|만|은|는|이|가|부분|으로|로|$)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
+      String.raw`(?:의|에서)?\s*(연도|년도|년|월|일|시간|시|year|month|day|hour)(?=[\s(]|을|를|만|은|는|이|가|부분|으로|로|$)(?:\s*\(\s*(?:year|month|day|hour)\s*\))?\s*(?:만|부분만?)?(?:\s*(?:을|를)?\s*(?:뽑아서|뽑아|뽑은|추출한|추출해서|추출해|꺼내서|꺼낸))?`,
     );
     if (m) {
-      const fn = KO_PARTS[m[1] as string] as string;
+      const fn = KO_PARTS[(m[1] as string).toLowerCase()] as string;
       return this.partMatchesGloss(m[0], fn) ? { text: `${fn}(${x})`, level: 3 } : undefined;
     }
     if (this.eat(String.raw`(?:의\s*)?(?:길이|글자\s*수|문자\s*수)`)) return { text: `length(${x})`, level: 3 };

@@ -59,7 +59,10 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       String.raw`\bnot[\s-]?null\s+(?:check|constraint|test)?\s*(?:on|for)?\s*(?:the\s+)?${col}|\b(?:null|not[\s-]?null)\s+checks?\s+(?:on|for)\s+(?:the\s+)?${col}`,
       'gi',
     ),
-    new RegExp(String.raw`\b${col}\s+(?:(?:is|are|must\s+be|should\s+be)\s+)?not[\s-]null\b`, 'gi'),
+    new RegExp(
+      String.raw`\b${col}\s+(?:(?:is|are|must\s+be|should\s+be)\s+)?not[\s-]null\b(?:\s+(?:check|test|constraint))?`,
+      'gi',
+    ),
     new RegExp(
       String.raw`\b(?:${ENSURE}\s+)?(?:every|each|all)\s+(?:${ROWS}|${vocab.tablePattern})\s+(?:has|have|gets?)\s+(?:an?\s+)?${col}`,
       'gi',

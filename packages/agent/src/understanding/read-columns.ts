@@ -153,7 +153,9 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
     }
   }
   // "a as b" inside a list ("id as customer_id, name, email"): only where b is not a column of the table.
-  for (const m of rt.free(new RegExp(String.raw`${col}\s+as\s+${NEW_NAME}(?!\s*\()`, 'gi'))) {
+  for (const m of rt.free(
+    new RegExp(String.raw`(?<!(?:,|\band)\s*)${col}\s+as\s+${NEW_NAME}(?!\s*\()(?!\s*,)`, 'gi'),
+  )) {
     const from = c(m[1] as string);
     const to = m[2] as string;
     if (!from || typeOf(to) || /^(table|column|a|an|the|well)$/i.test(to)) continue;

@@ -157,6 +157,14 @@ describe('readComputed', () => {
 
   it.each([
     ['payments', 'payments plus net = amount - fee', 'net', 'amount - fee'],
+    [
+      'sessions',
+      'sessions 테이블에 started_at에서 시(hour)만 뽑아서 start_hour로 넣어줘',
+      'start_hour',
+      'hour(started_at)',
+    ],
+    ['page_views', 'page_views에 ts의 일(day)을 view_day로 추가', 'view_day', 'day(ts)'],
+    ['payments', 'payments에 paid_at의 날짜(date)만 pay_date로 추가', 'pay_date', 'date(paid_at)'],
     ['orders', 'orders, add a column called net_amount: amount - discount', 'net_amount', 'amount - discount'],
     ['products', 'copy products and compute margin = price - 10', 'margin', 'price - 10'],
     [

@@ -61,7 +61,7 @@ function oneValue(word: string, vocab: Vocabulary): { column: string; value: str
 
 function valueAtom(text: string, vocab: Vocabulary): string | undefined {
   const m =
-    /^(?:(not|non|un)[\s-]?)?(?:(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+status|with\s+type|with\s+method)\s+)?(?:the\s+)?(.+?)(?:\s+(?:devices?|categor(?:y|ies)|status(?:es)?|types?|methods?|countr(?:y|ies)|ones|state))?$/i.exec(
+    /^(?:(not|non|un|in(?=active))[\s-]?)?(?:(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+status|with\s+type|with\s+method)\s+)?(?:the\s+)?(.+?)(?:\s+(?:devices?|categor(?:y|ies)|status(?:es)?|types?|methods?|countr(?:y|ies)|ones|state|channels?|brands?|roles?|segments?|cit(?:y|ies)|currenc(?:y|ies)))?$/i.exec(
       text.trim(),
     );
   if (!m) return undefined;
@@ -265,7 +265,7 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
   // 5. Korean: "<condition>인 <noun>만", "<value>되지 않은 주문만", "한국 고객만".
   // ("만 허용" is an allowed-values check, not a filter)
   const koOnly = new RegExp(
-    String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*만(?!\s*(?:허용|가능|들어와야|있어야))`,
+    String.raw`(?:(${table})|것|건|행|데이터|레코드|내역|항목)?(?:들)?\s*(?<!\d)만(?!\s*(?:허용|가능|들어와야|있어야))`,
     'g',
   );
   for (const m of rt.free(koOnly)) {
@@ -348,13 +348,20 @@ function readChain(text: string, vocab: Vocabulary): { expr: string; length: num
     const body = rest.slice(gap.length);
     let hit: { expr: string; length: number } | undefined;
     const prep =
-      /^(?:(?:that|which|who)\s+(?:are|is|were|was)\s+(?:not\s+)?|(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+(?:status|type|method))\s+)/i.exec(
+      /^(?:(?:that|which|who)\s+(?:are|is|were|was|aren'?t|isn'?t|weren'?t|wasn'?t)\s+(?:not\s+)?|(?:not\s+)?(?:from|in|on|at|by|via|using|of\s+type|of\s+category|with\s+(?:status|type|method)|(?:made|paid|placed)\s+(?:by|with|via)|(?:that\s+)?(?:came|come|coming)\s+(?:through|from|via))\s+)/i.exec(
         body,
       );
     if (prep)
       hit = longestCondition(body, vocab, (t, v) =>
         valueAtom(
-          t.replace(/^(?:that|which|who)\s+(?:are|is|were|was)\s+/i, (x) => (/not\s+$/i.test(x) ? 'not ' : '')),
+          t
+            .replace(/^(?:that|which|who)\s+(?:are|is|were|was|aren'?t|isn'?t|weren'?t|wasn'?t)\s+(not\s+)?/i, (x) =>
+              /not\s+$|n'?t\s+$/i.test(x) ? 'not ' : '',
+            )
+            .replace(
+              /^(not\s+)?(?:(?:made|paid|placed)\s+(?:by|with|via)|(?:that\s+)?(?:came|come|coming)\s+(?:through|from|via))\s+(?:the\s+)?/i,
+              '$1',
+            ),
           v,
         ),
       );

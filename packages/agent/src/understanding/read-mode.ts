@@ -28,7 +28,7 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
 
   const upsert = [
     new RegExp(
-      String.raw`\b(?:upsert|merge|update\s+(?:existing|matching)\s+rows|insert\s+or\s+update|update\s+or\s+insert)\b(?:\s+(?:the\s+)?(?:rows|records|them|it|data))?(?:\s+(?:on|by|using|keyed\s+(?:on|by)|matching\s+on|based\s+on|with\s+(?:the\s+)?key|where)\s+(?:the\s+)?${cols}(?:\s+(?:as\s+(?:the\s+)?)?(?:keys?|columns?))?)?`,
+      String.raw`\b(?:upsert|merge|update\s+(?:existing|matching)\s+rows|insert\s+or\s+update|update\s+or\s+insert)\b(?:\s+(?:the\s+)?(?:${vocab.tablePattern}|rows|records|them|it|data))?(?:\s+(?:on|by|using|keyed\s+(?:on|by)|matching\s+on|based\s+on|with\s+(?:the\s+)?key|where)\s+(?:the\s+)?${cols}(?:\s+(?:as\s+(?:the\s+)?)?(?:keys?|columns?))?)?`,
       'gi',
     ),
     new RegExp(
@@ -81,7 +81,7 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
     return { mode: 'append', columns: [] };
   }
   const replace = rt.first(
-    /\b(?:replace|replacing|overwrite|overwriting|over-write|truncate\s+and\s+(?:re)?load|full\s+(?:refresh|reload|load)|(?:drop\s+and\s+)?recreate|wipe\s+and\s+(?:re)?load|replace\s+the\s+(?:existing\s+)?(?:table|data|contents))\b|덮어\s*(?:쓰기|써|쓰고|씌워|쓰는)\S*|교체\S*|전체\s*(?:새로|갱신|재적재)\S*|새로\s*(?:덮어|교체)\S*/gi,
+    /\b(?:replace(?!\s+(?:the\s+)?(?:missing|null|nulls|empty|blank))|replacing|overwrite|overwriting|over-write|truncate\s+and\s+(?:re)?load|full\s+(?:refresh|reload|load)|(?:drop\s+and\s+)?recreate|wipe\s+and\s+(?:re)?load|replace\s+the\s+(?:existing\s+)?(?:table|data|contents))\b|덮어\s*(?:쓰기|써|쓰고|씌워|쓰는)\S*|교체\S*|전체\s*(?:새로|갱신|재적재)\S*|새로\s*(?:덮어|교체)\S*/gi,
   );
   if (replace) {
     rt.takeMatch(replace);

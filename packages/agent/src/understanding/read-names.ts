@@ -18,7 +18,7 @@ export function readTargetTable(
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:target|destination|output)\s+table\s*(?:name)?\s*(?:is|should\s+be|=|:|named|called)?\s*${NAME}`,
+      String.raw`\b(?:target|destination|output)\s+table\s*(?:name)?\s*(?:is|should\s+be|=|:|named|called|은|는)?\s*${NAME}`,
       'gi',
     ),
     new RegExp(
@@ -49,7 +49,9 @@ export function readTargetTable(
   // "customers -> dim_customer", "load products as product_catalog": a table of the source, then its new name.
   if (tablePattern) {
     // The table itself stays for the table readers: only the arrow and the new name are taken (lookbehind).
-    patterns.unshift(new RegExp(String.raw`(?<=(?:${tablePattern})\s*)(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])`, 'gi'));
+    patterns.unshift(
+      new RegExp(String.raw`(?<=(?:${tablePattern})\s*)(?:->|→|=>|\bas\b)\s*${NAME}(?![\w.:])(?!\s*,)`, 'gi'),
+    );
   }
   for (const p of patterns) {
     for (const m of rt.free(p)) {
@@ -106,7 +108,7 @@ export function readTableTargets(
 ): { perTable: Map<string, string>; single: string | undefined } {
   const perTable = new Map<string, string>();
   const pairs = [
-    new RegExp(String.raw`(${vocab.tablePattern})\s+(?:into|to|->|→|=>|as)\s+${NAME}(?![\w.:])`, 'dgi'),
+    new RegExp(String.raw`(${vocab.tablePattern})\s*(?:into|to|->|→|=>|as)\s+${NAME}(?![\w.:])(?!\s*,)`, 'dgi'),
     new RegExp(String.raw`(${vocab.tablePattern})\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로)(?=\s|$|[,.])`, 'dg'),
   ];
   for (const p of pairs) {

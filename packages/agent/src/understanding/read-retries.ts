@@ -79,6 +79,7 @@ export function readRetries(rt: RequestText): RetriesReading {
   }
   // The delay: named as the delay between retries anywhere, or a bare duration right beside the retry phrase.
   const named = [
+    new RegExp(String.raw`\b(?:delay|interval|wait|backoff)\s*(?:은|는|:|=|of)?\s*${DURATION_KO}`, 'gi'),
     new RegExp(
       String.raw`\b(?:with\s+)?(?:a\s+)?(?:retry\s+)?(?:delay|wait|interval|pause|gap|backoff)\s*(?:of|:|=|between\s+(?:retries|attempts|tries))?\s*(?:of\s+)?${DURATION_EN}(?:\s+between\s+(?:retries|attempts|tries|them))?`,
       'gi',

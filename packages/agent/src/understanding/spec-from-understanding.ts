@@ -205,6 +205,8 @@ export function specFromUnderstanding(u: Understanding, request: string): SpecBu
     dependencies.push([loadId, checkId]);
   }
   for (const [typo, name] of u.corrections) notes.push(`read "${typo}" as ${name}`);
+  if (u.credentialsIgnored)
+    notes.push('credentials written in the request were ignored: connections come from Airflow connections only');
   if (u.schedule === undefined) notes.push('no schedule mentioned: runs only when triggered');
   const tableSlug = u.tables.map((t) => slug(t.name)).join('_');
   const dagId = slug(u.dagId ?? `${source?.kind ?? 'source'}_${tableSlug}_to_${target?.kind ?? 'target'}`).slice(

@@ -1,3 +1,4 @@
+import { secretShapes } from '@airflow-mcp/core';
 import type { CheckSpec, Connection, SqlType } from '@airflow-mcp/pipeline';
 import type { PlanningContext } from '../planning/planner.js';
 import { isFiller } from './lexicon.js';
@@ -38,6 +39,8 @@ export interface Understanding {
   checks: CheckReading[];
   columns: ColumnsReading;
   filters: string[];
+  /** The request carried credentials, which were ignored (connections come from Airflow only). */
+  credentialsIgnored: boolean;
   /** Words read as a misspelt name: [as written, name]. */
   corrections: [string, string][];
   questions: Question[];
@@ -53,14 +56,15 @@ const KEYWORDS = new Set(
 
 /** Names of the source's tables, or undefined when it cannot be introspected from here. */
 async function sourceTables(ctx: PlanningContext, source: Connection): Promise<TableSchema[] | undefined> {
-  const catalog = await ctx.introspect(source).catch(() => undefined);
+  // An error reading the source (a wrong password, a missing file) is the answer: it names what to fix.
+  const catalog = await ctx.introspect(source);
   if (!catalog) return undefined;
   return catalog.tables.slice(0, 200).map((name) => ({ name, columns: undefined, rowCount: undefined }));
 }
 
 /** A table with its columns, row count and few text values. */
 async function describeTable(ctx: PlanningContext, source: Connection, table: TableSchema): Promise<TableSchema> {
-  const t = await ctx.introspect(source, table.name).catch(() => undefined);
+  const t = await ctx.introspect(source, table.name);
   return { name: table.name, columns: t?.columns, rowCount: t?.rowCount, values: t?.values };
 }
 
@@ -70,6 +74,24 @@ const COMMON_WORDS = new Set(
     ' ',
   ),
 );
+
+/**
+ * Credentials written into the request ("the password is …", "비밀번호는 … 이야", a token): taken, never used — the
+ * pipeline reads its connections from Airflow only — and said in the notes.
+ */
+function takeCredentials(rt: RequestText): boolean {
+  const ranges = secretShapes(rt.text);
+  for (const [start, end] of ranges) {
+    const before =
+      /(?:\b(?:the|our|my)\s+)?(?:\b(?:password|passwd|pw|pass|secret|token|api[_\s-]?key|credentials?|key)\b|비밀번호|암호|토큰|패스워드)\s*(?:is|are|=|:|는|은|를|이)?\s*$/i.exec(
+        rt.text.slice(Math.max(0, start - 40), start),
+      );
+    const from = before ? start - before[0].length : start;
+    const after = /^\s*(?:이야|입니다|이에요|예요|야)?/.exec(rt.text.slice(end))?.[0] ?? '';
+    rt.take(from, end + after.length);
+  }
+  return ranges.length > 0;
+}
 
 /** Misspelt table or column names in the free text: words one or two edits from exactly one name. */
 function typos(rt: RequestText, names: readonly string[], known: readonly NameForm[]): NameForm[] {
@@ -94,6 +116,7 @@ function typos(rt: RequestText, names: readonly string[], known: readonly NameFo
 export async function understandRequest(ctx: PlanningContext): Promise<Understanding> {
   const rt = new RequestText(ctx.request);
   const questions: Question[] = [];
+  const credentials = takeCredentials(rt);
   // The alert first: "alert the ops_webhook connection" names an HTTP connection, not a database.
   const alert = readAlert(rt);
   const connections = readConnections(rt, ctx.hints);
@@ -245,6 +268,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     columns,
     filters,
     corrections,
+    credentialsIgnored: credentials,
     questions,
     notUnderstood: leftover,
   };
