@@ -13,7 +13,13 @@ import {
   token,
   type AttackService,
 } from '../support/runtime-attack-setup.js';
-import { serverAttackCases, serverRequestCases, type ServerAttackContext } from '../support/runtime-server-attacks.js';
+import {
+  MYSQL_CONN,
+  PG_CONN,
+  serverAttackCases,
+  serverRequestCases,
+  type ServerAttackContext,
+} from '../support/runtime-server-attacks.js';
 import type { CaseOutcome } from '../support/run-runtime-cases.js';
 
 const ATTACKER_KEY = `rt-attacker-${token('k')}`;
@@ -90,12 +96,20 @@ describe('run-time attacks on PostgreSQL and MySQL: refused, or run with nothing
     await myPool.query(source('DOUBLE'));
     await myPool.query(`INSERT INTO ${ctx.source} VALUES ${rows}`);
 
+    const check = (connection: Record<string, unknown>) => ({
+      type: 'quality_check',
+      id: `control_${String(connection.kind)}`,
+      connection,
+      table: ctx.source,
+      checks: [{ kind: 'custom_sql', name: 'negative', sql: `SELECT event_id FROM ${ctx.source} WHERE amount < 0` }],
+    });
     ({ service, outcomes } = await runAttackSuite({
       airflow,
       root,
       key: ATTACKER_KEY,
       cases,
       batchPrefix: `rt_s_${suffix}`,
+      controls: [check({ kind: 'postgres', conn_id: PG_CONN }), check({ kind: 'mysql', conn_id: MYSQL_CONN })],
     }));
   }, 900_000);
 

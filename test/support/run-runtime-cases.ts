@@ -63,6 +63,8 @@ export async function runRuntimeCases(options: {
    * alone first: if that is refused, the suite's set-up is wrong and nothing is run.
    */
   anchor: Record<string, unknown>;
+  /** Legitimate tasks beside the anchor, each previewed first: a refusal means the set-up is wrong, not the attack. */
+  controls?: Record<string, unknown>[];
   /** Called with each DAG id deployed, for the clean-up. */
   deployed: (dagId: string) => void;
   /** What each batch attempt answered, for the suite's summary. */
@@ -82,6 +84,14 @@ export async function runRuntimeCases(options: {
     deploy: false,
   });
   if (control.isError) throw new Error(`the legitimate anchor task alone is refused: ${text(control)}`);
+  for (const task of options.controls ?? []) {
+    const r = await call('create_dag', {
+      task_description: DESCRIPTION,
+      spec: { dag_id: `${options.batchPrefix}_control`, tasks: [options.anchor, task] },
+      deploy: false,
+    });
+    if (r.isError) throw new Error(`a legitimate control task is refused: ${JSON.stringify(task)}: ${text(r)}`);
+  }
 
   let n = 0;
   let baseDag: string | undefined;
@@ -120,11 +130,13 @@ export async function runRuntimeCases(options: {
 
   // Phase 1, sifting: each chunk previewed (deploy: false) until it passes; a refusal names the task at fault (or,
   // when it names none, each case is previewed alone), that case is refused with its own answer and leaves.
-  const size = options.batchSize ?? 45;
+  // Small chunks: every preview reads each SQLite source's schema again, so a refusal costs per transfer it carries.
+  const siftSize = 8;
   const survivors: Planted[] = [];
-  for (let i = 0; i < planted.length; i += size) {
-    survivors.push(...(await sift(planted.slice(i, i + size), `${options.batchPrefix}_sift`)));
+  for (let i = 0; i < planted.length; i += siftSize) {
+    survivors.push(...(await sift(planted.slice(i, i + siftSize), `${options.batchPrefix}_sift`)));
   }
+  const size = options.batchSize ?? 45;
   // Phase 2: every survivor in one DAG (a spec holds at most 50 tasks: then more than one), deployed and run.
   let index = 0;
   for (let i = 0; i < survivors.length; i += size) {
@@ -145,6 +157,20 @@ export async function runRuntimeCases(options: {
     outcome(p.c).answers.push(message);
   }
 
+  /**
+   * The cases a refusal is about: those whose task it names, else the first whose filter or computed column it
+   * quotes (expression errors name no task; the same expression may sit in several cases).
+   */
+  function blamed(message: string, batch: Planted[]): Planted[] {
+    const byId = batch.filter((p) => p.tasks.some((t) => new RegExp(`\\b${String(t.id)}\\b`).test(message)));
+    if (byId.length > 0) return byId;
+    const quotes = (t: Record<string, unknown>) =>
+      [t.filter, ...((t.columns as { expr?: string }[] | undefined) ?? []).map((c) => c.expr)].some(
+        (e) => typeof e === 'string' && message.includes(`"${e.slice(0, 200)}"`),
+      );
+    return batch.filter((p) => p.tasks.some(quotes)).slice(0, 1);
+  }
+
   async function sift(batch: Planted[], dagId: string): Promise<Planted[]> {
     let remaining = [...batch];
     while (remaining.length > 0) {
@@ -155,7 +181,7 @@ export async function runRuntimeCases(options: {
       );
       if (!result.isError) return remaining;
       const message = text(result);
-      const named = remaining.filter((p) => p.tasks.some((t) => new RegExp(`\\b${String(t.id)}\\b`).test(message)));
+      const named = blamed(message, remaining);
       if (named.length > 0) {
         for (const p of named) refuse(p, message);
         remaining = remaining.filter((p) => !named.includes(p));

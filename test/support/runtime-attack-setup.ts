@@ -116,6 +116,8 @@ export async function runAttackSuite(options: {
   cases: RuntimeCase[];
   batchPrefix: string;
   updateBase?: Record<string, unknown>;
+  /** Legitimate tasks on each engine the cases use: each must pass a preview, or the refusals would prove nothing. */
+  controls?: Record<string, unknown>[];
 }): Promise<{ service: AttackService; outcomes: Map<string, CaseOutcome> }> {
   const service = await startAttackService(
     options.airflow,
@@ -123,6 +125,8 @@ export async function runAttackSuite(options: {
       DATA_DIR: join(options.root, '.state'),
       ALLOWED_DATA_DIRS: options.root,
       MCP_API_KEYS: `${options.key}:read+write+admin:rtsec`,
+      // The tenant may use both servers, so their cases are refused (if at all) for their SQL, not for the id.
+      MCP_TENANT_CONNECTIONS: 'rtsec:warehouse_pg+warehouse_mysql',
     },
     options.key,
   );
@@ -134,6 +138,7 @@ export async function runAttackSuite(options: {
     batchSpec: { retries: 0, execution_timeout_s: 120 },
     anchor: ANCHOR,
     ...(options.updateBase ? { updateBase: options.updateBase } : {}),
+    controls: options.controls ?? [],
     deployed: (id) => service.deployed.add(id),
     trace: (line) => console.info(line),
   });

@@ -214,3 +214,17 @@ export function readConnections(
       : undefined;
   return { source, target, questions };
 }
+
+/** Connection URIs ("postgresql://user:password@host/db") are taken and answered with a question: never used. */
+export function takeConnectionUris(rt: RequestText): { en: string; ko: string }[] {
+  const questions: { en: string; ko: string }[] = [];
+  // A connection URI ("postgresql://user:password@host/db") is never used: credentials live in Airflow connections.
+  for (const m of rt.free(/\b(?:postgres(?:ql)?|mysql|mariadb|jdbc:[a-z]+|[a-z][a-z0-9+.-]*sql)(?:\+\w+)?:\/\/\S+/gi)) {
+    rt.takeMatch(m);
+    questions.push({
+      en: 'A connection URI was given: this service never takes credentials. Create an Airflow connection for that database and name its id (for example "postgres:warehouse_pg").',
+      ko: '연결 URI가 주어졌습니다: 이 서비스는 자격 증명을 받지 않습니다. 그 데이터베이스에 대한 Airflow 연결을 만들고 연결 ID를 알려주세요 (예: "postgres:warehouse_pg").',
+    });
+  }
+  return questions;
+}

@@ -6,7 +6,7 @@ import { nameForms, nearestName, type NameForm } from './name-forms.js';
 import { notUnderstood, takeFillerPhrases } from './not-understood.js';
 import { readChecks, type CheckReading } from './read-checks.js';
 import { readBareLists, readColumns, type ColumnsReading } from './read-columns.js';
-import { readConnections } from './read-connections.js';
+import { readConnections, takeConnectionUris } from './read-connections.js';
 import { readFilters } from './read-filter.js';
 import { readMode, type ModeReading } from './read-mode.js';
 import { readAlert, readDagId, readTableTargets, readTargetTable } from './read-names.js';
@@ -116,6 +116,7 @@ function typos(rt: RequestText, names: readonly string[], known: readonly NameFo
 export async function understandRequest(ctx: PlanningContext): Promise<Understanding> {
   const rt = new RequestText(ctx.request);
   const questions: Question[] = [];
+  questions.push(...takeConnectionUris(rt));
   const credentials = takeCredentials(rt);
   // The alert first: "alert the ops_webhook connection" names an HTTP connection, not a database.
   const alert = readAlert(rt);
