@@ -67,7 +67,8 @@ describe('DAG lifecycle: update by asking, version history in the database, roll
 
     const broken = await call('update_dag', { dag_id: dagId, change_request: 'only where no_such_column > 1' });
     expect(broken.isError).toBe(true);
-    expect(broken.content[0]?.text).toMatch(/unknown column "no_such_column"/);
+    // Refused by update_dag's reading (before any build): the column does not exist, and the answer says so.
+    expect(broken.content[0]?.text).toMatch(/NEEDS_CLARIFICATION.*no column "no_such_column"/s);
     expect(readFileSync(v2.file, 'utf8')).toBe(v2Code);
 
     const unclear = await call('update_dag', { dag_id: dagId, change_request: 'make it nicer please' });

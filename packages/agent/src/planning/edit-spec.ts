@@ -17,6 +17,12 @@ type TaskInput = PipelineSpecInput['tasks'][number];
 type TransferInput = Extract<TaskInput, { type: 'transfer' }>;
 type QualityInput = Extract<TaskInput, { type: 'quality_check' }>;
 
+/** What update_dag can change, with examples: the answer to a change request it could not read. */
+const CHANGE_HELP = {
+  en: 'I could not tell what to change. I can change the schedule ("run it hourly", "every weekday at 9"), retries ("retry 3 times, 5 minutes apart"), the filter ("only where amount > 10", "remove the filter"), columns ("add phone", "drop notes", "rename id to customer_id"), the write mode ("upsert on id") and checks ("add a not-null check on user_id", "remove the unique check").',
+  ko: '무엇을 바꿀지 알 수 없습니다. 스케줄("매시간 실행", "평일 오전 9시"), 재시도("5분 간격으로 3번 재시도"), 필터("금액이 10 이상인 것만", "필터 제거"), 컬럼("phone 추가", "notes 제외", "id를 customer_id로 이름 변경"), 적재 방식("id 기준 upsert"), 검사("user_id 널 체크 추가", "중복 체크 삭제")를 바꿀 수 있습니다.',
+};
+
 const CHECK_WORDS: Record<string, CheckSpec['kind']> = {
   'not null': 'not_null',
   'not-null': 'not_null',
@@ -149,7 +155,22 @@ export async function editSpec(
   const left = notUnderstood(rt);
   const problems = [...retries.problems, ...columns.problems];
   if (left.length || problems.length) {
-    throw clarify(language, { notUnderstood: left, questions: problems.map((p) => ({ en: p, ko: p })) });
+    // A leftover that looks like a column name: say which columns there are.
+    const known = vocab.columnNames();
+    const unknownColumns = [...new Set(left.flatMap((p) => p.split(/[\s,]+/)))].filter(
+      (w) => /^[a-z_][a-z0-9_]*$/i.test(w) && /_|\d/.test(w) && !known.some((k) => k.toLowerCase() === w.toLowerCase()),
+    );
+    throw clarify(language, {
+      notUnderstood: left,
+      questions: [
+        ...problems.map((p) => ({ en: p, ko: p })),
+        ...unknownColumns.map((w) => ({
+          en: `There is no column "${w}" (columns: ${known.join(', ')}).`,
+          ko: `"${w}" 컬럼이 없습니다 (컬럼 목록: ${known.join(', ')}).`,
+        })),
+        ...(changes.length === 0 && unknownColumns.length === 0 ? [CHANGE_HELP] : []),
+      ],
+    });
   }
 
   if (schedule.schedule !== undefined && schedule.schedule !== (spec.schedule ?? null)) {
@@ -213,17 +234,7 @@ export async function editSpec(
     }
     if (q.checks.length === 0) q.checks.push({ kind: 'row_count', min: 0 });
   }
-  if (changes.length === 0) {
-    throw clarify(language, {
-      notUnderstood: [],
-      questions: [
-        {
-          en: 'I could not tell what to change. I can change the schedule ("run it hourly", "every weekday at 9"), retries ("retry 3 times, 5 minutes apart"), the filter ("only where amount > 10", "remove the filter"), columns ("add phone", "drop notes", "rename id to customer_id"), the write mode ("upsert on id") and checks ("add a not-null check on user_id", "remove the unique check").',
-          ko: '무엇을 바꿀지 알 수 없습니다. 스케줄("매시간 실행", "평일 오전 9시"), 재시도("5분 간격으로 3번 재시도"), 필터("금액이 10 이상인 것만", "필터 제거"), 컬럼("phone 추가", "notes 제외", "id를 customer_id로 이름 변경"), 적재 방식("id 기준 upsert"), 검사("user_id 널 체크 추가", "중복 체크 삭제")를 바꿀 수 있습니다.',
-        },
-      ],
-    });
-  }
+  if (changes.length === 0) throw clarify(language, { notUnderstood: [], questions: [CHANGE_HELP] });
   return { spec, changes };
 }
 

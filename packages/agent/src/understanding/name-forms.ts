@@ -136,10 +136,10 @@ export function editDistance(a: string, b: string, max = 2): number {
 }
 
 /** The one name a misspelt word is closest to (1 edit from 4 letters, 2 from 8), or undefined when none or a tie. */
-export function nearestName(word: string, names: readonly string[]): string | undefined {
+export function nearestName(word: string, names: readonly string[], limit = 2): string | undefined {
   const w = word.toLowerCase();
   if (w.length < 4) return undefined;
-  const max = w.length >= 8 ? 2 : 1;
+  const max = Math.min(limit, w.length >= 8 ? 2 : 1);
   let best: string | undefined;
   let bestDistance = max + 1;
   let tie = false;

@@ -68,7 +68,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`${col}\s*(?:컬럼|칼럼|값|필드)?\s*(?:에|의|은|는|이|가)?\s*(?:null|NULL|널|빈\s*값|공백|결측치?)\s*(?:이|가|은|는)?\s*(?:있으면|이면|나오면|들어가면|있어서는|가\s*있으면|이\s*있으면)?\s*(?:안\s*(?:돼|됨|되|된다|됩니다|되요|돼요)|없어야|없도록|금지|체크|검사|확인|없는지)\S*`,
+      String.raw`${col}\s*(?:컬럼|칼럼|값|필드)?\s*(?:에|의|은|는|이|가)?\s*(?:not[\s-]?)?(?:null|NULL|널|빈\s*값|공백|결측치?)\s*(?:이|가|은|는)?\s*(?:있으면|이면|나오면|들어가면|있어서는|가\s*있으면|이\s*있으면)?\s*(?:안\s*(?:돼|됨|되|된다|됩니다|되요|돼요)|없어야|없도록|금지|체크|검사|확인|없는지)\S*`,
       'g',
     ),
     new RegExp(
@@ -152,7 +152,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
     ],
     [
       new RegExp(
-        String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it|there|the\s+(?:table|target|result|output))\s+)?(?:(?:has|have|get|gets|copies|moves|loads|contains?|are|is)\s+)?(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|no\s+less\s+than|min(?:imum)?)\s+${n}\s*${ROWS}`,
+        String.raw`\b(?:${ENSURE}\s+)?(?:(?:we|it|there|the\s+(?:table|target|result|output))\s+)?(?:(?:has|have|get|gets|copies|moves|loads|contains?|are|is)\s+)?(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|no\s+less\s+than|min(?:imum)?)\s+${n}\s*${ROWS}(?:\s+(?:come|comes|came)\s+through|\s+(?:arrive|arrives|land|lands)|\s+(?:are\s+)?expected)?`,
         'gi',
       ),
       (k) => ({ kind: 'row_count', min: k }),

@@ -40,6 +40,8 @@ function roleAt(text: string, index: number, length: number): Role {
   )
     return 'target';
   if (/^[^\s,.]*?에\s*(?:있는|저장된|들어\s*있는|담긴)/.test(after)) return 'source';
+  // "the customers table in SQLite shop.db": where the table is, not where it goes.
+  if (/\btable\s+in\s+(?:the\s+)?$/i.test(before)) return 'source';
   const ko =
     /^[^\s,.]*?(에서|로부터|으로|로|에)(?=\s|$|[,.])/.exec(after) ??
     /^\s*(?:의\s+)?[^\s,.]+\s*(?:테이블|파일|데이터베이스|디비|db|DB)(에서|로부터|으로|로)(?=\s|$|[,.])/.exec(after);

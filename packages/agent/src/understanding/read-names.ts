@@ -13,8 +13,9 @@ export function readTargetTable(
   tablePattern?: string,
 ): string | undefined {
   const patterns = [
+    new RegExp(String.raw`(?<=\.(?:duckdb|ddb|db|sqlite3?))\s+as\s+(?:a\s+)?(?:table\s+)?${NAME}(?![\w.:])`, 'gi'),
     new RegExp(
-      String.raw`\b(?:into|to|in|as|under)\s+(?:a\s+|the\s+|an?\s+new\s+|new\s+)?(?:target\s+|destination\s+|new\s+)?table\s+(?:named|called|with\s+the\s+name)?\s*:?\s*${NAME}`,
+      String.raw`\b(?:into|to|in|as|under)\s+(?:a\s+|the\s+|an?\s+new\s+|new\s+)?(?:target\s+|destination\s+|new\s+)?(?:(?:duckdb|sqlite|postgres(?:ql)?|mysql)\s+)?table\s+(?:named|called|with\s+the\s+name)?\s*:?\s*${NAME}`,
       'gi',
     ),
     new RegExp(

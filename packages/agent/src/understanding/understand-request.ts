@@ -102,7 +102,8 @@ function typos(rt: RequestText, names: readonly string[], known: readonly NameFo
     if (forms.has(word) || isFiller(word) || KEYWORDS.has(word) || COMMON_WORDS.has(word)) continue;
     // "page_view" beside a table page_views is a value more often than a misspelt table.
     if (names.some((n) => n.toLowerCase() === `${word}s` || `${n.toLowerCase()}s` === word)) continue;
-    const name = nearestName(word, names);
+    // A snake_case word is a name someone typed on purpose: only one edit from a real name is a typo.
+    const name = /_/.test(word) ? nearestName(word, names, 1) : nearestName(word, names);
     if (name && !out.some((o) => o.form === word)) out.push({ form: word, name, via: 'typo' });
   }
   return out;
