@@ -148,7 +148,7 @@ function alive(pid) {
 
 async function health(s) {
   try {
-    const response = await fetch(`${s.url}/api/v2/monitor/health`, { signal: AbortSignal.timeout(3000) });
+    const response = await fetch(`${s.url}/api/v2/monitor/health`, { signal: AbortSignal.timeout(10_000) });
     if (!response.ok) return { ok: false, reason: `HTTP ${response.status}` };
     const body = await response.json();
     const bad = ['metadatabase', 'scheduler', 'dag_processor'].filter((k) => body[k]?.status !== 'healthy');
@@ -203,7 +203,19 @@ async function up(s) {
     return current;
   }
   if (current.running) {
-    log(`a previous standalone (pid ${current.pid}) is not healthy (${current.reason}); restarting it`);
+    // A standalone that is still starting, or slow to answer on a loaded machine, is given a minute before it is
+    // restarted: restarting one that another test run is using breaks that run.
+    const until = Date.now() + 60_000;
+    let again = current;
+    while (again.running && !again.healthy && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      again = await status(s);
+    }
+    if (again.running && again.healthy) {
+      log(`already running at ${s.url} (pid ${again.pid}), healthy after a wait`);
+      return again;
+    }
+    log(`a previous standalone (pid ${current.pid}) is not healthy (${again.reason ?? current.reason}); restarting it`);
     await down(s);
   }
   const venv = ensureVenv();
