@@ -77,6 +77,14 @@ describe('rule planner', () => {
     expect((await plan(request)).spec.schedule).toBe(schedule);
   });
 
+  it('takes a DAG id named in a sentence of its own ("이름은 x"), not as a column', async () => {
+    const { spec } = await plan(
+      'SQLite sample.db의 events 테이블에서 event_id, user_id 컬럼만 DuckDB의 nosched.duckdb 파일로 옮겨줘. 이름은 t_nosched_ko_ab12',
+    );
+    expect(spec.dag_id).toBe('t_nosched_ko_ab12');
+    expect(spec.tasks[0]).toMatchObject({ columns: [{ name: 'event_id' }, { name: 'user_id' }] });
+  });
+
   it('plans upserts and incremental loads', async () => {
     const up = await plan('sync the users table from SQLite sample.db into DuckDB, upsert on id');
     expect(up.spec.tasks[0]).toMatchObject({ mode: 'upsert', keys: ['id'] });

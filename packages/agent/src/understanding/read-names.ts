@@ -78,9 +78,17 @@ export function readDagId(rt: RequestText): string | undefined {
       'gi',
     ),
   );
-  if (!m) return undefined;
-  rt.takeMatch(m);
-  return (m[1] ?? m[2] ?? m[3]) as string;
+  if (m) {
+    rt.takeMatch(m);
+    return (m[1] ?? m[2] ?? m[3]) as string;
+  }
+  // "…옮겨줘. 이름은 orders_daily": a sentence that only names the pipeline (not "이름은 대문자로", a column).
+  const named = rt.first(
+    /(?:^|(?<=[.!?]\s*))이름은\s+[`"']?([a-z][a-z0-9_]{2,})[`"']?(?!\s*(?:으로|로|이라는|라는))\s*(?:이야|입니다|이에요|으로\s*해\s*줘|로\s*해\s*줘)?\s*[.!]?\s*$/gim,
+  );
+  if (!named) return undefined;
+  rt.takeMatch(named);
+  return named[1] as string;
 }
 
 /** A failure alert through an Airflow HTTP connection: "alert slack_alerts on failure", "실패하면 ops_hook으로 알림". */
