@@ -18,6 +18,7 @@ interface RunOutput {
 interface CreateOutput {
   language: string;
   run?: { run_id: string; state: string; stalled?: string };
+  understood_text: string;
   message: string;
 }
 
@@ -104,7 +105,8 @@ describe('Airflow without its scheduler', () => {
       expect(created.run?.stalled).toContain('check_dag_status로 실행을 확인하세요.');
       expect(created.message).toContain(`실행 상태 queued: dag_id=${koDagId}, run_id=${created.run?.run_id}`);
       expect(created.message.endsWith(created.run?.stalled ?? '?')).toBe(true);
-      expect(made.result.content[0]?.text).toBe(created.message);
+      // The text answer is what was understood, then the message.
+      expect(made.result.content[0]?.text).toBe(`${created.understood_text}\n${created.message}`);
 
       const status = await call('check_dag_status', { dag_id: dagId, run_id: run.run_id });
       const seen = status.result.structuredContent as unknown as RunOutput;
