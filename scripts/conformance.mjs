@@ -63,6 +63,10 @@ const server = spawn(process.execPath, [join(root, 'apps', 'server', 'bin', 'air
     AIRFLOW_URL: 'http://127.0.0.1:9',
     // The suite needs no knowledge corpus; skip its ingestion at start.
     KNOWLEDGE_DIR: 'none',
+    // Three suites run back to back against this one instance, hundreds of requests a minute from one address:
+    // the per-client rate limit and session bound (tested in their own suites) would refuse them.
+    MCP_RATE_LIMIT_PER_MIN: '0',
+    MCP_MAX_SESSIONS_PER_KEY: '0',
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
