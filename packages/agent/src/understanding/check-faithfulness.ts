@@ -231,12 +231,17 @@ export function unaccountedWords(u: Understanding, spec: PipelineSpecInput): str
   return out;
 }
 
+const readings = new WeakMap<PlanningContext, Promise<Understanding>>();
+
 /** Both checks for a model's (or a caller's) spec against its request. */
 export async function checkFaithfulness(
   ctx: PlanningContext,
   spec: PipelineSpecInput,
 ): Promise<{ unreflected: Unreflected[]; unaccounted: string[]; understanding: Understanding }> {
-  const understanding = await understandRequest(ctx);
+  // The request does not change between a model's repair attempts: read it (and introspect its source) once.
+  let pending = readings.get(ctx);
+  if (!pending) readings.set(ctx, (pending = understandRequest(ctx)));
+  const understanding = await pending;
   return {
     unreflected: unreflectedParts(understanding, spec),
     unaccounted: unaccountedWords(understanding, spec),

@@ -1,5 +1,5 @@
 import { secretShapes } from '@airflow-mcp/core';
-import type { CheckSpec, Connection, SqlType } from '@airflow-mcp/pipeline';
+import type { Connection } from '@airflow-mcp/pipeline';
 import type { PlanningContext } from '../planning/planner.js';
 import { isFiller } from './lexicon.js';
 import { nameForms, nearestName, type NameForm } from './name-forms.js';
@@ -275,5 +275,3 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     notUnderstood: leftover,
   };
 }
-
-export type { CheckSpec, SqlType };
