@@ -52,7 +52,7 @@ export function settings(env = process.env) {
   };
 }
 
-function uvBinary() {
+export function uvBinary() {
   const venv = join(cacheRoot(), 'tools', `uv-${UV_VERSION}`);
   const uv = join(venv, 'bin', 'uv');
   if (!existsSync(uv)) {
@@ -64,11 +64,10 @@ function uvBinary() {
   return uv;
 }
 
-/** The virtualenv built from the lock; built into a temporary folder and renamed, so it is whole or absent. */
-/** Where the virtualenv for the current lock lives (built or not). */
-export function venvPath() {
-  const hash = createHash('sha256').update(readFileSync(lockFile)).digest('hex').slice(0, 16);
-  return join(cacheRoot(), 'venvs', `airflow-${hash}`);
+/** Where the virtualenv for a lock lives (built or not): `<name>-<hash of the lock>` in the cache. */
+export function venvPath(lock = lockFile, name = 'airflow') {
+  const hash = createHash('sha256').update(readFileSync(lock)).digest('hex').slice(0, 16);
+  return join(cacheRoot(), 'venvs', `${name}-${hash}`);
 }
 
 /** Byte-compiles the virtualenv once: without .pyc files every task process recompiles Airflow (seconds each). */
@@ -84,8 +83,9 @@ function compileVenv(venv) {
   log(`byte-compiled the virtualenv in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-export function ensureVenv() {
-  const venv = venvPath();
+/** The virtualenv built from a lock; built into a temporary folder and renamed, so it is whole or absent. */
+export function ensureVenv(lock = lockFile, name = 'airflow') {
+  const venv = venvPath(lock, name);
   const stamp = join(venv, '.complete');
   if (existsSync(stamp)) {
     compileVenv(venv);
@@ -96,9 +96,9 @@ export function ensureVenv() {
   rmSync(building, { recursive: true, force: true });
   mkdirSync(dirname(venv), { recursive: true });
   const started = Date.now();
-  log(`building the Airflow virtualenv from airflow/requirements.lock into ${venv} (first time only)`);
+  log(`building the Airflow virtualenv from ${lock} into ${venv} (first time only)`);
   sh(uv, ['venv', '--quiet', '--relocatable', '--python', 'python3', building]);
-  sh(uv, ['pip', 'sync', '--quiet', '--require-hashes', '--python', join(building, 'bin', 'python'), lockFile], {
+  sh(uv, ['pip', 'sync', '--quiet', '--require-hashes', '--python', join(building, 'bin', 'python'), lock], {
     env: { ...process.env, UV_CACHE_DIR: join(cacheRoot(), 'uv-cache'), UV_LINK_MODE: 'copy' },
   });
   writeFileSync(
@@ -112,9 +112,9 @@ export function ensureVenv() {
   return venv;
 }
 
-/** Re-resolves requirements.in into the hash-checked requirements.lock (what `npm run airflow:lock` runs). */
-function relock() {
-  const dir = dirname(lockFile);
+/** Re-resolves requirements.in beside a lock into that hash-checked lock (what `npm run airflow:lock` runs). */
+export function relock(lock = lockFile, name = 'airflow') {
+  const dir = dirname(lock);
   sh(
     uvBinary(),
     [
@@ -134,10 +134,10 @@ function relock() {
     ],
     { cwd: dir, env: { ...process.env, UV_CACHE_DIR: join(cacheRoot(), 'uv-cache') } },
   );
-  return { lock: lockFile, venv: venvPath() };
+  return { lock, venv: venvPath(lock, name) };
 }
 
-function alive(pid) {
+export function alive(pid) {
   try {
     process.kill(pid, 0);
     return true;
@@ -146,7 +146,7 @@ function alive(pid) {
   }
 }
 
-async function health(s) {
+export async function health(s) {
   try {
     const response = await fetch(`${s.url}/api/v2/monitor/health`, { signal: AbortSignal.timeout(10_000) });
     if (!response.ok) return { ok: false, reason: `HTTP ${response.status}` };
@@ -174,7 +174,7 @@ function describe(s, extra = {}) {
 }
 
 /** This instance's random secrets and default passwords, made once (fields missing from an older file are added). */
-function localSecrets(s) {
+export function localSecrets(s) {
   const current = readJson(s.secretsFile) ?? {};
   const fresh = () => randomBytes(24).toString('base64url');
   const secrets = {
@@ -189,36 +189,8 @@ function localSecrets(s) {
   return secrets;
 }
 
-async function status(s) {
-  const pid = Number(readJson(s.pidFile)?.pid ?? 0);
-  const running = pid > 0 && alive(pid);
-  const h = running ? await health(s) : { ok: false, reason: 'not running' };
-  return describe(s, { running, healthy: h.ok, pid: running ? pid : undefined, reason: h.ok ? undefined : h.reason });
-}
-
-async function up(s) {
-  const current = await status(s);
-  if (current.running && current.healthy) {
-    log(`already running at ${s.url} (pid ${current.pid})`);
-    return current;
-  }
-  if (current.running) {
-    // A standalone that is still starting, or slow to answer on a loaded machine, is given a minute before it is
-    // restarted: restarting one that another test run is using breaks that run.
-    const until = Date.now() + 60_000;
-    let again = current;
-    while (again.running && !again.healthy && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      again = await status(s);
-    }
-    if (again.running && again.healthy) {
-      log(`already running at ${s.url} (pid ${again.pid}), healthy after a wait`);
-      return again;
-    }
-    log(`a previous standalone (pid ${current.pid}) is not healthy (${again.reason ?? current.reason}); restarting it`);
-    await down(s);
-  }
-  const venv = ensureVenv();
+/** Makes AIRFLOW_HOME and the dags folder, and writes the login files; returns this instance's secrets. */
+export function prepareHome(s, venv) {
   mkdirSync(s.dagsDir, { recursive: true });
   mkdirSync(s.home, { recursive: true });
   const secrets = localSecrets(s);
@@ -235,6 +207,11 @@ async function up(s) {
     `${JSON.stringify({ url: s.url, dagsDir: s.dagsDir, username: s.service.username, password: s.service.password, python: join(venv, 'bin', 'python') })}\n`,
     { mode: 0o600 },
   );
+  return secrets;
+}
+
+/** The environment Airflow's components run with (the celery harness starts them one by one with the same). */
+export function standaloneEnv(s, venv, secrets) {
   const env = {
     ...process.env,
     AIRFLOW_HOME: s.home,
@@ -271,6 +248,41 @@ async function up(s) {
   delete env.PYTHONDONTWRITEBYTECODE;
   for (const key of Object.keys(env))
     if (/^(AIRFLOW_USERNAME|AIRFLOW_PASSWORD|GEMINI_API_KEY|MCP_API_KEYS)$/.test(key)) delete env[key];
+  return env;
+}
+
+async function status(s) {
+  const pid = Number(readJson(s.pidFile)?.pid ?? 0);
+  const running = pid > 0 && alive(pid);
+  const h = running ? await health(s) : { ok: false, reason: 'not running' };
+  return describe(s, { running, healthy: h.ok, pid: running ? pid : undefined, reason: h.ok ? undefined : h.reason });
+}
+
+async function up(s) {
+  const current = await status(s);
+  if (current.running && current.healthy) {
+    log(`already running at ${s.url} (pid ${current.pid})`);
+    return current;
+  }
+  if (current.running) {
+    // A standalone that is still starting, or slow to answer on a loaded machine, is given a minute before it is
+    // restarted: restarting one that another test run is using breaks that run.
+    const until = Date.now() + 60_000;
+    let again = current;
+    while (again.running && !again.healthy && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      again = await status(s);
+    }
+    if (again.running && again.healthy) {
+      log(`already running at ${s.url} (pid ${again.pid}), healthy after a wait`);
+      return again;
+    }
+    log(`a previous standalone (pid ${current.pid}) is not healthy (${again.reason ?? current.reason}); restarting it`);
+    await down(s);
+  }
+  const venv = ensureVenv();
+  const secrets = prepareHome(s, venv);
+  const env = standaloneEnv(s, venv, secrets);
   const logStart = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8').length : 0;
   const out = openSync(s.logFile, 'a');
   const child = spawn(join(venv, 'bin', 'airflow'), ['standalone'], {
