@@ -125,4 +125,12 @@ describe('compileDag', () => {
     const { spec } = compileCase('sqlite_to_duckdb');
     expect(compileDag(spec, { airflowMajor: 2 }).code).toContain('from airflow.decorators import dag, task');
   });
+
+  it('imports the failure alert hook from where each Airflow has it (no Task SDK on Airflow 2)', () => {
+    const { spec } = compileCase('postgres_to_mysql');
+    const two = compileDag(spec, { airflowMajor: 2 }).code;
+    expect(two).toContain('from airflow.hooks.base import BaseHook');
+    expect(two).not.toContain('airflow.sdk');
+    expect(compileDag(spec, { airflowMajor: 3 }).code).toContain('from airflow.sdk import BaseHook');
+  });
 });

@@ -45,11 +45,12 @@ function enginesOf(task: TaskSpec): Engine[] {
   return [task.connection.kind];
 }
 
-const ALERT = (connId: string) => `def _alert_failure(context):
+// BaseHook lives in the Task SDK on Airflow 3 and in airflow.hooks.base on Airflow 2.
+const ALERT = (connId: string, airflowMajor: 2 | 3) => `def _alert_failure(context):
     import json
     import urllib.request
 
-    from airflow.sdk import BaseHook
+    ${airflowMajor === 3 ? 'from airflow.sdk import BaseHook' : 'from airflow.hooks.base import BaseHook'}
 
     conn = BaseHook.get_connection(${py(connId)})
     host = conn.host or ""
@@ -115,7 +116,7 @@ ${imports}
 
 
 ${runtimeHelpers(engines, { transfer: hasTransfer, sources })}
-${spec.failure_webhook_conn_id ? `\n\n${ALERT(spec.failure_webhook_conn_id)}\n` : ''}
+${spec.failure_webhook_conn_id ? `\n\n${ALERT(spec.failure_webhook_conn_id, options.airflowMajor)}\n` : ''}
 
 @dag(
     dag_id=${py(spec.dag_id)},
