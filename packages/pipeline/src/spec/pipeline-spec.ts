@@ -106,6 +106,21 @@ export type TransferTask = z.infer<typeof transferTaskSchema>;
 export type SqlTask = z.infer<typeof sqlTaskSchema>;
 export type QualityTask = z.infer<typeof qualityTaskSchema>;
 
+/**
+ * The step shape ("extract, transform, then load and validate"): every transfer runs as extract_x >> transform_x >>
+ * load_x, the rows handed between the steps through tables of this DuckDB file (never through XCom), and the checks
+ * on its target are the validate step after the load. Absent: each transfer is one task.
+ */
+export const stagingSchema = z
+  .object({
+    kind: z.literal('duckdb'),
+    path: relativeOrAbsolutePath.refine((p) => /\.(duckdb|ddb)$/i.test(p), 'a .duckdb or .ddb file'),
+  })
+  .describe(
+    'Set for extract >> transform >> load >> validate steps: the DuckDB file (inside the data folders) the steps hand rows through',
+  );
+export type StagingSpec = z.infer<typeof stagingSchema>;
+
 export const SCHEDULE_PRESETS = ['@once', '@hourly', '@daily', '@weekly', '@monthly', '@yearly'] as const;
 
 export const pipelineSpecSchema = z.object({
@@ -133,6 +148,7 @@ export const pipelineSpecSchema = z.object({
   retry_delay_s: z.number().int().min(0).max(86_400).default(60),
   execution_timeout_s: z.number().int().min(10).max(86_400).default(3600),
   failure_webhook_conn_id: identifier.optional().describe('Airflow HTTP connection to POST failure alerts to'),
+  staging: stagingSchema.optional(),
   tasks: z.array(taskSchema).min(1).max(50),
   dependencies: z
     .array(z.tuple([taskId, taskId]))

@@ -50,5 +50,6 @@ export function resolveDataPaths(spec: PipelineSpec, allowedDirs: readonly strin
       return { ...t, source: fix(t.source, `Task ${t.id} source`), target: fix(t.target, `Task ${t.id} target`) };
     return { ...t, connection: fix(t.connection, `Task ${t.id}`) };
   });
-  return { ...spec, tasks };
+  const staging = spec.staging && { ...spec.staging, path: resolveDataPath(spec.staging.path, allowedDirs, 'Staging') };
+  return { ...spec, tasks, ...(staging ? { staging } : {}) };
 }
