@@ -326,7 +326,7 @@ async function up(s) {
   );
 }
 
-async function down(s) {
+export async function down(s) {
   const pid = Number(readJson(s.pidFile)?.pid ?? 0);
   if (!(pid > 0 && alive(pid))) {
     rmSync(s.pidFile, { force: true });
