@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '@airflow-mcp/core';
 import { parseExpression } from '../expression/parse-expression.js';
 import { renderExpression } from '../expression/render-expression.js';
 import { sqlDialect } from '../expression/sql-dialect.js';
-import { SQL_TYPES, type Connection, type SqlType, type TransferTask } from '../spec/pipeline-spec.js';
+import { SQL_TYPES, type Connection, type TransferTask } from '../spec/pipeline-spec.js';
+import { describeTransferPath, planNativeTransfer } from './plan-native-transfer.js';
 import { indent, py } from './python-literal.js';
+import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
-/** A column of a source table as introspection found it. */
-export interface SourceColumn {
-  name: string;
-  type: SqlType | undefined;
-  /** The engine's own type name, as declared. */
-  declared?: string;
-  nullable?: boolean;
-  primaryKey?: boolean;
-}
+export { planTransferColumns, type SourceColumn };
 
 export function connectionArgument(c: Connection): string {
   return c.kind === 'sqlite' || c.kind === 'duckdb' ? py(c.path) : py(c.conn_id);
@@ -37,56 +30,6 @@ function sourceOptions(task: TransferTask): string {
 }
 
 const placeholder = (engine: Connection['kind']) => (engine === 'sqlite' || engine === 'duckdb' ? '?' : '%s');
-
-/** The output columns of a transfer: SQL select items in the source dialect and the type each lands as. */
-export function planTransferColumns(
-  task: TransferTask,
-  sourceColumns: readonly SourceColumn[] | undefined,
-): { names: string[] | undefined; selects: string[] | undefined; types: (SqlType | undefined)[] | undefined } {
-  const d = sqlDialect(task.source.kind);
-  const known = sourceColumns?.map((c) => c.name);
-  const typeOf = (name: string) => sourceColumns?.find((c) => c.name.toLowerCase() === name.toLowerCase())?.type;
-  const castSql = (sql: string, type: SqlType) => {
-    if (task.source.kind === 'sqlite' && type === 'date') return `date(${sql})`;
-    if (task.source.kind === 'sqlite' && type === 'timestamp') return `datetime(${sql})`;
-    return `CAST(${sql} AS ${d.castType(type)})`;
-  };
-  if (task.columns.length === 0) {
-    if (!sourceColumns) return { names: undefined, selects: undefined, types: undefined };
-    return {
-      names: sourceColumns.map((c) => c.name),
-      selects: sourceColumns.map((c) => d.ident(c.name)),
-      types: sourceColumns.map((c) => c.type),
-    };
-  }
-  const names: string[] = [];
-  const selects: string[] = [];
-  const types: (SqlType | undefined)[] = [];
-  for (const column of task.columns) {
-    let sql: string;
-    let type: SqlType | undefined;
-    if (column.expr !== undefined) {
-      sql = renderExpression(parseExpression(column.expr, known ? { columns: known } : {}), d);
-      type = column.cast;
-    } else {
-      const source = column.source ?? column.name;
-      if (known && !known.some((k) => k.toLowerCase() === source.toLowerCase())) {
-        throw new AppError(
-          'VALIDATION_FAILED',
-          `Task ${task.id}: column "${source}" is not in ${task.source_table} (columns: ${known.join(', ')}).`,
-          { details: { step: 'source-schema', task: task.id, column: source } },
-        );
-      }
-      sql = d.ident(source);
-      type = column.cast ?? typeOf(source);
-    }
-    if (column.cast) sql = castSql(sql, column.cast);
-    names.push(column.name);
-    selects.push(`${sql} AS ${d.ident(column.name)}`);
-    types.push(type);
-  }
-  return { names, selects, types };
-}
 
 export function renderTransferTask(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): string {
   const src = sqlDialect(task.source.kind);
@@ -147,7 +90,19 @@ _run(${py(t)}, dst, ${py(`CREATE TABLE ${targetSql} (`)} + ddl + ")")`
 else:
     _run(${py(t)}, dst, ${py(`RENAME TABLE ${fresh} TO ${targetSql}`)})`;
 
-  const body = `source_sql = ${py(sourceSql)}
+  const native = planNativeTransfer(task, sourceColumns, sourceSql);
+  const path = describeTransferPath(native);
+  const nativeCall =
+    'reason' in native
+      ? `# Transfer path: streaming (${path.path === 'streaming' ? path.reason.replace(/[\r\n]/g, ' ') : ''}).`
+      : `# Transfer path: native, ${path.path === 'native' ? path.how : ''}.
+moved = _native_transfer(${py(native.scanner)}, ${connectionArgument(task.source)}, ${connectionArgument(task.target)}, ${py(native.statements)})
+if moved is not None:
+    print("moved %d rows into %s (native path)" % (moved, ${py(describeConnection(task.target, task.target_table))}))
+    return {"rows": moved, "target": ${py(describeConnection(task.target, task.target_table))}, "path": "native"}`;
+
+  const body = `${nativeCall}
+source_sql = ${py(sourceSql)}
 names = ${py(plan.names ?? null)}
 types = ${py(plan.types?.map((x) => x ?? null) ?? null)}
 TYPE_SQL = ${py(typeMap)}
@@ -218,7 +173,7 @@ finally:
     src.close()
     dst.close()
 print("moved %d rows into %s" % (rows, ${py(describeConnection(task.target, task.target_table))}))
-return {"rows": rows, "target": ${py(describeConnection(task.target, task.target_table))}}`;
+return {"rows": rows, "target": ${py(describeConnection(task.target, task.target_table))}, "path": "streaming"}`;
 
   return `@task(task_id=${py(task.id)})
 def t_${task.id}():

@@ -1,4 +1,5 @@
 import type { Engine } from '../spec/pipeline-spec.js';
+import { NATIVE_TRANSFER } from './native-transfer-helpers.js';
 
 /**
  * Opens a MySQL / MariaDB connection with PyMySQL (pure Python, in the Airflow lock) from the Airflow connection's
@@ -77,7 +78,7 @@ def _sqlite_authorizer(action, arg1, arg2, database, trigger):
     ):
         return sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK`,
-  duckdb: `def _open_duckdb(path, read_only=False):
+  duckdb: `def _open_duckdb(path, read_only=False, prepare=None):
     import time
 
     import duckdb
@@ -94,9 +95,20 @@ def _sqlite_authorizer(action, arg1, arg2, database, trigger):
             time.sleep(0.5)
     # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
     # statement can change a setting back. Once per process and file (a second connection shares the instance).
+    # prepare (the native transfer path) loads a scanner by path and attaches its source before the lock, and
+    # refuses an instance already locked.
     if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        if prepare is not None:
+            try:
+                prepare(con)
+            except Exception:
+                con.close()
+                raise
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+    elif prepare is not None:
+        con.close()
+        raise RuntimeError("the DuckDB file is already open in this process with its configuration locked")
     return con`,
   postgres: `def _open_postgres(conn_id):
     from airflow.providers.postgres.hooks.postgres import PostgresHook
@@ -290,6 +302,8 @@ export function runtimeHelpers(
       const stream = STREAM[engine];
       if (stream && options.sources?.has(engine)) parts.push(stream);
     }
+    const scanned = ['sqlite', 'postgres', 'mysql'] as const;
+    if (engines.has('duckdb') && scanned.some((e) => options.sources?.has(e))) parts.push(NATIVE_TRANSFER);
   }
   return parts.join('\n\n\n');
 }

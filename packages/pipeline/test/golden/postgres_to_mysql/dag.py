@@ -239,6 +239,7 @@ def generated_dag():
 
     @task(task_id="load_orders")
     def t_load_orders():
+        # Transfer path: streaming (no bulk path into mysql yet).
         source_sql = "SELECT \"id\" AS \"id\", CAST(\"total\" AS NUMERIC(18,4)) AS \"total\", ((LOWER(\"status\") || '-') || \"id\") AS \"label\" FROM \"orders\" WHERE (\"status\" IN ('paid', 'shipped'))"
         names = ["id", "total", "label"]
         types = [None, "decimal", None]
@@ -275,10 +276,11 @@ def generated_dag():
             src.close()
             dst.close()
         print("moved %d rows into %s" % (rows, "mysql:conn_id=reporting_mysql#orders"))
-        return {"rows": rows, "target": "mysql:conn_id=reporting_mysql#orders"}
+        return {"rows": rows, "target": "mysql:conn_id=reporting_mysql#orders", "path": "streaming"}
 
     @task(task_id="copy_to_postgres")
     def t_copy_to_postgres():
+        # Transfer path: streaming (no bulk path into postgres yet).
         source_sql = "SELECT * FROM `orders`"
         names = None
         types = None
@@ -314,7 +316,7 @@ def generated_dag():
             src.close()
             dst.close()
         print("moved %d rows into %s" % (rows, "postgres:conn_id=shop_pg#orders_archive"))
-        return {"rows": rows, "target": "postgres:conn_id=shop_pg#orders_archive"}
+        return {"rows": rows, "target": "postgres:conn_id=shop_pg#orders_archive", "path": "streaming"}
 
     prepare_ = t_prepare()
     load_orders_ = t_load_orders()

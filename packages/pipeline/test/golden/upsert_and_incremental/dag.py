@@ -46,7 +46,7 @@ def _sqlite_authorizer(action, arg1, arg2, database, trigger):
     return sqlite3.SQLITE_OK
 
 
-def _open_duckdb(path, read_only=False):
+def _open_duckdb(path, read_only=False, prepare=None):
     import time
 
     import duckdb
@@ -63,9 +63,20 @@ def _open_duckdb(path, read_only=False):
             time.sleep(0.5)
     # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
     # statement can change a setting back. Once per process and file (a second connection shares the instance).
+    # prepare (the native transfer path) loads a scanner by path and attaches its source before the lock, and
+    # refuses an instance already locked.
     if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        if prepare is not None:
+            try:
+                prepare(con)
+            except Exception:
+                con.close()
+                raise
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+    elif prepare is not None:
+        con.close()
+        raise RuntimeError("the DuckDB file is already open in this process with its configuration locked")
     return con
 
 
@@ -199,6 +210,109 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
     return len(rows)
 
 
+def _duckdb_scanner(kind):
+    # The scanner extension's file inside its wheel: (path, None), or (None, why not).
+    import importlib.util
+    import os
+
+    import duckdb
+
+    name = kind + "_scanner"
+    spec = importlib.util.find_spec("duckdb_extension_" + name)
+    if spec is None or not spec.origin:
+        return None, "duckdb-extension-%s-scanner is not installed" % kind
+    folder = os.path.join(os.path.dirname(spec.origin), "extensions")
+    path = os.path.join(folder, "v" + duckdb.__version__, name + ".duckdb_extension")
+    if not os.path.isfile(path):
+        built = ", ".join(sorted(os.listdir(folder))) if os.path.isdir(folder) else "no version"
+        return None, "duckdb-extension-%s-scanner is built for %s, not duckdb %s" % (kind, built, duckdb.__version__)
+    return path, None
+
+
+def _scanner_dsn(kind, conn_id):
+    # The key=value string the scanner connects with, from the Airflow connection; its password to scrub.
+    if kind == "postgres":
+        from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+        conn = PostgresHook.get_connection(conn_id)
+        extra = conn.extra_dejson
+        fields = [
+            ("host", conn.host or "localhost"),
+            ("port", conn.port or 5432),
+            ("user", conn.login),
+            ("password", conn.password),
+            ("dbname", conn.schema),
+        ] + [(k, extra.get(k)) for k in ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")]
+
+        def value(v):
+            return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    else:
+        from airflow.providers.mysql.hooks.mysql import MySqlHook
+
+        conn = MySqlHook.get_connection(conn_id)
+        extra = conn.extra_dejson
+        if extra.get("ssl") or extra.get("unix_socket"):
+            raise ValueError("the connection's ssl or unix_socket extra is honoured by the streaming path only")
+        fields = [
+            ("host", conn.host or "localhost"),
+            ("port", conn.port or 3306),
+            ("user", conn.login),
+            ("passwd", conn.password),
+            ("db", conn.schema),
+        ]
+
+        def value(v):
+            if any(c in str(v) for c in " \t\n'\"=\\"):
+                raise ValueError("a field of the connection holds a space, quote, '=' or backslash")
+            return str(v)
+
+    dsn = " ".join(k + "=" + value(v) for k, v in fields if v not in (None, ""))
+    return dsn, [s for s in (conn.password, dsn) if s]
+
+
+def _native_transfer(kind, source, target, statements):
+    import re
+
+    path, why = _duckdb_scanner(kind)
+    secrets = []
+    con = None
+    moved = None
+    if path is None:
+        print("native path not available (%s): streaming" % why)
+        return None
+    try:
+        if kind == "sqlite":
+            dsn = source
+        else:
+            dsn, secrets = _scanner_dsn(kind, source)
+
+        def attach(con):
+            con.execute("LOAD '" + path.replace("'", "''") + "'")
+            con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS _mcp_src (TYPE " + kind + ", READ_ONLY)")
+
+        con = _open_duckdb(target, prepare=attach)
+        con.execute("BEGIN")
+        for sql in statements[:-1]:
+            con.execute(sql)
+        moved = con.execute(statements[-1]).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception as error:
+        why = "%s: %s" % (type(error).__name__, str(error).splitlines()[0] if str(error) else "")
+        for secret in sorted(secrets, key=len, reverse=True):
+            why = why.replace(secret, "***")
+        why = re.sub(r"(?i)(password|passwd)\s*=\s*('[^']*'|\S+)", r"\1=***", why)
+        moved = None
+        if con is not None:
+            _rollback("duckdb", con)
+    finally:
+        if con is not None:
+            con.close()
+    if moved is None:
+        print("native path failed, nothing kept (%s): streaming" % why[:500])
+    return moved
+
+
 @dag(
     dag_id="events_sync",
     description=None,
@@ -213,6 +327,7 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
 def generated_dag():
     @task(task_id="upsert_users")
     def t_upsert_users():
+        # Transfer path: streaming (upsert mode streams).
         source_sql = "SELECT \"id\", \"email\", \"country\", \"signed_up_at\" FROM \"users\""
         names = ["id", "email", "country", "signed_up_at"]
         types = ["bigint", "text", "text", "timestamp"]
@@ -252,10 +367,11 @@ def generated_dag():
             src.close()
             dst.close()
         print("moved %d rows into %s" % (rows, "duckdb:/data/warehouse/analytics.duckdb#users"))
-        return {"rows": rows, "target": "duckdb:/data/warehouse/analytics.duckdb#users"}
+        return {"rows": rows, "target": "duckdb:/data/warehouse/analytics.duckdb#users", "path": "streaming"}
 
     @task(task_id="append_events")
     def t_append_events():
+        # Transfer path: streaming (incremental mode streams).
         source_sql = "SELECT \"event_id\", \"user_id\", \"event_type\", \"amount\", \"country\", \"timestamp\" FROM \"events\""
         names = ["event_id", "user_id", "event_type", "amount", "country", "timestamp"]
         types = ["bigint", "bigint", "text", "double", "text", "timestamp"]
@@ -294,7 +410,7 @@ def generated_dag():
             src.close()
             dst.close()
         print("moved %d rows into %s" % (rows, "duckdb:/data/warehouse/analytics.duckdb#events"))
-        return {"rows": rows, "target": "duckdb:/data/warehouse/analytics.duckdb#events"}
+        return {"rows": rows, "target": "duckdb:/data/warehouse/analytics.duckdb#events", "path": "streaming"}
 
     @task(task_id="validate")
     def t_validate():

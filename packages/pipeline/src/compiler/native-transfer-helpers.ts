@@ -1,0 +1,113 @@
+/**
+ * The native bulk path of a transfer into DuckDB (ADR 0009), as Python helpers a generated DAG carries. Fixed text:
+ * no user input is interpolated here; the task passes its statements (built by the compiler from the spec's
+ * allow-listed expressions) as literals.
+ *
+ * The scanner extension comes from the Airflow lock (the duckdb-extension-*-scanner wheels, same version as duckdb)
+ * and is LOADed by its file's path, never INSTALLed from the network. The source is attached read-only, then the
+ * connection gets the same lockdown as every other (external access off, configuration locked) before the one
+ * INSERT runs. Credentials of a server source are read from its Airflow connection at run time, and every message
+ * that could carry them is scrubbed before it is printed. Anything that fails returns None after a rollback (nothing
+ * kept) and the task streams instead.
+ */
+export const NATIVE_TRANSFER = `def _duckdb_scanner(kind):
+    # The scanner extension's file inside its wheel: (path, None), or (None, why not).
+    import importlib.util
+    import os
+
+    import duckdb
+
+    name = kind + "_scanner"
+    spec = importlib.util.find_spec("duckdb_extension_" + name)
+    if spec is None or not spec.origin:
+        return None, "duckdb-extension-%s-scanner is not installed" % kind
+    folder = os.path.join(os.path.dirname(spec.origin), "extensions")
+    path = os.path.join(folder, "v" + duckdb.__version__, name + ".duckdb_extension")
+    if not os.path.isfile(path):
+        built = ", ".join(sorted(os.listdir(folder))) if os.path.isdir(folder) else "no version"
+        return None, "duckdb-extension-%s-scanner is built for %s, not duckdb %s" % (kind, built, duckdb.__version__)
+    return path, None
+
+
+def _scanner_dsn(kind, conn_id):
+    # The key=value string the scanner connects with, from the Airflow connection; its password to scrub.
+    if kind == "postgres":
+        from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+        conn = PostgresHook.get_connection(conn_id)
+        extra = conn.extra_dejson
+        fields = [
+            ("host", conn.host or "localhost"),
+            ("port", conn.port or 5432),
+            ("user", conn.login),
+            ("password", conn.password),
+            ("dbname", conn.schema),
+        ] + [(k, extra.get(k)) for k in ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")]
+
+        def value(v):
+            return "'" + str(v).replace("\\\\", "\\\\\\\\").replace("'", "\\\\'") + "'"
+
+    else:
+        from airflow.providers.mysql.hooks.mysql import MySqlHook
+
+        conn = MySqlHook.get_connection(conn_id)
+        extra = conn.extra_dejson
+        if extra.get("ssl") or extra.get("unix_socket"):
+            raise ValueError("the connection's ssl or unix_socket extra is honoured by the streaming path only")
+        fields = [
+            ("host", conn.host or "localhost"),
+            ("port", conn.port or 3306),
+            ("user", conn.login),
+            ("passwd", conn.password),
+            ("db", conn.schema),
+        ]
+
+        def value(v):
+            if any(c in str(v) for c in " \\t\\n'\\"=\\\\"):
+                raise ValueError("a field of the connection holds a space, quote, '=' or backslash")
+            return str(v)
+
+    dsn = " ".join(k + "=" + value(v) for k, v in fields if v not in (None, ""))
+    return dsn, [s for s in (conn.password, dsn) if s]
+
+
+def _native_transfer(kind, source, target, statements):
+    import re
+
+    path, why = _duckdb_scanner(kind)
+    secrets = []
+    con = None
+    moved = None
+    if path is None:
+        print("native path not available (%s): streaming" % why)
+        return None
+    try:
+        if kind == "sqlite":
+            dsn = source
+        else:
+            dsn, secrets = _scanner_dsn(kind, source)
+
+        def attach(con):
+            con.execute("LOAD '" + path.replace("'", "''") + "'")
+            con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS _mcp_src (TYPE " + kind + ", READ_ONLY)")
+
+        con = _open_duckdb(target, prepare=attach)
+        con.execute("BEGIN")
+        for sql in statements[:-1]:
+            con.execute(sql)
+        moved = con.execute(statements[-1]).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception as error:
+        why = "%s: %s" % (type(error).__name__, str(error).splitlines()[0] if str(error) else "")
+        for secret in sorted(secrets, key=len, reverse=True):
+            why = why.replace(secret, "***")
+        why = re.sub(r"(?i)(password|passwd)\\s*=\\s*('[^']*'|\\S+)", r"\\1=***", why)
+        moved = None
+        if con is not None:
+            _rollback("duckdb", con)
+    finally:
+        if con is not None:
+            con.close()
+    if moved is None:
+        print("native path failed, nothing kept (%s): streaming" % why[:500])
+    return moved`;
