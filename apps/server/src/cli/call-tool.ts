@@ -15,7 +15,7 @@ export async function callTool(
   options: { json: boolean },
 ): Promise<number> {
   const config = loadConfig(io.env);
-  const services = await createServices({ config, log: silentLogger });
+  const services = await createServices({ config, log: silentLogger, mode: name });
   try {
     const tool = services.catalog.tools.find((t) => t.name === name);
     if (!tool) throw new Error(`tool ${name} is not available`);

@@ -1,7 +1,21 @@
 import type { ReadinessCheck } from '../routes/health.js';
 
-/** Airflow answers and its scheduler and DAG processor report healthy (GET /api/v2/monitor/health, no auth). */
-export function createAirflowHealthCheck(options: { url: string; fetch?: typeof fetch }): ReadinessCheck {
+export interface AirflowHealthCheckOptions {
+  url: string;
+  fetch?: typeof fetch;
+  /**
+   * An authenticated call with the service's Airflow login (e.g. list one DAG): a rejected login makes Airflow
+   * "down" for readiness, since nothing the service does works without it. Its error names the user, never the
+   * password.
+   */
+  login?: () => Promise<unknown>;
+}
+
+/**
+ * Airflow answers, its scheduler and DAG processor report healthy (GET /api/v2/monitor/health, no auth), and it
+ * accepts the service's login.
+ */
+export function createAirflowHealthCheck(options: AirflowHealthCheckOptions): ReadinessCheck {
   const doFetch = options.fetch ?? fetch;
   return {
     name: 'airflow',
@@ -23,7 +37,19 @@ export function createAirflowHealthCheck(options: { url: string; fetch?: typeof 
       const body = (await response.json()) as Record<string, { status?: string | null } | undefined>;
       const unhealthy = ['metadatabase', 'scheduler', 'dag_processor'].filter((k) => body[k]?.status !== 'healthy');
       if (unhealthy.length > 0) throw new Error(`Airflow reports unhealthy: ${unhealthy.join(', ')}`);
-      return { url: options.url };
+      if (options.login) await checkLogin(options.login);
+      return { url: options.url, ...(options.login ? { login: 'accepted' } : {}) };
     },
   };
+}
+
+/** Runs the authenticated call; a failure becomes "Airflow rejected the login: <the client's sentence>". */
+export async function checkLogin(login: () => Promise<unknown>): Promise<void> {
+  try {
+    await login();
+  } catch (error) {
+    throw new Error(`Airflow rejected the login: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
 }

@@ -21,9 +21,10 @@ import { knowledgeResources } from '../mcp/resources/knowledge-resources.js';
 import { schemaResources } from '../mcp/resources/schema-resources.js';
 import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
-import { createAirflowHealthCheck } from './create-airflow-health-check.js';
+import { checkLogin, createAirflowHealthCheck } from './create-airflow-health-check.js';
 import { knowledgeOptions } from './knowledge-options.js';
 import { openDatabase } from './open-database.js';
+import { waitForCorpus } from './wait-for-corpus.js';
 import { serviceSecrets } from './service-secrets.js';
 import { resolveAirflowCredentials } from './resolve-airflow-credentials.js';
 import { SERVICE_VERSION } from '../version.js';
@@ -41,14 +42,16 @@ export interface CreateServicesOptions {
   log: Logger;
   /** Domain metrics (plans, runs, rows) land here when given. */
   metrics?: Metrics;
+  /** What this process runs (`serve`, `stdio`, a CLI command): named to a second process refused DATA_DIR's lock. */
+  mode?: string;
+  /** How long the first search_docs waits for the bundled corpus on a cold start (default 20 s). */
+  corpusWaitMs?: number;
 }
 
 export async function createServices(options: CreateServicesOptions): Promise<Services> {
   const { config } = options;
   const closers: (() => Promise<void>)[] = [];
   const resources: ResourceProvider[] = [schemaResources()];
-  const readiness: ReadinessCheck[] = [createAirflowHealthCheck({ url: config.airflow.url })];
-
   const credentials = resolveAirflowCredentials(config);
   const secrets = serviceSecrets(config);
   const airflow = createAirflowService({
@@ -61,6 +64,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     secrets,
     logger: options.log,
   });
+  // An authenticated call: a rejected Airflow login makes Airflow down for /readyz and airflow_mcp_airflow_up.
+  const login = () => airflow.client.listDags({ limit: 1 });
+  const readiness: ReadinessCheck[] = [createAirflowHealthCheck({ url: config.airflow.url, login })];
   if (options.metrics) {
     // Read from Airflow on each scrape: how far behind the scheduler's heartbeat is, and whether Airflow answers.
     const health = async () => airflow.client.health().catch(() => undefined);
@@ -98,10 +104,16 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     });
     new Gauge({
       name: 'airflow_mcp_airflow_up',
-      help: 'Whether Airflow answered its health endpoint at the last scrape (1) or not (0).',
+      help: 'Whether Airflow answered its health endpoint and accepted the login at the last scrape (1) or not (0).',
       registers: [options.metrics.registry],
       async collect() {
-        this.set((await health()) ? 1 : 0);
+        const up =
+          (await health()) !== undefined &&
+          (await checkLogin(login).then(
+            () => true,
+            () => false,
+          ));
+        this.set(up ? 1 : 0);
       },
     });
   }
@@ -116,7 +128,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   );
 
   // One database for the version history, audit log, feedback and the knowledge base (its own schema).
-  const state = await openDatabase(config, options.log);
+  const state = await openDatabase(config, options.log, { mode: options.mode ?? 'serve' });
   closers.push(() => state.close());
   // Deploys cut short by a kill are settled against the DAG files when the store opens (see the store). On
   // PostgreSQL the store holds a lease so other replicas leave its deploys in flight alone; given up before the
@@ -216,7 +228,10 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     airflow,
     dags,
     feedback,
-    retriever: timed(withFeedback(knowledge.retriever, feedback), 'search_docs'),
+    retriever: waitForCorpus(timed(withFeedback(knowledge.retriever, feedback), 'search_docs'), {
+      ready: knowledge.corpusReady,
+      timeoutMs: options.corpusWaitMs ?? 20_000,
+    }),
     readOnly: config.readOnly,
   });
 

@@ -13,7 +13,7 @@ export const feedbackCommand: CliCommand = {
       return 2;
     }
     const config = loadConfig(io.env);
-    const db = await openDatabase(config);
+    const db = await openDatabase(config, undefined, { mode: 'feedback' });
     try {
       const report = await (await createFeedbackStore(db)).report();
       if (args.includes('--json')) {

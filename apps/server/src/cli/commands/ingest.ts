@@ -14,7 +14,7 @@ export const ingestCommand: CliCommand = {
   async run(args, io) {
     const config = loadConfig(io.env);
     const paths = args.filter((a) => !a.startsWith('--'));
-    const db = await openDatabase(config);
+    const db = await openDatabase(config, undefined, { mode: 'ingest' });
     const knowledge = await createKnowledgeService({
       ...knowledgeOptions(config, db),
       corpusDir: undefined,

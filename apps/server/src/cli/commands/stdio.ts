@@ -22,7 +22,7 @@ export const stdioCommand: CliCommand = {
       destination: pino.destination(2),
       base: { transport: 'stdio' },
     });
-    const services = await createServices({ config, log });
+    const services = await createServices({ config, log, mode: 'stdio' });
     const metrics = createMetrics();
     const tracker = new CallTracker();
     const closed = new Promise<void>((resolve) => {
