@@ -192,6 +192,8 @@ export function unreflectedParts(u: Understanding, spec: PipelineSpecInput): Unr
     out.push({ asked: `retry delay ${u.retryDelaySeconds} s`, found: `${spec.retry_delay_s ?? 60} s` });
   if (u.alertConnId && spec.failure_webhook_conn_id !== u.alertConnId)
     out.push({ asked: `failure alert to ${u.alertConnId}`, found: spec.failure_webhook_conn_id ?? 'none' });
+  if (u.steps && !spec.staging)
+    out.push({ asked: 'extract >> transform >> load >> validate steps', found: 'one task per transfer (no staging)' });
   if (u.dagId && spec.dag_id !== u.dagId && !spec.dag_id.endsWith(`_${u.dagId}`))
     out.push({ asked: `dag id ${u.dagId}`, found: spec.dag_id });
   return out;

@@ -75,7 +75,12 @@ export function describeUnderstood(u: Understood, lang: Language): string {
       ? `, 실패 알림 ${u.failure_alert}`
       : `, failure alert to ${u.failure_alert}`
     : '';
+  const steps = u.staging
+    ? ko
+      ? ` 추출 → 변환 → 적재 → 검증 단계로 실행 (중간 저장 ${u.staging}).`
+      : ` Runs as extract → transform → load → validate steps (staged in ${u.staging}).`
+    : '';
   return ko
-    ? `${u.source}에서 ${u.target}로: ${tables}. ${schedule}, ${retries}${alert}.`
-    : `From ${u.source} to ${u.target}: ${tables}. ${schedule[0]?.toUpperCase()}${schedule.slice(1)}, ${retries}${alert}.`;
+    ? `${u.source}에서 ${u.target}로: ${tables}. ${schedule}, ${retries}${alert}.${steps}`
+    : `From ${u.source} to ${u.target}: ${tables}. ${schedule[0]?.toUpperCase()}${schedule.slice(1)}, ${retries}${alert}.${steps}`;
 }

@@ -222,6 +222,8 @@ export function specFromUnderstanding(u: Understanding, request: string): SpecBu
     ...(u.retries !== undefined ? { retries: u.retries } : {}),
     ...(u.retryDelaySeconds !== undefined ? { retry_delay_s: u.retryDelaySeconds } : {}),
     ...(u.alertConnId ? { failure_webhook_conn_id: u.alertConnId } : {}),
+    // The steps hand rows through a DuckDB file of their own, in the (tenant's) first data folder.
+    ...(u.steps ? { staging: { kind: 'duckdb' as const, path: `${dagId}_staging.duckdb` } } : {}),
     tasks,
     dependencies,
   };

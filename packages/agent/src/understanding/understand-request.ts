@@ -12,6 +12,7 @@ import { readMode, type ModeReading } from './read-mode.js';
 import { readAlert, readDagId, readTableTargets, readTargetTable } from './read-names.js';
 import { readRetries } from './read-retries.js';
 import { readSchedule } from './read-schedule.js';
+import { readSteps } from './read-steps.js';
 import { RequestText } from './request-text.js';
 import { Vocabulary, type TableSchema } from './vocabulary.js';
 
@@ -35,6 +36,8 @@ export interface Understanding {
   retries: number | undefined;
   retryDelaySeconds: number | undefined;
   alertConnId: string | undefined;
+  /** The request asks for extract >> transform >> load >> validate steps. */
+  steps: boolean;
   mode: ModeReading;
   checks: CheckReading[];
   columns: ColumnsReading;
@@ -119,6 +122,8 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
   const questions: Question[] = [];
   questions.push(...takeConnectionUris(rt));
   const credentials = takeCredentials(rt);
+  // Before the connections: "then load into x.duckdb" is a step name, then the target.
+  const steps = readSteps(rt);
   // The alert first: "alert the ops_webhook connection" names an HTTP connection, not a database.
   const alert = readAlert(rt);
   const connections = readConnections(rt, ctx.hints);
@@ -265,6 +270,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     retries: retries.retries,
     retryDelaySeconds: retries.retryDelaySeconds,
     alertConnId: alert.connId,
+    steps,
     mode,
     checks,
     columns,

@@ -40,6 +40,8 @@ export interface Understood {
   retries: number;
   retry_delay_s: number;
   failure_alert?: string;
+  /** Set when each table runs as extract >> transform >> load >> validate: the staging file the steps share. */
+  staging?: string;
   /** Other tasks (sql steps) by id, with their dependencies, when the spec has more than transfers and checks. */
   steps?: { id: string; type: string; after: string[] }[];
 }
@@ -99,6 +101,7 @@ export function understandSpec(spec: PipelineSpecInput): Understood {
     retries: spec.retries ?? DEFAULT_RETRIES,
     retry_delay_s: spec.retry_delay_s ?? DEFAULT_RETRY_DELAY_S,
     ...(spec.failure_webhook_conn_id ? { failure_alert: spec.failure_webhook_conn_id } : {}),
+    ...(spec.staging ? { staging: connectionLabel(spec.staging) } : {}),
     ...(others.length
       ? {
           steps: spec.tasks.map((t) => ({
