@@ -46,7 +46,7 @@ def _sqlite_authorizer(action, arg1, arg2, database, trigger):
     return sqlite3.SQLITE_OK
 
 
-def _open_duckdb(path, read_only=False):
+def _open_duckdb(path, read_only=False, prepare=None):
     import time
 
     import duckdb
@@ -63,9 +63,20 @@ def _open_duckdb(path, read_only=False):
             time.sleep(0.5)
     # This file only: no other file, URL, database or extension (COPY, read_csv, ATTACH, INSTALL fail), and no
     # statement can change a setting back. Once per process and file (a second connection shares the instance).
+    # prepare (the native transfer path) loads a scanner by path and attaches its source before the lock, and
+    # refuses an instance already locked.
     if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        if prepare is not None:
+            try:
+                prepare(con)
+            except Exception:
+                con.close()
+                raise
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+    elif prepare is not None:
+        con.close()
+        raise RuntimeError("the DuckDB file is already open in this process with its configuration locked")
     return con
 
 
@@ -199,6 +210,109 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
     return len(rows)
 
 
+def _duckdb_scanner(kind):
+    # The scanner extension's file inside its wheel: (path, None), or (None, why not).
+    import importlib.util
+    import os
+
+    import duckdb
+
+    name = kind + "_scanner"
+    spec = importlib.util.find_spec("duckdb_extension_" + name)
+    if spec is None or not spec.origin:
+        return None, "duckdb-extension-%s-scanner is not installed" % kind
+    folder = os.path.join(os.path.dirname(spec.origin), "extensions")
+    path = os.path.join(folder, "v" + duckdb.__version__, name + ".duckdb_extension")
+    if not os.path.isfile(path):
+        built = ", ".join(sorted(os.listdir(folder))) if os.path.isdir(folder) else "no version"
+        return None, "duckdb-extension-%s-scanner is built for %s, not duckdb %s" % (kind, built, duckdb.__version__)
+    return path, None
+
+
+def _scanner_dsn(kind, conn_id):
+    # The key=value string the scanner connects with, from the Airflow connection; its password to scrub.
+    if kind == "postgres":
+        from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+        conn = PostgresHook.get_connection(conn_id)
+        extra = conn.extra_dejson
+        fields = [
+            ("host", conn.host or "localhost"),
+            ("port", conn.port or 5432),
+            ("user", conn.login),
+            ("password", conn.password),
+            ("dbname", conn.schema),
+        ] + [(k, extra.get(k)) for k in ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")]
+
+        def value(v):
+            return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    else:
+        from airflow.providers.mysql.hooks.mysql import MySqlHook
+
+        conn = MySqlHook.get_connection(conn_id)
+        extra = conn.extra_dejson
+        if extra.get("ssl") or extra.get("unix_socket"):
+            raise ValueError("the connection's ssl or unix_socket extra is honoured by the streaming path only")
+        fields = [
+            ("host", conn.host or "localhost"),
+            ("port", conn.port or 3306),
+            ("user", conn.login),
+            ("passwd", conn.password),
+            ("db", conn.schema),
+        ]
+
+        def value(v):
+            if any(c in str(v) for c in " \t\n'\"=\\"):
+                raise ValueError("a field of the connection holds a space, quote, '=' or backslash")
+            return str(v)
+
+    dsn = " ".join(k + "=" + value(v) for k, v in fields if v not in (None, ""))
+    return dsn, [s for s in (conn.password, dsn) if s]
+
+
+def _native_transfer(kind, source, target, statements):
+    import re
+
+    path, why = _duckdb_scanner(kind)
+    secrets = []
+    con = None
+    moved = None
+    if path is None:
+        print("native path not available (%s): streaming" % why)
+        return None
+    try:
+        if kind == "sqlite":
+            dsn = source
+        else:
+            dsn, secrets = _scanner_dsn(kind, source)
+
+        def attach(con):
+            con.execute("LOAD '" + path.replace("'", "''") + "'")
+            con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS _mcp_src (TYPE " + kind + ", READ_ONLY)")
+
+        con = _open_duckdb(target, prepare=attach)
+        con.execute("BEGIN")
+        for sql in statements[:-1]:
+            con.execute(sql)
+        moved = con.execute(statements[-1]).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception as error:
+        why = "%s: %s" % (type(error).__name__, str(error).splitlines()[0] if str(error) else "")
+        for secret in sorted(secrets, key=len, reverse=True):
+            why = why.replace(secret, "***")
+        why = re.sub(r"(?i)(password|passwd)\s*=\s*('[^']*'|\S+)", r"\1=***", why)
+        moved = None
+        if con is not None:
+            _rollback("duckdb", con)
+    finally:
+        if con is not None:
+            con.close()
+    if moved is None:
+        print("native path failed, nothing kept (%s): streaming" % why[:500])
+    return moved
+
+
 @dag(
     dag_id="purchases_in_steps",
     description="Extract, transform, then load and validate the purchases",
@@ -213,6 +327,11 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
 def generated_dag():
     @task(task_id="extract_purchases")
     def t_extract_purchases():
+        # Transfer path: native, one DuckDB statement through the sqlite scanner, streaming if that fails.
+        moved = _native_transfer("sqlite", "/data/warehouse/sample.db", "/data/warehouse/staging/purchases_in_steps.duckdb", ["DROP TABLE IF EXISTS \"extract_purchases\"", "CREATE TABLE \"extract_purchases\" (\"event_id\" BIGINT, \"user_id\" BIGINT, \"event_type\" VARCHAR, \"amount\" DOUBLE, \"country\" VARCHAR, \"timestamp\" TIMESTAMP)", "INSERT INTO \"extract_purchases\" (\"event_id\", \"user_id\", \"event_type\", \"amount\", \"country\", \"timestamp\") SELECT CAST(_q.\"event_id\" AS BIGINT), CAST(_q.\"user_id\" AS BIGINT), CAST(_q.\"event_type\" AS VARCHAR), CAST(_q.\"amount\" AS DOUBLE), CAST(_q.\"country\" AS VARCHAR), CAST(_q.\"timestamp\" AS TIMESTAMP) FROM (SELECT \"event_id\", \"user_id\", \"event_type\", \"amount\", \"country\", \"timestamp\" FROM _mcp_src.\"events\") AS _q"])
+        if moved is not None:
+            print("moved %d rows into %s (native path)" % (moved, "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#extract_purchases"))
+            return {"rows": moved, "target": "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#extract_purchases", "path": "native"}
         source_sql = "SELECT \"event_id\", \"user_id\", \"event_type\", \"amount\", \"country\", \"timestamp\" FROM \"events\""
         names = ["event_id", "user_id", "event_type", "amount", "country", "timestamp"]
         types = ["bigint", "bigint", "text", "double", "text", "timestamp"]
@@ -248,10 +367,11 @@ def generated_dag():
             src.close()
             dst.close()
         print("moved %d rows into %s" % (rows, "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#extract_purchases"))
-        return {"rows": rows, "target": "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#extract_purchases"}
+        return {"rows": rows, "target": "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#extract_purchases", "path": "streaming"}
 
     @task(task_id="transform_purchases")
     def t_transform_purchases():
+        # Transfer path: streaming (DuckDB to DuckDB streams).
         source_sql = "SELECT \"event_id\" AS \"purchase_id\", CAST(ROUND((\"amount\" * 1400), 0) AS BIGINT) AS \"amount_krw\", UPPER(\"country\") AS \"country\" FROM \"extract_purchases\" WHERE (\"event_type\" = 'purchase')"
         names = ["purchase_id", "amount_krw", "country"]
         types = ["bigint", "bigint", None]
@@ -287,10 +407,11 @@ def generated_dag():
             src.close()
             dst.close()
         print("moved %d rows into %s" % (rows, "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#transform_purchases"))
-        return {"rows": rows, "target": "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#transform_purchases"}
+        return {"rows": rows, "target": "duckdb:/data/warehouse/staging/purchases_in_steps.duckdb#transform_purchases", "path": "streaming"}
 
     @task(task_id="load_purchases")
     def t_load_purchases():
+        # Transfer path: streaming (DuckDB to DuckDB streams).
         source_sql = "SELECT \"purchase_id\", \"amount_krw\", \"country\" FROM \"transform_purchases\""
         names = ["purchase_id", "amount_krw", "country"]
         types = ["bigint", "bigint", None]
@@ -326,7 +447,7 @@ def generated_dag():
             src.close()
             dst.close()
         print("moved %d rows into %s" % (rows, "duckdb:/data/warehouse/analytics.duckdb#purchases"))
-        return {"rows": rows, "target": "duckdb:/data/warehouse/analytics.duckdb#purchases"}
+        return {"rows": rows, "target": "duckdb:/data/warehouse/analytics.duckdb#purchases", "path": "streaming"}
 
     @task(task_id="validate_purchases")
     def t_validate_purchases():
