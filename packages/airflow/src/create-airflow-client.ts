@@ -2,6 +2,7 @@ import { redactSecrets, type Logger } from '@airflow-mcp/core';
 import createClient from 'openapi-fetch';
 import { AirflowApiError, describeErrorBody } from './airflow-api-error.js';
 import { createAirflowFetch } from './create-airflow-fetch.js';
+import { createAirflowV1Api } from './create-airflow-v1-api.js';
 import type { components, paths } from './generated/airflow-v2.js';
 import { nearestNames } from './nearest-names.js';
 
@@ -101,35 +102,8 @@ export function createAirflowClient(options: AirflowClientOptions) {
     return result.data as T;
   }
 
-  /** v1 calls (Airflow 2.x) by hand: the generated types cover v2 only. */
-  async function v1<T>(
-    what: string,
-    method: string,
-    path: string,
-    body?: unknown,
-    accept = 'application/json',
-  ): Promise<T> {
-    const response = await http.fetch(
-      new Request(`${baseUrl}/api/v1${path}`, {
-        method,
-        headers: { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
-    );
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* text/plain logs */
-    }
-    if (!response.ok)
-      throw new AirflowApiError({
-        status: response.status,
-        message: `${what} failed: Airflow answered ${response.status} ${describeErrorBody(parsed)}`,
-      });
-    return parsed as T;
-  }
+  /** Airflow 2.x (API v1) by hand: the generated types cover v2 only. */
+  const v1 = createAirflowV1Api({ baseUrl, fetch: (request) => http.fetch(request) });
 
   async function detectVersion(): Promise<{ major: 2 | 3; version: string }> {
     const v2 = await http.fetchPublic('/api/v2/version');
@@ -156,21 +130,14 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function getDag(dagId: string): Promise<DagInfo | undefined> {
-    if ((await ensureVersion()) === 2) {
-      try {
-        return await v1<DagInfo>(`Reading DAG ${dagId}`, 'GET', `/dags/${encodeURIComponent(dagId)}`);
-      } catch (error) {
-        if (error instanceof AirflowApiError && error.status === 404) return undefined;
-        throw error;
-      }
-    }
+    if ((await ensureVersion()) === 2) return v1.getDag(dagId);
     const result = await api.GET('/api/v2/dags/{dag_id}', { params: { path: { dag_id: dagId } } });
     if (result.response.status === 404) return undefined;
     return unwrap(`Reading DAG ${dagId}`, result);
   }
 
   async function listDags(filter: { pattern?: string; tags?: string[]; limit?: number; offset?: number } = {}) {
-    await ensureVersion();
+    if ((await ensureVersion()) === 2) return v1.listDags(filter);
     const result = await api.GET('/api/v2/dags', {
       params: {
         query: {
@@ -201,11 +168,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function setPaused(dagId: string, paused: boolean): Promise<DagInfo> {
-    if ((await ensureVersion()) === 2) {
-      return v1(`Pausing DAG ${dagId}`, 'PATCH', `/dags/${encodeURIComponent(dagId)}?update_mask=is_paused`, {
-        is_paused: paused,
-      });
-    }
+    if ((await ensureVersion()) === 2) return v1.setPaused(dagId, paused);
     const result = await api.PATCH('/api/v2/dags/{dag_id}', {
       params: { path: { dag_id: dagId }, query: { update_mask: ['is_paused'] } },
       body: { is_paused: paused },
@@ -214,19 +177,14 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function deleteDagMetadata(dagId: string): Promise<void> {
-    await ensureVersion();
+    if ((await ensureVersion()) === 2) return v1.deleteDag(dagId);
     const result = await api.DELETE('/api/v2/dags/{dag_id}', { params: { path: { dag_id: dagId } } });
     if (result.response.status === 404) return;
     if (!result.response.ok) unwrap(`Deleting DAG ${dagId}`, result);
   }
 
   async function trigger(dagId: string, input: { runId: string; conf?: Record<string, unknown> }): Promise<DagRun> {
-    if ((await ensureVersion()) === 2) {
-      return v1(`Triggering DAG ${dagId}`, 'POST', `/dags/${encodeURIComponent(dagId)}/dagRuns`, {
-        dag_run_id: input.runId,
-        conf: input.conf ?? {},
-      });
-    }
+    if ((await ensureVersion()) === 2) return v1.trigger(dagId, input);
     const result = await api.POST('/api/v2/dags/{dag_id}/dagRuns', {
       params: { path: { dag_id: dagId } },
       // logical_date is a required, nullable key in every 3.x release: null gives a run with no logical date.
@@ -238,13 +196,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function getRun(dagId: string, runId: string): Promise<DagRun> {
-    if ((await ensureVersion()) === 2) {
-      return v1(
-        `Reading run ${runId} of ${dagId}`,
-        'GET',
-        `/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}`,
-      );
-    }
+    if ((await ensureVersion()) === 2) return v1.getRun(dagId, runId);
     const result = await api.GET('/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}', {
       params: { path: { dag_id: dagId, dag_run_id: runId } },
     });
@@ -261,7 +213,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function listRuns(dagId: string, limit = 10): Promise<DagRun[]> {
-    await ensureVersion();
+    if ((await ensureVersion()) === 2) return v1.listRuns(dagId, limit);
     const result = await api.GET('/api/v2/dags/{dag_id}/dagRuns', {
       params: { path: { dag_id: dagId }, query: { limit, order_by: ['-run_after'] } },
     });
@@ -269,14 +221,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function taskInstances(dagId: string, runId: string): Promise<TaskInstance[]> {
-    if ((await ensureVersion()) === 2) {
-      const body = await v1<{ task_instances: TaskInstance[] }>(
-        `Reading tasks of ${runId}`,
-        'GET',
-        `/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances`,
-      );
-      return body.task_instances;
-    }
+    if ((await ensureVersion()) === 2) return v1.taskInstances(dagId, runId);
     const result = await api.GET('/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances', {
       params: { path: { dag_id: dagId, dag_run_id: runId }, query: { limit: 100 } },
     });
@@ -296,14 +241,14 @@ export function createAirflowClient(options: AirflowClientOptions) {
     let bytes = 0;
     let truncated = false;
     if ((await ensureVersion()) === 2) {
-      const text = await v1<string>(
-        `Reading logs of ${taskId}`,
-        'GET',
-        `/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances/${encodeURIComponent(taskId)}/logs/${tryNumber}?full_content=true`,
-        undefined,
-        'text/plain',
-      );
-      for (const event of String(text).split('\n')) lines.push({ event });
+      for (const line of await v1.taskLogLines(dagId, runId, taskId, tryNumber)) {
+        bytes += line.event.length;
+        if (bytes > maxBytes) {
+          truncated = true;
+          break;
+        }
+        lines.push(line);
+      }
     } else {
       let token: string | undefined;
       for (let page = 0; page < 50; page++) {
@@ -354,7 +299,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function returnValue(dagId: string, runId: string, taskId: string): Promise<unknown> {
-    await ensureVersion();
+    if ((await ensureVersion()) === 2) return v1.returnValue(dagId, runId, taskId);
     const result = await api.GET(
       '/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries/{xcom_key}',
       {
@@ -366,14 +311,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function importErrors(filename?: string): Promise<ImportError[]> {
-    if ((await ensureVersion()) === 2) {
-      const body = await v1<{ import_errors: ImportError[] }>(
-        'Listing import errors',
-        'GET',
-        '/importErrors?limit=100',
-      );
-      return body.import_errors.filter((e) => filename === undefined || e.filename.endsWith(filename));
-    }
+    if ((await ensureVersion()) === 2) return v1.importErrors(filename);
     const result = await api.GET('/api/v2/importErrors', {
       params: { query: { limit: 100, ...(filename ? { filename_pattern: filename } : {}) } },
     });
@@ -383,7 +321,7 @@ export function createAirflowClient(options: AirflowClientOptions) {
   }
 
   async function reparseFile(fileToken: string): Promise<void> {
-    await ensureVersion();
+    if ((await ensureVersion()) === 2) return v1.reparseFile(fileToken);
     const result = await api.PUT('/api/v2/parseDagFile/{file_token}', { params: { path: { file_token: fileToken } } });
     // 409: a parse request for that file is already pending, which is what we want.
     if (!result.response.ok && result.response.status !== 409) unwrap('Requesting a reparse', result);
@@ -392,7 +330,9 @@ export function createAirflowClient(options: AirflowClientOptions) {
   async function health(): Promise<
     Record<string, { status?: string | null; latest_scheduler_heartbeat?: string | null } | null>
   > {
-    const response = await http.fetchPublic(major === 2 ? '/api/v1/health' : '/api/v2/monitor/health');
+    const response = await http.fetchPublic(
+      (await ensureVersion()) === 2 ? '/api/v1/health' : '/api/v2/monitor/health',
+    );
     if (!response.ok)
       throw new AirflowApiError({ status: response.status, message: `Airflow health answered ${response.status}` });
     return (await response.json()) as Record<string, { status?: string | null } | null>;
