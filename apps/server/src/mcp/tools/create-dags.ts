@@ -9,6 +9,7 @@ const request = z.object({
   target_db: z.string().max(500).optional(),
   schedule: z.string().max(100).optional(),
   spec: z.record(z.string(), z.unknown()).optional(),
+  replace: z.boolean().default(false),
 });
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping the order of the results. */
@@ -34,8 +35,8 @@ export function createDagsTool(deps: { dags: DagService }) {
     name: 'create_dags',
     title: 'Create several DAGs at once',
     description:
-      'Like create_dag for several requests: each is planned, validated and (with deploy) deployed and optionally run, ' +
-      'at most `concurrency` at a time. One result per request, in order; a failing request does not stop the others.',
+      'Like create_dag (replace too) for several requests, at most `concurrency` at a time. One result per request, ' +
+      'in order; a failing request does not stop the others.',
     input: z.object({
       requests: z.array(request).min(1).max(20),
       deploy: z.boolean().default(true),
@@ -72,6 +73,7 @@ export function createDagsTool(deps: { dags: DagService }) {
             sourceDb: r.source_db,
             targetDb: r.target_db,
             schedule: r.schedule,
+            replace: r.replace,
             deploy: input.deploy,
             run: input.run && input.deploy,
             wait: input.wait,
