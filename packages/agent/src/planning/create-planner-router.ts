@@ -148,8 +148,12 @@ export function createPlannerRouter(options: PlannerRouterOptions) {
         previousFailures: ctx.previousFailures,
       });
       options.onModelPlan?.({ planner: name, ok: true, attempts: result.attempts, ...result.usage });
+      // The readers' reading of the request (the one the faithfulness check held the answer to): when it names the
+      // DAG id, the id is given, and the DAG-id rules treat it as they treat a rule-planned one (CONFLICT, replace).
+      const { understanding } = await checkFaithfulness(ctx, result.spec);
       return {
         spec: result.spec,
+        dagIdGiven: understanding.dagId !== undefined,
         planner: `${name} (${result.model})`,
         notes: result.repairedFailures.length
           ? [`repaired after: ${result.repairedFailures.join(' | ').slice(0, 500)}`]
