@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { Client as ModernClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryDuckdb } from '../support/query-duckdb.js';
+import { seedOrders } from '../support/seed-orders.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
 
 interface CreateDagOutput {
@@ -15,17 +15,6 @@ interface CreateDagOutput {
 type ToolResult = { structuredContent?: unknown; isError?: boolean; content: { type: string; text?: string }[] };
 
 const MODERN = '2026-07-28';
-
-/** One SQLite table of `rows` orders, named after the test so the DAG ids are its own. */
-function seedOrders(file: string, table: string, rows: number): void {
-  const db = new DatabaseSync(file);
-  db.exec(`CREATE TABLE ${table} (order_id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount REAL NOT NULL)`);
-  const insert = db.prepare(`INSERT INTO ${table} VALUES (?, ?, ?)`);
-  db.exec('BEGIN');
-  for (let i = 1; i <= rows; i += 1) insert.run(i, `customer-${i % 17}`, i * 1.5);
-  db.exec('COMMIT');
-  db.close();
-}
 
 /** A 2026-07-28 request exactly as the spec has it: no session, the envelope in `_meta`, the routing headers. */
 async function rawModern(url: URL, method: string, params: Record<string, unknown>, name?: string) {

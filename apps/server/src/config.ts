@@ -78,6 +78,7 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 600_000),
   MCP_RATE_LIMIT_PER_MIN: int(300, 0, 1_000_000),
   MCP_MAX_CONCURRENT_WRITES: int(4, 0, 1000),
+  MCP_WAIT_BOUND_S: int(60, 5, 600),
   MCP_HIDE_WRITE_TOOLS: bool(false),
   MCP_OAUTH_ISSUER: optionalString,
   MCP_OAUTH_AUDIENCE: optionalString,
@@ -160,6 +161,11 @@ export interface Config {
     rateLimitPerMin: number;
     /** State-changing tool calls at once (create, run, update, ...); 0 = no bound. */
     maxConcurrentWrites: number;
+    /**
+     * The longest create_dag/run_dag wait for a run (seconds; a caller's timeout_s is capped by it): a run still
+     * going then is answered with links to follow it, not held open.
+     */
+    waitBoundS: number;
     /** With READ_ONLY, leave write tools out of tools/list. */
     hideWriteTools: boolean;
     /**
@@ -366,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       rateLimitPerMin: e.MCP_RATE_LIMIT_PER_MIN,
       maxConcurrentWrites: e.MCP_MAX_CONCURRENT_WRITES,
+      waitBoundS: e.MCP_WAIT_BOUND_S,
       hideWriteTools: e.MCP_HIDE_WRITE_TOOLS,
       oauth:
         e.MCP_OAUTH_ISSUER && e.MCP_OAUTH_AUDIENCE

@@ -1,10 +1,10 @@
 import { redactSecretsAsync, redactSecretsDeep, type Logger } from '@airflow-mcp/core';
 import { McpServer, ResourceNotFoundError, ResourceTemplate, type ServerEventBus } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/create-metrics.js';
-import { SERVICE_NAME, SERVICE_VERSION } from '../version.js';
+import { SERVER_INFO } from '../server-info.js';
 import type { CallTracker } from './call-tracker.js';
 import type { AnyToolDefinition, ResourceProvider } from './define-tool.js';
-import { registerTools } from './register-tools.js';
+import { principalFrom, registerTools } from './register-tools.js';
 import { requestStateCodec } from './request-state.js';
 
 export interface McpCatalog {
@@ -43,7 +43,7 @@ const STABLE_LIST = { ttlMs: 300_000, cacheScope: 'private' } as const;
  */
 export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   const server = new McpServer(
-    { name: SERVICE_NAME, version: SERVICE_VERSION, title: 'Airflow MCP (RAG)' },
+    SERVER_INFO,
     {
       capabilities: { logging: {}, tools: { listChanged: false } },
       instructions: INSTRUCTIONS,
@@ -73,8 +73,8 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
         list: async () => ({ resources: redactSecretsDeep([...(await provider.list())], options.secrets) }),
       }),
       { description: provider.description },
-      async (uri) => {
-        const found = await provider.read(uri.href);
+      async (uri, _variables, ctx) => {
+        const found = await provider.read(uri.href, principalFrom(ctx.http?.authInfo));
         if (found === undefined) {
           throw new ResourceNotFoundError(uri.href, `No resource at ${uri.href}; list resources to see what exists.`);
         }

@@ -58,6 +58,21 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   handler(input: z.infer<I>, context: ToolContext): Promise<z.infer<O>>;
   /** The text content shown next to the structured result; defaults to pretty JSON. */
   summarize?(output: z.infer<O>): string;
+  /**
+   * The input field holding the plain-language request: a NEEDS_CLARIFICATION refusal becomes a question to a client
+   * that can answer one (input_required / elicitation), and the answer is merged into this field.
+   */
+  clarifiedField?: keyof z.infer<I> & string;
+  /** Resource links (to a run and its logs, ...) added to a successful answer's content. */
+  links?(output: z.infer<O>): readonly ResourceLinkContent[];
+}
+
+export interface ResourceLinkContent {
+  type: 'resource_link';
+  uri: string;
+  name: string;
+  description?: string;
+  mimeType?: string;
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
@@ -69,7 +84,8 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
 /** A document-like MCP resource (knowledge documents and the like). */
 export interface ResourceProvider {
   list(): Promise<readonly { uri: string; name: string; title?: string; description?: string; mimeType: string }[]>;
-  read(uri: string): Promise<{ uri: string; mimeType: string; text: string } | undefined>;
+  /** `caller` scopes what the resource shows (a run of another tenant's DAG is not there for this caller). */
+  read(uri: string, caller: Principal): Promise<{ uri: string; mimeType: string; text: string } | undefined>;
   /** URI template these resources follow, e.g. `knowledge://docs/{path}`. */
   uriTemplate: string;
   name: string;

@@ -8,10 +8,16 @@ import {
   toAppError,
   type Logger,
 } from '@airflow-mcp/core';
-import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import type { CallToolResult, InputRequiredResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { ALL_SCOPES, type Scope } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
 import type { CallTracker } from './call-tracker.js';
+import {
+  askForClarification,
+  clientCanElicit,
+  MAX_CLARIFICATIONS,
+  readClarification,
+} from './clarify-through-client.js';
 import { compactToolSchema } from './compact-tool-schema.js';
 import type { AnyToolDefinition, Principal, SamplingClient, ToolContext } from './define-tool.js';
 
@@ -79,7 +85,13 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
         outputSchema: compactToolSchema(tool.output, 'output'),
         annotations: tool.annotations,
       },
-      async (input: unknown, ctx: ServerContext): Promise<CallToolResult> => {
+      async (given: unknown, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
+        // A retried call answering our question: the answer is merged into the request it answered.
+        const clarification = tool.clarifiedField ? readClarification(ctx, tool.name) : undefined;
+        const input =
+          clarification && tool.clarifiedField
+            ? { ...(given as Record<string, unknown>), [tool.clarifiedField]: clarification.request }
+            : given;
         const principal = principalFrom(ctx.http?.authInfo);
         // What the request itself carried that looks like a credential is masked in this call's answer wherever it
         // reappears, also cut out of the context that made it recognisable.
@@ -149,11 +161,33 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
           // One masking pass over everything the answer carries; long answers are masked in windows with turns of
           // the event loop between, so a megabyte of log text does not hold up other requests.
           return {
-            content: [{ type: 'text', text: await redactSecretsAsync(text, secrets) }],
+            content: [
+              { type: 'text', text: await redactSecretsAsync(text, secrets) },
+              ...redactSecretsDeep([...(tool.links?.(output) ?? [])], secrets),
+            ],
             structuredContent: await redactSecretsDeepAsync(output as Record<string, unknown>, secrets),
           };
         } catch (thrown) {
           const error = toAppError(thrown);
+          const field = tool.clarifiedField;
+          const rounds = clarification?.rounds ?? 0;
+          if (
+            error.code === 'NEEDS_CLARIFICATION' &&
+            field !== undefined &&
+            !clarification?.declined &&
+            rounds < MAX_CLARIFICATIONS &&
+            clientCanElicit(server, ctx)
+          ) {
+            metrics.toolCalls.inc({ tool: tool.name, outcome: 'clarification' });
+            log.info({ rounds: rounds + 1 }, 'tool asks the client a clarifying question');
+            const request = String((input as Record<string, unknown>)[field]);
+            return await askForClarification(
+              new AppError(error.code, redactSecrets(error.message, secrets), {
+                ...(error.details ? { details: redactSecretsDeep(error.details, secrets) } : {}),
+              }),
+              { tool: tool.name, request, rounds, ctx },
+            );
+          }
           metrics.toolCalls.inc({ tool: tool.name, outcome: 'error' });
           metrics.toolErrors.inc({ tool: tool.name, code: error.code });
           const logged = { code: error.code, err: redactSecrets(String(error.message), secrets) };

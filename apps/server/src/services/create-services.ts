@@ -18,6 +18,7 @@ import type { Metrics } from '../observability/create-metrics.js';
 import type { McpCatalog } from '../mcp/create-mcp-server.js';
 import type { ResourceProvider } from '../mcp/define-tool.js';
 import { knowledgeResources } from '../mcp/resources/knowledge-resources.js';
+import { runResources } from '../mcp/resources/run-resources.js';
 import { schemaResources } from '../mcp/resources/schema-resources.js';
 import { createTools } from '../mcp/tools/create-tools.js';
 import type { ReadinessCheck } from '../routes/health.js';
@@ -233,7 +234,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       timeoutMs: options.corpusWaitMs ?? 20_000,
     }),
     readOnly: config.readOnly,
+    waitBoundS: config.mcp.waitBoundS,
   });
+  resources.push(...runResources(airflow));
 
   return {
     catalog: { tools, resources },

@@ -1,10 +1,12 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
+import { runLinks } from '../resources/run-resources.js';
 import { SPEC_URI } from '../resources/schema-resources.js';
+import { boundedWaitMs } from './bounded-wait-ms.js';
 import { createDagOutput } from './schemas/create-dag-output.js';
 
-export function createDagTool(deps: { dags: DagService }) {
+export function createDagTool(deps: { dags: DagService; waitBoundS?: number }) {
   return defineTool({
     name: 'create_dag',
     title: 'Create a data pipeline DAG from a request',
@@ -58,7 +60,7 @@ export function createDagTool(deps: { dags: DagService }) {
         deploy: input.deploy,
         run: input.run && input.deploy,
         wait: input.wait,
-        timeoutMs: input.timeout_s * 1000,
+        timeoutMs: boundedWaitMs(input.timeout_s, deps.waitBoundS),
         replace: input.replace,
         signal: ctx.signal,
         actor: { id: ctx.principal.keyId, tenant: ctx.principal.tenant },
@@ -73,6 +75,24 @@ export function createDagTool(deps: { dags: DagService }) {
         spec: result.spec as unknown as Record<string, unknown>,
       };
     },
-    summarize: (o) => `${o.understood_text}\n${o.message}`,
+    summarize: (o) =>
+      `${o.understood_text}\n${o.message}${o.run && !ENDED.has(o.run.state) ? stillGoing(o.language) : ''}`,
+    links: (o) =>
+      o.run && o.run.state !== 'success'
+        ? runLinks(
+            o.dag_id,
+            o.run.run_id,
+            o.run.tasks.map((t) => t.task_id),
+          )
+        : [],
+    clarifiedField: 'task_description',
   });
+}
+
+const ENDED = new Set(['success', 'failed']);
+
+function stillGoing(language: 'en' | 'ko'): string {
+  return language === 'ko'
+    ? '\n실행이 기다리는 시간 안에 끝나지 않았습니다(실행은 계속됩니다): 링크된 실행 리소스를 읽거나 check_dag_status로 확인하세요.'
+    : '\nThe run was still going when the wait ended (it goes on): read the linked run resource or call check_dag_status to follow it.';
 }

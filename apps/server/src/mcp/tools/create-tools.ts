@@ -28,6 +28,8 @@ export interface ToolDependencies {
   retriever: DocsRetriever;
   /** READ_ONLY: inspect_source then refuses sources it would read by running a DAG in Airflow. */
   readOnly?: boolean;
+  /** The longest wait for a run in create_dag/run_dag, in seconds (MCP_WAIT_BOUND_S; default 60). */
+  waitBoundS?: number;
 }
 
 export function createTools(deps: ToolDependencies): AnyToolDefinition[] {

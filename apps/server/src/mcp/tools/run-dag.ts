@@ -1,16 +1,18 @@
 import type { AirflowService } from '@airflow-mcp/agent';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
+import { runLinks } from '../resources/run-resources.js';
+import { boundedWaitMs } from './bounded-wait-ms.js';
 import { dagIdSchema, runSummarySchema } from './schemas/run-summary-schema.js';
 
-export function runDagTool(deps: { airflow: AirflowService }) {
+export function runDagTool(deps: { airflow: AirflowService; waitBoundS?: number }) {
   return defineTool({
     name: 'run_dag',
     title: 'Run a DAG',
     description:
       'Triggers a run of any Airflow DAG with an optional conf. With wait=true follows it (progress notifications) ' +
-      'until it ends or timeout_s, and returns task states and the log tail of failed tasks; `stalled` says why a ' +
-      'wait stopped early (scheduler unhealthy; the run is kept).',
+      'until it ends or timeout_s (capped, 60 s by default; then timed_out, with links to follow it), and returns ' +
+      'task states and the log tail of failed tasks; `stalled` says why a wait stopped early.',
     input: z.object({
       dag_id: dagIdSchema,
       conf: z.record(z.string(), z.unknown()).optional().describe('dag_run.conf for this run'),
@@ -26,7 +28,7 @@ export function runDagTool(deps: { airflow: AirflowService }) {
         ...(input.conf ? { conf: input.conf } : {}),
         wait: input.wait,
         tenant: ctx.principal.tenant,
-        timeoutMs: input.timeout_s * 1000,
+        timeoutMs: boundedWaitMs(input.timeout_s, deps.waitBoundS),
         signal: ctx.signal,
         onProgress: (p) =>
           ctx.progress({
@@ -38,6 +40,18 @@ export function runDagTool(deps: { airflow: AirflowService }) {
     },
     summarize: (o) =>
       `Run ${o.run_id} of ${o.dag_id}: ${o.state}${o.duration_s === null ? '' : ` in ${o.duration_s} s`}` +
-      (o.stalled ? `. ${o.stalled}` : o.timed_out ? ' (still going when the wait ended; use check_dag_status)' : ''),
+      (o.stalled
+        ? `. ${o.stalled}`
+        : o.timed_out
+          ? ' (still going when the wait ended: read the linked run resource or call check_dag_status to follow it)'
+          : ''),
+    links: (o) =>
+      o.state === 'success'
+        ? []
+        : runLinks(
+            o.dag_id,
+            o.run_id,
+            o.tasks.map((t) => t.task_id),
+          ),
   });
 }

@@ -1,10 +1,11 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
+import { boundedWaitMs } from './bounded-wait-ms.js';
 import { createDagOutput } from './schemas/create-dag-output.js';
 import { dagIdSchema } from './schemas/run-summary-schema.js';
 
-export function updateDagTool(deps: { dags: DagService }) {
+export function updateDagTool(deps: { dags: DagService; waitBoundS?: number }) {
   return defineTool({
     name: 'update_dag',
     title: 'Change a generated DAG by asking',
@@ -30,7 +31,7 @@ export function updateDagTool(deps: { dags: DagService }) {
         deploy: true,
         run: input.run,
         wait: input.wait,
-        timeoutMs: input.timeout_s * 1000,
+        timeoutMs: boundedWaitMs(input.timeout_s, deps.waitBoundS),
         signal: ctx.signal,
         actor: { id: ctx.principal.keyId, tenant: ctx.principal.tenant },
         onProgress: (message) => ctx.progress({ progress: ++step, message }),
@@ -42,5 +43,6 @@ export function updateDagTool(deps: { dags: DagService }) {
       };
     },
     summarize: (o) => `${o.understood_text}\n${o.message}\n${o.notes.map((n) => `- ${n}`).join('\n')}`,
+    clarifiedField: 'change_request',
   });
 }
