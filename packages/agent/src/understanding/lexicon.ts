@@ -180,7 +180,7 @@ export const ENGLISH_FILLER = new Set(
   us our my me it its it's them they their this that these those there here now just simply go ahead let let's lets
   want wanted need needs like would love hi hello hey thanks thank thx ok okay so do does did be is are was were been
   being have has had get got copy copies copied move moved moves moving migrate migrated migration transfer
-  transferring load loading loaded sync replicate replicated bring put send export import ship dump take pull push
+  transferring load loading loaded sync refresh refreshed refreshing replicate replicated bring put send export import ship dump take pull push
   data dataset rows row records record entries entry everything all whole entire full complete table tables
   database databases db file files warehouse pipeline dag dags job jobs task create make build set setup up run runs
   running across from with over but add adding existing should land lands mind really much lot if when each you your me using use via help me new one too as well both stuff info information contents

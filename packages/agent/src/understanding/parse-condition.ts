@@ -3,7 +3,7 @@ import { nearestName } from './name-forms.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** A value as written: a quoted string, a number (with currency signs), a date, or a bare word. */
-export const VALUE = String.raw`'(?:[^']|'')*'|"[^"]*"|[$₩€£]?-?\d[\d,]*(?:\.\d+)?(?:\s*(?:천|만|억))?(?:\s*(?:원|달러|dollars?|won|usd|krw))?(?:\s*%)?|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|[A-Za-z_][\w.-]*|[\uac00-\ud7af]+`;
+export const VALUE = String.raw`'(?:[^']|'')*'|an?\s+(?:hundred|thousand)\b|"[^"]*"|[$₩€£]?-?\d[\d,]*(?:\.\d+)?(?:\s*(?:천|만|억))?(?:\s*(?:원|달러|dollars?|won|usd|krw))?(?:\s*%)?|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|[A-Za-z_][\w.-]*|[\uac00-\ud7af]+`;
 
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/;
 
@@ -26,8 +26,8 @@ export function literal(
     const value = Number((n[1] as string).replace(/,/g, '')) * unit;
     return Number.isFinite(value) ? String(value) : undefined;
   }
-  if (NUMBER_WORDS[v.toLowerCase()] !== undefined && column && vocab.typeOf(column) !== 'text')
-    return String(NUMBER_WORDS[v.toLowerCase()]);
+  const word = v.toLowerCase().replace(/^an?\s+(?=hundred|thousand)/, '');
+  if (NUMBER_WORDS[word] !== undefined && column && vocab.typeOf(column) !== 'text') return String(NUMBER_WORDS[word]);
   if (/^(true|yes|참)$/i.test(v)) return 'true';
   if (/^(false|no|거짓)$/i.test(v)) return 'false';
   const other = vocab.columnByName(v);
@@ -124,6 +124,12 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     const column = hit ? vocab.columnNames().find((c) => names.includes(c.toLowerCase())) : undefined;
     if (hit && column)
       return parseAtom(a.replace(pattern, `${column} ${op} `).replace(/\s*(?:ms|milliseconds)$/i, ''), vocab);
+  }
+  // "no paid_at" (after "have"): the column is empty, not a negated comparison.
+  const absent = new RegExp(`^no\\s+${col}$`, 'i').exec(a);
+  if (absent) {
+    const c = vocab.column(absent[1] as string);
+    return c ? `${c} IS NULL` : undefined;
   }
   const negate = /^(?:not|no)\s+/i.test(a) && !/^no\s+more|^not\s+(?:less|more)/i.test(a);
   const body = negate ? a.replace(/^(?:not|no)\s+/i, '') : a;
@@ -360,7 +366,10 @@ function stripKo(v: string): string {
   const quoted = /^('(?:[^']|'')*'|"[^"]*")(?:이|가|은|는|을|를|과|와|로|으로)?$/.exec(t);
   if (quoted) return quoted[1] as string;
   return t
-    .replace(/(?<=\d)\s*(?:세|살|원|개|건|명|점)(?=$|[이가은는을를인])/, '')
+    .replace(
+      /(?<=\d|^(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열))\s*(?:세|살|원|개|건|명|점)(?=$|[이가은는을를인])/,
+      '',
+    )
     .replace(/(?<=[A-Za-z0-9_%)'"])(?:이|가|은|는|을|를|과|와|로|으로|인)$/, '');
 }
 

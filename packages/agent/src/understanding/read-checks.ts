@@ -10,6 +10,8 @@ export interface CheckReading {
   check: CheckSpec;
   column: string | undefined;
   index: number;
+  /** The table the request named with the column ("users.email"), when it did. */
+  table?: string;
 }
 
 const MUST = String.raw`(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|is\s+expected\s+to|are\s+expected\s+to|may|can|is\s+required\s+to|are\s+required\s+to)`;
@@ -34,9 +36,15 @@ function columnsOf(text: string, vocab: Vocabulary): string[] | undefined {
 export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   const out: CheckReading[] = [];
   const col = `(${vocab.col}(?:\\s*(?:,|and|&)\\s*${vocab.col})*)`;
+  // "users.email": the check belongs to the table named with its column.
+  const tableIn = (text: string) => {
+    const named = /\b([A-Za-z_]\w*)\.[A-Za-z_]/.exec(text)?.[1]?.toLowerCase();
+    const hit = named ? vocab.playing.find((t) => t.name.toLowerCase() === named) : undefined;
+    return hit ? { table: hit.name } : {};
+  };
   const add = (m: RegExpExecArray, check: CheckSpec, column?: string) => {
     rt.takeMatch(m);
-    out.push({ check, column, index: m.index });
+    out.push({ check, column, index: m.index, ...tableIn(m[0]) });
   };
   const EMPTY = String.raw`(?:null|nulls|empty|missing|blank|nul|absent|unset)`;
 
@@ -47,7 +55,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}(?:\s+(?:column|field|values?))?\s+(?:(?:${MUST}\s+)?(?:never|not)\s+(?:be\s+)?|(?:is|are)\s+(?:never|not)\s+|(?:can'?t|cannot|can\s+not|mustn'?t|shouldn'?t|may\s+not|won'?t)\s+(?:ever\s+)?(?:be\s+)?)${EMPTY}`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}(?:\s+(?:column|field|values?))?\s+(?:(?:${MUST}\s+)?(?:never|not)\s+(?:be\s+)?|(?:is|are)\s+(?:never|not)\s+|(?:can'?t|cannot|can\s+not|mustn'?t|shouldn'?t|may\s+not|won'?t)\s+(?:ever\s+)?(?:be\s+)?)${EMPTY}(?:\s+(?:check|test|constraint))?`,
       'gi',
     ),
     new RegExp(
@@ -55,6 +63,14 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:has|have|contains?)\s+no\s+${EMPTY}`, 'gi'),
+    new RegExp(
+      String.raw`\b(?:fail|stop|abort|error(?:\s+out)?|halt)\s+(?:the\s+(?:run|dag|pipeline|job)\s+)?(?:if|when)\s+(?:any|a|an|the|some)?\s*${col}(?:\s+(?:column|field|value))?\s+(?:is|are|comes?\s+through|turns?\s+up)\s+(?:${EMPTY})`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:이|가|은|는|에)?\s*(?:null|NULL|널|빈\s*값)\s*(?:이면|이\s*있으면|가\s*있으면|이\s*나오면)\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
+      'g',
+    ),
     new RegExp(
       String.raw`\bnot[\s-]?null\s+(?:check|constraint|test)?\s*(?:on|for)?\s*(?:the\s+)?${col}|\b(?:null|not[\s-]?null)\s+checks?\s+(?:on|for)\s+(?:the\s+)?${col}`,
       'gi',
@@ -85,7 +101,8 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
       if (!cols) continue;
       rt.takeMatch(m);
-      for (const c of cols) out.push({ check: { kind: 'not_null', column: c }, column: c, index: m.index });
+      for (const c of cols)
+        out.push({ check: { kind: 'not_null', column: c }, column: c, index: m.index, ...tableIn(m[0]) });
     }
   }
 
@@ -96,7 +113,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}(?:\s+(?:column|field|values?))?\s+(?:${MUST}\s+be|(?:is|are)(?:\s+always)?|stays?|remains?)\s+(?:unique|distinct|one\s+per\s+row)`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}(?:\s+(?:column|field|values?))?(?:\s+(?:together|as\s+a\s+(?:pair|combination)))?\s+(?:${MUST}\s+be|(?:is|are)(?:\s+always)?|stays?|remains?)\s+(?:unique|distinct|one\s+per\s+row)`,
       'gi',
     ),
     new RegExp(
@@ -108,7 +125,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:은|는|이|가|에)?\s*(?:중복(?:이|은|된\s*값이)?\s*(?:없어야|없도록|없는지|되면\s*안|되지\s*않아야|있으면\s*안|금지|체크|검사|확인)|유일해야|고유해야|유니크해야|unique(?:해야|\s*체크)?)\S*`,
+      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:조합|쌍)?\s*(?:은|는|이|가|에)?\s*(?:(?:유니크|unique|고유값?|중복)\s*(?:체크|검사|확인|제약)|중복(?:이|은|된\s*값이)?\s*(?:없어야|없도록|없는지|되면\s*안(?:\s*(?:돼|됨|되|된다|됩니다|돼요))?|되지\s*않아야|있으면\s*안|금지|체크|검사|확인)|유일해야|고유해야|유니크해야|unique(?:해야|\s*체크)?)\S*`,
       'gi',
     ),
   ];
@@ -121,8 +138,10 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
         /\bcombination\b|\bpair\b|together/i.test(freeRun(rt, m.index + m[0].length).slice(0, 20));
       rt.takeMatch(m);
       if (together || cols.length === 1)
-        out.push({ check: { kind: 'unique', columns: cols }, column: cols[0], index: m.index });
-      else for (const c of cols) out.push({ check: { kind: 'unique', columns: [c] }, column: c, index: m.index });
+        out.push({ check: { kind: 'unique', columns: cols }, column: cols[0], index: m.index, ...tableIn(m[0]) });
+      else
+        for (const c of cols)
+          out.push({ check: { kind: 'unique', columns: [c] }, column: c, index: m.index, ...tableIn(m[0]) });
     }
   }
 
@@ -173,7 +192,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
     ],
     [
       new RegExp(
-        String.raw`(?:최소|적어도|최소한)\s*${n}\s*(?:건|행|개|줄|로우|row)\s*(?:이상)?|${n}\s*(?:건|행|개|줄|로우|rows?)\s*이상(?:이어야|이\s*되어야|은\s*있어야|인지|되는지|확인|이\s*아니면)?|${n}\s*(?:건|행|개|줄|rows?)\s*(?:보다\s*적으면|미만이면|이하로\s*(?:오면|들어오면)|도\s*안\s*되면|안\s*되면|밑이면)`,
+        String.raw`(?:최소|적어도|최소한)\s*${n}\s*(?:건|행|개|줄|로우|row)\s*(?:이상)?(?:\s*(?:인지|이어야|여야|이\s*되어야|(?:은|이)?\s*(?:있어야|들어와야|와야|넘어야))\S*)?(?:\s*(?:확인|검사|체크|검증)\S*)?|${n}\s*(?:건|행|개|줄|로우|rows?)\s*이상(?:이어야|이\s*되어야|은\s*있어야|인지|되는지|확인|이\s*아니면)?|${n}\s*(?:건|행|개|줄|rows?)\s*(?:보다\s*적으면|미만이면|이하로\s*(?:오면|들어오면)|도\s*안\s*되면|안\s*되면|밑이면)`,
         'g',
       ),
       (k) => ({ kind: 'row_count', min: k }),
@@ -193,10 +212,10 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       () => ({ kind: 'row_count', min: 1 }),
     ],
   ];
-  rowCount.push(
+  rowCount.unshift(
     [
       new RegExp(
-        String.raw`\b(?:${ENSURE}\s+)?(?:there\s+(?:should|must)\s+be|(?:we\s+)?expect)\s+(?:at\s+least|a\s+minimum\s+of)\s+${n}\s*${ROWS}|\bat\s+least\s+${n}\s*${ROWS}\s+(?:expected|should\s+(?:arrive|land|be\s+there)|(?:must|should)\s+(?:come\s+through|arrive)|arrives?|come\s+through)`,
+        String.raw`\b(?:${ENSURE}\s+)?(?:there\s+(?:should|must)\s+be|(?:we\s+)?expect)\s+(?:at\s+least|a\s+minimum\s+of)\s+${n}\s*${ROWS}|\b(?:${ENSURE}\s+)?at\s+least\s+${n}\s*${ROWS}\s+(?:expected|should\s+(?:arrive|land|be\s+there)|(?:must|should)\s+(?:come\s+through|arrive)|arrives?|come\s+through)`,
         'gi',
       ),
       (k) => ({ kind: 'row_count', min: k }),
@@ -298,10 +317,23 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   for (const m of rt.free(
     /\b(?:check|verify|ensure|make\s+sure|validate|assert|confirm|test)\s+(?:that\s+)?(?:the\s+|every\s+|all\s+)?(.+?)(?=$|[.;!?]|,\s|\s+(?:and\s+)?(?:then|also|every|daily|retry)\b)|(?:^|(?<=[\s,]))([^.;!?]+?)\s*(?:인지|한지|는지|지)\s*(?:확인|검사|체크|검증)\S*|(?:^|(?<=[\s,]))([^.;!?,]+?)\s*(?:여야|이어야)\s*(?:해|함|합니다|해요|돼|됩니다)?\b/gi,
   )) {
-    const text = ((m[1] ?? m[2] ?? m[3]) as string).trim();
-    const check = conditionAsCheck(text, vocab);
-    if (!check) continue;
-    add(m, check, 'column' in check ? check.column : check.kind === 'unique' ? check.columns[0] : undefined);
+    const text = (m[1] ?? m[2] ?? m[3]) as string;
+    // A Korean condition starts after the words before it ("customers를 옮기고 email이 null이 아닌지 확인"): the
+    // longest tail of the text that is a condition.
+    const starts = m[1] === undefined ? [0, ...[...text.matchAll(/\s+/g)].map((x) => x.index + x[0].length)] : [0];
+    for (const start of starts) {
+      const check = conditionAsCheck(text.slice(start).trim(), vocab);
+      if (!check) continue;
+      const from = start === 0 ? m.index : m.index + m[0].indexOf(text) + start;
+      rt.take(from, m.index + m[0].length);
+      out.push({
+        check,
+        column: 'column' in check ? check.column : check.kind === 'unique' ? check.columns[0] : undefined,
+        index: from,
+        ...tableIn(m[0]),
+      });
+      break;
+    }
   }
 
   // Ranges
@@ -315,7 +347,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
     ],
     [
       new RegExp(
-        String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?(${vocab.col})(?:\s+(?:values?|column))?\s+(?:${MUST}\s+(?:always\s+)?(?:be|stay)|(?:is|are)\s+(?:always|never))\s+(positive|non-?negative|not\s+negative|negative|zero\s+or\s+more|(?:at\s+least|>=|no\s+less\s+than|at\s+most|<=|no\s+more\s+than|under|below|over|above)\s+(${NUMBER}))`,
+        String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?(${vocab.col})(?:\s+(?:values?|column))?\s+(?:${MUST}\s+(?:always\s+)?(?:be|stay)|(?:is|are)\s+(?:always|never)|(?:can'?t|cannot|mustn'?t|shouldn'?t|may\s+not|must\s+not|should\s+not|must\s+never|should\s+never)\s+(?:ever\s+)?(?:be|go|become))\s+(positive|non-?negative|not\s+negative|negative|zero\s+or\s+more|(?:at\s+least|>=|no\s+less\s+than|at\s+most|<=|no\s+more\s+than|under|below|over|above)\s+(${NUMBER}))`,
         'gi',
       ),
       (m) => {
@@ -323,7 +355,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
         const k = m[3] === undefined ? undefined : numberOf(m[3]);
         if (/^positive$/.test(w)) return { column: m[1] as string, min: 0 };
         if (/non-?negative|not\s+negative|zero\s+or\s+more/.test(w)) return { column: m[1] as string, min: 0 };
-        if (/never/.test(m[0]) && /negative/.test(w)) return { column: m[1] as string, min: 0 };
+        if (/never|n'?t\s|not\s/i.test(m[0]) && /negative/.test(w)) return { column: m[1] as string, min: 0 };
         if (k === undefined) return undefined;
         if (/at\s+least|>=|no\s+less/.test(w)) return { column: m[1] as string, min: k };
         if (/at\s+most|<=|no\s+more/.test(w)) return { column: m[1] as string, max: k };
@@ -346,7 +378,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
     ],
     [
       new RegExp(
-        String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:음수(?:이면|면|가\s*있으면|가\s*나오면)\s*(?:안\s*(?:돼|됨|되|된다|돼요)|실패|중단)|음수가\s*(?:없어야|아니어야)|0\s*이상이어야|양수여야)\S*`,
+        String.raw`(${vocab.col})\s*(?:컬럼|칼럼)?\s*(?:값)?\s*(?:은|는|이|가)?\s*(?:음수(?:이면|면|가\s*있으면|가\s*나오면|가\s*되면|로\s*되면)\s*(?:안\s*(?:돼|됨|되|된다|돼요)|실패|중단)|음수가\s*(?:없어야|아니어야)|0\s*이상이어야|양수여야)\S*`,
         'g',
       ),
       (m) => ({ column: m[1] as string, min: 0 }),

@@ -70,7 +70,7 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   }
 
   // Exclusions: "all but phone", "everything except a and b", "without the notes column", "phone은 제외하고".
-  const list = String.raw`((?:${vocab.col})(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:${vocab.col}))*)`;
+  const list = String.raw`((?:${vocab.col})(?:\s*(?:,|and|&|or|및|와|과|하고|이랑|랑)\s*(?:the\s+)?(?:${vocab.col}))*)`;
   const excludes = [
     new RegExp(
       String.raw`\b(?:all|every|each)?\s*(?:the\s+)?(?:columns?|fields?)?\s*(?:but|except(?:\s+for)?|other\s+than|besides|apart\s+from|excluding|minus|save)\s+(?:the\s+)?${list}(?:\s+(?:columns?|fields?))?`,
@@ -81,19 +81,33 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
       'gi',
     ),
     new RegExp(
-      String.raw`${list}\s*(?:컬럼|칼럼|열|필드)?\s*(?:은|는|을|를|만)?\s*(?:제외|빼고|빼서|빼줘|빼|없이|말고|제거|안\s*옮기|옮기지\s*말)\S*`,
+      String.raw`${list}\s*(?:컬럼|칼럼|열|필드|columns?|fields?)?\s*(?:은|는|을|를|만)?\s*(?:제외|빼고|빼서|빼줘|빼|없이|말고|제거|안\s*옮기|옮기지\s*말)\S*`,
       'g',
     ),
   ];
   for (const pattern of excludes) {
     for (const m of rt.free(pattern)) {
-      const names = (m[1] as string).split(/\s*(?:,|\band\b|&|\bor\b)\s*(?:the\s+)?/i).map((s) => c(s));
+      const names = (m[1] as string)
+        .split(/\s*(?:,|\band\b|&|\bor\b|및|와|과|하고|이랑|랑)\s*(?:the\s+)?/i)
+        .map((s) => c(s));
       if (names.some((n) => !n)) continue;
       rt.takeMatch(m);
       out.exclude.push(...(names as string[]));
     }
   }
 
+  // Renames that name the column as a column ("call the price column unit_price", "price 컬럼은 unit_price라는
+  // 이름으로"), before the lists would read "price column" as a list of one.
+  takeRenames(rt, vocab, out, [
+    new RegExp(
+      String.raw`\b(?:call|name)\s+(?:the\s+)?${col}\s+(?:column|field)\s+${NEW_NAME}(?:\s+(?:instead|in\s+the\s+(?:target|output|destination)))?`,
+      'gi',
+    ),
+    new RegExp(
+      String.raw`${col}\s*(?:컬럼|칼럼)\s*(?:명을|이름을|은|는)\s*${NEW_NAME}\s*(?:이라는\s*이름으로|라는\s*이름으로|으로|로)\s*(?:해|해줘|해\s*주세요|바꿔|변경|저장|넣어)?\S*`,
+      'g',
+    ),
+  ]);
   // Lists: "only name and email", "columns a, b, c", "a, b, c 컬럼만", "keep just id and email".
   const run = listRun(vocab);
   takeLists(rt, vocab, out, [
@@ -102,7 +116,7 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick)\s+(?:the\s+)?${run}(?:\s+(?:columns?|fields?))?(?:\s+only)?`,
+      String.raw`\b(?:(?:only|just)\s+(?:need|want|care\s+about|keep)|only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick)\s+(?:the\s+)?${run}(?:\s+(?:columns?|fields?))?(?:\s+only)?`,
       'gi',
     ),
     new RegExp(String.raw`(?<![\w])${run}\s*(?:columns?|fields?)(?:\s+only)?\b`, 'gi'),
@@ -143,15 +157,7 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
       'g',
     ),
   ];
-  for (const pattern of renamePatterns) {
-    for (const m of rt.free(pattern)) {
-      const from = c(m[1] as string);
-      const to = m[2] as string;
-      if (!from || typeOf(to) || /^(table|column|the|a|an|it)$/i.test(to)) continue;
-      rt.takeMatch(m);
-      out.renames.set(from, to);
-    }
-  }
+  takeRenames(rt, vocab, out, renamePatterns);
   // "a as b" inside a list ("id as customer_id, name, email"): only where b is not a column of the table.
   for (const m of rt.free(
     new RegExp(String.raw`(?<!(?:,|\band)\s*)${col}\s+as\s+${NEW_NAME}(?!\s*\()(?!\s*,)`, 'gi'),
@@ -166,9 +172,22 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   return out;
 }
 
+/** Takes the renames the patterns match: group 1 a column, group 2 its new name. */
+function takeRenames(rt: RequestText, vocab: Vocabulary, out: ColumnsReading, patterns: RegExp[]): void {
+  for (const pattern of patterns) {
+    for (const m of rt.free(pattern)) {
+      const from = vocab.column(m[1] as string);
+      const to = m[2] as string;
+      if (!from || typeOf(to) || /^(table|column|the|a|an|it)$/i.test(to)) continue;
+      rt.takeMatch(m);
+      out.renames.set(from, to);
+    }
+  }
+}
+
 /** A run of column names with optional renames ("x as y") and casts ("x (as double)"); group 1. */
 function listRun(vocab: Vocabulary): string {
-  const item = String.raw`(?:${vocab.col})(?:\s+as\s+[A-Za-z_]\w*|\s*\(\s*(?:as\s+)?[A-Za-z_]\w*\s*\))?`;
+  const item = String.raw`(?:${vocab.col})(?:\s+as\s+[A-Za-z_]\w*|\s*\(\s*(?:as\s+|이름은\s*)?[A-Za-z_]\w*\s*(?:으로|로)?\s*\))?`;
   return String.raw`((?:${item})(?:\s*(?:,\s*and|,|and|&|및|와|과|하고|이랑|랑|그리고)\s*(?:the\s+)?(?:${item}))*)`;
 }
 
@@ -185,7 +204,10 @@ function takeLists(rt: RequestText, vocab: Vocabulary, out: ColumnsReading, patt
       const casts: [string, SqlType][] = [];
       let ok = true;
       for (const i of items) {
-        const parts = /^(.+?)(?:\s+as\s+([A-Za-z_]\w*)|\s*\(\s*(?:as\s+)?([A-Za-z_]\w*)\s*\))?$/i.exec(i.trim());
+        const parts =
+          /^(.+?)(?:\s+as\s+([A-Za-z_]\w*)|\s*\(\s*(?:as\s+|이름은\s*)?([A-Za-z_]\w*)\s*(?:으로|로)?\s*\))?$/i.exec(
+            i.trim(),
+          );
         const column = vocab.column(parts?.[1] ?? '');
         const alias = parts?.[2] ?? parts?.[3];
         if (!column) {

@@ -30,7 +30,10 @@ function roleAt(text: string, index: number, length: number): Role {
   const before = text.slice(Math.max(0, index - 24), index).toLowerCase();
   const after = text.slice(index + length, index + length + 48);
   if (
-    /\b(?:from|off|out\s+of|source(?:\s+is)?|reading|read)\s+(?:the\s+|a\s+|my\s+|our\s+)?(?:\w+\s+){0,2}$/.test(before)
+    // ("from customers into x.duckdb": the nearer "into" decides)
+    /\b(?:from|off|out\s+of|source(?:\s+is)?|reading|read)\s+(?:the\s+|a\s+|my\s+|our\s+)?(?:(?!(?:to|into|onto)\s)\w+\s+){0,2}$/.test(
+      before,
+    )
   )
     return 'source';
   if (

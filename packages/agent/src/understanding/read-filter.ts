@@ -41,6 +41,13 @@ function longestCondition(
   return undefined;
 }
 
+/** "an email", "a referrer" after "that have"/"with" (a bare name only after "have"): the column is set. */
+function presentColumn(text: string, vocab: Vocabulary, bare: boolean): string | undefined {
+  const m = new RegExp(`^(?:an?\\s+|some\\s+)${bare ? '?' : ''}(${vocab.col})$`, 'i').exec(text.trim());
+  const c = m ? vocab.column(m[1] as string) : undefined;
+  return c ? `${c} IS NOT NULL` : undefined;
+}
+
 /** "not cancelled", "pending", "Korean", "from Korea", "active", "paid 상태": one value standing for a comparison. */
 function oneValue(word: string, vocab: Vocabulary): { column: string; value: string; flag?: boolean } | undefined {
   const w = word.replace(/\s*(?:상태|유형|타입|종류|국가|고객|사용자|회원|주문|이벤트|기기|디바이스)$/, '').trim();
@@ -91,6 +98,16 @@ function amountAtom(text: string, vocab: Vocabulary): string | undefined {
     `^(?:of\\s+|worth\\s+|with\\s+(?:an?\\s+)?(?:amount|total)\\s+(?:of\\s+)?)?(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|worth\\s+more\\s+than|worth\\s+less\\s+than|costing\\s+more\\s+than|costing\\s+less\\s+than)\\s+(${VALUE})$`,
     'i',
   ).exec(text.trim());
+  // "of 1,500 or more", "worth 100 or less"
+  const orMore = new RegExp(
+    `^(?:of\\s+|worth\\s+)?(${VALUE})\\s*(?:\\+|or\\s+(more|above|higher|greater|over|less|below|lower|under))$`,
+    'i',
+  ).exec(text.trim());
+  if (!m && orMore) {
+    const v = literal(orMore[1] as string, vocab, amount);
+    const op = orMore[2] && /less|below|lower|under/i.test(orMore[2]) ? '<=' : '>=';
+    return v && /^-?\d/.test(v) ? `${amount} ${op} ${v}` : undefined;
+  }
   if (!m) return undefined;
   const op = /over|above|more|greater/i.test(m[1] as string)
     ? '>'
@@ -161,7 +178,13 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
   for (const m of rt.free(trigger)) {
     const start = m.index + m[0].length;
     const run = freeRun(rt, start);
-    const hit = longestCondition(run, vocab, anyCondition);
+    // "that have an email", "with a referrer": the trigger's verb belongs to the condition.
+    const having = /(?:have|has|with)\s+$/i.test(m[0]);
+    const hit = longestCondition(
+      run,
+      vocab,
+      (t, v) => anyCondition(t, v) ?? (having ? presentColumn(t, v, /ha(?:ve|s)\s+$/i.test(m[0])) : undefined),
+    );
     if (!hit) continue;
     rt.take(m.index, start + hit.length);
     out.push(hit.expr);

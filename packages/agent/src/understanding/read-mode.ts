@@ -10,7 +10,7 @@ export interface ModeReading {
 }
 
 const APPEND =
-  /\b(?:append(?:ing|ed)?(?:\s+(?:mode|only|to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)))?|add\s+(?:the\s+)?(?:rows|them|it|data)\s+to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)|(?:without|don'?t|do\s+not|never|not)\s+(?:overwrit(?:e|ing)|replac(?:e|ing)|truncat(?:e|ing)|wip(?:e|ing))(?:\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows))?|keep(?:ing)?\s+(?:the\s+)?existing\s+(?:rows|data)|on\s+top\s+of\s+(?:the\s+)?existing\s+(?:rows|data))\b|(?:기존\s*(?:데이터|행|테이블)\s*(?:은|는|를|을)?\s*(?:유지|두고|그대로\s*두고)\S*\s*)?(?:이어서|추가로|뒤에\s*붙여|덧붙여|append)\s*(?:적재|저장|넣어|추가)?\S*|덮어쓰지\s*(?:말고|않고)\S*|기존\s*(?:테이블|데이터)\s*(?:에|뒤에)\s*추가\s*(?:\(append\))?\S*|\(append\)/gi;
+  /\b(?:append(?:ing|ed)?(?:\s+(?:mode|only|to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)))?|add\s+(?:the\s+)?(?:rows|them|it|data)\s+to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)|(?:without|don'?t|do\s+not|never|not)\s+(?:overwrit(?:e|ing)|replac(?:e|ing)|truncat(?:e|ing)|wip(?:e|ing))(?:\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows))?|keep(?:ing)?\s+(?:the\s+)?existing\s+(?:rows|data)|on\s+top\s+of\s+(?:the\s+)?existing\s+(?:rows|data))\b|(?:기존\s*(?:데이터|행|테이블)\s*(?:은|는|를|을)?\s*(?:유지|두고|그대로\s*두고)\S*\s*)?(?:이어서|추가로|뒤에\s*(?:이어\s*)?붙여|이어\s*붙여|덧붙여|append)\s*(?:적재|저장|넣어|추가)?\S*|덮어쓰지\s*(?:말고|않고)\S*|기존\s*(?:테이블|데이터)\s*(?:에|뒤에)\s*추가\s*(?:\(append\))?\S*|\(append\)/gi;
 
 /**
  * The write mode: replace ("overwrite", "full refresh", "덮어쓰기"), append ("add to what is there", "이어서"), upsert on
@@ -45,7 +45,8 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
       return { mode: 'upsert', columns: keys };
     }
   }
-  const bareUpsert = rt.first(/\b(?:upsert|merge)\b|업서트|upsert|병합|머지/gi);
+  // ("나머지" is "the rest", not 머지)
+  const bareUpsert = rt.first(/\b(?:upsert|merge)\b|업서트|upsert|병합|(?<![가-힣])머지/gi);
   if (bareUpsert) {
     rt.takeMatch(bareUpsert);
     return { mode: 'upsert', columns: [], missing: 'keys' };
@@ -56,7 +57,7 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
       'gi',
     ),
     new RegExp(
-      String.raw`${col}\s*(?:컬럼|칼럼)?\s*(?:을|를)?\s*기준\s*(?:으로|로)?\s*(?:증분|새로운?\s*(?:것|데이터|행)만|신규\s*(?:데이터|건)만|추가된\s*(?:것|데이터|행)만|변경분만)\S*`,
+      String.raw`${col}\s*(?:컬럼|칼럼)?\s*(?:을|를)?\s*기준\s*(?:으로|로)?\s*(?:증분|새로(?:운|\s*(?:들어온|추가된|생긴|쌓인))?\s*(?:것|데이터|행|건)(?:들)?만|신규\s*(?:데이터|건)만|추가된\s*(?:것|데이터|행)만|변경분만)\S*`,
       'g',
     ),
     new RegExp(
@@ -81,7 +82,7 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
     return { mode: 'append', columns: [] };
   }
   const replace = rt.first(
-    /\b(?:replace(?!\s+(?:the\s+)?(?:missing|null|nulls|empty|blank))|replacing|overwrite|overwriting|over-write|truncate\s+and\s+(?:re)?load|full\s+(?:refresh|reload|load)|(?:drop\s+and\s+)?recreate|wipe\s+and\s+(?:re)?load|replace\s+the\s+(?:existing\s+)?(?:table|data|contents))\b|덮어\s*(?:쓰기|써|쓰고|씌워|쓰는)\S*|교체\S*|전체\s*(?:새로|갱신|재적재)\S*|새로\s*(?:덮어|교체)\S*/gi,
+    /\b(?:replace(?!\s+(?:the\s+)?(?:missing|null|nulls|empty|blank))|replacing|overwrite|overwriting|over-write|truncate\s+and\s+(?:re)?load|full\s+(?:refresh|reload|load)|(?:drop\s+and\s+)?recreate|wipe\s+and\s+(?:re)?load|replace\s+the\s+(?:existing\s+)?(?:table|data|contents))\b|덮어\s*(?:쓰기|써|쓰고|씌워|쓰는)\S*|(?:통째로\s*|전부\s*|싹\s*)?교체\S*|전체\s*(?:새로|갱신|재적재)\S*|새로\s*(?:덮어|교체)\S*/gi,
   );
   if (replace) {
     rt.takeMatch(replace);

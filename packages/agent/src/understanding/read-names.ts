@@ -38,7 +38,7 @@ export function readTargetTable(
     ),
     new RegExp(String.raw`${NAME}\s*(?:테이블|table)\s*(?:로|으로|에)(?!서)`, 'g'),
     new RegExp(
-      String.raw`(?<!(?:컬럼|칼럼|필드)\s*(?:은|는|을|를)?\s*|[A-Za-z0-9_]\s*(?:은|는)\s*)${NAME}\s*(?:이라는|라는)\s*이름으로`,
+      String.raw`(?<!(?:컬럼|칼럼|필드)\s*(?:은|는|을|를)?\s*|[A-Za-z0-9_]\s*(?:은|는)\s*)(?<![\w])${NAME}\s*(?:이라는|라는)\s*이름으로`,
       'g',
     ),
     new RegExp(

@@ -157,12 +157,15 @@ export function readSchedule(rt: RequestText): ScheduleReading {
     // monthly on a day
     () => {
       const en = new RegExp(
-        String.raw`\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)?\s+(?:day\s+)?of\s+(?:every|each|the)\s+month(?:\s*,?\s*${EN_TIME})?`,
+        String.raw`\b(?:on\s+)?the\s+(\d{1,2}|first|second|third|fifth|tenth|fifteenth|twentieth)(?:st|nd|rd|th)?\s+(?:day\s+)?of\s+(?:every|each|the)\s+month(?:\s*,?\s*${EN_TIME})?`,
         'gi',
       );
       const m = rt.first(en);
       if (m) {
-        const day = Number(m[1]);
+        const ordinal = ['first', 'second', 'third', 'fifth', 'tenth', 'fifteenth', 'twentieth'];
+        const days = [1, 2, 3, 5, 10, 15, 20];
+        const word = ordinal.indexOf((m[1] as string).toLowerCase());
+        const day = word >= 0 ? (days[word] as number) : Number(m[1]);
         if (day < 1 || day > 31) return undefined;
         const clock = enClock(m, 2) ?? { hour: 0, minute: 0 };
         rt.takeMatch(m);
@@ -179,12 +182,13 @@ export function readSchedule(rt: RequestText): ScheduleReading {
     // daily, with an optional time
     () => {
       const en = new RegExp(
-        String.raw`\b(?:(?:every|each)\s+(?:single\s+)?(?:day|night|morning|evening)|daily|nightly|once\s+(?:a|per|every)\s+day|per\s+day|day\s+by\s+day)\b(?:\s*(?:,\s*)?${EN_TIME})?(?:\s+in\s+the\s+(morning|evening))?|\b${EN_TIME}\s+(?:every\s+day|daily|each\s+day)\b`,
+        // "every day 오전 9시에": English words with a Korean time.
+        String.raw`(?:\b(?:(?:every|each)\s+(?:single\s+)?(?:day|night|morning|evening)|daily|nightly|once\s+(?:a|per|every)\s+day|per\s+day|day\s+by\s+day)\b(?:\s*(?:,\s*)?${EN_TIME})?(?:\s+in\s+the\s+(morning|evening))?|\b${EN_TIME}\s+(?:every\s+day|daily|each\s+day)\b)(?:\s*(?:${KO_TIME}))?`,
         'gi',
       );
       const m = rt.first(en);
       if (m) {
-        const clock = enClock(m, 1) ?? enClock(m, 7);
+        const clock = enClock(m, 1) ?? enClock(m, 7) ?? koClock(m, 12);
         rt.takeMatch(m);
         if (!clock) return '@daily';
         const halfGiven = Boolean(m[3] ?? m[9]);

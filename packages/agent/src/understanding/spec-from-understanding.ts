@@ -173,6 +173,7 @@ export function specFromUnderstanding(u: Understanding, request: string): SpecBu
     const checks: CheckSpec[] = [];
     for (const r of u.checks) {
       if (r.column && !owners(u, [r.column]).includes(table)) continue;
+      if (r.table && r.table !== table.name) continue;
       const mapped = mapCheck(r.check, toTarget);
       if (!mapped) {
         questions.push({

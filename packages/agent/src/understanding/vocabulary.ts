@@ -126,7 +126,10 @@ export class Vocabulary {
       if (hit) meaning.push({ form: word, name: hit, via: 'spelling' });
     }
     this.columnForms = [...nameForms(names), ...extraColumnForms, ...meaning];
-    this.col = formsPattern(this.columnForms).replace(/^\[`"\]\?\(/, '[`"]?(?:');
+    // "users.email": a column may carry its table's name.
+    const qualifiers = tables.map((t) => t.name).filter((n) => /^\w+$/.test(n));
+    const tableQualifier = qualifiers.length ? `(?:(?<![\\w.])(?:${qualifiers.join('|')})\\.)?` : '';
+    this.col = tableQualifier + formsPattern(this.columnForms).replace(/^\[`"\]\?\(/, '[`"]?(?:');
   }
 
   get playing(): readonly TableSchema[] {

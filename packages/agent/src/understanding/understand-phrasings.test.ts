@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { introspectSqlite, parseExpression } from '@airflow-mcp/pipeline';
+import { createPlanningFixtures } from '../../eval/planning/create-fixtures.mjs';
+import { evaluatePlanning, type CorpusItem } from '../../eval/planning/evaluate-planning.mjs';
+import { detectLanguage } from '../i18n/detect-language.js';
+import { createRulePlanner } from '../planning/rule-planner.js';
+import { understandSpec } from './understood.js';
+
+/**
+ * Phrasing classes of issue 12 the rule planner reads, English and Korean, each written anew (not a corpus line),
+ * against the planning fixtures (shop.db, events.db) and compared with the evaluator the corpus uses: a request
+ * gives exactly the expected spec, or the expected refusal.
+ */
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'phrasings-'));
+  createPlanningFixtures(dir);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Case = [id: string, request: string, source: string, expect: CorpusItem['expect']];
+
+const table = (source_table: string, rest: Record<string, unknown> = {}) => ({ tables: [{ source_table, ...rest }] });
+
+const CASES: Case[] = [
+  // A column that is set / empty, in words: "who have a phone", "with a title", "that have no shipped_at".
+  ['has-en-1', 'users who have an email to duckdb', 'shop.db', table('users', { filter: 'email IS NOT NULL' })],
+  ['has-en-2', 'page_views with a title to duckdb', 'events.db', table('page_views', { filter: 'title IS NOT NULL' })],
+  [
+    'has-en-3',
+    'orders that are cancelled or have no shipped_at to duckdb',
+    'shop.db',
+    table('orders', { filter: "status = 'cancelled' OR shipped_at IS NULL" }),
+  ],
+  // Checks phrased as conditions to verify, in Korean; "fail if any X is null"; "can't be negative".
+  [
+    'check-ko-1',
+    'users를 옮기고 username이 null이 아닌지 확인해줘',
+    'shop.db',
+    table('users', { checks: [{ kind: 'not_null', column: 'username' }] }),
+  ],
+  [
+    'check-ko-2',
+    'order_items를 옮기고 수량이 1에서 100 사이인지 검사',
+    'shop.db',
+    table('order_items', { checks: [{ kind: 'range', column: 'quantity', min: 1, max: 100 }] }),
+  ],
+  [
+    'check-ko-3',
+    '결제 테이블, method 유니크 체크',
+    'shop.db',
+    table('payments', { checks: [{ kind: 'unique', columns: ['method'] }] }),
+  ],
+  [
+    'check-ko-4',
+    'payments에서 order_id, method 조합이 중복되면 안 돼',
+    'shop.db',
+    table('payments', { checks: [{ kind: 'unique', columns: ['order_id', 'method'] }] }),
+  ],
+  [
+    'check-ko-5',
+    '주문 테이블 복사하고 최소 10건 이상인지 체크',
+    'shop.db',
+    table('orders', { checks: [{ kind: 'row_count', min: 10 }] }),
+  ],
+  [
+    'check-ko-6',
+    'order_items 옮기는데 quantity는 음수가 되면 안 돼',
+    'shop.db',
+    table('order_items', { checks: [{ kind: 'range', column: 'quantity', min: 0 }] }),
+  ],
+  [
+    'check-ko-7',
+    'sessions를 옮기고 device가 null이면 실패하게',
+    'events.db',
+    table('sessions', { checks: [{ kind: 'not_null', column: 'device' }] }),
+  ],
+  [
+    'check-en-1',
+    'copy payments and fail if any method is null',
+    'shop.db',
+    table('payments', { checks: [{ kind: 'not_null', column: 'method' }] }),
+  ],
+  [
+    'check-en-2',
+    'order_items to duckdb; quantity must not be negative',
+    'shop.db',
+    table('order_items', { checks: [{ kind: 'range', column: 'quantity', min: 0 }] }),
+  ],
+  [
+    'check-en-3',
+    'payments: order_id and method together should be unique',
+    'shop.db',
+    table('payments', { checks: [{ kind: 'unique', columns: ['order_id', 'method'] }] }),
+  ],
+  [
+    'check-en-4',
+    'orders and payments; ensure that orders.status is not null',
+    'shop.db',
+    {
+      tables: [
+        { source_table: 'orders', checks: [{ kind: 'not_null', column: 'status' }] },
+        { source_table: 'payments' },
+      ],
+    },
+  ],
+  // Numbers in words and with separators.
+  ['num-en-1', 'payments over a hundred to duckdb', 'shop.db', table('payments', { filter: 'amount > 100' })],
+  ['num-en-2', 'orders of 2,500 or more to duckdb', 'shop.db', table('orders', { filter: 'amount >= 2500' })],
+  ['num-ko-1', '재고가 세 개 미만인 상품을 DuckDB로', 'shop.db', table('products', { filter: 'stock < 3' })],
+  // Write modes in everyday Korean.
+  [
+    'mode-ko-1',
+    'events는 occurred_at 기준으로 새로 추가된 것만 가져와',
+    'events.db',
+    table('events', { mode: 'incremental', watermark: 'occurred_at' }),
+  ],
+  ['mode-ko-2', 'payments는 기존 데이터 뒤에 붙여줘', 'shop.db', table('payments', { mode: 'append' })],
+  ['mode-ko-3', '주문 테이블 통째로 교체', 'shop.db', table('orders')],
+  // Schedules: a verb of refreshing, ordinal days, English words with a Korean time.
+  ['sched-en-1', 'refresh users every hour', 'shop.db', { ...table('users'), schedule: '@hourly' }],
+  [
+    'sched-en-2',
+    'payments on the fifteenth of every month at 6am',
+    'shop.db',
+    { ...table('payments'), schedule: '0 6 15 * *' },
+  ],
+  [
+    'sched-mixed',
+    'orders table을 every day 오후 6시에 sync',
+    'shop.db',
+    { ...table('orders'), schedule: '0 18 * * *' },
+  ],
+  // Renames that call the column a column; Korean renames inside a list; Korean lists of excluded columns.
+  [
+    'rename-en-1',
+    'Copy users; call the role column user_role',
+    'shop.db',
+    table('users', {
+      columns: ['id', 'username', 'email', 'country', 'role', 'age', 'is_active', 'signup_at', 'last_login_at'].map(
+        (name) => (name === 'role' ? { name: 'user_role', source: 'role' } : { name }),
+      ),
+    }),
+  ],
+  [
+    'rename-ko-1',
+    'users의 role 컬럼은 user_role이라는 이름으로 넣어줘',
+    'shop.db',
+    table('users', {
+      columns: ['id', 'username', 'email', 'country', 'role', 'age', 'is_active', 'signup_at', 'last_login_at'].map(
+        (name) => (name === 'role' ? { name: 'user_role', source: 'role' } : { name }),
+      ),
+    }),
+  ],
+  [
+    'list-ko-1',
+    '결제 테이블에서 method(이름은 pay_method), amount 컬럼만',
+    'shop.db',
+    table('payments', { columns: [{ name: 'pay_method', source: 'method' }, { name: 'amount' }] }),
+  ],
+  [
+    'list-ko-2',
+    'users에서 email이랑 age는 빼고 복사',
+    'shop.db',
+    table('users', {
+      columns: ['id', 'username', 'country', 'role', 'is_active', 'signup_at', 'last_login_at'].map((name) => ({
+        name,
+      })),
+    }),
+  ],
+  [
+    'list-en-1',
+    'From payments I just need id and amount.',
+    'shop.db',
+    table('payments', { columns: [{ name: 'id' }, { name: 'amount' }] }),
+  ],
+  [
+    'list-en-2',
+    'Copy id and username from users into out.duckdb',
+    'shop.db',
+    { target: 'duckdb:out.duckdb', ...table('users', { columns: [{ name: 'id' }, { name: 'username' }] }) },
+  ],
+  // "나머지" (the rest) is not "merge".
+  [
+    'rest-ko',
+    'payments에서 fee 컬럼 빼고 나머지 다 DuckDB로',
+    'shop.db',
+    table('payments', {
+      columns: ['id', 'order_id', 'amount', 'method', 'status', 'currency', 'paid_at'].map((name) => ({ name })),
+    }),
+  ],
+];
+
+describe('phrasings the rule planner reads (issue 12)', () => {
+  it.each(CASES)('%s: %s', async (id, request, source, expect_) => {
+    const item: CorpusItem = {
+      id,
+      family: 'unit',
+      lang: /[\uac00-\ud7af]/.test(request) ? 'ko' : 'en',
+      request,
+      source_db: source,
+      ...(/\.duckdb\b/.test(request) ? {} : { target_db: 'analytics.duckdb' }),
+      expect: expect_,
+    };
+    const { cases } = await evaluatePlanning([item], {
+      fixtureDir: dir,
+      deps: { createRulePlanner, detectLanguage, understandSpec, parseExpression, introspectSqlite },
+    });
+    const [outcome] = cases;
+    expect(outcome?.diffs).toEqual([]);
+    expect(outcome?.exact).toBe(true);
+  });
+});
