@@ -43,6 +43,11 @@ function prepare({ build = true } = {}) {
 const commands = {
   setup() {
     prepare();
+    // The Python MCP SDK, the tests' 2025-11-25 client: a cached virtualenv from its hash-checked lock.
+    const client = run(node, [join(root, 'scripts', 'python-mcp-client.mjs'), 'venv'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (client !== 0) return client;
     // The tests' MariaDB: pinned Debian packages unpacked into the cache (scripts/mariadb-local.mjs), not installed.
     return run(node, [join(root, 'scripts', 'mariadb-local.mjs'), 'install', '--json'], {
       stdio: ['ignore', 'ignore', 'inherit'],
