@@ -101,6 +101,8 @@ export function ensureVenv(lock = lockFile, name = 'airflow') {
   sh(uv, ['pip', 'sync', '--quiet', '--require-hashes', '--python', join(building, 'bin', 'python'), lock], {
     env: { ...process.env, UV_CACHE_DIR: join(cacheRoot(), 'uv-cache'), UV_LINK_MODE: 'copy' },
   });
+  // DuckDB's scanner wheels must match its version (generated DAGs LOAD them by path): a mismatch is refused here.
+  sh(join(building, 'bin', 'python'), [join(here, 'check_duckdb_extensions.py')]);
   writeFileSync(
     join(building, '.complete'),
     `${new Date().toISOString()} built in ${Math.round((Date.now() - started) / 1000)} s\n`,
