@@ -80,6 +80,10 @@ const commands = {
     prepare();
     return run(node, [join(root, 'scripts', 'conformance.mjs'), ...rest]);
   },
+  pack() {
+    prepare();
+    return run(node, [join(root, 'scripts', 'pack-npm.mjs'), ...rest]);
+  },
   'docker-check'() {
     return run(node, [join(root, 'scripts', 'docker', 'check-build.mjs'), ...rest]);
   },
