@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { AirflowApiError, describeErrorBody } from './airflow-api-error.js';
 import type { DagInfo, DagRun, ImportError, LogLine, TaskInstance } from './create-airflow-client.js';
+import { parsePythonLiteral } from './parse-python-literal.js';
 
 /**
  * Airflow 2.x, REST API v1 (Basic auth), answering in the v2 shapes the rest of the code reads: a DAG's
@@ -114,35 +115,41 @@ export function createAirflowV1Api(options: { baseUrl: string; fetch: (request: 
       return (await call<{ task_instances: TaskInstance[] }>(`Reading tasks of ${runId}`, 'GET', path)).task_instances;
     },
 
-    /** The whole log of one try as lines; `[time] {file.py:12} LEVEL - text` gives the level (a traceback's lines
-     * take the level of the line that started it); Airflow's own `*** Found local files` notes are left out. */
+    /**
+     * The whole log of one try as lines. The text starts with the worker's host name, dropped; `[time] {file.py:12} LEVEL -
+     * text` gives the level (a traceback's lines take the level of the line that started it); Airflow's own
+     * `*** Found local files` notes and `::group::` markers are left out.
+     */
     async taskLogLines(dagId: string, runId: string, taskId: string, tryNumber: number): Promise<LogLine[]> {
       const path = `${run(dagId, runId)}/taskInstances/${encodeURIComponent(taskId)}/logs/${tryNumber}?full_content=true`;
       const text = await call<unknown>(`Reading logs of ${taskId}`, 'GET', path, { accept: 'text/plain' });
       const lines: LogLine[] = [];
       let level: string | undefined;
-      for (const raw of String(text).split('\n')) {
-        if (raw.startsWith('*** ') || raw.startsWith('***\t')) continue;
-        const match = /^\[([^\]]+)\] \{[^}]*\} (DEBUG|INFO|WARNING|ERROR|CRITICAL) - (.*)$/.exec(raw);
-        if (match) {
-          level = match[2]?.toLowerCase();
-          lines.push({ timestamp: match[1], level, event: match[3] ?? '' });
-        } else lines.push({ level, event: raw });
+      const all = String(text).split('\n');
+      for (const raw of /^\S*$/.test(all[0] ?? '') ? all.slice(1) : all) {
+        if (raw.startsWith('*** ')) continue;
+        const match = /^(?:\[([^\]]+)\] \{[^}]*\})? *(DEBUG|INFO|WARNING|ERROR|CRITICAL) - (.*)$/.exec(raw);
+        if (!match) {
+          lines.push({ level, event: raw });
+          continue;
+        }
+        level = match[2]?.toLowerCase();
+        const event = match[3] ?? '';
+        if (event.startsWith('::group::') || event === '::endgroup::') continue;
+        lines.push({ ...(match[1] ? { timestamp: match[1] } : {}), level, event });
       }
       while (lines.length > 0 && lines.at(-1)?.event === '') lines.pop();
       return lines;
     },
 
-    /** v1 gives the stored XCom as its JSON text. */
+    /**
+     * v1 gives an XCom value as Python's str() of it (`{'rows': 42}`) unless the deployment turned on
+     * `[api] enable_xcom_deserialize_support`: read back as JSON where it is plain data, else the text as it is.
+     */
     async returnValue(dagId: string, runId: string, taskId: string): Promise<unknown> {
       const path = `${run(dagId, runId)}/taskInstances/${encodeURIComponent(taskId)}/xcomEntries/return_value`;
       const entry = await orUndefined(call<{ value?: unknown }>(`Reading the result of ${taskId}`, 'GET', path));
-      if (typeof entry?.value !== 'string') return entry?.value;
-      try {
-        return JSON.parse(entry.value);
-      } catch {
-        return entry.value;
-      }
+      return typeof entry?.value === 'string' ? parsePythonLiteral(entry.value) : entry?.value;
     },
 
     /** v1 names files by their absolute path: matched on the file name. */
