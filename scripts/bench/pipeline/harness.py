@@ -4,6 +4,8 @@
     python harness.py generated <dag-module.py> <task-id> <sqlite-path> <duckdb-path>
     python harness.py handwritten <sqlite-path> <duckdb-path> [batch-rows]
     python harness.py pandas <sqlite-path> <duckdb-path>
+    python harness.py duckdb_statement <sqlite|postgres> <sqlite-path|libpq-dsn> <duckdb-path>
+    python harness.py load_postgres <sqlite-path> <libpq-dsn> <table>
     python harness.py verify <duckdb-path>
 
 Prints one JSON object on the last line of stdout. Timing covers the transfer only (imports are done first, and
@@ -225,6 +227,60 @@ def run_pandas(sqlite_path: str, duckdb_path: str) -> dict:
     return measured(run)
 
 
+def scanner_path(kind: str) -> str:
+    """The scanner extension's file inside its wheel (the Airflow lock pins it at duckdb's version)."""
+    from importlib.resources import files
+
+    import duckdb
+
+    package = files("duckdb_extension_%s_scanner" % kind)
+    return str(package / "extensions" / ("v" + duckdb.__version__) / ("%s_scanner.duckdb_extension" % kind))
+
+
+def run_duckdb_statement(kind: str, source: str, duckdb_path: str) -> dict:
+    """What a user writes by hand instead of our task: one DuckDB statement through the scanner, LOADed by path. The
+    same imports as the generated task (airflow.sdk, duckdb, pyarrow) are done first, so both start from the same
+    baseline RSS."""
+    import duckdb
+    import pyarrow  # noqa: F401
+    from airflow.sdk import dag, task  # noqa: F401
+
+    fresh(duckdb_path)
+    path = scanner_path(kind)
+
+    def run() -> int:
+        con = duckdb.connect(duckdb_path)
+        try:
+            con.execute("LOAD '%s'" % path)
+            if kind == "sqlite":
+                con.execute("CREATE TABLE events AS SELECT * FROM sqlite_scan('%s', 'events')" % source)
+            else:
+                con.execute("ATTACH '%s' AS src (TYPE postgres, READ_ONLY)" % source)
+                con.execute("CREATE TABLE events AS SELECT * FROM src.public.%s" % os.environ["BENCH_PG_TABLE"])
+            return con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        finally:
+            con.close()
+
+    return measured(run)
+
+
+def load_postgres(sqlite_path: str, dsn: str, table: str) -> dict:
+    """The benchmark's PostgreSQL source: the same events rows, copied once by DuckDB from the SQLite file."""
+    import duckdb
+
+    started = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("LOAD '%s'" % scanner_path("sqlite"))
+    con.execute("LOAD '%s'" % scanner_path("postgres"))
+    con.execute("ATTACH '%s' AS pg (TYPE postgres)" % dsn)
+    con.execute("DROP TABLE IF EXISTS pg.public.%s" % table)
+    con.execute("CREATE TABLE pg.public.%s AS SELECT * FROM sqlite_scan('%s', 'events')" % (table, sqlite_path))
+    con.execute("CALL postgres_execute('pg', 'ANALYZE %s')" % table)
+    rows = con.execute("SELECT COUNT(*) FROM pg.public.%s" % table).fetchone()[0]
+    con.close()
+    return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
 def verify(duckdb_path: str) -> dict:
     """What landed: row count, column types and a checksum, so the variants can be compared."""
     import duckdb
@@ -253,6 +309,10 @@ def main(argv: list[str]) -> None:
         emit(run_handwritten(args[0], args[1], int(args[2]) if len(args) > 2 else 100_000))
     elif mode == "pandas":
         emit(run_pandas(args[0], args[1]))
+    elif mode == "duckdb_statement":
+        emit(run_duckdb_statement(args[0], args[1], args[2]))
+    elif mode == "load_postgres":
+        emit(load_postgres(args[0], args[1], args[2]))
     elif mode == "verify":
         emit(verify(args[0]))
     else:
