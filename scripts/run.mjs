@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSupportedNode, isSupportedNode } from './lib/node-runtime.mjs';
+import { ensureEmbeddingModel } from './lib/embedding-model.mjs';
 import { ensureNpmPackages, ensureBuild } from './lib/workspace.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -43,6 +44,12 @@ function prepare({ build = true } = {}) {
 const commands = {
   setup() {
     prepare();
+    // The local sentence-embedding model (cache, hash-checked); without it the hashing embedder is used.
+    try {
+      ensureEmbeddingModel();
+    } catch (error) {
+      process.stderr.write(`[setup] no local embedding model (${error.message}); the hashing embedder will be used\n`);
+    }
     // The Python MCP SDK, the tests' 2025-11-25 client: a cached virtualenv from its hash-checked lock.
     const client = run(node, [join(root, 'scripts', 'python-mcp-client.mjs'), 'venv'], {
       stdio: ['ignore', 'ignore', 'inherit'],
