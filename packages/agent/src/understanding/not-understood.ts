@@ -28,7 +28,7 @@ const FILLER_PHRASES = new RegExp(
 export function takeFillerPhrases(rt: RequestText): void {
   for (const m of rt.free(FILLER_PHRASES)) rt.takeMatch(m);
   for (const m of rt.free(
-    /\b(?:only|just)\b|(?<=\S)만(?=\s|$|[,.])|(?:확인|검사|체크|검증|추가|허용|실패|처리|바꿔|변경)(?:해\s*(?:줘|주세요|줄래)|하기|해|하게|처리|해요|합니다)?(?:\s*(?:해\s*줘|해\s*주세요|해줘|처리해줘))?/gi,
+    /\b(?:only|just)\b|(?<=\S)만(?=\s|$|[,.])|(?<=\s|^)중(?:에서|에)?(?=\s)|(?:확인|검사|체크|검증|추가|허용|실패|처리|바꿔|변경)(?:해\s*(?:줘|주세요|줄래)|하기|해|하게|처리|해요|합니다)?(?:\s*(?:해\s*줘|해\s*주세요|해줘|처리해줘))?/gi,
   )) {
     let left = m.index - 1;
     while (left >= 0 && /\s/.test(rt.text[left] as string)) left--;

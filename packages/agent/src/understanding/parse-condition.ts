@@ -244,6 +244,10 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
       if (values.some((v) => v === undefined)) return undefined;
       return wrap(`${c} ${op === '=' ? 'IN' : 'NOT IN'} (${values.join(', ')})`);
     }
+    // "city is Sao Paulo": a value of several words, when the column holds it.
+    const known = vocab.playing.map((t) => t.values?.[c]).find((v) => v !== undefined);
+    const spaced = known?.find((k) => /\s/.test(k) && k.toLowerCase() === rest.trim().toLowerCase());
+    if (spaced && (op === '=' || op === '!=')) return wrap(`${c} ${op} ${quote(spaced)}`);
     if (!new RegExp(`^(?:${VALUE})$`, 'i').test(rest.trim())) return undefined;
     if (/^(null|empty|missing|blank)$/i.test(rest.trim()))
       return op === '=' ? wrap(`${c} IS NULL`) : op === '!=' ? wrap(`${c} IS NOT NULL`) : undefined;
@@ -253,13 +257,15 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   // "amount of 100 or more" / "with amount 100+"
   if (
     (m = new RegExp(
-      `^${col}\\s+(?:of\\s+)?(${VALUE})\\s*(?:\\+|or\\s+(more|above|higher|greater|less|below|lower|fewer))$`,
+      `^${col}\\s+(?:of\\s+)?(${VALUE})\\s*(?:\\+|or\\s+(more|above|higher|greater|older|later|less|below|lower|fewer|younger|earlier))$`,
       'i',
     ).exec(body))
   ) {
     const c = vocab.column(m[1] as string);
     const v = literal(m[2] as string, vocab, c);
-    return c && v ? wrap(`${c} ${m[3] && /less|below|lower|fewer/i.test(m[3]) ? '<=' : '>='} ${v}`) : undefined;
+    return c && v
+      ? wrap(`${c} ${m[3] && /less|below|lower|fewer|younger|earlier/i.test(m[3]) ? '<=' : '>='} ${v}`)
+      : undefined;
   }
   // Korean: 금액이 100 이상, 상태가 pending인, 국가가 한국이 아닌, 이메일이 비어 있지 않은, 가격이 10에서 20 사이
   if (
@@ -382,15 +388,22 @@ export function parseCondition(
   vocab: Vocabulary,
   fallback?: (atom: string, vocab: Vocabulary) => string | undefined,
 ): string | undefined {
-  const t = text.trim().replace(/[.!?]+$/, '');
+  const t = text.trim().replace(/\s*[.,;!?]+$/, '');
   if (!t) return undefined;
   // Protect "between A and B" and lists in "in (a, b)" from the split on and/or.
-  const guarded = t.replace(/(between\s+\S+)\s+and\s+/gi, '$1 \ue001 ').replace(/\(([^)]*)\)/g, (p) =>
-    p
-      .replace(/\s+and\s+/gi, ' \ue002 ')
-      .replace(/\s+or\s+/gi, ' \ue004 ')
-      .replace(/,/g, '\ue003'),
-  );
+  // ... and "2 or more", "18 or older".
+  const guarded = t
+    .replace(/(between\s+\S+)\s+and\s+/gi, '$1 \ue001 ')
+    .replace(
+      /(\S)\s+or\s+(?=(?:more|less|above|below|higher|lower|greater|fewer|older|younger|later|earlier|over|under)\b(?!\s+than))/gi,
+      '$1 \ue004 ',
+    )
+    .replace(/\(([^)]*)\)/g, (p) =>
+      p
+        .replace(/\s+and\s+/gi, ' \ue002 ')
+        .replace(/\s+or\s+/gi, ' \ue004 ')
+        .replace(/,/g, '\ue003'),
+    );
   const pieces = guarded.split(
     /\s*(?:,\s*)?\b(and|or|but)\b\s*|\s*(그리고|이고|이면서|이며|면서|또는|이거나|거나|\s중(?:에서|에)?\s)\s*/i,
   );

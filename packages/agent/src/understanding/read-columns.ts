@@ -116,7 +116,8 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:(?:only|just)\s+(?:need|want|care\s+about|keep)|only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick)\s+(?:the\s+)?${run}(?:\s+(?:columns?|fields?))?(?:\s+only)?`,
+      // (not "only quantity of 2 or more": a column with a comparison after it is a filter)
+      String.raw`\b(?:(?:only|just)\s+(?:need|want|care\s+about|keep)|only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick)\s+(?:the\s+)?${run}(?:\s+(?:columns?|fields?))?(?:\s+only)?(?!\s+(?:of\s+[-\d$₩€£]|is|are|over|above|under|below|between|at\s+least|at\s+most|more|less|greater|fewer|equals?|>|<|=|!)(?:\s|$))`,
       'gi',
     ),
     new RegExp(String.raw`(?<![\w])${run}\s*(?:columns?|fields?)(?:\s+only)?\b`, 'gi'),

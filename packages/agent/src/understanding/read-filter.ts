@@ -50,7 +50,12 @@ function presentColumn(text: string, vocab: Vocabulary, bare: boolean): string |
 
 /** "not cancelled", "pending", "Korean", "from Korea", "active", "paid 상태": one value standing for a comparison. */
 function oneValue(word: string, vocab: Vocabulary): { column: string; value: string; flag?: boolean } | undefined {
-  const w = word.replace(/\s*(?:상태|유형|타입|종류|국가|고객|사용자|회원|주문|이벤트|기기|디바이스)$/, '').trim();
+  const w = word
+    .replace(
+      /\s*(?:상태|유형|타입|종류|카테고리|분류|브랜드|채널|국가|고객|사용자|회원|주문|이벤트|기기|디바이스)$/,
+      '',
+    )
+    .trim();
   for (const candidate of [w, w.replace(/s$/i, ''), w.replace(/es$/i, '')]) {
     if (!candidate) continue;
     const hit = vocab.valueOf(candidate);
@@ -257,6 +262,8 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
   for (const m of rt.free(new RegExp(String.raw`(?<![\w])(${noun})(?![\w])`, 'gi'))) {
     const nounStart = m.index;
     const nounEnd = m.index + m[0].length;
+    // "… purchase 이벤트만": a Korean condition before 만 is read whole by the Korean reader below.
+    if (/^(?:들)?만(?!\s*(?:허용|가능))/.test(rt.text.slice(nounEnd))) continue;
     // values right before the noun
     let from = nounStart;
     let pre: string | undefined;
@@ -283,6 +290,16 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
     if (pre) rt.take(from, nounStart);
     if (chain) rt.take(nounEnd, nounEnd + chain.length);
     out.push(parts.join(' AND '));
+  }
+
+  // 4b. A condition with its marker after it: "status pending only", "status = 'paid' 조건으로".
+  for (const m of rt.free(
+    /\s+only\b(?=\s*(?:[,.;!?]|$))|\s*(?:조건|필터)\s*(?:으로|로|에서|에|만|을\s*걸어서|을)?(?=\s|$|[,.])/gi,
+  )) {
+    const found = conditionBefore(rt, m.index, (t) => anyCondition(t, vocab) ?? koreanCondition(t, vocab));
+    if (!found) continue;
+    rt.take(found.start, m.index + m[0].length);
+    out.push(found.expr);
   }
 
   // 5. Korean: "<condition>인 <noun>만", "<value>되지 않은 주문만", "한국 고객만".
@@ -329,6 +346,22 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
   return out;
 }
 
+/** The longest condition that ends at `end` and starts after the last taken span or sentence end. */
+function conditionBefore(
+  rt: RequestText,
+  end: number,
+  parse: (text: string) => string | undefined,
+): { expr: string; start: number } | undefined {
+  let from = end;
+  while (from > 0 && rt.isFree(from - 1, from) && !/[.;!?\n,]/.test(rt.text[from - 1] as string)) from--;
+  const before = rt.text.slice(from, end);
+  for (const s of [...before.matchAll(/(?:^|\s)(?=\S)/g)].map((x) => x.index + (x[0].length ? 1 : 0))) {
+    const expr = parse(before.slice(s).trim());
+    if (expr) return { expr, start: from + s };
+  }
+  return undefined;
+}
+
 /** A Korean condition ending in an adnominal form: "금액이 100 이상인", "취소되지 않은", "한국", "pending인". */
 function koreanCondition(text: string, vocab: Vocabulary): string | undefined {
   const t = text
@@ -338,6 +371,13 @@ function koreanCondition(text: string, vocab: Vocabulary): string | undefined {
     .replace(/\s*(?:상태|유형|타입|카테고리|종류|분류)(?=(?:인|이고|가\s*아닌|이\s*아닌|가|이)?$)/, '')
     .replace(/(?:으로|로)\s*(?:결제|주문|가입|접속|유입)된$/, '')
     .replace(/\s*(?:기기|디바이스|브라우저)에서\s*(?:발생|생성|일어)한$/, '');
+  // "mobile 기기에서 발생한 purchase": where it happened, then what.
+  const where = /^(.+?)\s*(?:기기|디바이스|브라우저)에서\s*(?:발생|생성|일어)한\s+(.+)$/.exec(t);
+  if (where) {
+    const a = koreanCondition(where[1] as string, vocab);
+    const b = koreanCondition(where[2] as string, vocab);
+    return a && b ? `${a} AND ${b}` : undefined;
+  }
   if (/^비활성(?:화된|인)?$/.test(t)) {
     const flag = vocab.columnNames().find((c) => /^is_active$|^active$/i.test(c));
     if (flag) return vocab.typeOf(flag) === 'boolean' ? `${flag} = false` : `${flag} = 0`;
@@ -398,7 +438,7 @@ function readChain(text: string, vocab: Vocabulary): { expr: string; length: num
       }
     }
     if (!hit) hit = longestCondition(body, vocab, (t, v) => amountAtom(t, v) ?? dateAtom(t, v));
-    if (!hit && /^(?:[a-z]+(?:ed|ing)|aged|priced|older|younger|longer|shorter|cheaper|of|with)\b/i.test(body))
+    if (!hit && /^(?:[a-z]+(?:ed|ing)|aged|priced|older|younger|longer|shorter|cheaper|of|with|between)\b/i.test(body))
       hit = longestCondition(body, vocab, anyCondition);
     if (!hit) break;
     parts.push(hit.expr);

@@ -113,7 +113,12 @@ export function readAlert(rt: RequestText): { connId?: string; asked: boolean } 
  */
 export function readTableTargets(
   rt: RequestText,
-  vocab: { tablePattern: string; tableOf(text: string): string | undefined; column(text: string): string | undefined },
+  vocab: {
+    tablePattern: string;
+    tableOf(text: string): string | undefined;
+    column(text: string): string | undefined;
+    valueOf(word: string): { column: string; value: string } | undefined;
+  },
 ): { perTable: Map<string, string>; single: string | undefined } {
   const perTable = new Map<string, string>();
   const pairs = [
@@ -143,7 +148,8 @@ export function readTableTargets(
       new RegExp(String.raw`(?<![\w.])${NAME}\s*(?:으로|로|에)(?=\s|$|[,.])(?:\s*(?:넣|옮|적재|저장|복사)\S*)?`, 'g'),
     );
     const name = late?.[1];
-    if (late && name && /_/.test(name) && !vocab.column(name) && !vocab.tableOf(name)) {
+    // "kakao_pay로 결제된": a value of a column is what the rows hold, not a target.
+    if (late && name && /_/.test(name) && !vocab.column(name) && !vocab.tableOf(name) && !vocab.valueOf(name)) {
       rt.takeMatch(late);
       single = name;
     }

@@ -183,6 +183,54 @@ const CASES: Case[] = [
     'shop.db',
     { target: 'duckdb:out.duckdb', ...table('users', { columns: [{ name: 'id' }, { name: 'username' }] }) },
   ],
+  // Comparisons: "N or more/older" (not split at "or"), ages between, values of several words, a condition with
+  // its marker after it ("… only", "… 조건으로"), Korean nouns of kind ("카테고리", "기기에서 발생한"), "중".
+  ['cmp-en-1', 'users aged 65 or older to duckdb', 'shop.db', table('users', { filter: 'age >= 65' })],
+  [
+    'cmp-en-2',
+    'copy order_items, only quantity of 3 or more, into big_items',
+    'shop.db',
+    table('order_items', { target_table: 'big_items', filter: 'quantity >= 3' }),
+  ],
+  [
+    'cmp-en-3',
+    'users between 30 and 40 years old to duckdb',
+    'shop.db',
+    table('users', { filter: 'age BETWEEN 30 AND 40' }),
+  ],
+  [
+    'cmp-en-4',
+    'users that are admins or older than 70',
+    'shop.db',
+    table('users', { filter: "role = 'admin' OR age > 70" }),
+  ],
+  ['eq-en-1', 'customers whose city is New York', 'shop.db', table('customers', { filter: "city = 'New York'" })],
+  [
+    'eq-en-2',
+    'copy the orders table, status shipped only',
+    'shop.db',
+    table('orders', { filter: "status = 'shipped'" }),
+  ],
+  [
+    'eq-ko-1',
+    "payments를 status = 'failed' 조건으로 옮겨줘",
+    'shop.db',
+    table('payments', { filter: "status = 'failed'" }),
+  ],
+  [
+    'eq-ko-2',
+    'books 카테고리이고 가격이 20보다 작은 상품',
+    'shop.db',
+    table('products', { filter: "category = 'books' AND price < 20" }),
+  ],
+  [
+    'eq-ko-3',
+    'desktop 기기에서 발생한 signup 이벤트만',
+    'events.db',
+    table('events', { filter: "device = 'desktop' AND event_type = 'signup'" }),
+  ],
+  ['eq-ko-4', 'card로 결제된 건만 옮겨줘', 'shop.db', table('payments', { filter: "method = 'card'" })],
+  ['null-ko-1', '주문 중 shipped_at이 없는 것만', 'shop.db', table('orders', { filter: 'shipped_at IS NULL' })],
   // "나머지" (the rest) is not "merge".
   [
     'rest-ko',
