@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasOnnxModel, OnnxEmbedder } from './onnx-embedder.js';
+
+// the folder `npm run setup` fills (scripts/lib/embedding-model.mjs)
+const modelDir = join(
+  process.env.AIRFLOW_MCP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airflow-mcp'),
+  'embedding-model',
+  'all-minilm-l6-v2-int8',
+);
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
+
+describe('OnnxEmbedder', () => {
+  it('says how to install the model when its folder is empty', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-model-'));
+    expect(hasOnnxModel(empty)).toBe(false);
+    await expect(new OnnxEmbedder({ modelDir: empty }).embedQuery('x')).rejects.toThrow(
+      /npm run setup.*EMBEDDER=local/,
+    );
+  });
+
+  it('embeds with the installed all-MiniLM-L6-v2: paraphrases close, unrelated text far, batches equal single texts', async () => {
+    expect(hasOnnxModel(modelDir), `run npm run setup to install the model into ${modelDir}`).toBe(true);
+    const embedder = new OnnxEmbedder({ modelDir });
+    expect(embedder.id).toBe('all-minilm-l6-v2-int8:384');
+    const query = await embedder.embedQuery('How do I make a failed task try again automatically?');
+    const [paraphrase, unrelated, long] = await embedder.embedDocuments([
+      'Set the number of retries and the delay between attempts for an operator.',
+      'The cat sat on the warm mat in the afternoon sun.',
+      'Send the task logs to an object store bucket so they survive restarts. '.repeat(8),
+    ]);
+    if (!paraphrase || !unrelated || !long) throw new Error('missing vectors');
+    expect(query).toHaveLength(384);
+    expect(dot(query, query)).toBeCloseTo(1, 4);
+    expect(dot(query, paraphrase)).toBeGreaterThan(dot(query, unrelated) + 0.2);
+    // padding in a batch with a longer text does not change a vector
+    const [alone] = await embedder.embedDocuments(['The cat sat on the warm mat in the afternoon sun.']);
+    if (!alone) throw new Error('missing vector');
+    expect(dot(alone, unrelated)).toBeGreaterThan(0.999);
+  }, 60_000);
+});
