@@ -443,7 +443,11 @@ export function parseCondition(
     if (e === undefined) return undefined;
     out.push(out.length ? `${part.join} ${e}` : e);
   }
-  return out.length > 1 && out.some((o) => o.startsWith('OR ')) && out.some((o) => o.startsWith('AND '))
-    ? undefined // mixing and/or without parentheses is ambiguous in words
-    : out.join(' ');
+  if (out.length > 1 && out.some((o) => o.startsWith('OR ')) && out.some((o) => o.startsWith('AND '))) return undefined; // mixing and/or without parentheses is ambiguous in words
+  // "desktop and mobile sessions": one column equal to two values at once means either of them.
+  const equal = out.map((o) => /^(?:AND )?([A-Za-z_]\w*) = ('(?:[^']|'')*')$/.exec(o));
+  const column = equal[0]?.[1];
+  if (out.length > 1 && equal.every((e) => e && e[1] === column && /^AND |^[^AO]/.test(e[0])))
+    return `${column} IN (${equal.map((e) => e?.[2]).join(', ')})`;
+  return out.join(' ');
 }

@@ -88,7 +88,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'g',
     ),
     new RegExp(
-      String.raw`${col}\s*(?:컬럼|칼럼|값|필드)?\s*(?:은|는|이|가)?\s*(?:비어\s*있으면|비면|빠지면|누락되면|없으면)\s*(?:안\s*(?:돼|됨|되|된다|됩니다|돼요)|실패|중단|멈춰)\S*`,
+      String.raw`${col}\s*(?:컬럼|칼럼|값|필드)?\s*(?:은|는|이|가)?\s*(?:절대(?:로)?\s*|반드시\s*|꼭\s*)?(?:비어\s*있으면|비면|빠지면|누락되면|없으면)\s*(?:안\s*(?:돼|됨|되|된다|됩니다|돼요|된대요|된대|되요)|실패|중단|멈춰)\S*`,
       'g',
     ),
     new RegExp(

@@ -120,7 +120,11 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
       String.raw`\b(?:(?:only|just)\s+(?:need|want|care\s+about|keep)|only|just|keep(?:ing)?(?:\s+only|\s+just)?|select(?:ing)?|pick)\s+(?:the\s+)?${run}(?:\s+(?:columns?|fields?))?(?:\s+only)?(?!\s+(?:of\s+[-\d$₩€£]|is|are|over|above|under|below|between|at\s+least|at\s+most|more|less|greater|fewer|equals?|>|<|=|!)(?:\s|$))`,
       'gi',
     ),
-    new RegExp(String.raw`(?<![\w])${run}\s*(?:columns?|fields?)(?:\s+only)?\b`, 'gi'),
+    // (not "the email column must never be empty": a column the sentence says something about is not a list)
+    new RegExp(
+      String.raw`(?<![\w])${run}\s*(?:columns?|fields?)(?:\s+only)?\b(?!\s+(?:must|should|shall|can'?t|cannot|may|is|are|has|have|needs?|will|won'?t|mustn'?t|shouldn'?t)\b)`,
+      'gi',
+    ),
     new RegExp(String.raw`${run}\s*(?:컬럼|칼럼|열|필드|항목)?\s*(?:만|들만)`, 'g'),
     new RegExp(String.raw`(?:컬럼|칼럼|필드)\s*(?:은|는|:)\s*${run}`, 'g'),
   ]);

@@ -77,7 +77,9 @@ function valueAtom(text: string, vocab: Vocabulary): string | undefined {
       text.trim(),
     );
   if (!m) return undefined;
-  const words = (m[2] as string).split(/\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|또는|이나|혹은|및)\s*/i).filter(Boolean);
+  const words = (m[2] as string)
+    .split(/\s*(?:,\s*(?:or|and)?|\bor\b|\band\b|또는|이나|혹은|및|(?<=[A-Za-z0-9_'])(?:이랑|랑|와|과|하고)(?=\s))\s*/i)
+    .filter(Boolean);
   if (words.length === 0 || words.some((w) => /\s/.test(w.trim()) && !/[\uac00-\ud7af]/.test(w))) return undefined;
   const hits = words.map((w) => oneValue(w.trim(), vocab));
   if (hits.some((h) => !h)) return undefined;
@@ -196,7 +198,11 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
   }
 
   // 2. "only/just <noun>? <condition>", "only <value> <noun>", "<value> <noun> only".
-  const only = new RegExp(String.raw`\b(?:only|just|solely|exclusively)\s+(?:the\s+)?`, 'gi');
+  // ("I only care about the electronics category", "we just want the paid ones")
+  const only = new RegExp(
+    String.raw`\b(?:only|just|solely|exclusively)\s+(?:(?:care\s+about|want|need|look\s+at|am\s+interested\s+in)\s+)?(?:the\s+)?`,
+    'gi',
+  );
   for (const m of rt.free(only)) {
     const start = m.index + m[0].length;
     const run = freeRun(rt, start);

@@ -231,6 +231,45 @@ const CASES: Case[] = [
   ],
   ['eq-ko-4', 'card로 결제된 건만 옮겨줘', 'shop.db', table('payments', { filter: "method = 'card'" })],
   ['null-ko-1', '주문 중 shipped_at이 없는 것만', 'shop.db', table('orders', { filter: 'shipped_at IS NULL' })],
+  // Background the request opens with is read past when none of its words could mean anything to a pipeline; a
+  // background sentence that names a column, a value or a condition is refused instead.
+  [
+    'story-en-1',
+    "We're preparing a board deck for the investors, so I need the orders table in analytics.duckdb, but only paid and shipped orders.",
+    'shop.db',
+    table('orders', { filter: "status IN ('paid', 'shipped')" }),
+  ],
+  [
+    'story-en-2',
+    "I'm helping out the data team. My lead said the payments table from shop.db has to go into analytics.duckdb, and the method column must never be empty there.",
+    'shop.db',
+    table('payments', { checks: [{ kind: 'not_null', column: 'method' }] }),
+  ],
+  [
+    'story-en-3',
+    'Our auditors keep asking about refunds. Copy the payments table.',
+    'shop.db',
+    { refuse: true, words: ['refunds'] },
+  ],
+  [
+    'story-ko-1',
+    '투자자 보고서용으로 주문 테이블이 analytics.duckdb에 필요해요. paid랑 shipped 주문만 있으면 됩니다.',
+    'shop.db',
+    table('orders', { filter: "status IN ('paid', 'shipped')" }),
+  ],
+  [
+    'story-ko-2',
+    '실장님이 shop.db의 payments 테이블을 analytics.duckdb로 옮기라고 하셨어요. 거기서는 method가 절대 비어 있으면 안 된대요.',
+    'shop.db',
+    table('payments', { checks: [{ kind: 'not_null', column: 'method' }] }),
+  ],
+  ['story-ko-3', '결제 테이블 복사, 그리고 별빛을 모아서', 'shop.db', { refuse: true, words: ['별빛을'] }],
+  [
+    'story-ko-4',
+    '환불 건이 자꾸 문제가 돼요. 결제 테이블을 옮겨 주세요.',
+    'shop.db',
+    { refuse: true, words: ['환불'] },
+  ],
   // "나머지" (the rest) is not "merge".
   [
     'rest-ko',
@@ -250,7 +289,8 @@ describe('phrasings the rule planner reads (issue 12)', () => {
       lang: /[\uac00-\ud7af]/.test(request) ? 'ko' : 'en',
       request,
       source_db: source,
-      ...(/\.duckdb\b/.test(request) ? {} : { target_db: 'analytics.duckdb' }),
+      // The caller's target hint, unless the request names another DuckDB file itself.
+      ...(/(?<!analytics)\.duckdb\b/.test(request) ? {} : { target_db: 'analytics.duckdb' }),
       expect: expect_,
     };
     const { cases } = await evaluatePlanning([item], {

@@ -14,6 +14,7 @@ import { readRetries } from './read-retries.js';
 import { readSchedule } from './read-schedule.js';
 import { readSteps } from './read-steps.js';
 import { RequestText } from './request-text.js';
+import { takeNarrative } from './take-narrative.js';
 import { Vocabulary, type TableSchema } from './vocabulary.js';
 
 /** A question for the user, in both languages. */
@@ -244,6 +245,7 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
     });
   }
   takeFillerPhrases(rt);
+  takeNarrative(rt, vocab, mentioned);
   const leftover = notUnderstood(rt);
   // A leftover that looks like a column name: say which columns there are.
   const leftWords = new Set(leftover.flatMap((p) => p.split(/[\s,]+/)));
