@@ -1,5 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAirflowClient,
@@ -13,7 +16,9 @@ import {
 } from '@airflow-mcp/airflow';
 import { AppError } from '@airflow-mcp/core';
 import type { TestAirflow } from '../setup/airflow.global.js';
-import { startAirflow2 } from './start-airflow2.js';
+import { queryDuckdb } from '../support/query-duckdb.js';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+import { ALERT_CONN_ID, ALERT_PORT, startAirflow2 } from './start-airflow2.js';
 
 const suffix = Date.now().toString(36);
 
@@ -136,5 +141,153 @@ describe('Airflow 2.11 (API v1, Basic auth): the lifecycle against the real stan
     const error = await wrong.listDags({ limit: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toMatch(/Listing DAGs failed: Airflow answered 40[13]/);
+  });
+});
+
+interface RunOut {
+  run_id: string;
+  state: string;
+  rows?: number | null;
+  tasks?: { task_id: string; state: string }[];
+}
+type ToolResult = { structuredContent?: Record<string, unknown>; isError?: boolean; content: { text?: string }[] };
+
+describe('Airflow 2.11 end to end: the service compiles for Airflow 2, deploys, runs; one DAG per write mode', () => {
+  const warehouse = () => join(airflow.dataDir, `warehouse-${suffix}`);
+  let app: ServiceApp;
+  let client: Client;
+  let source: DatabaseSync;
+  const alerts: string[] = [];
+  let hook: Server;
+
+  const call = async (name: string, args: Record<string, unknown>) => {
+    const result = (await client.callTool({ name, arguments: args }, undefined, { timeout: 300_000 })) as ToolResult;
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    return result.structuredContent as Record<string, unknown>;
+  };
+  const duckdb = (file: string, sql: string) => queryDuckdb(airflow.python, join(warehouse(), file), sql);
+
+  /** A one-transfer pipeline from the SQLite items table into its own DuckDB file, alerting on failure. */
+  const spec = (mode: string, extra: Record<string, unknown> = {}, checks?: Record<string, unknown>[]) => {
+    const target = { kind: 'duckdb', path: `${mode}.duckdb` };
+    return {
+      dag_id: `a2_${mode}_${suffix}`,
+      retries: 0,
+      failure_webhook_conn_id: ALERT_CONN_ID,
+      tasks: [
+        {
+          type: 'transfer',
+          id: 'load_items',
+          source: { kind: 'sqlite', path: 'shop.db' },
+          source_table: 'items',
+          target,
+          target_table: 'items',
+          mode,
+          ...extra,
+        },
+        ...(checks ? [{ type: 'quality_check', id: 'check_items', connection: target, table: 'items', checks }] : []),
+      ],
+      dependencies: checks ? [['load_items', 'check_items']] : [],
+    };
+  };
+  const create = async (s: ReturnType<typeof spec>) => {
+    const out = await call('create_dag', {
+      task_description: `load items (${s.dag_id})`,
+      spec: s,
+      run: true,
+      wait: true,
+    });
+    expect(out).toMatchObject({ dag_id: s.dag_id, deployed: true, planner: 'caller' });
+    return out.run as RunOut;
+  };
+  const rerun = async (dagId: string) => (await call('run_dag', { dag_id: dagId, wait: true })) as unknown as RunOut;
+
+  beforeAll(async () => {
+    mkdirSync(warehouse(), { recursive: true });
+    source = new DatabaseSync(join(warehouse(), 'shop.db'));
+    source.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL NOT NULL)');
+    for (let id = 1; id <= 5; id++) source.exec(`INSERT INTO items VALUES (${id}, 'item ${id}', ${id * 10})`);
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        alerts.push(`${req.method} ${req.url} ${body}`);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(ALERT_PORT, '127.0.0.1', resolve));
+    app = await startServiceApp(airflow, { ALLOWED_DATA_DIRS: warehouse() });
+    client = await app.connect();
+  });
+  afterAll(async () => {
+    for (const mode of ['replace', 'append', 'upsert', 'incremental'])
+      await client
+        ?.callTool({ name: 'delete_dag', arguments: { dag_id: `a2_${mode}_${suffix}` } })
+        .catch(() => undefined);
+    await app?.close();
+    source?.close();
+    await new Promise((resolve) => hook?.close(resolve));
+  });
+
+  it('/readyz: Airflow 2 answers health on /api/v1/health (no DAG-processor job of its own) and takes the login', async () => {
+    const response = await fetch(`${app.url}/readyz`);
+    const body = (await response.json()) as { checks: { airflow: Record<string, unknown> } };
+    expect(body.checks.airflow).toMatchObject({ status: 'up', login: 'accepted' });
+  });
+
+  it('replace: the table is rebuilt each run; a failed check after the load posts the failure alert', async () => {
+    const s = spec('replace', {}, [{ kind: 'row_count', min: 5 }]);
+    expect(await create(s)).toMatchObject({ state: 'success', rows: 5 });
+    expect(duckdb('replace.duckdb', 'SELECT count(*), sum(price) FROM items')).toEqual([[5, 150]]);
+    expect(alerts).toEqual([]);
+    source.exec('DELETE FROM items WHERE id = 5');
+    const second = await rerun(s.dag_id);
+    expect(second.state).toBe('failed');
+    expect(second.tasks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ task_id: 'load_items', state: 'success' }),
+        expect.objectContaining({ task_id: 'check_items', state: 'failed' }),
+      ]),
+    );
+    expect(duckdb('replace.duckdb', 'SELECT count(*) FROM items')).toEqual([[4]]);
+    // The callback (BaseHook from airflow.hooks.base on Airflow 2) posted to the connection's URL.
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain(
+      `POST /alert {"text": "Airflow task failed: dag ${s.dag_id}, task check_items, run ${second.run_id}"}`,
+    );
+    source.exec("INSERT INTO items VALUES (5, 'item 5', 50)");
+  });
+
+  it('append: each run adds the rows again', async () => {
+    const s = spec('append');
+    expect(await create(s)).toMatchObject({ state: 'success', rows: 5 });
+    expect(await rerun(s.dag_id)).toMatchObject({ state: 'success' });
+    expect(duckdb('append.duckdb', 'SELECT count(*), count(DISTINCT id) FROM items')).toEqual([[10, 5]]);
+  });
+
+  it('upsert: changed rows are updated and new ones inserted, by key', async () => {
+    const s = spec('upsert', { keys: ['id'] });
+    expect(await create(s)).toMatchObject({ state: 'success', rows: 5 });
+    source.exec("UPDATE items SET price = 99 WHERE id = 2; INSERT INTO items VALUES (6, 'item 6', 60)");
+    expect(await rerun(s.dag_id)).toMatchObject({ state: 'success' });
+    expect(duckdb('upsert.duckdb', 'SELECT id, price FROM items ORDER BY id')).toEqual([
+      [1, 10],
+      [2, 99],
+      [3, 30],
+      [4, 40],
+      [5, 50],
+      [6, 60],
+    ]);
+  });
+
+  it('incremental: the second run moves only rows past the watermark', async () => {
+    const s = spec('incremental', { watermark_column: 'id' });
+    expect(await create(s)).toMatchObject({ state: 'success', rows: 6 });
+    source.exec("INSERT INTO items VALUES (7, 'item 7', 70), (8, 'item 8', 80)");
+    expect(await rerun(s.dag_id)).toMatchObject({ state: 'success' });
+    expect(duckdb('incremental.duckdb', 'SELECT count(*), count(DISTINCT id), max(id) FROM items')).toEqual([
+      [8, 8, 8],
+    ]);
+    expect(alerts).toHaveLength(1);
   });
 });

@@ -13,7 +13,8 @@ export interface AirflowHealthCheckOptions {
 
 /**
  * Airflow answers, its scheduler and DAG processor report healthy (GET /api/v2/monitor/health, no auth), and it
- * accepts the service's login.
+ * accepts the service's login. Airflow 2 answers that path 404: then GET /api/v1/health, where the DAG processor
+ * counts only when Airflow 2 reports one (it runs inside the scheduler unless run standalone).
  */
 export function createAirflowHealthCheck(options: AirflowHealthCheckOptions): ReadinessCheck {
   const doFetch = options.fetch ?? fetch;
@@ -21,10 +22,14 @@ export function createAirflowHealthCheck(options: AirflowHealthCheckOptions): Re
     name: 'airflow',
     required: true,
     async check(signal) {
-      const target = `${options.url}/api/v2/monitor/health`;
+      let target = `${options.url}/api/v2/monitor/health`;
       let response: Response;
       try {
         response = await doFetch(target, { signal });
+        if (response.status === 404) {
+          target = `${options.url}/api/v1/health`;
+          response = await doFetch(target, { signal });
+        }
       } catch (error) {
         throw new Error(
           `Airflow at AIRFLOW_URL=${options.url} is unreachable (${error instanceof Error ? error.message : String(error)})`,
@@ -35,7 +40,10 @@ export function createAirflowHealthCheck(options: AirflowHealthCheckOptions): Re
       }
       if (!response.ok) throw new Error(`GET ${target} answered ${response.status}`);
       const body = (await response.json()) as Record<string, { status?: string | null } | undefined>;
-      const unhealthy = ['metadatabase', 'scheduler', 'dag_processor'].filter((k) => body[k]?.status !== 'healthy');
+      const v1 = target.endsWith('/api/v1/health');
+      const unhealthy = ['metadatabase', 'scheduler', 'dag_processor'].filter(
+        (k) => body[k]?.status !== 'healthy' && !(v1 && k === 'dag_processor' && !body[k]?.status),
+      );
       if (unhealthy.length > 0) throw new Error(`Airflow reports unhealthy: ${unhealthy.join(', ')}`);
       if (options.login) await checkLogin(options.login);
       return { url: options.url, ...(options.login ? { login: 'accepted' } : {}) };
