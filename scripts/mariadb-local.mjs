@@ -111,7 +111,7 @@ let aptUpdated = false;
  * Every pinned .deb of `packages` in the cache, checked against its sha256; fetched with `apt-get download` when
  * missing. An error with `unavailable` set when apt does not offer those versions (any more).
  */
-function ensureDebs(debs, packages) {
+export function ensureDebs(debs, packages) {
   mkdirSync(debs, { recursive: true });
   const missing = packages.filter(
     (p) => !existsSync(join(debs, debFile(p))) || sha256File(join(debs, debFile(p))) !== p.sha256,
@@ -119,7 +119,7 @@ function ensureDebs(debs, packages) {
   if (missing.length === 0) return;
   if (run('sh', ['-c', 'command -v apt-get && command -v dpkg-deb']).status !== 0) {
     throw new Error(
-      'the MariaDB binaries come from Debian packages: apt-get and dpkg-deb are needed (Debian 12 / bookworm, amd64)',
+      'these binaries come from Debian packages: apt-get and dpkg-deb are needed (Debian 12 / bookworm, amd64)',
     );
   }
   const arch = run('dpkg', ['--print-architecture']).stdout?.trim();

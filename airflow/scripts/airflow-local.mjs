@@ -160,7 +160,7 @@ export async function health(s) {
   }
 }
 
-function describe(s, extra = {}) {
+export function describe(s, extra = {}) {
   return {
     url: s.url,
     dataDir: s.dataDir,
