@@ -111,7 +111,8 @@ export function createAirflowV1Api(options: { baseUrl: string; fetch: (request: 
     },
 
     async taskInstances(dagId: string, runId: string): Promise<TaskInstance[]> {
-      const path = `${run(dagId, runId)}/taskInstances?limit=100`;
+      // v1 pages 100 task instances by default.
+      const path = `${run(dagId, runId)}/taskInstances`;
       return (await call<{ task_instances: TaskInstance[] }>(`Reading tasks of ${runId}`, 'GET', path)).task_instances;
     },
 
