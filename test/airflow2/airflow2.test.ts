@@ -104,6 +104,18 @@ describe('Airflow 2.11 (API v1, Basic auth): the lifecycle against the real stan
     expect(logs.lines.some((l) => l.event.startsWith('***'))).toBe(false);
   });
 
+  it('a new version of a known DAG is queued for parsing through parseDagFile and seen parsed', async () => {
+    const dagId = `a2_v2_${suffix}`;
+    const first = await deployer.deploy({ dagId, source: dagSource(dagId, 'return 1') });
+    expect(first.dag.file_token).toBeTruthy();
+    const second = await deployer.deploy({ dagId, source: dagSource(dagId, 'return 2', 2) });
+    expect(second.changed).toBe(true);
+    expect(Date.parse(second.dag.last_parsed_time ?? '')).toBeGreaterThan(Date.parse(first.dag.last_parsed_time ?? ''));
+    // Without the request the file would wait for min_file_process_interval (10 s) and the folder listing.
+    expect(second.parseMs).toBeLessThan(30_000);
+    await deployer.remove(dagId);
+  });
+
   it("a failing task: the run fails and the failed task's error-level log tail names the exception", async () => {
     const dagId = `a2_fail_${suffix}`;
     await deployer.deploy({ dagId, source: dagSource(dagId, 'raise ValueError("planted failure 7")') });
