@@ -70,8 +70,32 @@ export function readMode(rt: RequestText, vocab: Vocabulary): ModeReading {
     if (!m) continue;
     const watermark = m[1] ? vocab.column(m[1]) : undefined;
     rt.takeMatch(m);
-    return watermark
-      ? { mode: 'incremental', columns: [watermark] }
+    const columns = watermark ? [watermark] : [];
+    // Several tables, each with its own column: "events는 occurred_at 기준 증분, page_views는 ts 기준 증분",
+    // "both incrementally (events by occurred_at, page_views by ts)". The planner gives each table the one it has.
+    if (vocab.playing.length > 1) {
+      if (watermark) {
+        for (const more of rt.free(p)) {
+          const c = more[1] ? vocab.column(more[1]) : undefined;
+          if (!c) break;
+          rt.takeMatch(more);
+          columns.push(c);
+        }
+      } else {
+        for (const pair of rt.free(
+          new RegExp(String.raw`(?<![\w])(${vocab.tablePattern})\s+(?:by|on|using)\s+(?:the\s+)?${col}`, 'gi'),
+        )) {
+          const table = vocab.tableOf(pair[1] as string);
+          const c = vocab.column(pair[2] as string);
+          // The column must be the named table's own.
+          if (!table || !c || !vocab.tablesWith(c).includes(table)) continue;
+          rt.takeMatch(pair);
+          columns.push(c);
+        }
+      }
+    }
+    return columns.length
+      ? { mode: 'incremental', columns }
       : { mode: 'incremental', columns: [], missing: 'watermark' };
   }
   const append = rt.first(APPEND);

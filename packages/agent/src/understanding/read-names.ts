@@ -42,7 +42,9 @@ export function readTargetTable(
       'g',
     ),
     new RegExp(
-      String.raw`(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|onto|to(?=\s+[\\\`"']?[A-Za-z_]*(?:_|\d)))\s+(?!(?:a|an|the|it|them|be|do|have|make|get|keep|run|include|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
+      // ("customers into dim_customer and orders into fact_orders": a target right after a table is that table's,
+      // read with the others by readTableTargets)
+      String.raw`${tablePattern ? `(?<!(?:${tablePattern})\\s+)` : ''}(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|onto|to(?=\s+[\\\`"']?[A-Za-z_]*(?:_|\d)))\s+(?!(?:a|an|the|it|them|be|do|have|make|get|keep|run|include|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
       'gi',
     ),
     new RegExp(String.raw`테이블\s*(?:이름|명)\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로|이라고|라고)?`, 'g'),
@@ -122,6 +124,8 @@ export function readTableTargets(
 ): { perTable: Map<string, string>; single: string | undefined } {
   const perTable = new Map<string, string>();
   const pairs = [
+    // ("page_views into raw_page_views, both …": a comma may follow a target named with "into")
+    new RegExp(String.raw`(${vocab.tablePattern})\s*into\s+${NAME}(?![\w.:])`, 'dgi'),
     new RegExp(String.raw`(${vocab.tablePattern})\s*(?:into|to|->|→|=>|as)\s+${NAME}(?![\w.:])(?!\s*,)`, 'dgi'),
     new RegExp(String.raw`(${vocab.tablePattern})\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로)(?=\s|$|[,.])`, 'dg'),
   ];

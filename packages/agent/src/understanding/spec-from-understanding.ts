@@ -108,6 +108,17 @@ function mapCheck(check: CheckSpec, map: (c: string) => string | undefined): Che
   }
 }
 
+/**
+ * The incremental column of a table: the one named, or, when each table named its own ("events by occurred_at,
+ * page_views by ts"), the one column of the list this table has (none or several: undefined, and the planner asks).
+ */
+function watermarkOf(u: Understanding, table: TableSchema): string | undefined {
+  const named = u.mode.columns;
+  if (named.length <= 1) return named[0];
+  const own = named.filter((c) => table.columns?.some((x) => x.name === c));
+  return own.length === 1 ? own[0] : undefined;
+}
+
 /** The tables a column-bound clause belongs to: those that have all its columns (all tables when unknown). */
 function owners(u: Understanding, columnsUsed: string[]): TableSchema[] {
   if (u.tables.length <= 1) return u.tables;
@@ -163,7 +174,7 @@ export function specFromUnderstanding(u: Understanding, request: string): SpecBu
     const filter = filters.length > 1 ? filters.map((f) => `(${f})`).join(' AND ') : filters[0];
     const toTarget = (c: string) => targetName(columns, table, c);
     const keys = u.mode.mode === 'upsert' ? u.mode.columns.map(toTarget) : [];
-    const watermark = u.mode.mode === 'incremental' ? toTarget(u.mode.columns[0] ?? '') : undefined;
+    const watermark = u.mode.mode === 'incremental' ? toTarget(watermarkOf(u, table) ?? '') : undefined;
     if (keys.some((k) => !k) || (u.mode.mode === 'incremental' && !watermark)) {
       questions.push({
         en: `The ${u.mode.mode} column ${u.mode.columns.join(', ')} is not among the columns written to ${targetTable}.`,

@@ -270,6 +270,47 @@ const CASES: Case[] = [
     'shop.db',
     { refuse: true, words: ['환불'] },
   ],
+  // Per-table targets and incremental columns.
+  [
+    'multi-en-1',
+    'payments into fact_payments and users into dim_users',
+    'shop.db',
+    {
+      tables: [
+        { source_table: 'payments', target_table: 'fact_payments' },
+        { source_table: 'users', target_table: 'dim_users' },
+      ],
+    },
+  ],
+  [
+    'multi-en-2',
+    'load sessions into raw_sessions and events into raw_events, both incrementally (sessions by started_at, events by occurred_at)',
+    'events.db',
+    {
+      tables: [
+        { source_table: 'sessions', target_table: 'raw_sessions', mode: 'incremental', watermark: 'started_at' },
+        { source_table: 'events', target_table: 'raw_events', mode: 'incremental', watermark: 'occurred_at' },
+      ],
+    },
+  ],
+  [
+    'multi-ko-1',
+    'sessions는 raw_sessions로 started_at 기준 증분, events는 raw_events로 occurred_at 기준 증분 적재해줘',
+    'events.db',
+    {
+      tables: [
+        { source_table: 'sessions', target_table: 'raw_sessions', mode: 'incremental', watermark: 'started_at' },
+        { source_table: 'events', target_table: 'raw_events', mode: 'incremental', watermark: 'occurred_at' },
+      ],
+    },
+  ],
+  // A column named for a table that does not have it is not given to the other table.
+  [
+    'multi-en-3',
+    'load sessions and events, both incrementally (sessions by occurred_at, events by started_at)',
+    'events.db',
+    { refuse: true, words: ['occurred_at'] },
+  ],
   // "나머지" (the rest) is not "merge".
   [
     'rest-ko',
