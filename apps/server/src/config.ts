@@ -67,7 +67,7 @@ const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_MODEL: optionalString,
   OPENAI_EMBEDDING_MODEL: optionalString,
-  EMBEDDER: z.enum(['auto', 'gemini', 'local', 'openai']).default('auto'),
+  EMBEDDER: z.enum(['auto', 'gemini', 'local', 'minilm', 'openai']).default('auto'),
   PLANNER: z.enum(['auto', 'gemini', 'sampling', 'rules', 'openai']).default('auto'),
   MCP_API_KEYS: list,
   MCP_ALLOWED_ORIGINS: list,
@@ -143,7 +143,7 @@ export interface Config {
     model: string | undefined;
     embeddingModel: string | undefined;
   };
-  embedder: 'auto' | 'gemini' | 'local' | 'openai';
+  embedder: 'auto' | 'gemini' | 'local' | 'minilm' | 'openai';
   planner: 'auto' | 'gemini' | 'sampling' | 'rules' | 'openai';
   mcp: {
     apiKeys: readonly ApiKeyConfig[];

@@ -4,13 +4,23 @@
 // full-text search, each embedder's vector search and hybrid search, overall / English / Korean / the questions that
 // share no content word with their answer pages, first on the docs alone and then with the bundled corpus mixed in.
 //   node packages/knowledge/scripts/evaluate-airflow-docs.mjs [--embedders local,minilm] [--k 5] [--no-mixed]
-//        [--out airflow-docs-eval.json] [--misses]
+//        [--out airflow-docs-eval.json] [--misses] [--vector-weight N] [--store-dir DIR]
+// --store-dir keeps each embedder's PGlite store there, so a rerun embeds only what changed.
 // found@k: share of questions with an answer page in the top k (pages judged by hand; several can answer one question).
 // Build first: npx tsc -b packages/knowledge
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureAirflowDocs, evalDir } from './airflow-docs.mjs';
-import { createEmbedders, loadKnowledge, machine, parseArgs, percentile, repoRoot, writeResult } from './lib.mjs';
+import {
+  createEmbedders,
+  loadKnowledge,
+  machine,
+  parseArgs,
+  percentile,
+  repoRoot,
+  resolvePath,
+  writeResult,
+} from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2), { embedders: 'local', k: '5', out: 'airflow-docs-eval.json' });
 const k = Number(args.k);
@@ -59,7 +69,10 @@ const runs = [];
 const settings = args['no-mixed'] ? [false] : [false, true];
 for (const embedder of createEmbedders(knowledge, args.embedders)) {
   for (const mixed of settings) {
-    const kb = await knowledge.createKnowledgeBase({ embedder, vectorCache: true });
+    const dataDir = args['store-dir']
+      ? join(resolvePath(args['store-dir']), `${embedder.id.replace(/[^a-z0-9.-]+/gi, '_')}${mixed ? '-mixed' : ''}`)
+      : undefined;
+    const kb = await knowledge.createKnowledgeBase({ embedder, vectorCache: true, ...(dataDir ? { dataDir } : {}) });
     const roots = [{ path: docsRoot, source: 'airflow-docs' }];
     if (mixed) roots.push({ path: join(repoRoot, 'knowledge'), source: 'corpus' });
     const rssBefore = process.memoryUsage().rss;
@@ -81,7 +94,12 @@ for (const embedder of createEmbedders(knowledge, args.embedders)) {
         k,
         search: async (q) => {
           const started = performance.now();
-          const results = await kb.retriever.search(q.query, { k, mode, maxPerDocument: 1 });
+          const results = await kb.retriever.search(q.query, {
+            k,
+            mode,
+            maxPerDocument: 1,
+            ...(args['vector-weight'] ? { vectorWeight: Number(args['vector-weight']) } : {}),
+          });
           latencies.push(performance.now() - started);
           return results;
         },

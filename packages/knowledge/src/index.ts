@@ -18,7 +18,7 @@ export { detectLanguage } from './text/detect-language.js';
 export { contentTerms, isHangul, isStopword, koreanStem, normalizeText, tokenize } from './text/tokenize.js';
 export type { Embedder } from './embedders/embedder.js';
 export { LocalEmbedder } from './embedders/local-embedder.js';
-export { hasOnnxModel, ONNX_MODEL_FILES, OnnxEmbedder } from './embedders/onnx-embedder.js';
+export { defaultEmbeddingModelDir, hasOnnxModel, ONNX_MODEL_FILES, OnnxEmbedder } from './embedders/onnx-embedder.js';
 export type { OnnxEmbedderOptions } from './embedders/onnx-embedder.js';
 export { basicTokens, createWordPieceTokenizer } from './embedders/wordpiece-tokenizer.js';
 export type { WordPieceEncoding, WordPieceTokenizer } from './embedders/wordpiece-tokenizer.js';
@@ -75,5 +75,5 @@ export {
 export type { EvalMetrics, EvalQuery, EvalReport } from './eval/evaluate.js';
 export { formatIngestProgress, formatIngestSummary } from './ingest/format-ingest-summary.js';
 export { porterStem } from './text/porter-stem.js';
-export { createEmbedder } from './embedders/create-embedder.js';
+export { createEmbedder, createMiniLmEmbedder } from './embedders/create-embedder.js';
 export type { CreateEmbedderOptions, EmbedderKind } from './embedders/create-embedder.js';

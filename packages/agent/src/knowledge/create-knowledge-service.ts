@@ -1,6 +1,7 @@
 import type { Logger } from '@airflow-mcp/core';
 import {
   createKnowledgeBase,
+  createMiniLmEmbedder,
   GeminiEmbedder,
   LocalEmbedder,
   OpenAICompatibleEmbedder,
@@ -11,7 +12,7 @@ import {
 } from '@airflow-mcp/knowledge';
 
 export interface KnowledgeServiceOptions {
-  embedder: 'auto' | 'gemini' | 'local' | 'openai';
+  embedder: 'auto' | 'gemini' | 'local' | 'minilm' | 'openai';
   gemini: { apiKey: string | undefined; model: string; baseUrl: string | undefined };
   openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined; dimensions?: number };
   /** The service's database (PostgreSQL or PGlite), opened and closed by the caller; knowledge has its own schema. */
@@ -40,6 +41,7 @@ export function chooseEmbedder(options: Pick<KnowledgeServiceOptions, 'embedder'
       ...(options.openai.apiKey ? { apiKey: options.openai.apiKey } : {}),
     });
   }
+  if (kind === 'minilm') return createMiniLmEmbedder();
   return new LocalEmbedder();
 }
 

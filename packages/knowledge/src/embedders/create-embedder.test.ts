@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEmbedder } from './create-embedder.js';
 
@@ -19,5 +22,12 @@ describe('createEmbedder', () => {
     ).toBe('openai:bge-m3:1024');
     expect(() => createEmbedder({ kind: 'openai', openai: { baseUrl: 'http://x' } })).toThrow(/vector size/);
     expect(() => createEmbedder({ kind: 'gemini' })).toThrow(/GEMINI_API_KEY/);
+  });
+
+  it('refuses EMBEDDER=minilm at once when the model folder is empty, naming npm run setup', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-model-'));
+    expect(() => createEmbedder({ kind: 'minilm', modelDir: empty })).toThrow(
+      /npm run setup installs into .*no-model-/,
+    );
   });
 });

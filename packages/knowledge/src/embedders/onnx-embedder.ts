@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@airflow-mcp/core';
 import type { Embedder } from './embedder.js';
@@ -30,6 +31,11 @@ export const ONNX_MODEL_FILES = [
   join('runtime', 'node_modules', 'onnxruntime-node', 'package.json'),
 ];
 
+/** Where `npm run setup` installs the model by default (scripts/lib/embedding-model.mjs), under a cache root. */
+export function defaultEmbeddingModelDir(cacheRoot = join(homedir(), '.cache', 'airflow-mcp')): string {
+  return join(cacheRoot, 'embedding-model', 'all-minilm-l6-v2-int8');
+}
+
 /** True when the folder holds a model the embedder can load. */
 export function hasOnnxModel(modelDir: string): boolean {
   return ONNX_MODEL_FILES.every((file) => existsSync(join(modelDir, file)));
@@ -58,6 +64,8 @@ interface OrtModule {
 export class OnnxEmbedder implements Embedder {
   readonly id: string;
   readonly dimensions: number;
+  readonly semantic = true;
+  readonly queryLanguage = 'en';
   private readonly maxTokens: number;
   private readonly batchSize: number;
   private loaded: Promise<{ ort: OrtModule; session: OrtSession; tokenizer: WordPieceTokenizer }> | undefined;

@@ -16,4 +16,17 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion([[7, 8], []])[0]).toEqual({ id: 7, score: 1 });
     expect(reciprocalRankFusion([[], []])).toEqual([]);
   });
+
+  it('weighs each list by its weight, normalised so first everywhere is still 1', () => {
+    const fused = reciprocalRankFusion(
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      { weights: [2, 1] },
+    );
+    expect(fused.map((f) => f.id)).toEqual([1, 2]);
+    expect(fused[0]?.score).toBeCloseTo((2 / 61 + 1 / 62) / (3 / 61), 10);
+    expect(reciprocalRankFusion([[5], [5]], { weights: [2, 1] })[0]?.score).toBeCloseTo(1, 10);
+  });
 });

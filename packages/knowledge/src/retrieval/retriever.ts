@@ -24,6 +24,8 @@ export interface SearchOptions {
   vectorSource?: 'auto' | 'database';
   /** For the database: exact scan, HNSW index, or exact below the store's threshold (auto). */
   vectorMode?: VectorSearchMode;
+  /** The vector ranking's weight in the fusion against full text's 1 (default 2 for a semantic embedder, else 1). */
+  vectorWeight?: number;
 }
 
 export interface SearchResult {
@@ -114,6 +116,7 @@ export class Retriever {
       options.maxPerDocument ?? 2,
       options.vectorSource ?? 'auto',
       options.vectorMode ?? 'auto',
+      options.vectorWeight ?? null,
     ]);
     const cached = this.results.get(key);
     if (cached) return cached;
@@ -121,13 +124,26 @@ export class Retriever {
     const expanded = expandQuery(trimmed);
     const candidates = Math.max(this.options.candidates ?? 50, k * 4);
     const [vectorIds, textIds] = await Promise.all([
-      mode === 'text' ? Promise.resolve([]) : this.vectorCandidates(expanded, candidates, options),
+      mode === 'text' ? Promise.resolve([]) : this.vectorCandidates(this.vectorQuery(expanded), candidates, options),
       mode === 'vector' ? Promise.resolve([]) : this.textCandidates(expanded, candidates, options.filters),
     ]);
-    const fused = reciprocalRankFusion([vectorIds, textIds]).filter((f) => f.score >= (options.minScore ?? 0));
+    const vectorWeight = options.vectorWeight ?? (this.options.embedder.semantic ? 2 : 1);
+    const fused = reciprocalRankFusion([vectorIds, textIds], { weights: [vectorWeight, 1] }).filter(
+      (f) => f.score >= (options.minScore ?? 0),
+    );
     const results = await this.toResults(fused, k, options.maxPerDocument ?? 2);
     this.results.set(key, results);
     return results;
+  }
+
+  /** An English-only model gets the English words of the expanded query (a Korean one's lexicon translation). */
+  private vectorQuery(expanded: string): string {
+    if (this.options.embedder.queryLanguage !== 'en') return expanded;
+    const english = expanded
+      .replace(/\p{Script=Hangul}+/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return english === '' ? expanded : english;
   }
 
   private async vectorCandidates(query: string, limit: number, options: SearchOptions): Promise<number[]> {
