@@ -52,6 +52,9 @@ const envSchema = z.object({
   ),
   ALLOWED_DATA_DIRS: list,
   DAGS_DIR: optionalString,
+  DAGS_DELIVERY: z.enum(['folder', 'git']).default('folder'),
+  DAGS_GIT_REPOSITORY: optionalString,
+  DAGS_GIT_BRANCH: z.string().min(1).default('main'),
   AIRFLOW_URL: url('http://localhost:8080'),
   AIRFLOW_USERNAME: optionalString,
   AIRFLOW_PASSWORD: optionalString,
@@ -122,6 +125,8 @@ export interface Config {
   databaseUrl: string | undefined;
   allowedDataDirs: readonly string[];
   dagsDir: string;
+  /** DAGS_DELIVERY=git: each deployed version is a commit to this repository, which Airflow reads as a git DAG bundle. */
+  dagsGit: { repository: string; branch: string; workDir: string } | undefined;
   /** The bundled corpus ingested at start; "none" turns it off. */
   knowledgeDir: string | undefined;
   airflow: {
@@ -311,6 +316,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MCP_TEST_FIXTURES && e.NODE_ENV === 'production') {
     problems.push('MCP_TEST_FIXTURES registers conformance fixtures and is refused when NODE_ENV=production');
   }
+  if (e.DAGS_DELIVERY === 'git' && e.DAGS_GIT_REPOSITORY === undefined) {
+    problems.push("DAGS_DELIVERY=git needs DAGS_GIT_REPOSITORY (the repository Airflow's git DAG bundle tracks)");
+  }
   if ((e.AIRFLOW_USERNAME === undefined) !== (e.AIRFLOW_PASSWORD === undefined)) {
     problems.push('AIRFLOW_USERNAME and AIRFLOW_PASSWORD must be set together');
   }
@@ -333,6 +341,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     allowedDataDirs: (e.ALLOWED_DATA_DIRS.length > 0 ? e.ALLOWED_DATA_DIRS : [resolve(dataDir, 'warehouse')]).map(abs),
     dagsDir: abs(e.DAGS_DIR ?? resolve(dataDir, 'airflow', 'dags')),
+    dagsGit:
+      e.DAGS_DELIVERY === 'git' && e.DAGS_GIT_REPOSITORY !== undefined
+        ? { repository: e.DAGS_GIT_REPOSITORY, branch: e.DAGS_GIT_BRANCH, workDir: resolve(dataDir, 'dags-git') }
+        : undefined,
     knowledgeDir:
       e.KNOWLEDGE_DIR === 'none'
         ? undefined

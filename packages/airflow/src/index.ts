@@ -13,6 +13,9 @@ export {
 export { createDagDeployer, type DagDeployer, type DeployResult } from './deploy/create-dag-deployer.js';
 export { renderDagFileHeader, parseDagFileHeader, type DagFileHeader } from './deploy/dag-file-header.js';
 export { dagFilePath } from './deploy/dag-file-path.js';
+export type { DagChangeNote, DagFileStore } from './deploy/dag-file-store.js';
+export { createFolderDagFileStore } from './deploy/create-folder-dag-file-store.js';
+export { createGitDagFileStore, type GitDagFileStoreOptions } from './deploy/create-git-dag-file-store.js';
 export { waitForDagParsed, type ParseOutcome } from './deploy/wait-for-dag-parsed.js';
 export { writeFileAtomic } from './deploy/write-file-atomic.js';
 export {

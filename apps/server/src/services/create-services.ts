@@ -60,6 +60,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     username: credentials.username,
     password: credentials.password,
     dagsDir: config.dagsDir,
+    dagsGit: config.dagsGit,
     timeoutMs: config.airflow.timeoutMs,
     maxConcurrent: config.airflow.maxConcurrentRequests,
     secrets,

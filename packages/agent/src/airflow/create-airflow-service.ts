@@ -7,6 +7,7 @@ import {
   countDoneTasks,
   createAirflowClient,
   createDagDeployer,
+  createGitDagFileStore,
   followRun,
   newRunId,
   summarizeRun,
@@ -23,6 +24,8 @@ export interface AirflowServiceOptions {
   username: string | undefined;
   password: string | undefined;
   dagsDir: string;
+  /** DAGS_DELIVERY=git: DAG files go to this repository (this process's clone in workDir) instead of dagsDir. */
+  dagsGit?: { repository: string; branch: string; workDir: string } | undefined;
   timeoutMs: number;
   /** Requests in flight to Airflow at once (default 8; 0 = no bound). */
   maxConcurrent?: number;
@@ -69,6 +72,9 @@ export function createAirflowService(options: AirflowServiceOptions) {
   const deployer: DagDeployer = createDagDeployer({
     client,
     dagsDir: options.dagsDir,
+    ...(options.dagsGit
+      ? { files: createGitDagFileStore({ ...options.dagsGit, ...(options.logger ? { logger: options.logger } : {}) }) }
+      : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.parseTimeoutMs === undefined ? {} : { parseTimeoutMs: options.parseTimeoutMs }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),

@@ -1,18 +1,18 @@
 import { AppError, type Logger } from '@airflow-mcp/core';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import type { AirflowClient, DagInfo } from '../create-airflow-client.js';
 import { describeHeartbeat, unhealthyComponent } from '../unhealthy-component.js';
-import { dagFilePath } from './dag-file-path.js';
-import { dagWriteError } from './dag-write-error.js';
+import { createFolderDagFileStore } from './create-folder-dag-file-store.js';
 import { parseDagFileHeader, type DagFileHeader } from './dag-file-header.js';
+import type { DagChangeNote, DagFileStore } from './dag-file-store.js';
 import { waitForDagParsed } from './wait-for-dag-parsed.js';
 import { waitForDagStale } from './wait-for-dag-stale.js';
-import { writeFileAtomic } from './write-file-atomic.js';
 
 export interface DagDeployerOptions {
   client: AirflowClient;
-  dagsDir: string;
+  /** The shared dags folder (DAGS_DELIVERY=folder); ignored when `files` is given. */
+  dagsDir?: string;
+  /** Where DAG files go instead of `dagsDir`: a git repository Airflow reads as a DAG bundle (DAGS_DELIVERY=git). */
+  files?: DagFileStore;
   logger?: Logger;
   parseTimeoutMs?: number;
   pollMs?: number;
@@ -28,8 +28,6 @@ export interface DeployResult {
   dag: DagInfo;
 }
 
-const readIfExists = (path: string) => readFile(path, 'utf8').catch(() => undefined);
-
 /**
  * Puts DAG files where Airflow reads them and waits until Airflow has parsed them. A file Airflow cannot import is
  * taken back out (the previous version restored, or the new file removed) and the import error is returned as a
@@ -37,22 +35,30 @@ const readIfExists = (path: string) => readFile(path, 'utf8').catch(() => undefi
  */
 export function createDagDeployer(options: DagDeployerOptions) {
   const parseTimeoutMs = options.parseTimeoutMs ?? 90_000;
+  const files = options.files ?? createFolderDagFileStore(requireDagsDir(options.dagsDir));
 
-  async function restore(path: string, previous: string | undefined): Promise<void> {
-    if (previous === undefined) await rm(path, { force: true });
-    else await writeFileAtomic(path, previous);
+  async function restore(dagId: string, previous: string | undefined, note: DagChangeNote): Promise<void> {
+    const restoring = { ...note, action: 'restore' as const };
+    if (previous === undefined) await files.remove(dagId, restoring);
+    else await files.write(dagId, previous, restoring);
   }
 
-  async function deploy(input: { dagId: string; source: string; unpause?: boolean }): Promise<DeployResult> {
-    const path = dagFilePath(options.dagsDir, input.dagId);
-    const relativeFile = basename(path);
+  async function deploy(
+    input: { dagId: string; source: string; unpause?: boolean } & Omit<DagChangeNote, 'action'>,
+  ): Promise<DeployResult> {
+    const { file: path, relativeFile } = files.locate(input.dagId);
+    const note: DagChangeNote = {
+      action: 'deploy',
+      ...(input.author ? { author: input.author } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
     // Ask Airflow first: if it is down, nothing has been written yet and the caller gets a retryable error.
     const before = await options.client.getDag(input.dagId);
-    const previous = await readIfExists(path);
+    const previous = await files.read(input.dagId);
     if (previous !== undefined && !parseDagFileHeader(previous)) {
       throw new AppError(
         'CONFLICT',
-        `${relativeFile} in DAGS_DIR was not written by airflow-mcp-rag; refusing to overwrite it. Choose another dag_id.`,
+        `${relativeFile} was not written by airflow-mcp-rag; refusing to overwrite it. Choose another dag_id.`,
       );
     }
     if (previous === input.source && before && !before.has_import_errors && !before.is_stale) {
@@ -68,19 +74,7 @@ export function createDagDeployer(options: DagDeployerOptions) {
       );
     }
     const writtenAt = Date.now();
-    try {
-      await mkdir(options.dagsDir, { recursive: true });
-      // Temp files of this DAG left by a process killed mid-write (they never end in .py, Airflow ignores them).
-      for (const stale of (await readdir(options.dagsDir)).filter(
-        (f) => f.startsWith(`.${relativeFile}.`) && f.endsWith('.tmp'),
-      )) {
-        await rm(join(options.dagsDir, stale), { force: true });
-      }
-      await writeFileAtomic(path, input.source);
-    } catch (error) {
-      // writeFileAtomic has removed its partial temp file, so a full disk gets its space back.
-      throw dagWriteError({ error, file: relativeFile, dagsDir: options.dagsDir, hadPrevious: previous !== undefined });
-    }
+    await files.write(input.dagId, input.source, note);
     options.logger?.info({ dagId: input.dagId, file: path }, 'dag file written');
     // A known file can be queued for parsing at once; a new one waits for the next bundle refresh.
     if (before?.file_token) await options.client.reparseFile(before.file_token).catch(() => undefined);
@@ -97,7 +91,7 @@ export function createDagDeployer(options: DagDeployerOptions) {
         ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
       });
     } catch (error) {
-      await restore(path, previous);
+      await restore(input.dagId, previous, note);
       const down = error instanceof AppError && error.code === 'TIMEOUT' ? await dagProcessorDown() : undefined;
       if (down && error instanceof AppError) {
         throw new AppError('UNAVAILABLE', `${down}. ${error.message}`, {
@@ -109,7 +103,7 @@ export function createDagDeployer(options: DagDeployerOptions) {
       throw error;
     }
     if (outcome.kind === 'import-error') {
-      await restore(path, previous);
+      await restore(input.dagId, previous, note);
       throw new AppError(
         'VALIDATION_FAILED',
         `Airflow could not import ${relativeFile}; ${previous === undefined ? 'the file was removed' : 'the previous version was restored'}. Import error:\n${outcome.error.stack_trace.slice(0, 4000)}`,
@@ -127,12 +121,12 @@ export function createDagDeployer(options: DagDeployerOptions) {
    * DAG stale, its metadata (deleting it earlier can kill Airflow's dag-processor: see waitForDagStale).
    */
   async function remove(dagId: string): Promise<{ fileRemoved: boolean }> {
-    const path = dagFilePath(options.dagsDir, dagId);
-    const current = await readIfExists(path);
+    const current = await files.read(dagId);
     if (current !== undefined && !parseDagFileHeader(current)) {
-      throw new AppError('FORBIDDEN', `${basename(path)} was not generated by airflow-mcp-rag; delete it by hand.`);
+      const { relativeFile } = files.locate(dagId);
+      throw new AppError('FORBIDDEN', `${relativeFile} was not generated by airflow-mcp-rag; delete it by hand.`);
     }
-    if (current !== undefined) await rm(path, { force: true });
+    if (current !== undefined) await files.remove(dagId, { action: 'remove' });
     await forgetDag(dagId);
     return { fileRemoved: current !== undefined };
   }
@@ -170,12 +164,18 @@ export function createDagDeployer(options: DagDeployerOptions) {
 
   /** The deployed source and its header, if the DAG is one of ours. */
   async function read(dagId: string): Promise<{ source: string; header: DagFileHeader } | undefined> {
-    const source = await readIfExists(dagFilePath(options.dagsDir, dagId));
+    const source = await files.read(dagId);
     const header = source === undefined ? undefined : parseDagFileHeader(source);
     return source !== undefined && header ? { source, header } : undefined;
   }
 
   return { deploy, remove, forgetDag, read };
+}
+
+function requireDagsDir(dagsDir: string | undefined): string {
+  if (dagsDir === undefined)
+    throw new AppError('INVALID_INPUT', 'A DAG deployer needs a dags folder or a DAG file store.');
+  return dagsDir;
 }
 
 export type DagDeployer = ReturnType<typeof createDagDeployer>;
