@@ -14,10 +14,10 @@ export const ALERT_CONN_ID = 'airflow2_alert';
 
 /**
  * Starts the Airflow 2 standalone of the Airflow-2 suites (airflow2-local.mjs: its own port and DATA_DIR, beside the
- * test Airflow 3), or finds it running. A running one started with other connections is restarted. `stop()` stops it
+ * test Airflow 3), or finds it running; `connections` are AIRFLOW_CONN_* variables for its environment. A running one started with other connections is restarted. `stop()` stops it
  * unless AIRFLOW_MCP_KEEP_TEST_AIRFLOW=1.
  */
-export function startAirflow2(): TestAirflow & { stop: () => void } {
+export function startAirflow2(connections: Record<string, string> = {}): TestAirflow & { stop: () => void } {
   const dataDir = process.env.AIRFLOW_MCP_TEST_AIRFLOW2_DATA_DIR ?? join(root, '.data/test-airflow2');
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -29,9 +29,10 @@ export function startAirflow2(): TestAirflow & { stop: () => void } {
       conn_type: 'http',
       host: `http://127.0.0.1:${ALERT_PORT}/alert`,
     }),
+    ...connections,
   };
   delete env.DAGS_DIR;
-  const connections = createHash('sha256')
+  const connectionsHash = createHash('sha256')
     .update(
       JSON.stringify(
         Object.entries(env)
@@ -47,11 +48,11 @@ export function startAirflow2(): TestAirflow & { stop: () => void } {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== connections) run('down');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== connectionsHash) run('down');
   const up = run('up');
   if (up.status !== 0) throw new Error(`Airflow 2 for the tests did not start (exit ${up.status})`);
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(stamp, connections);
+  writeFileSync(stamp, connectionsHash);
   const info = JSON.parse(up.stdout.trim().split('\n').pop() ?? '{}') as {
     url: string;
     dagsDir: string;

@@ -129,10 +129,11 @@ ${
         ? 'cur = _stream_mysql(src, source_sql, params)'
         : `cur = _run(${py(s)}, src, source_sql, params)`
   }
+    # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+    batch = cur.fetchmany(${task.batch_size})
     if names is None:
         names = [d[0] for d in cur.description]
         types = [None] * len(names)
-    batch = cur.fetchmany(${task.batch_size})
     types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
     cols_sql = [_q(${py(t)}, n) for n in names]
     ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))

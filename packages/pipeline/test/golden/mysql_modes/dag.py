@@ -388,10 +388,11 @@ def generated_dag():
         try:
             params = None
             cur = _run("sqlite", src, source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
-            batch = cur.fetchmany(10000)
             types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
             cols_sql = [_q("mysql", n) for n in names]
             ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
@@ -441,10 +442,11 @@ def generated_dag():
                 if high is not None:
                     source_sql, params = "SELECT `order_id` AS `order_id`, CAST(`updated_at` AS DATETIME(6)) AS `updated_at`, CAST((CONCAT(`status`, '%%', (`amount` %% 7))) AS CHAR) AS `note` FROM `orders` WHERE ((`status` LIKE 'paid%%') AND (`amount` > 10)) AND (CAST(`updated_at` AS DATETIME(6))) > %s", (high,)
             cur = _stream_mysql(src, source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
-            batch = cur.fetchmany(10000)
             types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
             cols_sql = [_q("duckdb", n) for n in names]
             ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
@@ -480,10 +482,11 @@ def generated_dag():
         try:
             params = None
             cur = _run("sqlite", src, source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
-            batch = cur.fetchmany(10000)
             types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
             cols_sql = [_q("mysql", n) for n in names]
             ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))

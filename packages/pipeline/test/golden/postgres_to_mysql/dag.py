@@ -253,10 +253,11 @@ def generated_dag():
             # A server-side (named) cursor: PostgreSQL sends rows batch by batch, memory stays flat.
             cur = src.cursor(name="_mcp_source")
             cur.execute(source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
-            batch = cur.fetchmany(10000)
             types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
             cols_sql = [_q("mysql", n) for n in names]
             ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
@@ -292,10 +293,11 @@ def generated_dag():
         try:
             params = None
             cur = _stream_mysql(src, source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
-            batch = cur.fetchmany(10000)
             types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
             cols_sql = [_q("postgres", n) for n in names]
             ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))

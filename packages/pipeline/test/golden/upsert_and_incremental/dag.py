@@ -340,10 +340,11 @@ def generated_dag():
         try:
             params = None
             cur = _run("sqlite", src, source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
-            batch = cur.fetchmany(10000)
             types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
             cols_sql = [_q("duckdb", n) for n in names]
             ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
@@ -388,10 +389,11 @@ def generated_dag():
                 if high is not None:
                     source_sql, params = "SELECT \"event_id\", \"user_id\", \"event_type\", \"amount\", \"country\", \"timestamp\" FROM \"events\" WHERE (\"timestamp\") > ?", (high,)
             cur = _run("sqlite", src, source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
             if names is None:
                 names = [d[0] for d in cur.description]
                 types = [None] * len(names)
-            batch = cur.fetchmany(10000)
             types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
             cols_sql = [_q("duckdb", n) for n in names]
             ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
