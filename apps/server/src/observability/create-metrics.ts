@@ -24,7 +24,7 @@ export function createMetrics(options: { dagLabels?: boolean } = {}) {
   });
   const toolCalls = new Counter({
     name: 'airflow_mcp_tool_calls_total',
-    help: 'MCP tool calls by tool and outcome (ok, error, refused).',
+    help: 'MCP tool calls by tool and outcome (ok, error, refused, clarification: a question asked back).',
     labelNames: ['tool', 'outcome'] as const,
     registers: [registry],
   });
