@@ -32,6 +32,8 @@ export async function startServiceApp(
     AIRFLOW_PASSWORD: airflow.password,
     AIRFLOW_PYTHON: airflow.python,
     DAGS_DIR: airflow.dagsDir,
+    // Suites that wait for runs on a loaded machine keep the old 10-minute wait; the bound has its own suite.
+    MCP_WAIT_BOUND_S: '600',
     ...env,
   };
   const config = loadConfig({ ...all, LOG_LEVEL: 'silent' });
