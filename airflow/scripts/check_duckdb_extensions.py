@@ -1,4 +1,4 @@
-"""Refuses a Python environment whose DuckDB scanner extensions do not match its duckdb (issue 16, ADR 0009).
+"""Refuses a Python environment whose DuckDB scanner extensions do not match its duckdb (issue 16, ADR 0010).
 
 Run at setup, after the lock is installed (airflow-local.mjs, the Airflow image): every installed
 duckdb-extension-*-scanner wheel must carry the extension built for this duckdb's version, since generated DAGs LOAD

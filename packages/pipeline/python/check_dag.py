@@ -32,7 +32,7 @@ ALLOWED_IMPORTS = {
     "pymysql",
     "pymysql.cursors",
 }
-# DuckDB's scanner extensions ship inside these wheels (ADR 0009): a DAG finds the extension file through
+# DuckDB's scanner extensions ship inside these wheels (ADR 0010): a DAG finds the extension file through
 # importlib.resources.files, imported by that one name and called only with one of these literal package names.
 SCANNER_PACKAGES = {
     "duckdb_extension_sqlite_scanner",

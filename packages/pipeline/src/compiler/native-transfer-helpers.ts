@@ -1,5 +1,5 @@
 /**
- * The native bulk path of a transfer into DuckDB (ADR 0009), as Python helpers a generated DAG carries. Fixed text:
+ * The native bulk path of a transfer into DuckDB (ADR 0010), as Python helpers a generated DAG carries. Fixed text:
  * no user input is interpolated here; the task passes its statements (built by the compiler from the spec's
  * allow-listed expressions) as literals.
  *
