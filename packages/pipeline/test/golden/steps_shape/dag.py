@@ -211,22 +211,26 @@ def _insert_duckdb(con, table_sql, names_sql, rows, casts):
 
 
 def _duckdb_scanner(kind):
-    # The scanner extension's file inside its wheel: (path, None), or (None, why not).
-    import importlib.util
-    import os
+    # The scanner extension's file inside its wheel, for this duckdb's version: (path, None), or (None, why not).
+    from importlib.resources import files
 
     import duckdb
 
-    name = kind + "_scanner"
-    spec = importlib.util.find_spec("duckdb_extension_" + name)
-    if spec is None or not spec.origin:
+    try:
+        if kind == "sqlite":
+            folder = files("duckdb_extension_sqlite_scanner") / "extensions"
+        elif kind == "postgres":
+            folder = files("duckdb_extension_postgres_scanner") / "extensions"
+        else:
+            folder = files("duckdb_extension_mysql_scanner") / "extensions"
+    except ModuleNotFoundError:
         return None, "duckdb-extension-%s-scanner is not installed" % kind
-    folder = os.path.join(os.path.dirname(spec.origin), "extensions")
-    path = os.path.join(folder, "v" + duckdb.__version__, name + ".duckdb_extension")
-    if not os.path.isfile(path):
-        built = ", ".join(sorted(os.listdir(folder))) if os.path.isdir(folder) else "no version"
-        return None, "duckdb-extension-%s-scanner is built for %s, not duckdb %s" % (kind, built, duckdb.__version__)
-    return path, None
+    version = duckdb.execute("SELECT version()").fetchone()[0]
+    path = folder / version / (kind + "_scanner.duckdb_extension")
+    if not path.is_file():
+        built = ", ".join(sorted(p.name for p in folder.iterdir())) if folder.is_dir() else "no version"
+        return None, "duckdb-extension-%s-scanner is built for %s, not duckdb %s" % (kind, built, version)
+    return str(path), None
 
 
 def _scanner_dsn(kind, conn_id):
@@ -272,8 +276,6 @@ def _scanner_dsn(kind, conn_id):
 
 
 def _native_transfer(kind, source, target, statements):
-    import re
-
     path, why = _duckdb_scanner(kind)
     secrets = []
     con = None
@@ -298,10 +300,9 @@ def _native_transfer(kind, source, target, statements):
         moved = con.execute(statements[-1]).fetchone()[0]
         con.execute("COMMIT")
     except Exception as error:
-        why = "%s: %s" % (type(error).__name__, str(error).splitlines()[0] if str(error) else "")
+        why = repr(error)
         for secret in sorted(secrets, key=len, reverse=True):
             why = why.replace(secret, "***")
-        why = re.sub(r"(?i)(password|passwd)\s*=\s*('[^']*'|\S+)", r"\1=***", why)
         moved = None
         if con is not None:
             _rollback("duckdb", con)
