@@ -10,7 +10,7 @@ const FILLER_PHRASES = new RegExp(
     String.raw`\bsorry\s+to\s+bother(?:\s+you)?\b`,
     String.raw`\bi'?d\s+(?:really\s+)?(?:appreciate|love)\s+(?:it\s+)?(?:if)?\b`,
     String.raw`\b(?:much|really|greatly)\s+appreciated\b|\bappreciate\s+it\b`,
-    String.raw`\bthanks?(?:\s+(?:a\s+lot|so\s+much|very\s+much|in\s+advance|a\s+bunch))?\b|\bthank\s+you(?:\s+(?:so|very)\s+much)?\b`,
+    String.raw`\bthank\s+you(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?\b|\bthanks?(?:\s+(?:a\s+lot|so\s+much|very\s+much|in\s+advance|a\s+bunch))?\b|\b(?:would|will|is)\s+it\s+be\s+possible\s+(?:for\s+you\s+)?to\b`,
     String.raw`\bgood\s+(?:morning|afternoon|evening|day)\b|\bcheers\b|\bhello\b|\bhi\b|\bhey(?:\s+there)?\b`,
     String.raw`\b(?:each|every)\s+(?:time|run)\b|\bevery\s+(?:single\s+)?(?:row|record)s?\s+(?:of|from|in)\b|\ball\s+(?:the\s+)?(?:rows|records|data)\s+(?:of|from|in)\b`,
     String.raw`\b(?:when|while)\s+(?:you\s+)?(?:copy|copying|move|moving|load|loading|migrate|migrating|transfer|transferring)(?:\s+(?:it|them|this|that|the\s+data))?\b`,

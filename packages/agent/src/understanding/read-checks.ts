@@ -15,7 +15,7 @@ export interface CheckReading {
 }
 
 const MUST = String.raw`(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|is\s+expected\s+to|are\s+expected\s+to|may|can|is\s+required\s+to|are\s+required\s+to)`;
-const ENSURE = String.raw`(?:make\s+sure|ensure|ensuring|verify|verifying|check|checking|validate|validating|confirm|assert|guarantee|test)(?:\s+that)?(?:\s+(?:the|every|all|each))?`;
+const ENSURE = String.raw`(?:make\s+sure|ensure|ensuring|verify|verifying|check|checking|validate|validating|confirm|assert|guarantee|test|(?:we\s+)?expect)(?:\s+that)?(?:\s+(?:the|every|all|each))?`;
 const ROWS = String.raw`(?:rows?|records?|lines?|entries|items|results?)`;
 
 /** Column lists: "a, b and c". */
@@ -113,7 +113,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}(?:\s+(?:column|field|values?))?(?:\s+(?:together|as\s+a\s+(?:pair|combination)))?\s+(?:${MUST}\s+be|(?:is|are)(?:\s+always)?|stays?|remains?)\s+(?:unique|distinct|one\s+per\s+row)`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+|every\s+|each\s+)?${col}(?:\s+(?:column|field|values?))?(?:\s+(?:together|as\s+a\s+(?:pair|combination)))?\s+(?:${MUST}\s+be|(?:is|are)(?:\s+always)?|stays?|remains?)\s+(?:unique|distinct|one\s+per\s+row)`,
       'gi',
     ),
     new RegExp(
@@ -125,10 +125,16 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:조합|쌍)?\s*(?:은|는|이|가|에)?\s*(?:(?:유니크|unique|고유값?|중복)\s*(?:체크|검사|확인|제약)|중복(?:이|은|된\s*값이)?\s*(?:없어야|없도록|없는지|되면\s*안(?:\s*(?:돼|됨|되|된다|됩니다|돼요))?|되지\s*않아야|있으면\s*안|금지|체크|검사|확인)|유일해야|고유해야|유니크해야|unique(?:해야|\s*체크)?)\S*`,
+      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:조합|쌍)?\s*(?:은|는|이|가|에)?\s*(?:(?:유니크|unique|고유값?|중복)\s*(?:체크|검사|확인|제약)|(?:중복되지|겹치지)\s*않(?:는지|아야|도록|게)\s*(?:확인|검사|체크)?|겹치면\s*안(?:\s*(?:돼|됨|되|된다|됩니다|돼요))?|중복(?:이|은|된\s*값이)?\s*(?:없어야|없도록|없는지|되면\s*안(?:\s*(?:돼|됨|되|된다|됩니다|돼요))?|되지\s*않아야|있으면\s*안|금지|체크|검사|확인)|유일해야|고유해야|유니크해야|unique(?:해야|\s*체크)?)\S*`,
       'gi',
     ),
   ];
+  unique.push(
+    new RegExp(
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+|every\s+|each\s+)?${col}\s+(?:(?:${MUST}\s+)?(?:appears?|occurs?|shows?\s+up|exists?)\s+(?:only\s+|just\s+)?once|(?:has|have|contains?)\s+no\s+(?:duplicates?|dupes?|repeated\s+values?|repeats))\b`,
+      'gi',
+    ),
+  );
   for (const pattern of unique) {
     for (const m of rt.free(pattern)) {
       const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
@@ -150,7 +156,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   const rowCount: [RegExp, (k: number) => CheckSpec][] = [
     [
       new RegExp(
-        String.raw`\b(?:fail|stop|abort|error(?:\s+out)?|halt|alert|raise|break)\s+(?:the\s+(?:run|dag|pipeline|job)\s+)?(?:if|when|should)\s+(?:there\s+are\s+|we\s+get\s+|it\s+(?:copies|moves|loads|gets)\s+|the\s+(?:table|target)\s+has\s+)?(?:fewer|less)\s+than\s+${n}\s*${ROWS}?(?:\s+(?:come|comes|came|arrive|land|are\s+(?:copied|loaded|moved))(?:\s+through)?)?`,
+        String.raw`\b(?:fail|stop|abort|error(?:\s+out)?|halt|alert|raise|break)\s+(?:the\s+(?:run|dag|pipeline|job)\s+)?(?:if|when|should)\s+(?:there\s+are\s+|we\s+get\s+|it\s+(?:copies|moves|loads|gets)\s+|the\s+(?:table|target|result|output)\s+(?:has|contains)\s+)?(?:fewer|less)\s+than\s+${n}\s*${ROWS}?(?:\s+(?:come|comes|came|arrive|land|are\s+(?:copied|loaded|moved))(?:\s+through)?)?`,
         'gi',
       ),
       (k) => ({ kind: 'row_count', min: k }),
@@ -185,7 +191,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
     ],
     [
       new RegExp(
-        String.raw`\b(?:${ENSURE}\s+)?(?:the\s+(?:table|target|result|output)\s+)?(?:is\s+not|isn'?t|(?:${MUST}\s+)?(?:not|never)\s+be)\s+empty`,
+        String.raw`\b(?:${ENSURE}\s+)?(?:the\s+(?:table|target|result|output)\s+)?(?:is\s+not|isn'?t|(?:${MUST}\s+)?(?:not|never)\s+(?:be|end\s+up|come\s+out))\s+empty`,
         'gi',
       ),
       () => ({ kind: 'row_count', min: 1 }),
@@ -236,10 +242,26 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
     ],
     [
       new RegExp(
-        String.raw`${n}\s*(?:건|행|개|줄|rows?)\s*(?:미만|보다\s*적으면|이하)\s*(?:이면|면)?\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
+        String.raw`(?:(?:행|건|로우)(?:\s*수)?\s*(?:이|가|는)?\s*)?${n}\s*(?:건|행|개|줄|rows?)\s*(?:미만|보다\s*적으면|이하)\s*(?:이면|면)?\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
         'g',
       ),
       (k) => ({ kind: 'row_count', min: k }),
+    ],
+  );
+  rowCount.unshift(
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:that\s+)?(?:the\s+)?row[\s-]?count\s+(?:is\s+|must\s+be\s+|should\s+be\s+)?(?:at\s+least|>=|no\s+less\s+than|no\s+fewer\s+than|not\s+below)\s+${n}`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', min: k }),
+    ],
+    [
+      new RegExp(
+        String.raw`\b(?:${ENSURE}\s+)?(?:that\s+)?(?:the\s+)?row[\s-]?count\s+(?:is\s+|must\s+be\s+|should\s+be\s+)?(?:at\s+most|<=|no\s+more\s+than|not\s+above)\s+${n}`,
+        'gi',
+      ),
+      (k) => ({ kind: 'row_count', max: k }),
     ],
   );
   for (const [pattern, make] of rowCount) {

@@ -73,7 +73,8 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   const list = String.raw`((?:${vocab.col})(?:\s*(?:,|and|&|or|및|와|과|하고|이랑|랑)\s*(?:the\s+)?(?:${vocab.col}))*)`;
   const excludes = [
     new RegExp(
-      String.raw`\b(?:all|every|each)?\s*(?:the\s+)?(?:columns?|fields?)?\s*(?:but|except(?:\s+for)?|other\s+than|besides|apart\s+from|excluding|minus|save)\s+(?:the\s+)?${list}(?:\s+(?:columns?|fields?))?`,
+      // ("Copy users, but the username column should …": "but" means "except" only after "all"/"everything")
+      String.raw`\b(?:(?:all|every(?:thing)?|each)\s+(?:the\s+)?(?:columns?|fields?)?\s*but|(?:all|every|each)?\s*(?:the\s+)?(?:columns?|fields?)?\s*(?:except(?:\s+for)?|other\s+than|besides|apart\s+from|excluding|minus))\s+(?:the\s+)?${list}(?:\s+(?:columns?|fields?))?`,
       'gi',
     ),
     new RegExp(
@@ -100,11 +101,15 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
   // 이름으로"), before the lists would read "price column" as a list of one.
   takeRenames(rt, vocab, out, [
     new RegExp(
+      String.raw`\b(?:change|set)\s+the\s+name\s+of\s+(?:the\s+)?${col}(?:\s+(?:column|field))?\s+to\s+${NEW_NAME}|\blet\s+(?:the\s+)?${col}(?:\s+(?:column|field))?\s+be\s+(?:named|called|renamed(?:\s+to)?)\s+${NEW_NAME}`,
+      'gi',
+    ),
+    new RegExp(
       String.raw`\b(?:call|name)\s+(?:the\s+)?${col}\s+(?:column|field)\s+${NEW_NAME}(?:\s+(?:instead|in\s+the\s+(?:target|output|destination)))?`,
       'gi',
     ),
     new RegExp(
-      String.raw`${col}\s*(?:컬럼|칼럼)\s*(?:명을|이름을|은|는)\s*${NEW_NAME}\s*(?:이라는\s*이름으로|라는\s*이름으로|으로|로)\s*(?:해|해줘|해\s*주세요|바꿔|변경|저장|넣어)?\S*`,
+      String.raw`${col}\s*(?:컬럼|칼럼)\s*(?:명은|명을|이름은|이름을|은|는)\s*${NEW_NAME}\s*(?:이라는\s*이름으로|라는\s*이름으로|으로|로)\s*(?:해|해줘|해\s*주세요|바꿔|변경|저장|넣어)?\S*`,
       'g',
     ),
   ]);
@@ -145,7 +150,7 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:the\s+)?${col}(?:\s+(?:column|field))?\s+(?:should\s+be|must\s+be|will\s+be)\s+(?:renamed\s+(?:to\s+)?|called\s+|named\s+)${NEW_NAME}`,
+      String.raw`\b(?:the\s+)?${col}(?:\s+(?:column|field))?\s+(?:(?:should|must|will|shall)\s+(?:be\s+(?:renamed\s+(?:to\s+)?|called\s+|named\s+)|become\s+)|becomes\s+)${NEW_NAME}`,
       'gi',
     ),
     new RegExp(
@@ -181,11 +186,25 @@ export function readColumns(rt: RequestText, vocab: Vocabulary): ColumnsReading 
 function takeRenames(rt: RequestText, vocab: Vocabulary, out: ColumnsReading, patterns: RegExp[]): void {
   for (const pattern of patterns) {
     for (const m of rt.free(pattern)) {
-      const from = vocab.column(m[1] as string);
-      const to = m[2] as string;
+      const from = vocab.column((m[1] ?? m[3]) as string);
+      const to = (m[2] ?? m[4]) as string;
       if (!from || typeOf(to) || /^(table|column|the|a|an|it)$/i.test(to)) continue;
       rt.takeMatch(m);
       out.renames.set(from, to);
+      // "rename sku to product_code and brand to maker": more pairs in the same phrasing.
+      const more = new RegExp(
+        String.raw`(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(${vocab.col})\s+(?:to|as|->|→)\s+${NEW_NAME}(?![\w.])`,
+        'iy',
+      );
+      for (let at = m.index + m[0].length; ;) {
+        more.lastIndex = at;
+        const next = more.exec(rt.text);
+        const nextFrom = next ? vocab.column(next[1] as string) : undefined;
+        if (!next || !nextFrom || !rt.isFree(at, more.lastIndex) || typeOf(next[2] as string)) break;
+        rt.take(at, more.lastIndex);
+        out.renames.set(nextFrom, next[2] as string);
+        at = more.lastIndex;
+      }
     }
   }
 }

@@ -44,7 +44,7 @@ export function readTargetTable(
     new RegExp(
       // ("customers into dim_customer and orders into fact_orders": a target right after a table is that table's,
       // read with the others by readTableTargets)
-      String.raw`${tablePattern ? `(?<!(?:${tablePattern})\\s+)` : ''}(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|onto|to(?=\s+[\\\`"']?[A-Za-z_]*(?:_|\d)))\s+(?!(?:a|an|the|it|them|be|do|have|make|get|keep|run|include|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
+      String.raw`${tablePattern ? `(?<!(?:${tablePattern})\\s+)` : ''}(?<!\b(?:rename[sd]?|renaming|cast|convert(?:ed)?|change[sd]?|turn(?:ed)?|set|call(?:ed)?|name[sd]?|round(?:ed)?|default(?:ed|ing|s)?|coalesce)\s+(?:the\s+)?(?:[\w]+\s+)?(?:(?:column|field)\s+)?|\bname\s+of\s+(?:the\s+)?\w+(?:\s+(?:column|field))?\s+|\brenam(?:e[sd]?|ing)\s+(?:the\s+)?\w+\s+(?:to|as)\s+\w+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)\w+\s+(?:to|as)\s+\w+)*(?:\s*,\s*(?:and\s+)?|\s+and\s+)\w+\s+|\b(?:renamed|converted|cast|rounded|defaulting|defaults|up|decimals?)\s+)\b(?:into|onto|to(?=\s+[\\\`"']?[A-Za-z_]*(?:_|\d)))\s+(?!(?:a|an|the|it|them|be|do|have|make|get|keep|run|include|duckdb|sqlite|postgres|postgresql|mysql|warehouse|analytics|${TYPE_WORD_PATTERN})\b)${NAME}(?![\w.:])(?!\s+(?:table|column|database|db|file|connection|conn)\b)`,
       'gi',
     ),
     new RegExp(String.raw`테이블\s*(?:이름|명)\s*(?:은|는|을|를)?\s*${NAME}\s*(?:으로|로|이라고|라고)?`, 'g'),

@@ -239,7 +239,8 @@ export function readSchedule(rt: RequestText): ScheduleReading {
     },
     () => {
       const m = rt.first(
-        /\b(?:(?:just|only)\s+)?once\b(?!\s+(?:a|an|per|every))|\bone[-\s]?(?:time|off)\b|한\s*번만|한번만|일회성(?:으로)?|1회만/gi,
+        // (not "each id should appear only once": a uniqueness check)
+        /(?<!\b(?:appears?|occurs?|shows?\s+up|exists?)(?:\s+(?:only|just))?\s+)\b(?:(?:just|only)\s+)?once\b(?!\s+(?:a|an|per|every))|\bone[-\s]?(?:time|off)\b|한\s*번만|한번만|일회성(?:으로)?|1회만/gi,
       );
       if (!m) return undefined;
       rt.takeMatch(m);

@@ -23,6 +23,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Case = [id: string, request: string, source: string, expect: CorpusItem['expect']];
 
+const PAYMENTS = ['id', 'order_id', 'amount', 'method', 'status', 'fee', 'currency', 'paid_at'];
+
 const table = (source_table: string, rest: Record<string, unknown> = {}) => ({ tables: [{ source_table, ...rest }] });
 
 const CASES: Case[] = [
@@ -310,6 +312,87 @@ const CASES: Case[] = [
     'load sessions and events, both incrementally (sessions by occurred_at, events by started_at)',
     'events.db',
     { refuse: true, words: ['occurred_at'] },
+  ],
+  // More renames, uniqueness and row counts in words, and courtesy.
+  [
+    'rename-en-2',
+    'Copy payments, but the method column should become pay_method',
+    'shop.db',
+    table('payments', {
+      columns: PAYMENTS.map((name) => (name === 'method' ? { name: 'pay_method', source: name } : { name })),
+    }),
+  ],
+  [
+    'rename-en-3',
+    'payments: change the name of the fee column to fee_amount',
+    'shop.db',
+    table('payments', {
+      columns: PAYMENTS.map((name) => (name === 'fee' ? { name: 'fee_amount', source: name } : { name })),
+    }),
+  ],
+  [
+    'rename-en-4',
+    'payments, rename method to pay_method and fee to fee_amount',
+    'shop.db',
+    table('payments', {
+      columns: PAYMENTS.map((name) =>
+        name === 'method'
+          ? { name: 'pay_method', source: name }
+          : name === 'fee'
+            ? { name: 'fee_amount', source: name }
+            : { name },
+      ),
+    }),
+  ],
+  [
+    'rename-ko-2',
+    'payments를 옮길 때 fee 컬럼명은 fee_amount로 해주세요',
+    'shop.db',
+    table('payments', {
+      columns: PAYMENTS.map((name) => (name === 'fee' ? { name: 'fee_amount', source: name } : { name })),
+    }),
+  ],
+  [
+    'unique-en-1',
+    'copy orders; each id must appear only once',
+    'shop.db',
+    table('orders', { checks: [{ kind: 'unique', columns: ['id'] }] }),
+  ],
+  [
+    'unique-en-2',
+    'load users and check that username has no duplicates',
+    'shop.db',
+    table('users', { checks: [{ kind: 'unique', columns: ['username'] }] }),
+  ],
+  [
+    'unique-ko-1',
+    '상품 테이블 옮기고 sku가 겹치면 안 돼요',
+    'shop.db',
+    table('products', { checks: [{ kind: 'unique', columns: ['sku'] }] }),
+  ],
+  [
+    'rows-en-1',
+    'copy users and stop if the output has fewer than 20 rows',
+    'shop.db',
+    table('users', { checks: [{ kind: 'row_count', min: 20 }] }),
+  ],
+  [
+    'rows-en-2',
+    'orders, and make sure the row count is at most 5000',
+    'shop.db',
+    table('orders', { checks: [{ kind: 'row_count', max: 5000 }] }),
+  ],
+  [
+    'rows-ko-1',
+    '결제 테이블 옮기고 행 수가 20개 미만이면 실패하게',
+    'shop.db',
+    table('payments', { checks: [{ kind: 'row_count', min: 20 }] }),
+  ],
+  [
+    'polite-en-1',
+    'Would it be possible to copy the sessions table? Thank you in advance!',
+    'events.db',
+    table('sessions'),
   ],
   // "나머지" (the rest) is not "merge".
   [
