@@ -21,6 +21,7 @@ export { renderExpression } from './expression/render-expression.js';
 export { sqlDialect, type SqlDialect } from './expression/sql-dialect.js';
 export { compileDag, specHash, type CompiledDag, type CompileOptions } from './compiler/compile-dag.js';
 export { describeConnection, type SourceColumn } from './compiler/render-transfer.js';
+export type { TransferPath } from './compiler/plan-native-transfer.js';
 export { topologicalOrder } from './compiler/topological-order.js';
 export { checkSqlStatement } from './compiler/check-sql-statement.js';
 export { validateSpec } from './validate/validate-spec.js';

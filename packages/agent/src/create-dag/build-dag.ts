@@ -52,6 +52,12 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
         : undefined;
     const { spec, compiled } = await checkAndCompileSpec(deps, { plan, tenant: actor.tenant, ladder, beforeCompile });
     specHash = compiled.specHash;
+    // The preview says how each transfer will move its rows (issue 16).
+    for (const { task, path } of compiled.transferPaths ?? []) {
+      notes.push(
+        path.path === 'native' ? `${task}: native path, ${path.how}` : `${task}: streaming path (${path.reason})`,
+      );
+    }
     const { version, unchanged, deployedSource } = await chooseDagVersion(deps, { dagId: spec.dag_id, specHash });
     const source =
       deployedSource ??

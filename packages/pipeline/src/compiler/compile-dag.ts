@@ -3,7 +3,8 @@ import type { Engine, PipelineSpec, TaskSpec } from '../spec/pipeline-spec.js';
 import { expandSteps } from './expand-steps.js';
 import { indent, py } from './python-literal.js';
 import { renderQualityTask, renderSqlTask } from './render-quality-task.js';
-import { renderTransferTask, type SourceColumn } from './render-transfer.js';
+import type { TransferPath } from './plan-native-transfer.js';
+import { renderTransferTask, transferPathOf, type SourceColumn } from './render-transfer.js';
 import { runtimeHelpers } from './runtime-helpers.js';
 import { topologicalOrder } from './topological-order.js';
 
@@ -21,6 +22,8 @@ export interface CompiledDag {
   /** The Python module, without the generated-file header (the deployer adds it). */
   code: string;
   specHash: string;
+  /** Each transfer task's run-time path: native (one DuckDB statement through a scanner) or streaming, and why. */
+  transferPaths: { task: string; path: TransferPath }[];
 }
 
 /** A stable hash of the spec: keys sorted, so equal specs hash equally whatever order the planner wrote them in. */
@@ -140,5 +143,8 @@ ${indent(wiring.join('\n'), 4)}
 
 generated_dag()
 `;
-  return { dagId: spec.dag_id, code, specHash: specHash(spec) };
+  const transferPaths = tasks.flatMap((task) =>
+    task.type === 'transfer' ? [{ task: task.id, path: transferPathOf(task, graph.sourceColumns[task.id]) }] : [],
+  );
+  return { dagId: spec.dag_id, code, specHash: specHash(spec), transferPaths };
 }

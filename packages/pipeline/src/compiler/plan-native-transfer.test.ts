@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { transferTaskSchema, type TransferTask } from '../spec/pipeline-spec.js';
+import { validateSpec } from '../validate/validate-spec.js';
+import { compileDag } from './compile-dag.js';
 import { describeTransferPath, planNativeTransfer } from './plan-native-transfer.js';
 import type { SourceColumn } from './plan-transfer-columns.js';
 
@@ -85,5 +87,24 @@ describe('planNativeTransfer', () => {
     const path = describeTransferPath(plan(task, columns));
     expect(path.path).toBe('streaming');
     expect(path.path === 'streaming' ? path.reason : '').toMatch(reason);
+  });
+});
+
+describe('compileDag transferPaths', () => {
+  it('tells each transfer task its path, as the task code does', () => {
+    const spec = validateSpec({
+      dag_id: 'paths',
+      tasks: [
+        transfer({ id: 'fast' }),
+        transfer({ id: 'slow', source_table: 'orders', filter: "name like 'a%'", target_table: 'b' }),
+      ],
+    });
+    const compiled = compileDag(spec, { airflowMajor: 3, sourceColumns: { fast: COLUMNS, slow: COLUMNS } });
+    expect(compiled.transferPaths.map((t) => [t.task, t.path.path])).toEqual([
+      ['fast', 'native'],
+      ['slow', 'streaming'],
+    ]);
+    expect(compiled.code).toContain('# Transfer path: native, one DuckDB statement through the sqlite scanner');
+    expect(compiled.code).toContain('# Transfer path: streaming (LIKE (case-insensitive in SQLite) reads differently');
   });
 });

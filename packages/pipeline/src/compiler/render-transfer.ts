@@ -3,7 +3,7 @@ import { parseExpression } from '../expression/parse-expression.js';
 import { renderExpression } from '../expression/render-expression.js';
 import { sqlDialect } from '../expression/sql-dialect.js';
 import { SQL_TYPES, type Connection, type TransferTask } from '../spec/pipeline-spec.js';
-import { describeTransferPath, planNativeTransfer } from './plan-native-transfer.js';
+import { describeTransferPath, planNativeTransfer, type TransferPath } from './plan-native-transfer.js';
 import { indent, py } from './python-literal.js';
 import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
@@ -30,6 +30,11 @@ function sourceOptions(task: TransferTask): string {
 }
 
 const placeholder = (engine: Connection['kind']) => (engine === 'sqlite' || engine === 'duckdb' ? '?' : '%s');
+
+/** Which path a transfer takes at run time (the decision does not depend on the streaming SELECT's text). */
+export function transferPathOf(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): TransferPath {
+  return describeTransferPath(planNativeTransfer(task, sourceColumns, ''));
+}
 
 export function renderTransferTask(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): string {
   const src = sqlDialect(task.source.kind);
