@@ -42,20 +42,17 @@ const STABLE_LIST = { ttlMs: 300_000, cacheScope: 'private' } as const;
  * McpServer binds to one transport. The same definition serves both protocol revisions.
  */
 export function createMcpServer(options: CreateMcpServerOptions): McpServer {
-  const server = new McpServer(
-    SERVER_INFO,
-    {
-      capabilities: { logging: {}, tools: { listChanged: false } },
-      instructions: INSTRUCTIONS,
-      cacheHints: {
-        'tools/list': STABLE_LIST,
-        'resources/templates/list': STABLE_LIST,
-        'server/discover': STABLE_LIST,
-      },
-      // Only state this service minted is accepted back (refused with -32602 otherwise).
-      requestState: { verify: (state, ctx) => requestStateCodec.verify(state, ctx) },
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { logging: {}, tools: { listChanged: false } },
+    instructions: INSTRUCTIONS,
+    cacheHints: {
+      'tools/list': STABLE_LIST,
+      'resources/templates/list': STABLE_LIST,
+      'server/discover': STABLE_LIST,
     },
-  );
+    // Only state this service minted is accepted back (refused with -32602 otherwise).
+    requestState: { verify: (state, ctx) => requestStateCodec.verify(state, ctx) },
+  });
   registerTools(server, {
     tools: options.catalog.tools,
     metrics: options.metrics,
