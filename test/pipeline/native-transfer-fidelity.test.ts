@@ -84,25 +84,44 @@ describe('native transfer path: type fidelity against the streaming fallback', (
       const spec = validateSpec({
         dag_id: `h16_fidelity_${variant}`,
         description: 'type fidelity',
-        tasks: ENGINES.flatMap((engine) =>
-          ['full', 'empty'].map((which) => ({
+        tasks: [
+          ...ENGINES.flatMap((engine) =>
+            ['full', 'empty'].map((which) => ({
+              type: 'transfer',
+              id: `${engine}_${which}`,
+              source: source[engine],
+              source_table: which === 'full' ? TABLE : `${TABLE}_empty`,
+              target,
+              target_table: `${engine}_${which}`,
+            })),
+          ),
+          {
             type: 'transfer',
-            id: `${engine}_${which}`,
-            source: source[engine],
-            source_table: which === 'full' ? TABLE : `${TABLE}_empty`,
+            id: 'sqlite_mixed',
+            source: source.sqlite,
+            source_table: `${TABLE}_mixed`,
             target,
-            target_table: `${engine}_${which}`,
-          })),
-        ),
+            target_table: 'sqlite_mixed',
+          },
+        ],
       });
       // The declared types of every source (SQLite's own declarations, introspected, would read INTEGER as bigint)
-      const sourceColumns = Object.fromEntries(TASKS.map((id) => [id, COLUMNS]));
+      const sourceColumns = {
+        ...Object.fromEntries(TASKS.map((id) => [id, COLUMNS])),
+        sqlite_mixed: [
+          { name: 'id', type: 'integer' },
+          { name: 'v', type: 'double' },
+        ] satisfies SourceColumn[],
+      };
       const module = join(work, `dag_${variant}.py`);
       writeFileSync(module, compileDag(spec, { airflowMajor: 3, sourceColumns }).code);
-      const run = py(['run', module, TASKS.join(',')], variant === 'mismatch' ? { PYTHONPATH: mismatched } : {});
+      const run = py(
+        ['run', module, [...TASKS, 'sqlite_mixed'].join(',')],
+        variant === 'mismatch' ? { PYTHONPATH: mismatched } : {},
+      );
       results[variant] = run.result as Record<string, { rows: number; path: string }>;
       outputs[variant] = run.stdout;
-      dumps[variant] = py(['dump', target.path, TASKS.join(',')]).result as Record<string, Dumped>;
+      dumps[variant] = py(['dump', target.path, [...TASKS, 'sqlite_mixed'].join(',')]).result as Record<string, Dumped>;
     }
   }, 600_000);
 
@@ -158,5 +177,14 @@ describe('native transfer path: type fidelity against the streaming fallback', (
       expect(dumps.native?.[`${e}_empty`]?.rows).toEqual([]);
       expect(Object.keys(dumps.native?.[`${e}_empty`]?.types ?? {})).toEqual(COLUMNS.map((c) => c.name));
     }
+  });
+
+  it('a statement the scanner fails on rolls back and streams: the rows land, the reason is printed', () => {
+    expect(results.native?.sqlite_mixed).toMatchObject({ rows: 2, path: 'streaming' });
+    expect(outputs.native).toMatch(/native path failed, nothing kept \(.*\): streaming/);
+    expect(dumps.native?.sqlite_mixed?.rows).toEqual([
+      ['1', '1.5'],
+      ['2', '7.0'],
+    ]);
   });
 });
