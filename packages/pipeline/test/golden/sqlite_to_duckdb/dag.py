@@ -235,10 +235,14 @@ def _duckdb_scanner(kind):
 
 def _scanner_dsn(kind, conn_id):
     # The key=value string the scanner connects with, from the Airflow connection; its password to scrub.
-    if kind == "postgres":
-        from airflow.providers.postgres.hooks.postgres import PostgresHook
+    try:
+        # Not the provider's hook: importing it (SQLAlchemy, the driver) costs seconds the scanner does not need.
+        from airflow.sdk import BaseHook
+    except ImportError:  # Airflow 2
+        from airflow.providers.postgres.hooks.postgres import PostgresHook as BaseHook
 
-        conn = PostgresHook.get_connection(conn_id)
+    conn = BaseHook.get_connection(conn_id)
+    if kind == "postgres":
         extra = conn.extra_dejson
         fields = [
             ("host", conn.host or "localhost"),
@@ -252,9 +256,6 @@ def _scanner_dsn(kind, conn_id):
             return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
     else:
-        from airflow.providers.mysql.hooks.mysql import MySqlHook
-
-        conn = MySqlHook.get_connection(conn_id)
         extra = conn.extra_dejson
         if extra.get("ssl") or extra.get("unix_socket"):
             raise ValueError("the connection's ssl or unix_socket extra is honoured by the streaming path only")
