@@ -1,21 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAppError } from '@airflow-mcp/core';
-import {
-  createGeminiModel,
-  createOpenAiChatModel,
-  createPlannerRouter,
-  createRulePlanner,
-  type PlanningContext,
-  type SpecModel,
-} from '@airflow-mcp/agent';
-import { createSampleDatabase, introspectSqlite } from '@airflow-mcp/pipeline';
+import { createSampleDatabase } from '@airflow-mcp/pipeline';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ToolResult } from '../support/mcp-tool-calls.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
-import { reply, type RecordedRequest } from './fake-model-server.js';
+import type { RecordedRequest } from './fake-model-server.js';
 import { usePlannerSuite } from './use-planner-suite.js';
+import { routerFor, sqliteContext, wireProviders } from './wire-planners.js';
 
 const REQUEST = 'copy events from sample.db to DuckDB analytics.duckdb, only purchases, retry 3 times';
 
@@ -41,27 +34,6 @@ function specFor(change: { filter?: string | null; retries?: number } = {}) {
   };
 }
 
-/** A Gemini generateContent response carrying a spec as its text, as the API sends it. */
-const geminiAnswer = (spec: unknown) =>
-  reply({
-    candidates: [
-      { content: { parts: [{ text: JSON.stringify(spec) }], role: 'model' }, finishReason: 'STOP', index: 0 },
-    ],
-    usageMetadata: { promptTokenCount: 1500, candidatesTokenCount: 200, totalTokenCount: 1700 },
-    modelVersion: 'gemini-2.5-flash',
-  });
-
-/** An OpenAI chat completion carrying a spec as its content. */
-const openAiAnswer = (spec: unknown) =>
-  reply({
-    id: 'chatcmpl-ff',
-    object: 'chat.completion',
-    created: 1767225600,
-    model: 'qwen2.5-coder:7b',
-    choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(spec) }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 1400, completion_tokens: 180, total_tokens: 1580 },
-  });
-
 /** The prompt text of a recorded request, for either wire format. */
 function promptOf(request: RecordedRequest | undefined): string {
   const body = (request?.body ?? {}) as {
@@ -81,50 +53,13 @@ function promptOf(request: RecordedRequest | undefined): string {
 describe('faithfulness of model planners over the wire', () => {
   const suite = usePlannerSuite();
   const dataDir = suite.planning.dataDir;
-  const context = (): PlanningContext => ({
-    request: REQUEST,
-    language: 'en',
-    // A tenant of its own per call: the router's plan cache must not answer from an earlier test's plan.
-    tenant: `ff-${Math.random().toString(36).slice(2)}`,
-    hints: {},
-    introspect: async (connection, table) =>
-      connection.kind === 'sqlite'
-        ? introspectSqlite(join(dataDir, connection.path.replace(/^.*\//, '')), table)
-        : undefined,
-    allowedDataDirs: [dataDir],
-    knowledge: [],
-    previousFailures: [],
-  });
-  const providers: { name: 'gemini' | 'openai'; model: () => SpecModel; answer: typeof geminiAnswer }[] = [
-    {
-      name: 'gemini',
-      model: () =>
-        createGeminiModel({
-          apiKey: 'AIzaSyTestKey-0123456789abcdefghijklmnopq',
-          baseUrl: suite.server.url,
-          backoffMs: 1,
-        }),
-      answer: geminiAnswer,
-    },
-    {
-      name: 'openai',
-      model: () =>
-        createOpenAiChatModel({ baseUrl: `${suite.server.url}/v1`, model: 'qwen2.5-coder:7b', backoffMs: 1 }),
-      answer: openAiAnswer,
-    },
-  ];
-  const routerFor = (provider: (typeof providers)[number]) =>
-    createPlannerRouter({
-      mode: provider.name,
-      rules: createRulePlanner(),
-      [provider.name]: provider.model(),
-      allowedDataDirs: [dataDir],
-    });
+  const context = () => sqliteContext(dataDir, REQUEST);
+  const providers = wireProviders(() => suite.server.url);
 
   for (const provider of providers) {
     it(`${provider.name}: an answer without the filter is repaired on the second attempt, the repair prompt naming the filter`, async () => {
       suite.server.script(provider.answer(specFor({ filter: null })), provider.answer(specFor()));
-      const plan = await routerFor(provider).plan(context());
+      const plan = await routerFor(provider, dataDir).plan(context());
       expect(plan.attempts).toBe(2);
       expect(plan.planner).toMatch(new RegExp(`^${provider.name} `));
       const transfer = plan.spec.tasks[0];
@@ -140,7 +75,7 @@ describe('faithfulness of model planners over the wire', () => {
 
     it(`${provider.name}: an answer with retries 1 for "retry 3 times" is repaired to retries 3, the repair prompt naming retries`, async () => {
       suite.server.script(provider.answer(specFor({ retries: 1 })), provider.answer(specFor()));
-      const plan = await routerFor(provider).plan(context());
+      const plan = await routerFor(provider, dataDir).plan(context());
       expect(plan.attempts).toBe(2);
       expect(plan.spec.retries).toBe(3);
       const transfer = plan.spec.tasks[0];
@@ -153,7 +88,7 @@ describe('faithfulness of model planners over the wire', () => {
     it(`${provider.name}: when every answer drops the filter, the user gets NEEDS_CLARIFICATION naming it, not a pipeline`, async () => {
       const dropped = specFor({ filter: null });
       suite.server.script(provider.answer(dropped), provider.answer(dropped), provider.answer(dropped));
-      const error = await routerFor(provider)
+      const error = await routerFor(provider, dataDir)
         .plan(context())
         .then(
           () => undefined,

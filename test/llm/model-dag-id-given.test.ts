@@ -1,16 +1,6 @@
-import { join } from 'node:path';
-import {
-  createGeminiModel,
-  createOpenAiChatModel,
-  createPlannerRouter,
-  createRulePlanner,
-  type PlanningContext,
-  type SpecModel,
-} from '@airflow-mcp/agent';
-import { introspectSqlite } from '@airflow-mcp/pipeline';
 import { describe, expect, it } from 'vitest';
-import { reply } from './fake-model-server.js';
 import { usePlannerSuite } from './use-planner-suite.js';
+import { routerFor, sqliteContext, wireProviders } from './wire-planners.js';
 
 const NAMED = 'copy events from sample.db to DuckDB analytics.duckdb, only purchases; dag id purchases_named';
 const UNNAMED = 'copy events from sample.db to DuckDB analytics.duckdb, only purchases';
@@ -33,24 +23,6 @@ function specWith(dagId: string) {
   };
 }
 
-const geminiAnswer = (spec: unknown) =>
-  reply({
-    candidates: [
-      { content: { parts: [{ text: JSON.stringify(spec) }], role: 'model' }, finishReason: 'STOP', index: 0 },
-    ],
-    usageMetadata: { promptTokenCount: 1200, candidatesTokenCount: 150, totalTokenCount: 1350 },
-    modelVersion: 'gemini-2.5-flash',
-  });
-const openAiAnswer = (spec: unknown) =>
-  reply({
-    id: 'chatcmpl-named',
-    object: 'chat.completion',
-    created: 1767225600,
-    model: 'qwen2.5-coder:7b',
-    choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(spec) }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 1100, completion_tokens: 140, total_tokens: 1240 },
-  });
-
 /**
  * A model-planned spec whose DAG id the request named is marked dagIdGiven, like a rule-planned one: the DAG-id rules
  * (ADR 0005) then answer CONFLICT (or replace with replace: true) instead of moving it to another id. A derived id is
@@ -59,46 +31,11 @@ const openAiAnswer = (spec: unknown) =>
 describe('model planners mark a DAG id the request names as given', () => {
   const suite = usePlannerSuite();
   const dataDir = suite.planning.dataDir;
-  const context = (request: string): PlanningContext => ({
-    request,
-    language: 'en',
-    tenant: `named-${Math.random().toString(36).slice(2)}`,
-    hints: {},
-    introspect: async (connection, table) =>
-      connection.kind === 'sqlite'
-        ? introspectSqlite(join(dataDir, connection.path.replace(/^.*\//, '')), table)
-        : undefined,
-    allowedDataDirs: [dataDir],
-    knowledge: [],
-    previousFailures: [],
-  });
-  const providers: { name: 'gemini' | 'openai'; model: () => SpecModel; answer: typeof geminiAnswer }[] = [
-    {
-      name: 'gemini',
-      model: () =>
-        createGeminiModel({
-          apiKey: 'AIzaSyTestKey-0123456789abcdefghijklmnopq',
-          baseUrl: suite.server.url,
-          backoffMs: 1,
-        }),
-      answer: geminiAnswer,
-    },
-    {
-      name: 'openai',
-      model: () =>
-        createOpenAiChatModel({ baseUrl: `${suite.server.url}/v1`, model: 'qwen2.5-coder:7b', backoffMs: 1 }),
-      answer: openAiAnswer,
-    },
-  ];
+  const context = (request: string) => sqliteContext(dataDir, request);
+  const providers = wireProviders(() => suite.server.url);
 
   for (const provider of providers) {
-    const router = () =>
-      createPlannerRouter({
-        mode: provider.name,
-        rules: createRulePlanner(),
-        [provider.name]: provider.model(),
-        allowedDataDirs: [dataDir],
-      });
+    const router = () => routerFor(provider, dataDir);
 
     it(`${provider.name}: "dag id purchases_named" makes the answer's id given; a derived id is not`, async () => {
       suite.server.script(
