@@ -77,6 +77,7 @@ describe('git delivery: DAG versions as commits read by the git DAG bundle', () 
     for (const dagId of made)
       await client?.callTool({ name: 'delete_dag', arguments: { dag_id: dagId } }).catch(() => 0);
     for (const app of apps) await app.close();
+    if (airflow && process.env.AIRFLOW_MCP_KEEP_TEST_AIRFLOW !== '1') celeryAirflow(postgres, 'down');
   });
 
   it('deploy, update and rollback are commits; Airflow parses them from git and the Celery workers run that commit', async () => {
