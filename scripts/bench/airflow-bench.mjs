@@ -2,6 +2,8 @@
 // Measures what users wait for against a real Airflow standalone (its own port and DATA_DIR): a new DAG file
 // becoming visible, a changed file re-parsed, a trigger to success, and create_dag end to end moving 2,000 rows.
 // Writes bench-results/airflow.json. Run: npm run bench:airflow   (N=5 by default: BENCH_N)
+// BENCH_AIRFLOW_MODE=celery (airflow-celery.mjs: CeleryExecutor, two workers) or celery-git (the same, DAGs delivered
+// as commits to its git DAG bundle, DAGS_DELIVERY=git) writes bench-results/airflow-<mode>.json instead.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,13 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 10);
+const mode = process.env.BENCH_AIRFLOW_MODE ?? 'standalone';
+if (!['standalone', 'celery', 'celery-git'].includes(mode))
+  throw new Error('BENCH_AIRFLOW_MODE: standalone, celery or celery-git');
+const celery = mode !== 'standalone';
 const env = {
   ...process.env,
-  DATA_DIR: join(root, '.data', 'bench-airflow'),
-  AIRFLOW_PORT: process.env.BENCH_AIRFLOW_PORT ?? '38080',
+  DATA_DIR: process.env.BENCH_DATA_DIR ?? join(root, '.data', celery ? 'bench-celery' : 'bench-airflow'),
+  AIRFLOW_PORT: process.env.BENCH_AIRFLOW_PORT ?? (celery ? '38090' : '38080'),
+  ...(celery ? { REDIS_PORT: process.env.BENCH_REDIS_PORT ?? '36379' } : {}),
 };
 delete env.DAGS_DIR;
-const script = join(root, 'airflow', 'scripts', 'airflow-local.mjs');
+const script = join(root, 'airflow', 'scripts', celery ? 'airflow-celery.mjs' : 'airflow-local.mjs');
 const up = spawnSync(process.execPath, [script, 'up', '--json'], {
   env,
   encoding: 'utf8',
@@ -39,6 +46,15 @@ const airflow = createAirflowService({
   username: af.service.username,
   password: af.service.password,
   dagsDir: af.dagsDir,
+  ...(mode === 'celery-git'
+    ? {
+        dagsGit: {
+          repository: af.gitRepository,
+          branch: 'main',
+          workDir: join(af.dataDir, `bench-clone-${Date.now()}`),
+        },
+      }
+    : {}),
   timeoutMs: 15000,
   pollMs: 200,
 });
@@ -100,6 +116,7 @@ try {
   const result = {
     when: new Date().toISOString(),
     airflow: (await airflow.client.detectVersion()).version,
+    mode,
     machine: `${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
     settings:
       'dag_processor.refresh_interval=2, bundle_refresh_check_interval=1, min_file_process_interval=10; poll 200 ms',
@@ -111,7 +128,10 @@ try {
     },
   };
   mkdirSync(join(root, 'bench-results'), { recursive: true });
-  writeFileSync(join(root, 'bench-results', 'airflow.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(
+    join(root, 'bench-results', mode === 'standalone' ? 'airflow.json' : `airflow-${mode}.json`),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
   console.log(JSON.stringify(result, null, 2));
 } finally {
   if (!process.env.BENCH_KEEP_AIRFLOW) spawnSync(process.execPath, [script, 'down'], { env, stdio: 'ignore' });
