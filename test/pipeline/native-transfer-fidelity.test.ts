@@ -187,4 +187,33 @@ describe('native transfer path: type fidelity against the streaming fallback', (
       ['2', '7.0'],
     ]);
   });
+
+  it('a connection the scanner cannot open: the task fails with no password in any output', () => {
+    const wrong = 'h16-Wrong-Pa55word';
+    const url = new URL(postgres.url);
+    url.password = wrong;
+    const spec = validateSpec({
+      dag_id: 'h16_fidelity_bad_password',
+      tasks: [
+        {
+          type: 'transfer',
+          id: 'postgres_bad',
+          source: { kind: 'postgres', conn_id: 'h16_pg_bad' },
+          source_table: TABLE,
+          target: { kind: 'duckdb', path: join(work, 'bad.duckdb') },
+          target_table: 'bad',
+        },
+      ],
+    });
+    const module = join(work, 'dag_bad.py');
+    writeFileSync(module, compileDag(spec, { airflowMajor: 3, sourceColumns: { postgres_bad: COLUMNS } }).code);
+    const r = spawnSync(python, [fixture, 'run', module, 'postgres_bad'], {
+      encoding: 'utf8',
+      env: env({ AIRFLOW_CONN_H16_PG_BAD: url.toString() }),
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toMatch(/native path failed, nothing kept \(.*\*\*\*.*\): streaming/);
+    expect(r.stderr).toMatch(/password authentication failed/);
+    expect(`${r.stdout}\n${r.stderr}`).not.toContain(wrong);
+  });
 });
