@@ -24,7 +24,7 @@ export interface SearchOptions {
   vectorSource?: 'auto' | 'database';
   /** For the database: exact scan, HNSW index, or exact below the store's threshold (auto). */
   vectorMode?: VectorSearchMode;
-  /** The vector ranking's weight in the fusion against full text's 1 (default 2 for a semantic embedder, else 1). */
+  /** The vector ranking's weight in the fusion against full text's 1 (default 4 for a semantic embedder, else 1). */
   vectorWeight?: number;
 }
 
@@ -127,7 +127,7 @@ export class Retriever {
       mode === 'text' ? Promise.resolve([]) : this.vectorCandidates(this.vectorQuery(expanded), candidates, options),
       mode === 'vector' ? Promise.resolve([]) : this.textCandidates(expanded, candidates, options.filters),
     ]);
-    const vectorWeight = options.vectorWeight ?? (this.options.embedder.semantic ? 2 : 1);
+    const vectorWeight = options.vectorWeight ?? (this.options.embedder.semantic ? 4 : 1);
     const fused = reciprocalRankFusion([vectorIds, textIds], { weights: [vectorWeight, 1] }).filter(
       (f) => f.score >= (options.minScore ?? 0),
     );
