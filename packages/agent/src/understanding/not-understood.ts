@@ -12,7 +12,7 @@ const FILLER_PHRASES = new RegExp(
     String.raw`\b(?:much|really|greatly)\s+appreciated\b|\bappreciate\s+it\b`,
     String.raw`\bthank\s+you(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?\b|\bthanks?(?:\s+(?:a\s+lot|so\s+much|very\s+much|in\s+advance|a\s+bunch))?\b|\b(?:would|will|is)\s+it\s+be\s+possible\s+(?:for\s+you\s+)?to\b`,
     String.raw`\bgood\s+(?:morning|afternoon|evening|day)\b|\bcheers\b|\bhello\b|\bhi\b|\bhey(?:\s+there)?\b`,
-    String.raw`\b(?:each|every)\s+(?:time|run)\b|\bevery\s+(?:single\s+)?(?:row|record)s?\s+(?:of|from|in)\b|\ball\s+(?:the\s+)?(?:rows|records|data)\s+(?:of|from|in)\b`,
+    String.raw`\b(?:each|every)\s+(?:time|run)\b|\bevery\s+(?:single\s+)?(?:row|record)s?\s+(?:of|from|in)\b|\ball\s+(?:the\s+)?(?:rows|records|data|columns|fields)\s+(?:of|from|in)\b`,
     String.raw`\b(?:when|while)\s+(?:you\s+)?(?:copy|copying|move|moving|load|loading|migrate|migrating|transfer|transferring)(?:\s+(?:it|them|this|that|the\s+data))?\b`,
     String.raw`\bin\s+the\s+(?:target|destination|output|new\s+table)\b|\bfor\s+me\b|\bnothing\s+else\b|\b(?:and\s+)?that'?s\s+(?:it|all)\b|\b(?:is|would\s+be|will\s+be)\s+(?:plenty|enough|fine)\b|\bplease\b|\b(?:if|when|whenever|should)\s+(?:it|the\s+(?:run|job|task|dag|pipeline)|anything|something)\s+fails\b|\b(?:on|upon|after)\s+(?:a\s+)?failures?\b`,
     String.raw`(?:복사|이관|적재|이동|옮긴|옮기기|복사한|적재한)\s*(?:한\s*)?후(?:에)?|실패\s*(?:하면|시에?|할\s*경우)(?=[^.]*?(?:재시도|다시\s*시도|시도|retry|알림|알려))`,

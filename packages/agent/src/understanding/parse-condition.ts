@@ -45,6 +45,9 @@ function quote(s: string): string {
  */
 function checkValue(value: string, vocab: Vocabulary, column: string | undefined, quoted = false): string | undefined {
   if (!column) return quote(value);
+  // A bare word is never a number: "stock of at" is not stock = 'at'.
+  if (!quoted && /^(?:integer|bigint|smallint|double|real|float|decimal|numeric)$/i.test(vocab.typeOf(column) ?? ''))
+    return undefined;
   const known = vocab.playing.map((t) => t.values?.[column]).find((v) => v !== undefined);
   if (!known) return /[\uac00-\ud7af]/.test(value) ? undefined : quote(value);
   const exact = known.find((k) => k === value) ?? known.find((k) => k.toLowerCase() === value.toLowerCase());
@@ -60,11 +63,11 @@ const NOT_NULL = String.raw`(?:is\s+not|isn'?t|are\s+not|aren'?t)\s+(?:null|empt
 const IS_NULL = String.raw`(?:is|are)\s+(?:null|empty|missing|blank|unset|not\s+set)|(?:has|have)\s+no\s+(?:value|values)|is\s+absent`;
 const OPS: [RegExp, string][] = [
   [
-    /^(?:>=|=>|is\s+at\s+least|at\s+least|no\s+less\s+than|not\s+less\s+than|is\s+not\s+below|minimum(?:\s+of)?|from)$/i,
+    /^(?:>=|=>|is\s+at\s+least|(?:of\s+)?at\s+least|no\s+less\s+than|not\s+less\s+than|is\s+not\s+below|minimum(?:\s+of)?|from)$/i,
     '>=',
   ],
   [
-    /^(?:<=|=<|is\s+at\s+most|at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|is\s+not\s+above|maximum(?:\s+of)?)$/i,
+    /^(?:<=|=<|is\s+at\s+most|(?:of\s+)?at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|is\s+not\s+above|maximum(?:\s+of)?)$/i,
     '<=',
   ],
   [
@@ -81,7 +84,7 @@ const OPS: [RegExp, string][] = [
   ],
   [/^(?:=|==|is|are|equals?|is\s+equal\s+to|equal\s+to|of|being|set\s+to|matches)$/i, '='],
 ];
-const OP_WORDS = String.raw`>=|=>|<=|=<|!=|<>|==|=|>|<|is\s+at\s+least|at\s+least|no\s+less\s+than|not\s+less\s+than|is\s+not\s+below|is\s+at\s+most|at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|is\s+not\s+above|minimum(?:\s+of)?|maximum(?:\s+of)?|is\s+(?:over|above|greater\s+than|more\s+than|higher\s+than|bigger\s+than|larger\s+than|after|later\s+than|under|below|less\s+than|lower\s+than|smaller\s+than|before|earlier\s+than)|over|above|greater\s+than|more\s+than|higher\s+than|bigger\s+than|larger\s+than|exceeds?|exceeding|after|later\s+than|newer\s+than|since|under|below|less\s+than|lower\s+than|smaller\s+than|fewer\s+than|before|earlier\s+than|older\s+than|until|is\s+not|isn'?t|are\s+not|aren'?t|not\s+equal\s+to|does\s+not\s+equal|doesn'?t\s+equal|other\s+than|is\s+anything\s+but|is\s+equal\s+to|equal\s+to|equals?|is|are|of|set\s+to|matches|not`;
+const OP_WORDS = String.raw`>=|=>|<=|=<|!=|<>|==|=|>|<|of\s+at\s+least|of\s+at\s+most|is\s+at\s+least|at\s+least|no\s+less\s+than|not\s+less\s+than|is\s+not\s+below|is\s+at\s+most|at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|is\s+not\s+above|minimum(?:\s+of)?|maximum(?:\s+of)?|is\s+(?:over|above|greater\s+than|more\s+than|higher\s+than|bigger\s+than|larger\s+than|after|later\s+than|under|below|less\s+than|lower\s+than|smaller\s+than|before|earlier\s+than)|over|above|greater\s+than|more\s+than|higher\s+than|bigger\s+than|larger\s+than|exceeds?|exceeding|after|later\s+than|newer\s+than|since|under|below|less\s+than|lower\s+than|smaller\s+than|fewer\s+than|before|earlier\s+than|older\s+than|until|is\s+not|isn'?t|are\s+not|aren'?t|not\s+equal\s+to|does\s+not\s+equal|doesn'?t\s+equal|other\s+than|is\s+anything\s+but|is\s+equal\s+to|equal\s+to|equals?|is|are|of|set\s+to|matches|not`;
 
 function opOf(words: string): string | undefined {
   const w = words.trim().replace(/\s+/g, ' ');

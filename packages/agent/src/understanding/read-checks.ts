@@ -59,16 +59,16 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
       'gi',
     ),
     new RegExp(
-      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:required|mandatory)\b|\b${ENSURE}\s+(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:present|filled(?:\s+in)?|set)\b`,
+      String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:required|mandatory)\b|\b${ENSURE}\s+(?:the\s+)?${col}\s+(?:is|are)\s+(?:always\s+)?(?:present|filled(?:\s+in)?|set)\b|\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+${MUST}\s+(?:always\s+)?be\s+(?:filled(?:\s+in)?|present|provided|populated)\b`,
       'gi',
     ),
     new RegExp(String.raw`\b(?:${ENSURE}\s+)?(?:the\s+)?${col}\s+(?:has|have|contains?)\s+no\s+${EMPTY}`, 'gi'),
     new RegExp(
-      String.raw`\b(?:fail|stop|abort|error(?:\s+out)?|halt)\s+(?:the\s+(?:run|dag|pipeline|job)\s+)?(?:if|when)\s+(?:any|a|an|the|some)?\s*${col}(?:\s+(?:column|field|value))?\s+(?:is|are|comes?\s+through|turns?\s+up)\s+(?:${EMPTY})`,
+      String.raw`\b(?:fail|stop|abort|error(?:\s+out)?|halt|reject)\s+(?:the\s+(?:run|dag|pipeline|job|load|batch)\s+)?(?:if|when)\s+(?:any|a|an|the|some)?\s*${col}(?:\s+(?:column|field|value))?\s+(?:is|are|comes?\s+through|turns?\s+up)\s+(?:${EMPTY})`,
       'gi',
     ),
     new RegExp(
-      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:이|가|은|는|에)?\s*(?:null|NULL|널|빈\s*값)\s*(?:이면|이\s*있으면|가\s*있으면|이\s*나오면)\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
+      String.raw`${col}\s*(?:컬럼|칼럼|값)?\s*(?:이|가|은|는|에)?\s*(?:null|NULL|널|빈\s*값)\s*(?:이면|이\s*있으면|가\s*있으면|있으면|이\s*나오면)\s*(?:실패|중단|에러|멈춰)\S*(?:\s*(?:처리|하게)\s*\S*)?`,
       'g',
     ),
     new RegExp(
@@ -98,7 +98,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   ];
   for (const pattern of notNull) {
     for (const m of rt.free(pattern)) {
-      const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
+      const cols = columnsOf((m[1] ?? m[2] ?? m[3] ?? '') as string, vocab);
       if (!cols) continue;
       rt.takeMatch(m);
       for (const c of cols)
@@ -137,7 +137,7 @@ export function readChecks(rt: RequestText, vocab: Vocabulary): CheckReading[] {
   );
   for (const pattern of unique) {
     for (const m of rt.free(pattern)) {
-      const cols = columnsOf((m[1] ?? m[2] ?? '') as string, vocab);
+      const cols = columnsOf((m[1] ?? m[2] ?? m[3] ?? '') as string, vocab);
       if (!cols) continue;
       const together =
         /combination|pair|together|조합|쌍/i.test(m[0]) ||

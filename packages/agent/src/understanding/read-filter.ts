@@ -263,6 +263,19 @@ export function readFilters(rt: RequestText, vocab: Vocabulary): string[] {
     out.push(atoms.map((a) => `NOT (${a})`).join(' AND '));
   }
 
+  // 3b. Korean: "failed 결제는 제외하고", "한국 고객은 빼고", "cancelled, refunded 주문은 빼 주세요".
+  for (const m of rt.free(
+    new RegExp(
+      String.raw`((?:[\w.'-]+|[\uac00-\ud7af]+)(?:\s*(?:,|또는|이나|및|(?<=[A-Za-z0-9_])(?:이랑|랑|와|과))\s*[\w.'-]+)*)\s*(?:상태(?:인|의)?\s*)?(?:${table}|건|것|데이터|행)?(?:들)?\s*(?:은|는|을|를)?\s*(?:제외(?:하고|해\s*(?:줘|주세요)|시켜\s*(?:줘|주세요))?|빼고|빼\s*(?:줘|주세요)|빼줘)`,
+      'g',
+    ),
+  )) {
+    const e = valueAtom(m[1] as string, vocab);
+    if (!e) continue;
+    rt.takeMatch(m);
+    out.push(negateSimple(e));
+  }
+
   // 4. "<values> <noun> <chain>": "paid orders over 200", "purchase or refund events on mobile devices",
   //    "customers from KR, JP and US", "sessions from KR on desktop with duration_ms above 60000".
   for (const m of rt.free(new RegExp(String.raw`(?<![\w])(${noun})(?![\w])`, 'gi'))) {

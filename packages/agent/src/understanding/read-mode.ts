@@ -10,7 +10,7 @@ export interface ModeReading {
 }
 
 const APPEND =
-  /\b(?:append(?:ing|ed)?(?:\s+(?:mode|only|to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)))?|add\s+(?:the\s+)?(?:rows|them|it|data)\s+to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)|(?:without|don'?t|do\s+not|never|not)\s+(?:overwrit(?:e|ing)|replac(?:e|ing)|truncat(?:e|ing)|wip(?:e|ing))(?:\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows))?|keep(?:ing)?\s+(?:the\s+)?existing\s+(?:rows|data)|on\s+top\s+of\s+(?:the\s+)?existing\s+(?:rows|data))\b|(?:기존\s*(?:데이터|행|테이블)\s*(?:은|는|를|을)?\s*(?:유지|두고|그대로\s*두고)\S*\s*)?(?:이어서|추가로|뒤에\s*(?:이어\s*)?붙여|이어\s*붙여|덧붙여|append)\s*(?:적재|저장|넣어|추가)?\S*|덮어쓰지\s*(?:말고|않고)\S*|기존\s*(?:테이블|데이터)\s*(?:에|뒤에)\s*추가\s*(?:\(append\))?\S*|\(append\)/gi;
+  /\b(?:append(?:ing|ed)?(?:\s+(?:mode|only|to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)))?|add\s+(?:the\s+)?(?:rows|them|it|data)\s+to\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows)|(?:without|don'?t|do\s+not|never|not)\s+(?:overwrit(?:e|ing)|replac(?:e|ing)|truncat(?:e|ing)|wip(?:e|ing))(?:\s+(?:the\s+)?(?:existing\s+)?(?:table|data|rows))?|keep(?:ing)?\s+(?:the\s+)?existing\s+(?:rows|data)|on\s+top\s+of\s+(?:the\s+)?existing\s+(?:rows|data)|(?:to|onto)\s+what(?:'?s|\s+is)\s+already\s+(?:there|in(?:\s+(?:it|the\s+table))?))\b|(?:기존\s*(?:데이터|행|테이블)\s*(?:은|는|를|을)?\s*(?:유지|두고|그대로\s*두고)\S*\s*)?(?:이어서|추가로|뒤에\s*(?:이어\s*)?붙여|이어\s*붙여|덧붙여|append)\s*(?:적재|저장|넣어|추가)?\S*|덮어쓰지\s*(?:말고|않고)\S*|기존\s*(?:테이블|데이터)\s*(?:에|뒤에)\s*추가\s*(?:\(append\))?\S*|\(append\)/gi;
 
 /**
  * The write mode: replace ("overwrite", "full refresh", "덮어쓰기"), append ("add to what is there", "이어서"), upsert on

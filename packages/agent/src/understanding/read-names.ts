@@ -136,7 +136,7 @@ export function readTableTargets(
       if (
         !table ||
         vocab.tableOf(name) ||
-        /^(duckdb|sqlite|postgres|postgresql|mysql|warehouse|the|a|an|it|them|existing|new|same|target|table)$/i.test(
+        /^(duckdb|sqlite|postgres|postgresql|mysql|warehouse|the|a|an|it|them|existing|new|same|target|table|what|which|whatever|where|there|here|this|that|these|those|all|each|every|both)$/i.test(
           name,
         )
       )

@@ -394,6 +394,30 @@ const CASES: Case[] = [
     'events.db',
     table('sessions'),
   ],
+  // Korean exclusions of values, not-null in words, a bare word is never a number, copy verbs.
+  ['exclude-ko-1', 'refunded 주문은 제외하고 옮겨줘', 'shop.db', table('orders', { filter: "status != 'refunded'" })],
+  ['exclude-ko-2', 'admin 사용자는 빼고 나머지 사용자만', 'shop.db', table('users', { filter: "role != 'admin'" })],
+  [
+    'nn-en-1',
+    'copy orders and the currency must be filled in',
+    'shop.db',
+    table('orders', { checks: [{ kind: 'not_null', column: 'currency' }] }),
+  ],
+  [
+    'nn-en-2',
+    'load payments, reject the load if paid_at is missing',
+    'shop.db',
+    table('payments', { checks: [{ kind: 'not_null', column: 'paid_at' }] }),
+  ],
+  [
+    'nn-ko-1',
+    '주문 테이블 복사, currency에 null 있으면 실패',
+    'shop.db',
+    table('orders', { checks: [{ kind: 'not_null', column: 'currency' }] }),
+  ],
+  ['cmp-en-5', 'order_items with quantity of at most 2', 'shop.db', table('order_items', { filter: 'quantity <= 2' })],
+  ['plain-ko-1', '주문 테이블 DuckDB에 복제해줘', 'shop.db', table('orders')],
+  ['mode-en-1', 'append payments to what is already in DuckDB', 'shop.db', table('payments', { mode: 'append' })],
   // "나머지" (the rest) is not "merge".
   [
     'rest-ko',
