@@ -96,8 +96,9 @@ describe('git delivery: DAG versions as commits read by the git DAG bundle', () 
     const header = parseDagFileHeader(git('show', `${deployed?.sha}:${dagId}.py`));
     expect(deployed?.body).toContain(`deploy ${dagId} v1`);
     expect(deployed?.body).toContain(`spec_hash: ${header?.specHash}`);
-    expect(deployed?.body).toMatch(/^who: .+$/m);
-    expect(deployed?.body).toMatch(/^why: .+$/m);
+    // Who: the caller (an unauthenticated local client here) and its tenant; why: the tool and the request.
+    expect(deployed?.body).toMatch(/^who: .+ \(tenant .+\)$/m);
+    expect(deployed?.body).toMatch(/^why: create_dag: copy customers from SQLite shop\.db/m);
     const run = await api<{ bundle_version: string | null }>(
       `/dags/${dagId}/dagRuns/${encodeURIComponent(first.run?.run_id ?? '')}`,
     );
@@ -118,6 +119,8 @@ describe('git delivery: DAG versions as commits read by the git DAG bundle', () 
       `deploy ${dagId} v2`,
       `deploy ${dagId} v1`,
     ]);
+    expect(commits[1]?.body).toMatch(/^why: update_dag: add a not-null check on email$/m);
+    expect(commits[0]?.body).toMatch(/^why: rollback_dag: /m);
     const rolledHeader = parseDagFileHeader(git('show', `main:${dagId}.py`));
     expect(rolledHeader?.specHash).toBe(header?.specHash);
     const rerun = await api<{ bundle_version: string | null }>(

@@ -45,7 +45,13 @@ export async function deployDagVersion(
   await input.progress('deploying and waiting for Airflow to parse the DAG');
   let deployed;
   try {
-    deployed = await deps.airflow.deployer.deploy({ dagId: spec.dag_id, source });
+    // Who and why travel with the file: with DAGS_DELIVERY=git they are the commit message's `who` and `why`.
+    deployed = await deps.airflow.deployer.deploy({
+      dagId: spec.dag_id,
+      source,
+      author: `${actor.id} (tenant ${actor.tenant})`,
+      reason: `${input.action}: ${redactSecrets(input.reason)}`,
+    });
   } catch (error) {
     // The error is what the caller needs; a failure to record the outcome leaves the row to reconcile.
     await pending?.settle('failed').catch(() => undefined);
