@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { airflowAdminToken } from '../support/airflow-admin-token.js';
 import { createShopDatabase } from '../support/create-shop-database.js';
+import { sqliteRows, startRuns } from '../support/faithful-runs.js';
 import type { CreateDagOutput, ToolResult } from '../support/mcp-tool-calls.js';
 import { queryDuckdb } from '../support/query-duckdb.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
@@ -44,17 +44,7 @@ describe('faithful requests by phrasing family, through the test Airflow', () =>
   const id = (name: string) => `ff2_${name}_${suffix}`;
   const duck = (name: string) => join(warehouse, `ff2_${name}.duckdb`);
   const duckdb = (file: string, sql: string) => queryDuckdb(airflow.python, file, sql) as unknown[][];
-  const sqlite = (sql: string) => {
-    const db = new DatabaseSync(shop, { readOnly: true });
-    try {
-      return db
-        .prepare(sql)
-        .all()
-        .map((row) => Object.values(row as Record<string, unknown>));
-    } finally {
-      db.close();
-    }
-  };
+  const sqlite = (sql: string) => sqliteRows(shop, sql);
   const tool = async (name: string, args: Record<string, unknown>) =>
     (await client.callTool({ name, arguments: args }, undefined, { timeout: 600_000 })) as ToolResult;
   const airflowApi = async (path: string) => {
@@ -119,11 +109,10 @@ describe('faithful requests by phrasing family, through the test Airflow', () =>
     server_connections: 'postgres-pipelines, mysql-pipelines (PostgreSQL/MySQL sources through Airflow connections)',
   };
 
-  const runs = new Map<Request, Promise<Answer>>();
+  let started: ReturnType<typeof startRuns<Request, Answer>> | undefined;
   const ran = (request: Request) => {
-    const run = runs.get(request);
-    if (!run) throw new Error(`no run started for ${request}`);
-    return run;
+    if (!started) throw new Error('the runs start in beforeAll');
+    return started.ran(request);
   };
 
   beforeAll(async () => {
@@ -146,30 +135,17 @@ con.close()`,
     expect(seeded.status, seeded.stderr).toBe(0);
     app = await startServiceApp(airflow, { ALLOWED_DATA_DIRS: warehouse });
     client = await app.connect();
-    let active = 0;
-    const waiting: (() => void)[] = [];
-    const limited = async (request: Request) => {
-      while (active >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
-      active++;
-      try {
-        const result = await tool('create_dag', { task_description: requests[request], run: true, wait: true });
-        expect(result.isError, result.content[0]?.text).toBeFalsy();
-        const out = result.structuredContent as unknown as Answer;
-        if (out.deployed) made.add(out.dag_id);
-        return out;
-      } finally {
-        active--;
-        waiting.shift()?.();
-      }
-    };
-    for (const request of Object.keys(requests) as Request[]) {
-      const run = limited(request);
-      run.catch(() => undefined);
-      runs.set(request, run);
-    }
+    // Two runs at a time on a shared two-core machine, each into its own DuckDB file.
+    started = startRuns(Object.keys(requests) as Request[], 2, async (request) => {
+      const result = await tool('create_dag', { task_description: requests[request], run: true, wait: true });
+      expect(result.isError, result.content[0]?.text).toBeFalsy();
+      const out = result.structuredContent as unknown as Answer;
+      if (out.deployed) made.add(out.dag_id);
+      return out;
+    });
   });
   afterAll(async () => {
-    await Promise.allSettled(runs.values());
+    await Promise.allSettled(started?.runs.values() ?? []);
     for (const dagId of made) await tool('delete_dag', { dag_id: dagId }).catch(() => undefined);
     await app?.close();
   });

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { airflowAdminToken } from '../support/airflow-admin-token.js';
 import { createShopDatabase } from '../support/create-shop-database.js';
+import { sqliteRows, startRuns } from '../support/faithful-runs.js';
 import type { CreateDagOutput, ToolResult } from '../support/mcp-tool-calls.js';
 import { queryDuckdb } from '../support/query-duckdb.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
@@ -35,17 +35,7 @@ describe('faithful requests: what was asked is what lands in DuckDB', () => {
   const id = (name: string) => `ff_${name}_${suffix}`;
   const duck = (name: string) => join(warehouse, `ff_${name}.duckdb`);
   const duckdb = (name: string, sql: string) => queryDuckdb(airflow.python, duck(name), sql) as unknown[][];
-  const sqlite = (sql: string) => {
-    const db = new DatabaseSync(shop, { readOnly: true });
-    try {
-      return db
-        .prepare(sql)
-        .all()
-        .map((row) => Object.values(row as Record<string, unknown>));
-    } finally {
-      db.close();
-    }
-  };
+  const sqlite = (sql: string) => sqliteRows(shop, sql);
   const tool = async (name: string, args: Record<string, unknown>) =>
     (await client.callTool({ name, arguments: args }, undefined, { timeout: 300_000 })) as ToolResult;
   const answer = async (name: string, args: Record<string, unknown>) => {
@@ -74,11 +64,10 @@ describe('faithful requests: what was asked is what lands in DuckDB', () => {
     korean: `shop.db의 customers 테이블에서 한국 고객만 DuckDB ff_korean.duckdb의 ff_korean_customers 테이블로 옮기고, 이메일은 제외하고, 매일 오전 9시에 실행, 3번 재시도해줘, dag id ${id('korean')}`,
   };
   type Family = keyof typeof requests;
-  const runs = new Map<Family, Promise<Answer>>();
+  let started: ReturnType<typeof startRuns<Family, Answer>> | undefined;
   const ran = (family: Family) => {
-    const run = runs.get(family);
-    if (!run) throw new Error(`no run started for ${family}`);
-    return run;
+    if (!started) throw new Error('the runs start in beforeAll');
+    return started.ran(family);
   };
 
   beforeAll(async () => {
@@ -86,27 +75,12 @@ describe('faithful requests: what was asked is what lands in DuckDB', () => {
     createShopDatabase(shop);
     app = await startServiceApp(airflow, { ALLOWED_DATA_DIRS: warehouse });
     client = await app.connect();
-    let active = 0;
-    const waiting: (() => void)[] = [];
-    const limited = async (family: Family) => {
-      while (active >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
-      active++;
-      try {
-        return await answer('create_dag', { task_description: requests[family], run: true, wait: true });
-      } finally {
-        active--;
-        waiting.shift()?.();
-      }
-    };
-    // The runs go on while the tests wait for their own; a failure shows in the test that reads it.
-    for (const family of Object.keys(requests) as Family[]) {
-      const run = limited(family);
-      run.catch(() => undefined);
-      runs.set(family, run);
-    }
+    started = startRuns(Object.keys(requests) as Family[], 2, (family) =>
+      answer('create_dag', { task_description: requests[family], run: true, wait: true }),
+    );
   });
   afterAll(async () => {
-    await Promise.allSettled(runs.values());
+    await Promise.allSettled(started?.runs.values() ?? []);
     for (const dagId of made) await tool('delete_dag', { dag_id: dagId }).catch(() => undefined);
     await app?.close();
   });
