@@ -35,18 +35,25 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const log = (line) => process.stderr.write(`[airflow-celery] ${line}\n`);
 
-/** Debian 12 (bookworm) amd64: redis-server is a link to redis-check-rdb, which redis-tools ships. */
-const REDIS_PACKAGES = [
+/**
+ * Debian 12 (bookworm) amd64, newest first: the security update, then the point release (which stays in bookworm/main
+ * after the security archive moves on). redis-server is a link to redis-check-rdb, which redis-tools ships.
+ */
+const REDIS_RELEASES = [
   {
-    name: 'redis-tools',
     version: '5:7.0.15-1~deb12u10',
-    sha256: 'f791cfcbf3054832bd6e786546acb0d4e046888f8e63bcf567c1c65fbfaf69e2',
+    tools: 'f791cfcbf3054832bd6e786546acb0d4e046888f8e63bcf567c1c65fbfaf69e2',
+    server: '784e17b51024ff878fd7d709a68346658fa9b21f6de740cb75e474f28790971c',
   },
   {
-    name: 'redis-server',
-    version: '5:7.0.15-1~deb12u10',
-    sha256: '784e17b51024ff878fd7d709a68346658fa9b21f6de740cb75e474f28790971c',
+    version: '5:7.0.15-1~deb12u7',
+    tools: '3c8cd27847c6a06b6f6c29e7415a9057462a89661e3a8e2eb8dd5b2d7830bb40',
+    server: '1f43e46f153d1653586e72871dd3e2ea08acba5c3d2b38b02f90d63d16352cac',
   },
+];
+const redisPackages = (release) => [
+  { name: 'redis-tools', version: release.version, sha256: release.tools },
+  { name: 'redis-server', version: release.version, sha256: release.server },
   { name: 'liblzf1', version: '3.6-3', sha256: '9854b0866201b63e04f1e446f45f01ef4a6f72c61f2250b75f944f6046cc7e8c' },
   {
     name: 'libjemalloc2',
@@ -78,25 +85,41 @@ export function settings(env = process.env) {
 
 /** redis-server unpacked from the pinned packages into the cache (whole or absent). */
 export function ensureRedis() {
-  const target = join(cacheRoot(), 'redis', `redis-${REDIS_PACKAGES[0].version.replace(/^\d+:/, '')}`);
-  const layout = {
+  const targetOf = (release) => join(cacheRoot(), 'redis', `redis-${release.version.replace(/^\d+:/, '')}`);
+  const layout = (target) => ({
     server: join(target, 'usr', 'bin', 'redis-server'),
     libDir: join(target, 'usr', 'lib', 'x86_64-linux-gnu'),
-  };
-  if (existsSync(join(target, '.complete'))) return layout;
+  });
+  const ready = REDIS_RELEASES.find((r) => existsSync(join(targetOf(r), '.complete')));
+  if (ready) return layout(targetOf(ready));
   const debs = join(cacheRoot(), 'redis', 'debs');
-  ensureDebs(debs, REDIS_PACKAGES);
-  const building = `${target}.building-${process.pid}`;
-  rmSync(building, { recursive: true, force: true });
-  mkdirSync(building, { recursive: true });
-  for (const p of REDIS_PACKAGES) {
-    must('dpkg-deb', ['-x', join(debs, `${p.name}_${p.version.replace(/:/g, '%3a')}_amd64.deb`), building]);
+  const refused = [];
+  for (const release of REDIS_RELEASES) {
+    const packages = redisPackages(release);
+    try {
+      ensureDebs(debs, packages);
+    } catch (error) {
+      if (!error.unavailable) throw error;
+      refused.push(error.message);
+      continue;
+    }
+    const target = targetOf(release);
+    const building = `${target}.building-${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { recursive: true });
+    for (const p of packages) {
+      must('dpkg-deb', ['-x', join(debs, `${p.name}_${p.version.replace(/:/g, '%3a')}_amd64.deb`), building]);
+    }
+    writeFileSync(join(building, '.complete'), `${new Date().toISOString()}\n`);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(building, target);
+    log(`Redis ready in ${target}`);
+    return layout(target);
   }
-  writeFileSync(join(building, '.complete'), `${new Date().toISOString()}\n`);
-  rmSync(target, { recursive: true, force: true });
-  renameSync(building, target);
-  log(`Redis ready in ${target}`);
-  return layout;
+  throw new Error(
+    `apt offers none of the pinned Redis releases:\n${refused.join('\n')}\nAdd the new version to REDIS_RELEASES in ` +
+      'airflow/scripts/airflow-celery.mjs (`apt-cache policy redis-server`; `apt-get download` + `sha256sum`).',
+  );
 }
 
 const pids = (s) => readJson(s.pidFile) ?? {};
