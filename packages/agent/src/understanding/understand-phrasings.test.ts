@@ -122,6 +122,14 @@ const CASES: Case[] = [
   ],
   ['mode-ko-2', 'payments는 기존 데이터 뒤에 붙여줘', 'shop.db', table('payments', { mode: 'append' })],
   ['mode-ko-3', '주문 테이블 통째로 교체', 'shop.db', table('orders')],
+  // "…테이블에 추가해줘" adds rows to the named table: append, never the default replace.
+  [
+    'mode-ko-4',
+    'payments를 DuckDB의 pay_copy 테이블에 추가해줘',
+    'shop.db',
+    table('payments', { target_table: 'pay_copy', mode: 'append' }),
+  ],
+  ['mode-ko-5', 'users를 DuckDB에 추가해 주세요', 'shop.db', table('users', { mode: 'append' })],
   // Schedules: a verb of refreshing, ordinal days, English words with a Korean time.
   ['sched-en-1', 'refresh users every hour', 'shop.db', { ...table('users'), schedule: '@hourly' }],
   [
