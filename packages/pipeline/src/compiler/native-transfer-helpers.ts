@@ -33,7 +33,46 @@ export const NATIVE_TRANSFER = `def _duckdb_scanner(kind):
     return str(path), None
 
 
-def _scanner_dsn(kind, conn_id):
+def _native_transfer(kind, source, target, statements):
+    path, why = _duckdb_scanner(kind)
+    secrets = []
+    con = None
+    moved = None
+    if path is None:
+        print("native path not available (%s): streaming" % why)
+        return None
+    try:
+        if kind == "sqlite":
+            dsn = source
+        else:
+            dsn, secrets = _scanner_dsn(kind, source)
+
+        def attach(con):
+            con.execute("LOAD '" + path.replace("'", "''") + "'")
+            con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS _mcp_src (TYPE " + kind + ", READ_ONLY)")
+
+        con = _open_duckdb(target, prepare=attach)
+        con.execute("BEGIN")
+        for sql in statements[:-1]:
+            con.execute(sql)
+        moved = con.execute(statements[-1]).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception as error:
+        why = repr(error)
+        for secret in sorted(secrets, key=len, reverse=True):
+            why = why.replace(secret, "***")
+        moved = None
+        if con is not None:
+            _rollback("duckdb", con)
+    finally:
+        if con is not None:
+            con.close()
+    if moved is None:
+        print("native path failed, nothing kept (%s): streaming" % why[:500])
+    return moved`;
+
+/** How a server source (PostgreSQL, MySQL) is attached: carried only by DAGs that read one natively. */
+export const SCANNER_DSN = `def _scanner_dsn(kind, conn_id):
     # The key=value string the scanner connects with, from the Airflow connection; its password to scrub.
     try:
         # Not the provider's hook: importing it (SQLAlchemy, the driver) costs seconds the scanner does not need.
@@ -73,43 +112,4 @@ def _scanner_dsn(kind, conn_id):
             return str(v)
 
     dsn = " ".join(k + "=" + value(v) for k, v in fields if v not in (None, ""))
-    return dsn, [s for s in (conn.password, dsn) if s]
-
-
-def _native_transfer(kind, source, target, statements):
-    path, why = _duckdb_scanner(kind)
-    secrets = []
-    con = None
-    moved = None
-    if path is None:
-        print("native path not available (%s): streaming" % why)
-        return None
-    try:
-        if kind == "sqlite":
-            dsn = source
-        else:
-            dsn, secrets = _scanner_dsn(kind, source)
-
-        def attach(con):
-            con.execute("LOAD '" + path.replace("'", "''") + "'")
-            con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS _mcp_src (TYPE " + kind + ", READ_ONLY)")
-
-        con = _open_duckdb(target, prepare=attach)
-        con.execute("BEGIN")
-        for sql in statements[:-1]:
-            con.execute(sql)
-        moved = con.execute(statements[-1]).fetchone()[0]
-        con.execute("COMMIT")
-    except Exception as error:
-        why = repr(error)
-        for secret in sorted(secrets, key=len, reverse=True):
-            why = why.replace(secret, "***")
-        moved = None
-        if con is not None:
-            _rollback("duckdb", con)
-    finally:
-        if con is not None:
-            con.close()
-    if moved is None:
-        print("native path failed, nothing kept (%s): streaming" % why[:500])
-    return moved`;
+    return dsn, [s for s in (conn.password, dsn) if s]`;

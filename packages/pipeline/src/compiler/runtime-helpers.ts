@@ -1,5 +1,5 @@
 import type { Engine } from '../spec/pipeline-spec.js';
-import { NATIVE_TRANSFER } from './native-transfer-helpers.js';
+import { NATIVE_TRANSFER, SCANNER_DSN } from './native-transfer-helpers.js';
 
 /**
  * Opens a MySQL / MariaDB connection with PyMySQL (pure Python, in the Airflow lock) from the Airflow connection's
@@ -303,7 +303,10 @@ export function runtimeHelpers(
       if (stream && options.sources?.has(engine)) parts.push(stream);
     }
     const scanned = ['sqlite', 'postgres', 'mysql'] as const;
-    if (engines.has('duckdb') && scanned.some((e) => options.sources?.has(e))) parts.push(NATIVE_TRANSFER);
+    if (engines.has('duckdb') && scanned.some((e) => options.sources?.has(e))) {
+      if (options.sources?.has('postgres') || options.sources?.has('mysql')) parts.push(SCANNER_DSN);
+      parts.push(NATIVE_TRANSFER);
+    }
   }
   return parts.join('\n\n\n');
 }

@@ -258,29 +258,6 @@ def _stream_mysql(con, sql, params):
     return cur
 
 
-def _duckdb_scanner(kind):
-    # The scanner extension's file inside its wheel, for this duckdb's version: (path, None), or (None, why not).
-    from importlib.resources import files
-
-    import duckdb
-
-    try:
-        if kind == "sqlite":
-            folder = files("duckdb_extension_sqlite_scanner") / "extensions"
-        elif kind == "postgres":
-            folder = files("duckdb_extension_postgres_scanner") / "extensions"
-        else:
-            folder = files("duckdb_extension_mysql_scanner") / "extensions"
-    except ModuleNotFoundError:
-        return None, "duckdb-extension-%s-scanner is not installed" % kind
-    version = duckdb.execute("SELECT version()").fetchone()[0]
-    path = folder / version / (kind + "_scanner.duckdb_extension")
-    if not path.is_file():
-        built = ", ".join(sorted(p.name for p in folder.iterdir())) if folder.is_dir() else "no version"
-        return None, "duckdb-extension-%s-scanner is built for %s, not duckdb %s" % (kind, built, version)
-    return str(path), None
-
-
 def _scanner_dsn(kind, conn_id):
     # The key=value string the scanner connects with, from the Airflow connection; its password to scrub.
     try:
@@ -322,6 +299,29 @@ def _scanner_dsn(kind, conn_id):
 
     dsn = " ".join(k + "=" + value(v) for k, v in fields if v not in (None, ""))
     return dsn, [s for s in (conn.password, dsn) if s]
+
+
+def _duckdb_scanner(kind):
+    # The scanner extension's file inside its wheel, for this duckdb's version: (path, None), or (None, why not).
+    from importlib.resources import files
+
+    import duckdb
+
+    try:
+        if kind == "sqlite":
+            folder = files("duckdb_extension_sqlite_scanner") / "extensions"
+        elif kind == "postgres":
+            folder = files("duckdb_extension_postgres_scanner") / "extensions"
+        else:
+            folder = files("duckdb_extension_mysql_scanner") / "extensions"
+    except ModuleNotFoundError:
+        return None, "duckdb-extension-%s-scanner is not installed" % kind
+    version = duckdb.execute("SELECT version()").fetchone()[0]
+    path = folder / version / (kind + "_scanner.duckdb_extension")
+    if not path.is_file():
+        built = ", ".join(sorted(p.name for p in folder.iterdir())) if folder.is_dir() else "no version"
+        return None, "duckdb-extension-%s-scanner is built for %s, not duckdb %s" % (kind, built, version)
+    return str(path), None
 
 
 def _native_transfer(kind, source, target, statements):

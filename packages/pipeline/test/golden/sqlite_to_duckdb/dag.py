@@ -233,49 +233,6 @@ def _duckdb_scanner(kind):
     return str(path), None
 
 
-def _scanner_dsn(kind, conn_id):
-    # The key=value string the scanner connects with, from the Airflow connection; its password to scrub.
-    try:
-        # Not the provider's hook: importing it (SQLAlchemy, the driver) costs seconds the scanner does not need.
-        from airflow.sdk import BaseHook
-    except ImportError:  # Airflow 2
-        from airflow.providers.postgres.hooks.postgres import PostgresHook as BaseHook
-
-    conn = BaseHook.get_connection(conn_id)
-    if kind == "postgres":
-        extra = conn.extra_dejson
-        fields = [
-            ("host", conn.host or "localhost"),
-            ("port", conn.port or 5432),
-            ("user", conn.login),
-            ("password", conn.password),
-            ("dbname", conn.schema),
-        ] + [(k, extra.get(k)) for k in ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")]
-
-        def value(v):
-            return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-    else:
-        extra = conn.extra_dejson
-        if extra.get("ssl") or extra.get("unix_socket"):
-            raise ValueError("the connection's ssl or unix_socket extra is honoured by the streaming path only")
-        fields = [
-            ("host", conn.host or "localhost"),
-            ("port", conn.port or 3306),
-            ("user", conn.login),
-            ("passwd", conn.password),
-            ("db", conn.schema),
-        ]
-
-        def value(v):
-            if any(c in str(v) for c in " \t\n'\"=\\"):
-                raise ValueError("a field of the connection holds a space, quote, '=' or backslash")
-            return str(v)
-
-    dsn = " ".join(k + "=" + value(v) for k, v in fields if v not in (None, ""))
-    return dsn, [s for s in (conn.password, dsn) if s]
-
-
 def _native_transfer(kind, source, target, statements):
     path, why = _duckdb_scanner(kind)
     secrets = []
