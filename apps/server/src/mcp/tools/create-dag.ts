@@ -76,7 +76,7 @@ export function createDagTool(deps: { dags: DagService; waitBoundS?: number }) {
       };
     },
     summarize: (o) =>
-      `${o.understood_text}\n${o.message}${o.run && !ENDED.has(o.run.state) ? stillGoing(o.language) : ''}`,
+      `${o.understood_text}\n${o.message}${o.run && !ENDED.has(o.run.state) && !o.run.stalled ? stillGoing(o.language) : ''}`,
     links: (o) =>
       o.run && o.run.state !== 'success'
         ? runLinks(
