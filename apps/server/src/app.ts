@@ -5,11 +5,12 @@ import type { Config } from './config.js';
 import { CallTracker } from './mcp/call-tracker.js';
 import { createMcpServer, type McpCatalog } from './mcp/create-mcp-server.js';
 import { SessionStore } from './mcp/session-store.js';
+import { TaskStore } from './mcp/tasks/task-store.js';
 import { createLoggerOptions } from './observability/create-logger-options.js';
 import { createMetrics, type Metrics } from './observability/create-metrics.js';
 import { oauthMetadataRoutes } from './routes/oauth-metadata.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
-import { mcpRoutes } from './routes/mcp.js';
+import { mcpRoutes, type ModernServing } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { serviceSecrets } from './services/service-secrets.js';
 
@@ -80,13 +81,18 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await sessions.closeAll();
   });
   fastify.addHook('onClose', async () => {
+    tasks.close();
     await options.onClose?.();
   });
 
   const events = new InMemoryServerEventBus();
-  const createServer = () =>
+  const tasks = new TaskStore({ ttlMs: config.mcp.taskTtlS * 1000, maxPerKey: config.mcp.maxTasksPerKey });
+  tasks.startSweeper();
+  // The Tasks extension exists on 2026-07-28 only: 2025-11-25 sessions get servers without it.
+  const createServer = (serving?: ModernServing) =>
     createMcpServer({
       events,
+      ...(serving ? { tasks, servesToolCall: serving.toolCall } : {}),
       catalog,
       metrics,
       log: fastify.log,
@@ -100,7 +106,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await fastify.register(healthRoutes, { checks: options.readiness ?? [] });
   await fastify.register(metricsRoutes, { metrics, config });
   await fastify.register(oauthMetadataRoutes, { config });
-  await fastify.register(mcpRoutes, { config, sessions, createServer, metrics, events });
+  const taskOnlyTools = new Set(catalog.taskOnlyTools);
+  await fastify.register(mcpRoutes, { config, sessions, createServer, metrics, events, tasks, taskOnlyTools });
   sessions.startSweeper();
 
   return {

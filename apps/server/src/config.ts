@@ -82,6 +82,8 @@ const envSchema = z.object({
   MCP_RATE_LIMIT_PER_MIN: int(300, 0, 1_000_000),
   MCP_MAX_CONCURRENT_WRITES: int(4, 0, 1000),
   MCP_WAIT_BOUND_S: int(60, 5, 600),
+  MCP_TASK_TTL_S: int(7200, 60, 7 * 24 * 3600),
+  MCP_MAX_TASKS_PER_KEY: int(32, 1, 10_000),
   MCP_HIDE_WRITE_TOOLS: bool(false),
   MCP_OAUTH_ISSUER: optionalString,
   MCP_OAUTH_AUDIENCE: optionalString,
@@ -171,6 +173,12 @@ export interface Config {
      * going then is answered with links to follow it, not held open.
      */
     waitBoundS: number;
+    /**
+     * 2026-07-28 Tasks extension: how long a task is kept from its creation (seconds; a run inside a task may be
+     * followed for half of it, at most an hour), and how many tasks one key may hold.
+     */
+    taskTtlS: number;
+    maxTasksPerKey: number;
     /** With READ_ONLY, leave write tools out of tools/list. */
     hideWriteTools: boolean;
     /**
@@ -385,6 +393,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitPerMin: e.MCP_RATE_LIMIT_PER_MIN,
       maxConcurrentWrites: e.MCP_MAX_CONCURRENT_WRITES,
       waitBoundS: e.MCP_WAIT_BOUND_S,
+      taskTtlS: e.MCP_TASK_TTL_S,
+      maxTasksPerKey: e.MCP_MAX_TASKS_PER_KEY,
       hideWriteTools: e.MCP_HIDE_WRITE_TOOLS,
       oauth:
         e.MCP_OAUTH_ISSUER && e.MCP_OAUTH_AUDIENCE

@@ -5,6 +5,7 @@ import { createMetrics } from './observability/create-metrics.js';
 import { createServices } from './services/create-services.js';
 import { serviceSecrets } from './services/service-secrets.js';
 import { createConformanceFixtures } from './mcp/conformance-fixtures.js';
+import { TASK_ONLY_FIXTURE_TOOLS } from './mcp/conformance-task-fixtures.js';
 
 export interface RunningServer {
   app: App;
@@ -22,7 +23,7 @@ export async function startServer(config: Config, options: { handleSignals?: boo
     app = await buildApp({
       config,
       catalog: config.mcp.testFixtures
-        ? { ...services.catalog, extend: createConformanceFixtures() }
+        ? { ...services.catalog, extend: createConformanceFixtures(), taskOnlyTools: TASK_ONLY_FIXTURE_TOOLS }
         : services.catalog,
       readiness: services.readiness,
       metrics,

@@ -8,6 +8,8 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { registerInputRequiredFixtures } from './conformance-input-required-fixtures.js';
+import { registerTaskFixtures } from './conformance-task-fixtures.js';
+import type { TaskStore } from './tasks/task-store.js';
 
 /**
  * Test-only tools, resources and prompts that @modelcontextprotocol/conformance (server mode) expects by name.
@@ -310,8 +312,11 @@ function registerListChangeTriggers(server: McpServer, events: ServerEventBus | 
   });
 }
 
-export function createConformanceFixtures(): (server: McpServer, context: { events?: ServerEventBus }) => void {
-  return (server, { events }) => {
+export function createConformanceFixtures(): (
+  server: McpServer,
+  context: { events?: ServerEventBus | undefined; tasks?: TaskStore | undefined },
+) => void {
+  return (server, { events, tasks }) => {
     server.server.registerCapabilities(FIXTURE_CAPABILITIES);
     registerContentTools(server);
     registerInteractiveTools(server);
@@ -319,5 +324,6 @@ export function createConformanceFixtures(): (server: McpServer, context: { even
     registerPrompts(server);
     registerInputRequiredFixtures(server);
     registerListChangeTriggers(server, events);
+    if (tasks) registerTaskFixtures(server, tasks);
   };
 }

@@ -22,7 +22,8 @@ const stringSchema = (field: string) => ({
   properties: { [field]: { type: 'string' as const } },
   required: [field],
 });
-const ask = (message: string, field: string) => inputRequired.elicit({ message, requestedSchema: stringSchema(field) });
+export const ask = (message: string, field: string) =>
+  inputRequired.elicit({ message, requestedSchema: stringSchema(field) });
 const confirm = () =>
   inputRequired.elicit({
     message: 'Please confirm',
@@ -32,7 +33,7 @@ const sample = (prompt: string, maxTokens: number) =>
   inputRequired.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens });
 
 /** The field of an accepted elicitation answer, or 'unknown'. */
-function answer(ctx: ServerContext, key: string, field: string): string {
+export function answer(ctx: ServerContext, key: string, field: string): string {
   const entry = ctx.mcpReq.inputResponses?.[key] as { content?: Record<string, unknown> } | undefined;
   const value = entry?.content?.[field];
   return typeof value === 'string' ? value : 'unknown';

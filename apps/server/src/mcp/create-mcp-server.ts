@@ -6,12 +6,19 @@ import type { CallTracker } from './call-tracker.js';
 import type { AnyToolDefinition, ResourceProvider } from './define-tool.js';
 import { principalFrom, registerTools } from './register-tools.js';
 import { requestStateCodec } from './request-state.js';
+import type { TaskStore } from './tasks/task-store.js';
+import { TASKS_CAPABILITY } from './tasks/tasks-extension.js';
 
 export interface McpCatalog {
   tools: readonly AnyToolDefinition[];
   resources: readonly ResourceProvider[];
+  /**
+   * Tools that can only answer with a task (2026-07-28 Tasks extension): a call from a client that did not declare
+   * the extension is refused with -32021 before any handler runs. None in production (test fixtures only).
+   */
+  taskOnlyTools?: readonly string[];
   /** Test-only additions (the conformance fixtures); never set in production. */
-  extend?: (server: McpServer, context: { events: ServerEventBus | undefined }) => void;
+  extend?: (server: McpServer, context: { events: ServerEventBus | undefined; tasks: TaskStore | undefined }) => void;
 }
 
 export interface CreateMcpServerOptions {
@@ -25,6 +32,10 @@ export interface CreateMcpServerOptions {
   tracker: CallTracker;
   /** Change events for 2026-07-28 `subscriptions/listen` streams (HTTP only). */
   events?: ServerEventBus;
+  /** The Tasks extension (HTTP only: its methods are answered by the /mcp route, which stdio does not have). */
+  tasks?: TaskStore;
+  /** This instance serves one 2026-07-28 tools/call (see RegisterToolsOptions.servesToolCall). */
+  servesToolCall?: boolean;
 }
 
 const INSTRUCTIONS = [
@@ -43,7 +54,12 @@ const STABLE_LIST = { ttlMs: 300_000, cacheScope: 'private' } as const;
  */
 export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   const server = new McpServer(SERVER_INFO, {
-    capabilities: { logging: {}, tools: { listChanged: false } },
+    capabilities: {
+      logging: {},
+      tools: { listChanged: false },
+      // server/discover advertises the Tasks extension on 2026-07-28 (the 2025-11-25 handshake ignores it).
+      ...(options.tasks ? TASKS_CAPABILITY : {}),
+    },
     instructions: INSTRUCTIONS,
     cacheHints: {
       'tools/list': STABLE_LIST,
@@ -62,6 +78,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     ...(options.maxConcurrentWrites === undefined ? {} : { maxConcurrentWrites: options.maxConcurrentWrites }),
     secrets: options.secrets,
     tracker: options.tracker,
+    ...(options.tasks ? { tasks: options.tasks, servesToolCall: options.servesToolCall ?? false } : {}),
   });
   for (const provider of options.catalog.resources) {
     server.registerResource(
@@ -80,6 +97,6 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
       },
     );
   }
-  options.catalog.extend?.(server, { events: options.events });
+  options.catalog.extend?.(server, { events: options.events, tasks: options.tasks });
   return server;
 }

@@ -34,6 +34,11 @@ export interface ToolContext {
   /** Sends an MCP progress notification when the caller asked for progress; a no-op otherwise. */
   progress(update: ProgressUpdate): Promise<void>;
   sampling: SamplingClient | undefined;
+  /**
+   * The longest wait for a run this call may take, in seconds, when it differs from the service's MCP_WAIT_BOUND_S:
+   * a call running as a task (2026-07-28 Tasks extension) is not holding a request open, so it may wait longer.
+   */
+  waitBoundS?: number;
 }
 
 export interface ToolAnnotations {
@@ -63,6 +68,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
    * that can answer one (input_required / elicitation), and the answer is merged into this field.
    */
   clarifiedField?: keyof z.infer<I> & string;
+  /**
+   * Whether this call runs as a task when the client takes tasks (2026-07-28, Tasks extension declared): answered
+   * at once with the task, the work followed in the background, its result read with tasks/get.
+   */
+  runsAsTask?(input: z.infer<I>): boolean;
   /** Resource links (to a run and its logs, ...) added to a successful answer's content. */
   links?(output: z.infer<O>): readonly ResourceLinkContent[];
 }

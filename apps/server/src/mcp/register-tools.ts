@@ -1,25 +1,14 @@
-import {
-  AppError,
-  redactSecrets,
-  redactSecretsAsync,
-  redactSecretsDeep,
-  redactSecretsDeepAsync,
-  secretValuesIn,
-  toAppError,
-  type Logger,
-} from '@airflow-mcp/core';
+import { AppError, redactSecrets, secretValuesIn, toAppError, type Logger } from '@airflow-mcp/core';
 import type { CallToolResult, InputRequiredResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { ALL_SCOPES, type Scope } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
 import type { CallTracker } from './call-tracker.js';
-import {
-  askForClarification,
-  clientCanElicit,
-  MAX_CLARIFICATIONS,
-  readClarification,
-} from './clarify-through-client.js';
+import { readClarification } from './clarify-through-client.js';
 import { compactToolSchema } from './compact-tool-schema.js';
 import type { AnyToolDefinition, Principal, SamplingClient, ToolContext } from './define-tool.js';
+import { errorResult, invokeTool, type ToolInvocation } from './invoke-tool.js';
+import type { TaskStore } from './tasks/task-store.js';
+import { answerWithTask, clientTakesTasks, taskWaitBoundS } from './tasks/tasks-extension.js';
 
 export interface RegisterToolsOptions {
   tools: readonly AnyToolDefinition[];
@@ -32,6 +21,14 @@ export interface RegisterToolsOptions {
   maxConcurrentWrites?: number;
   secrets: readonly string[];
   tracker: CallTracker;
+  /** The Tasks extension's store (HTTP only): task-capable calls of clients that take tasks (2026-07-28) run as tasks. */
+  tasks?: TaskStore;
+  /**
+   * This McpServer serves one 2026-07-28 tools/call: task-capable tools are registered without the SDK's output
+   * check, which a task answer (no structuredContent) cannot pass. tools/list, served by other instances, keeps
+   * every output schema.
+   */
+  servesToolCall?: boolean;
 }
 
 const ANONYMOUS: Principal = { keyId: 'anonymous', tenant: 'default', scopes: ALL_SCOPES };
@@ -55,22 +52,10 @@ export function principalFrom(authInfo: AuthInfoLike | undefined): Principal {
   return { keyId: authInfo.clientId, tenant, scopes };
 }
 
-export function errorResult(error: AppError, secrets: readonly string[]): CallToolResult {
-  const text = redactSecrets(`${error.code}: ${error.message}`, secrets);
-  return {
-    isError: true,
-    content: [{ type: 'text', text }],
-    _meta: {
-      code: error.code,
-      retryable: error.retryable,
-      ...(error.details ? { details: redactSecretsDeep(error.details, secrets) } : {}),
-    },
-  };
-}
-
 /**
  * Registers every tool on one McpServer, wrapping each handler with: scope and read-only checks, progress and
- * sampling plumbing, metrics, logging, secret masking, and AppError -> actionable error result.
+ * sampling plumbing, metrics, logging, secret masking, and AppError -> actionable error result. A task-capable call
+ * of a client that takes tasks is answered at once with a task and run in the background (tasks/tasks-extension.ts).
  */
 export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
   const { metrics } = options;
@@ -82,7 +67,9 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
         title: tool.title,
         description: tool.description,
         inputSchema: compactToolSchema(tool.input, 'input'),
-        outputSchema: compactToolSchema(tool.output, 'output'),
+        ...(options.tasks && options.servesToolCall && tool.runsAsTask
+          ? {}
+          : { outputSchema: compactToolSchema(tool.output, 'output') }),
         annotations: tool.annotations,
       },
       async (given: unknown, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
@@ -129,6 +116,33 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
             secrets,
           );
         }
+        const call: ToolInvocation = { tool, input, secrets, log, metrics, tracker: options.tracker, isWrite };
+        const tasks = options.tasks;
+        if (tasks && tool.runsAsTask?.(input) && clientTakesTasks(ctx)) {
+          try {
+            return answerWithTask(
+              tasks,
+              principal,
+              (control) =>
+                invokeTool(call, {
+                  signal: control.signal,
+                  log,
+                  sessionId: undefined,
+                  principal,
+                  sampling: undefined,
+                  waitBoundS: taskWaitBoundS(tasks.ttlMs),
+                  // tasks/get shows the latest progress sentence; there is no request left to notify on.
+                  async progress(update) {
+                    if (update.message) control.report(redactSecrets(update.message, secrets));
+                  },
+                }) as Promise<CallToolResult>,
+            );
+          } catch (thrown) {
+            if (isWrite) options.tracker.leaveWrite();
+            metrics.toolCalls.inc({ tool: tool.name, outcome: 'refused' });
+            return errorResult(toAppError(thrown), secrets);
+          }
+        }
         const progressToken = ctx.mcpReq._meta?.progressToken;
         const context: ToolContext = {
           signal: ctx.mcpReq.signal,
@@ -148,57 +162,13 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
             });
           },
         };
-        const stop = metrics.toolDuration.startTimer({ tool: tool.name });
-        const started = performance.now();
-        metrics.toolCallsInFlight.inc();
-        // Masked by the log stream (every string of every line), so nothing is serialized when debug is off.
-        log.debug({ args: input }, 'tool call');
-        try {
-          const output = await options.tracker.track(() => tool.handler(input, context));
-          metrics.toolCalls.inc({ tool: tool.name, outcome: 'ok' });
-          log.info({ ms: Math.round(performance.now() - started) }, 'tool call finished');
-          const text = tool.summarize ? tool.summarize(output) : JSON.stringify(output, null, 2);
-          // One masking pass over everything the answer carries; long answers are masked in windows with turns of
-          // the event loop between, so a megabyte of log text does not hold up other requests.
-          return {
-            content: [
-              { type: 'text', text: await redactSecretsAsync(text, secrets) },
-              ...redactSecretsDeep([...(tool.links?.(output) ?? [])], secrets),
-            ],
-            structuredContent: await redactSecretsDeepAsync(output as Record<string, unknown>, secrets),
-          };
-        } catch (thrown) {
-          const error = toAppError(thrown);
-          const field = tool.clarifiedField;
-          const rounds = clarification?.rounds ?? 0;
-          if (
-            error.code === 'NEEDS_CLARIFICATION' &&
-            field !== undefined &&
-            !clarification?.declined &&
-            rounds < MAX_CLARIFICATIONS &&
-            clientCanElicit(server, ctx)
-          ) {
-            metrics.toolCalls.inc({ tool: tool.name, outcome: 'clarification' });
-            log.info({ rounds: rounds + 1 }, 'tool asks the client a clarifying question');
-            const request = String((input as Record<string, unknown>)[field]);
-            return await askForClarification(
-              new AppError(error.code, redactSecrets(error.message, secrets), {
-                ...(error.details ? { details: redactSecretsDeep(error.details, secrets) } : {}),
-              }),
-              { tool: tool.name, request, rounds, ctx },
-            );
-          }
-          metrics.toolCalls.inc({ tool: tool.name, outcome: 'error' });
-          metrics.toolErrors.inc({ tool: tool.name, code: error.code });
-          const logged = { code: error.code, err: redactSecrets(String(error.message), secrets) };
-          if (error.code === 'INTERNAL') log.error(logged, 'tool failed');
-          else log.info(logged, 'tool refused the call');
-          return errorResult(error, secrets);
-        } finally {
-          if (isWrite) options.tracker.leaveWrite();
-          metrics.toolCallsInFlight.dec();
-          stop();
-        }
+        return invokeTool(
+          {
+            ...call,
+            clarify: { server, ctx, rounds: clarification?.rounds ?? 0, declined: clarification?.declined ?? false },
+          },
+          context,
+        );
       },
     );
   }

@@ -17,15 +17,28 @@ import { checkHostAndOrigin } from '../http/check-origin.js';
 import { statusForError } from '../http/status-for-error.js';
 import type { Principal } from '../mcp/define-tool.js';
 import type { SessionStore } from '../mcp/session-store.js';
+import { answerTasksRequest } from '../mcp/tasks/answer-tasks-request.js';
+import type { TaskStore } from '../mcp/tasks/task-store.js';
 import type { Metrics } from '../observability/create-metrics.js';
+
+/** What a server built for one 2026-07-28 request serves. */
+export interface ModernServing {
+  /** The request is a tools/call (a task-capable call may be answered with a task). */
+  toolCall: boolean;
+}
 
 export interface McpRouteOptions {
   config: Config;
   sessions: SessionStore;
-  createServer: () => McpServer;
+  /** A server for a 2025-11-25 session or request; with `serving`, for one 2026-07-28 request. */
+  createServer: (serving?: ModernServing) => McpServer;
   metrics: Metrics;
   /** Change events delivered on 2026-07-28 `subscriptions/listen` streams. */
   events: ServerEventBus;
+  /** The Tasks extension's tasks (2026-07-28): tasks/get, tasks/update and tasks/cancel are answered here. */
+  tasks: TaskStore;
+  /** Tools that answer only with a task (McpCatalog.taskOnlyTools). */
+  taskOnlyTools: ReadonlySet<string>;
 }
 
 declare module 'fastify' {
@@ -41,6 +54,11 @@ const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
 const SERVER_ERROR = -32000;
 const SESSION_NOT_FOUND = -32001;
+
+function headerOf(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
 
 function sendJsonRpcError(reply: FastifyReply, status: number, code: number, message: string) {
   return reply
@@ -58,7 +76,7 @@ function sendJsonRpcError(reply: FastifyReply, status: number, code: number, mes
  *   ends it. With MCP_STATELESS one McpServer per request instead.
  */
 export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): Promise<void> {
-  const { config, sessions, createServer, metrics, events } = options;
+  const { config, sessions, createServer, metrics, events, tasks, taskOnlyTools } = options;
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('caller', '');
   const limiter = createRateLimiter({ perMinute: config.mcp.rateLimitPerMin });
@@ -189,12 +207,18 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   };
 
   const routeOptions = { bodyLimit: config.mcp.bodyLimitBytes };
-  const modern = createMcpHandler(() => createServer(), {
-    legacy: 'reject',
-    bus: events,
-    maxRequestBodySize: config.mcp.bodyLimitBytes,
-    onerror: (error) => app.log.debug({ err: error.message }, 'mcp 2026-07-28 request refused or failed'),
-  });
+  const modern = createMcpHandler(
+    ({ era, requestInfo }) =>
+      era === 'modern'
+        ? createServer({ toolCall: requestInfo?.headers.get('mcp-method')?.trim() === 'tools/call' })
+        : createServer(),
+    {
+      legacy: 'reject',
+      bus: events,
+      maxRequestBodySize: config.mcp.bodyLimitBytes,
+      onerror: (error) => app.log.debug({ err: error.message }, 'mcp 2026-07-28 request refused or failed'),
+    },
+  );
   const serveModern = toNodeHandler(modern, { maxRequestBodySize: config.mcp.bodyLimitBytes });
   app.addHook('onClose', async () => modern.close());
   const opening = new Map<string, number>();
@@ -202,6 +226,19 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions):
   app.post('/mcp', routeOptions, async (request, reply) => {
     if (!(await isLegacyRequest(await toWebRequest(request.raw, request.body), request.body))) {
       metrics.mcpRequests.inc({ revision: '2026-07-28' });
+      // The Tasks extension's methods, which the SDK's handler does not know, and calls that need a task.
+      const answer = answerTasksRequest({
+        tasks,
+        owner: request.principal,
+        body: request.body,
+        headers: {
+          protocolVersion: headerOf(request, 'mcp-protocol-version'),
+          method: headerOf(request, 'mcp-method'),
+          name: headerOf(request, 'mcp-name'),
+        },
+        taskOnlyTools,
+      });
+      if (answer) return reply.code(answer.status).header('content-type', 'application/json').send(answer.body);
       reply.hijack();
       await serveModern(withAuth(request), reply.raw, request.body);
       return;

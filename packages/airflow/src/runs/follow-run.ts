@@ -66,7 +66,13 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
   let progressAt = started;
   let healthAt = -Infinity;
   for (;;) {
-    if (options.signal?.aborted) throw new AppError('TIMEOUT', `Stopped following run ${options.runId}: cancelled.`);
+    if (options.signal?.aborted) {
+      // Cancelling a wait is not aborting the run: Airflow goes on with it, and the caller is told so.
+      throw new AppError(
+        'TIMEOUT',
+        `Stopped following run ${options.runId} of ${options.dagId}: cancelled. The run itself was not stopped and goes on in Airflow (last seen ${last?.run.state ?? 'not yet read'}); check_dag_status follows it.`,
+      );
+    }
     try {
       const run = await options.client.getRun(options.dagId, options.runId);
       const tasks = await options.client.taskInstances(options.dagId, options.runId);

@@ -49,6 +49,8 @@ export function createDagTool(deps: { dags: DagService; waitBoundS?: number }) {
     output: createDagOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     scope: 'write',
+    // A run waited for is the long part: on 2026-07-28 a client that takes tasks gets a task to poll instead.
+    runsAsTask: (input) => input.deploy && input.run && input.wait,
     async handler(input, ctx) {
       let step = 0;
       const result = await deps.dags.create({
@@ -60,7 +62,7 @@ export function createDagTool(deps: { dags: DagService; waitBoundS?: number }) {
         deploy: input.deploy,
         run: input.run && input.deploy,
         wait: input.wait,
-        timeoutMs: boundedWaitMs(input.timeout_s, deps.waitBoundS),
+        timeoutMs: boundedWaitMs(input.timeout_s, ctx.waitBoundS ?? deps.waitBoundS),
         replace: input.replace,
         signal: ctx.signal,
         actor: { id: ctx.principal.keyId, tenant: ctx.principal.tenant },

@@ -22,13 +22,15 @@ export function runDagTool(deps: { airflow: AirflowService; waitBoundS?: number 
     output: runSummarySchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     scope: 'write',
+    // A run waited for is the long part: on 2026-07-28 a client that takes tasks gets a task to poll instead.
+    runsAsTask: (input) => input.wait,
     async handler(input, ctx) {
       return deps.airflow.run({
         dagId: input.dag_id,
         ...(input.conf ? { conf: input.conf } : {}),
         wait: input.wait,
         tenant: ctx.principal.tenant,
-        timeoutMs: boundedWaitMs(input.timeout_s, deps.waitBoundS),
+        timeoutMs: boundedWaitMs(input.timeout_s, ctx.waitBoundS ?? deps.waitBoundS),
         signal: ctx.signal,
         onProgress: (p) =>
           ctx.progress({
