@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,22 @@ describe('createGitDagFileStore', () => {
     await store.remove('orders_copy', { action: 'remove' });
     expect(await store.read('orders_copy')).toBeUndefined();
     expect(git(bare, 'rev-list', '--count', 'main').trim()).toBe('4');
+  });
+
+  it('a clone a killed process left with lock files is usable again by the next process', async () => {
+    const { root, bare } = bareRepository();
+    const workDir = join(root, 'replica');
+    await createGitDagFileStore({ repository: bare, workDir }).write('orders_copy', source('orders_copy', 1), {
+      action: 'deploy',
+    });
+    // What a process killed mid-commit or mid-push leaves behind in its clone.
+    writeFileSync(join(workDir, '.git', 'index.lock'), '');
+    writeFileSync(join(workDir, '.git', 'refs', 'heads', 'main.lock'), '');
+    const next = createGitDagFileStore({ repository: bare, workDir });
+    expect(await next.read('orders_copy')).toBe(source('orders_copy', 1));
+    await next.write('orders_copy', source('orders_copy', 2), { action: 'deploy' });
+    expect(git(bare, 'show', 'main:orders_copy.py')).toBe(source('orders_copy', 2));
+    expect(existsSync(join(workDir, '.git', 'index.lock'))).toBe(false);
   });
 
   it('two replicas committing at once: every change lands, one per commit, on a linear history', async () => {

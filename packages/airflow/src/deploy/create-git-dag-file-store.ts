@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppError, type Logger } from '@airflow-mcp/core';
@@ -43,7 +43,9 @@ export function createGitDagFileStore(options: GitDagFileStoreOptions): DagFileS
 
   async function git(args: string[]): Promise<string> {
     try {
-      return (await run('git', args, { cwd: options.workDir, maxBuffer: 16 * 1024 * 1024 })).stdout;
+      // Its own process group: a service killed with its group (a container stop, SIGKILL to the group) does not cut
+      // a push in half, which with a repository on a path would leave the shared repository's ref locks behind.
+      return (await run('git', args, { cwd: options.workDir, maxBuffer: 16 * 1024 * 1024, detached: true })).stdout;
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim() ?? String(error);
       throw new AppError('UNAVAILABLE', `git ${args[0]} failed on the DAG repository: ${stderr.slice(0, 500)}`, {
@@ -54,8 +56,29 @@ export function createGitDagFileStore(options: GitDagFileStoreOptions): DagFileS
     }
   }
 
+  /**
+   * Lock files a killed process left in this replica's clone (index.lock, a ref's .lock): the clone is this process's
+   * alone (one service per DATA_DIR), so at its first use any lock in it is stale and would fail every git command.
+   */
+  let staleLocksCleared = false;
+  async function clearStaleLocks(folder: string): Promise<void> {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory() && entry.name !== 'objects') await clearStaleLocks(path);
+      else if (entry.isFile() && entry.name.endsWith('.lock')) {
+        options.logger?.warn({ path }, 'removing a lock file a killed process left in the DAG repository clone');
+        await rm(path, { force: true });
+      }
+    }
+  }
+
   /** The clone, at the remote head (or on an empty branch when the repository has no commit yet). */
   async function sync(): Promise<void> {
+    if (!staleLocksCleared) {
+      await clearStaleLocks(join(options.workDir, '.git'));
+      staleLocksCleared = true;
+    }
     if (!existsSync(join(options.workDir, '.git'))) {
       await mkdir(options.workDir, { recursive: true });
       await git(['init', '--quiet', '--initial-branch', branch]);
