@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // Measures what users wait for against a real Airflow standalone (its own port and DATA_DIR): a new DAG file
 // becoming visible, a changed file re-parsed, a trigger to success, and create_dag end to end moving 2,000 rows.
-// Writes bench-results/airflow.json. Run: npm run bench:airflow   (N=5 by default: BENCH_N)
+// create_dag's own `timings` (each phase in ms) give the breakdown table; the machine's load average is sampled
+// every second while create_dag runs (2 cores, shared with other work).
+// Writes bench-results/airflow.json. Run: npm run bench:airflow   (N=10 by default: BENCH_N)
 // BENCH_AIRFLOW_MODE=celery (airflow-celery.mjs: CeleryExecutor, two workers) or celery-git (the same, DAGs delivered
 // as commits to its git DAG bundle, DAGS_DELIVERY=git) writes bench-results/airflow-<mode>.json instead.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 10);
+const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
 const mode = process.env.BENCH_AIRFLOW_MODE ?? 'standalone';
 if (!['standalone', 'celery', 'celery-git'].includes(mode))
   throw new Error('BENCH_AIRFLOW_MODE: standalone, celery or celery-git');
@@ -99,6 +103,9 @@ try {
     generatorVersion: 'bench',
   });
   const e2e = [];
+  const timings = [];
+  const loadSamples = [];
+  const sampler = setInterval(() => loadSamples.push(loadavg()[0]), 1000);
   for (let i = 0; i < N; i++) {
     const t = Date.now();
     const r = await dags.create({
@@ -111,13 +118,33 @@ try {
     });
     if (r.run?.rows !== 2000) throw new Error(`expected 2,000 rows, got ${r.run?.rows}`);
     e2e.push(Date.now() - t);
+    timings.push(r.timings ?? {});
     await airflow.deployer.remove(r.dag_id);
   }
+  clearInterval(sampler);
+  // Each phase over the N calls (ms), in the order the phases ran; the per-task phases are named by task id.
+  const phases = [...new Set(timings.flatMap((x) => Object.keys(x)))];
+  const breakdown = Object.fromEntries(
+    phases.map((p) => {
+      const { n, p50, p95, max } = stats(timings.map((x) => x[p]).filter((v) => v !== undefined));
+      return [p, { n, p50, p95, max }];
+    }),
+  );
+  const round2 = (x) => Math.round(x * 100) / 100;
   const result = {
     when: new Date().toISOString(),
     airflow: (await airflow.client.detectVersion()).version,
     mode,
-    machine: `${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
+    machine: `${process.platform} ${process.arch}, ${cpus().length} cores, Node ${process.version}`,
+    load: {
+      at_start: loadAtStart,
+      during_create_dag: loadSamples.length
+        ? {
+            mean: round2(loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length),
+            max: round2(Math.max(...loadSamples)),
+          }
+        : null,
+    },
     settings:
       'dag_processor.refresh_interval=2, bundle_refresh_check_interval=1, min_file_process_interval=10; poll 200 ms',
     seconds: {
@@ -126,6 +153,7 @@ try {
       trigger_to_success: stats(runs.map(secs)),
       create_dag_end_to_end_2000_rows: stats(e2e.map(secs)),
     },
+    create_dag_breakdown_ms: breakdown,
   };
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   writeFileSync(
@@ -133,6 +161,8 @@ try {
     `${JSON.stringify(result, null, 2)}\n`,
   );
   console.log(JSON.stringify(result, null, 2));
+  console.log('\n| create_dag phase (ms) | p50 | p95 | max |\n| --- | --- | --- | --- |');
+  for (const [p, s] of Object.entries(breakdown)) console.log(`| ${p} | ${s.p50} | ${s.p95} | ${s.max} |`);
 } finally {
   if (!process.env.BENCH_KEEP_AIRFLOW) spawnSync(process.execPath, [script, 'down'], { env, stdio: 'ignore' });
 }

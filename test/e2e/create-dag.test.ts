@@ -20,6 +20,7 @@ interface CreateDagOutput {
   run?: { run_id: string; state: string; rows: number | null; target: string; duration_s: number | null };
   message: string;
   code: string;
+  timings?: Record<string, number>;
 }
 
 const duckdb = queryDuckdb;
@@ -94,6 +95,12 @@ describe('create_dag end to end: request -> validated DAG -> Airflow run -> rows
     expect(out.run).toMatchObject({ state: 'success', rows: 2000 });
     expect(out.run?.target).toBe(`duckdb:${join(warehouse, 'analytics.duckdb')}#events`);
     expect(out.message).toContain('마이그레이션 완료');
+    // Where the time went (issue 16): every phase from planning to the run's end, each within the total.
+    const timings = out.timings ?? {};
+    for (const phase of ['plan', 'check.compile', 'python_checks.airflow_import', 'deploy.parse_wait', 'run'])
+      expect(timings[phase], phase).toBeGreaterThanOrEqual(0);
+    expect(timings['run.airflow.task.load_events']).toBeGreaterThan(0);
+    expect(Math.max(...Object.values(timings))).toBe(timings['total']);
     // The Korean request found English knowledge about moving SQLite data into DuckDB (bilingual lexicon).
     expect(out.sources?.length).toBeGreaterThan(0);
     expect(out.sources?.map((s) => s.doc).join(' ')).toMatch(/duckdb/i);

@@ -17,6 +17,13 @@ describe('golden DAGs import in the pinned Airflow', () => {
       steps: ['python-compile', 'ast-allow-list', 'airflow-import'],
       dagIds: [spec.dag_id],
       sandbox: 'namespaces',
+      ms: {
+        'python-compile': expect.any(Number),
+        'ast-allow-list': expect.any(Number),
+        'airflow-load': expect.any(Number),
+        'airflow-import': expect.any(Number),
+        start: expect.any(Number),
+      },
     });
   });
 

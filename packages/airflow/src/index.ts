@@ -28,5 +28,6 @@ export {
 } from './runs/follow-run.js';
 export { schedulerDownReason, type RunStall } from './runs/scheduler-down-reason.js';
 export { newRunId } from './runs/new-run-id.js';
+export { runTimeline } from './runs/run-timeline.js';
 export { unhealthyComponent, type AirflowComponent } from './unhealthy-component.js';
 export { summarizeRun, runDurationSeconds, type RunSummary, type TaskSummary } from './runs/summarize-run.js';

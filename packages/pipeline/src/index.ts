@@ -28,7 +28,7 @@ export { validateSpec } from './validate/validate-spec.js';
 export { checkSpec, type CheckSpecOptions, type IntrospectTable, type SpecRungOutcome } from './validate/check-spec.js';
 export { validateSchedule } from './validate/validate-schedule.js';
 export { resolveDataPath, resolveDataPaths } from './validate/resolve-data-paths.js';
-export { checkPython, type PythonCheckResult } from './validate/check-python.js';
+export { checkPython, prepareSpareChecker, type PythonCheckResult } from './validate/check-python.js';
 export {
   INTROSPECT_TIMEOUT_MS,
   introspectSqlite,

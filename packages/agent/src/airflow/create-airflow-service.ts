@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { AppError, type Logger } from '@airflow-mcp/core';
 import type { Language } from '../i18n/detect-language.js';
 import { stalledRunMessage } from '../i18n/messages.js';
@@ -10,6 +11,7 @@ import {
   createGitDagFileStore,
   followRun,
   newRunId,
+  runTimeline,
   summarizeRun,
   type AirflowClient,
   type DagDeployer,
@@ -120,6 +122,8 @@ export function createAirflowService(options: AirflowServiceOptions) {
       signal?: AbortSignal;
       /** The language of `stalled` (default English). */
       language?: Language;
+      /** Told, when following ends, where the run's time went by Airflow's timestamps (see runTimeline). */
+      onTimeline?: (phases: Record<string, number>) => void;
     },
   ): Promise<ServiceRunSummary & { timed_out: boolean }> {
     const followed = await followRun({
@@ -132,6 +136,7 @@ export function createAirflowService(options: AirflowServiceOptions) {
       ...(input.signal ? { signal: input.signal } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    input.onTimeline?.(runTimeline(followed.run, followed.tasks, Date.now()));
     const summary = await summarizeRun(client, followed.run, followed.tasks);
     return {
       ...summary,
@@ -151,8 +156,13 @@ export function createAirflowService(options: AirflowServiceOptions) {
     tenant?: string;
     /** The language of `stalled` (default English). */
     language?: Language;
+    /** Told how long the trigger took (ms, with the DAG's check before it). */
+    onTriggered?: (ms: number) => void;
+    /** When waiting: told, once following ends, where the run's time went by Airflow's timestamps (runTimeline). */
+    onTimeline?: (phases: Record<string, number>) => void;
   }): Promise<ServiceRunSummary> {
     assertOwnsDag(input.dagId, input.tenant ?? DEFAULT_TENANT);
+    const asked = performance.now();
     const dag = await client.requireDag(input.dagId);
     if (dag.is_paused) {
       throw new AppError(
@@ -168,12 +178,14 @@ export function createAirflowService(options: AirflowServiceOptions) {
     }
     const runId = input.runId ?? newRunId();
     const started = await client.trigger(input.dagId, { runId, ...(input.conf ? { conf: input.conf } : {}) });
+    input.onTriggered?.(Math.round(performance.now() - asked));
     if (!input.wait) return summarizeRun(client, started, []);
     return follow(input.dagId, runId, {
       timeoutMs: input.timeoutMs,
       ...(input.onProgress ? { onProgress: input.onProgress } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
       ...(input.language ? { language: input.language } : {}),
+      ...(input.onTimeline ? { onTimeline: input.onTimeline } : {}),
     });
   }
 

@@ -13,6 +13,7 @@ import type { CreateDagInput, PlanResult } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
 import { deployDagVersion, type DagAction } from './deploy-dag-version.js';
+import { createPhaseTimer, type PhaseTimer } from './phase-timer.js';
 import { runDeployedDag } from './run-deployed-dag.js';
 import { runPythonChecks } from './run-python-checks.js';
 
@@ -22,6 +23,8 @@ export interface BuildDagArgs extends Omit<CreateDagInput, 'request' | 'spec' | 
   progress: (message: string) => Promise<void>;
   reason: string;
   action: DagAction;
+  /** Where the phases' times go (create_dag starts it at the request, so planning counts); a new one otherwise. */
+  timer?: PhaseTimer;
 }
 
 /**
@@ -32,6 +35,7 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
   const { plan, language, progress } = args;
   const actor = args.actor ?? { id: 'local', tenant: 'default' };
   const ladder = createCheckLadder();
+  const timer = args.timer ?? createPhaseTimer();
   let specHash: string | null = null;
   try {
     const notes = [...plan.notes];
@@ -50,7 +54,13 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
             return chosen.spec;
           }
         : undefined;
-    const { spec, compiled } = await checkAndCompileSpec(deps, { plan, tenant: actor.tenant, ladder, beforeCompile });
+    const { spec, compiled } = await checkAndCompileSpec(deps, {
+      plan,
+      tenant: actor.tenant,
+      ladder,
+      beforeCompile,
+      timer,
+    });
     specHash = compiled.specHash;
     // The preview says how each transfer will move its rows (issue 16).
     for (const { task, path } of compiled.transferPaths ?? []) {
@@ -58,11 +68,13 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
         path.path === 'native' ? `${task}: native path, ${path.how}` : `${task}: streaming path (${path.reason})`,
       );
     }
-    const { version, unchanged, deployedSource } = await chooseDagVersion(deps, { dagId: spec.dag_id, specHash });
+    const { version, unchanged, deployedSource } = await timer.time('version', () =>
+      chooseDagVersion(deps, { dagId: spec.dag_id, specHash: compiled.specHash }),
+    );
     const source =
       deployedSource ??
       renderDagFileHeader({ dagId: spec.dag_id, specHash, version, generator: deps.generatorVersion }) + compiled.code;
-    await runPythonChecks({ python: deps.python, source, dagId: spec.dag_id, ladder, progress });
+    await runPythonChecks({ python: deps.python, source, dagId: spec.dag_id, ladder, progress, timer });
 
     // What the pipeline does, for the person or agent to confirm: structured and as one sentence.
     const understood = understandSpec(spec);
@@ -79,33 +91,47 @@ export async function buildDag(deps: DagServiceDeps, args: BuildDagArgs): Promis
     };
     if (!args.deploy) {
       const message = deployedMessage({ dagId: spec.dag_id, file: '', deployed: false }, language);
-      return { ...base, version: null, file: null, deployed: false, message };
+      return { ...base, version: null, file: null, deployed: false, message, timings: timer.result() };
     }
-    const { file } = await deployDagVersion(deps, {
-      spec,
-      source,
-      specHash,
-      version,
-      unchanged,
-      planner: plan.planner,
-      actor,
-      reason: args.reason,
-      action: args.action,
-      ladder,
-      progress,
-    });
+    const { file } = await timer.time('deploy', () =>
+      deployDagVersion(deps, {
+        spec,
+        source,
+        specHash: compiled.specHash,
+        version,
+        unchanged,
+        planner: plan.planner,
+        actor,
+        reason: args.reason,
+        action: args.action,
+        ladder,
+        progress,
+        timer,
+      }),
+    );
     const deployedText = deployedMessage({ dagId: spec.dag_id, file, deployed: true }, language);
-    if (!args.run) return { ...base, file, deployed: true, version, message: deployedText };
+    if (!args.run) return { ...base, file, deployed: true, version, message: deployedText, timings: timer.result() };
 
-    const { run, message } = await runDeployedDag(deps, {
-      spec,
-      wait: args.wait,
-      timeoutMs: args.timeoutMs,
-      signal: args.signal,
-      language,
-      progress,
-    });
-    return { ...base, file, deployed: true, run, message: `${deployedText}\n${message}`, version };
+    const { run, message } = await timer.time('run', () =>
+      runDeployedDag(deps, {
+        spec,
+        wait: args.wait,
+        timeoutMs: args.timeoutMs,
+        signal: args.signal,
+        language,
+        progress,
+        timer,
+      }),
+    );
+    return {
+      ...base,
+      file,
+      deployed: true,
+      run,
+      message: `${deployedText}\n${message}`,
+      version,
+      timings: timer.result(),
+    };
   } catch (error) {
     if (args.deploy) {
       const dagId = (plan.spec as { dag_id?: unknown }).dag_id;

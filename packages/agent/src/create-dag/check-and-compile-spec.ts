@@ -4,6 +4,7 @@ import { tenantDataDirs } from '../tenancy/tenant-scope.js';
 import type { CheckLadder } from './check-ladder.js';
 import type { PlanResult } from './create-dag-input.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
+import type { PhaseTimer } from './phase-timer.js';
 
 /**
  * The ladder's first rungs (pipeline's checkSpec) over the spec scoped to the tenant, with the tenant's data folders
@@ -20,13 +21,18 @@ export async function checkAndCompileSpec(
     tenant,
     ladder,
     beforeCompile,
+    timer,
   }: {
     plan: PlanResult;
     tenant: string;
     ladder: CheckLadder;
     beforeCompile?: ((spec: PipelineSpec) => Promise<PipelineSpec>) | undefined;
+    /** Each rung's time goes here as `check.<step>` (`check.dag_id` for beforeCompile). */
+    timer?: PhaseTimer | undefined;
   },
 ) {
+  const lap = timer?.lap();
+  const phase = (step: string) => `check.${step.replace(/-/g, '_')}`;
   const plannerName = plan.planner.split(' ')[0] ?? plan.planner;
   const usage = plan.usage ?? { inputTokens: 0, outputTokens: 0 };
   const dirs = tenantDataDirs(deps.allowedDataDirs, tenant);
@@ -36,8 +42,18 @@ export async function checkAndCompileSpec(
     airflowMajor: () => deps.airflowMajor(),
     ...(deps.secrets ? { secrets: deps.secrets } : {}),
     defaultStartDate: new Date(),
-    ...(beforeCompile ? { beforeCompile } : {}),
+    ...(beforeCompile
+      ? {
+          beforeCompile: async (spec: PipelineSpec) => {
+            lap?.();
+            const chosen = await beforeCompile(spec);
+            if (lap) timer?.add(phase('dag-id'), lap());
+            return chosen;
+          },
+        }
+      : {}),
     onStep: (outcome) => {
+      if (lap) timer?.add(phase(outcome.step), lap());
       ladder.record(outcome);
       if (outcome.step === 'spec-schema') {
         deps.events?.planned?.({ planner: plannerName, ok: outcome.ok, attempts: plan.attempts, ...usage });

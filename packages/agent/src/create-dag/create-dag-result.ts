@@ -21,6 +21,14 @@ export interface DagRunResult {
   stalled?: string;
 }
 
+/**
+ * Where the time of one call went, in whole ms on the monotonic clock: `total` from the request to the answer, then
+ * each phase in the order it ran. A dotted phase is part of the one its name starts with (`deploy.parse_wait` is in
+ * `deploy`); no two undotted phases overlap. `run.airflow.*` come from Airflow's own timestamps (run queued, task
+ * queued, started, ended), `run.airflow.notice` from Airflow's end of the run to this service seeing it.
+ */
+export type CreateDagTimings = Record<string, number>;
+
 export interface CreateDagResult {
   dag_id: string;
   /** The knowledge retrieved for planning, with scores (create_dag only). */
@@ -41,4 +49,5 @@ export interface CreateDagResult {
   language: Language;
   run?: DagRunResult;
   message: string;
+  timings?: CreateDagTimings;
 }

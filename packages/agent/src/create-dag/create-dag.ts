@@ -1,4 +1,4 @@
-import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
+import { prepareSpareChecker, type PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import type { PlanningContext } from '../planning/planner.js';
 import { assertTenantMayUse, tenantAccess } from '../tenancy/assert-tenant-may-use.js';
@@ -8,6 +8,7 @@ import { buildDag } from './build-dag.js';
 import type { CreateDagInput, PlanResult } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
+import { createPhaseTimer } from './phase-timer.js';
 
 /** Knowledge for planning: the tenant's well-rated similar requests first, then the retrieved documents. */
 async function gatherKnowledge(deps: DagServiceDeps, request: string, tenant: string) {
@@ -37,11 +38,14 @@ async function gatherKnowledge(deps: DagServiceDeps, request: string, tenant: st
  * with the knowledge sources used for planning.
  */
 export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Promise<CreateDagResult> {
+  const timer = createPhaseTimer();
+  // The Airflow import check's process loads Airflow (seconds) while the request is planned and checked.
+  if (deps.python) prepareSpareChecker(deps.python);
   const language = detectLanguage(input.request);
   const progress = async (message: string) => input.onProgress?.(message);
   await progress('retrieving Airflow knowledge');
   const tenant = input.actor?.tenant ?? DEFAULT_TENANT;
-  const { knowledge, sources } = await gatherKnowledge(deps, input.request, tenant);
+  const { knowledge, sources } = await timer.time('retrieve', () => gatherKnowledge(deps, input.request, tenant));
   const dataDirs = tenantDataDirs(deps.allowedDataDirs, tenant);
   const context: PlanningContext = {
     request: input.request,
@@ -59,6 +63,7 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
   };
   await progress('planning');
   let plan: PlanResult;
+  const planned = timer.lap();
   try {
     plan =
       input.spec !== undefined
@@ -72,12 +77,21 @@ export async function createDag(deps: DagServiceDeps, input: CreateDagInput): Pr
         : await deps.planner.plan(context, input.sampling);
     // A caller's spec that comes with a request must do what the request says, like any planner's.
     if (input.spec !== undefined) await assertFaithful(context, plan.spec);
+    timer.add('plan', planned());
   } catch (error) {
     deps.events?.planned?.({ planner: 'unknown', ok: false, attempts: 1, inputTokens: 0, outputTokens: 0 });
     throw error;
   }
   return {
-    ...(await buildDag(deps, { ...input, plan, language, progress, reason: input.request, action: 'create_dag' })),
+    ...(await buildDag(deps, {
+      ...input,
+      plan,
+      language,
+      progress,
+      reason: input.request,
+      action: 'create_dag',
+      timer,
+    })),
     sources,
   };
 }

@@ -2,6 +2,7 @@ import { redactSecrets } from '@airflow-mcp/core';
 import type { PipelineSpec } from '@airflow-mcp/pipeline';
 import type { CheckLadder } from './check-ladder.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
+import type { PhaseTimer } from './phase-timer.js';
 
 export type DagAction = 'create_dag' | 'update_dag' | 'rollback_dag';
 
@@ -24,9 +25,11 @@ export async function deployDagVersion(
     action: DagAction;
     ladder: CheckLadder;
     progress: (message: string) => Promise<void>;
+    timer?: PhaseTimer | undefined;
   },
 ): Promise<{ file: string }> {
-  const { spec, source, actor } = input;
+  const { spec, source, actor, timer } = input;
+  const lap = timer?.lap();
   const pending =
     deps.versions && !input.unchanged
       ? await deps.versions.begin({
@@ -42,6 +45,7 @@ export async function deployDagVersion(
           checks: input.ladder.checks,
         })
       : undefined;
+  if (lap) timer?.add('deploy.record', lap());
   await input.progress('deploying and waiting for Airflow to parse the DAG');
   let deployed;
   try {
@@ -57,6 +61,8 @@ export async function deployDagVersion(
     await pending?.settle('failed').catch(() => undefined);
     throw error;
   }
+  lap?.();
+  for (const [part, ms] of Object.entries(deployed.timings)) timer?.add(`deploy.${part}`, ms);
   input.ladder.record({
     step: 'airflow-parse',
     ok: true,
@@ -72,5 +78,6 @@ export async function deployDagVersion(
     outcome: input.unchanged ? 'unchanged' : `deployed v${input.version}`,
     detail: redactSecrets(input.reason),
   });
+  if (lap) timer?.add('deploy.record', lap());
   return { file: deployed.file };
 }

@@ -5,6 +5,7 @@ import { runMessage } from '../i18n/messages.js';
 import { tenantOfDag } from '../tenancy/tenant-scope.js';
 import type { DagRunResult } from './create-dag-result.js';
 import type { DagServiceDeps } from './dag-service-deps.js';
+import type { PhaseTimer } from './phase-timer.js';
 
 /**
  * Runs a deployed DAG (following it when asked to wait), reads the rows each transfer moved, reports the run for
@@ -19,9 +20,10 @@ export async function runDeployedDag(
     signal?: AbortSignal | undefined;
     language: Language;
     progress: (message: string) => Promise<void>;
+    timer?: PhaseTimer | undefined;
   },
 ): Promise<{ run: DagRunResult; message: string }> {
-  const { spec, progress } = input;
+  const { spec, progress, timer } = input;
   await progress('running');
   const onProgress = (p: RunProgress) => progress(`run ${p.state}: ${p.tasksDone}/${p.tasksTotal} tasks done`);
   const summary = await deps.airflow.run({
@@ -33,7 +35,17 @@ export async function runDeployedDag(
     onProgress,
     language: input.language,
     ...(input.signal ? { signal: input.signal } : {}),
+    ...(timer
+      ? {
+          onTriggered: (ms: number) => timer.add('run.trigger', ms),
+          // Airflow's own clock: where the run's time went between the trigger and this service seeing its end.
+          onTimeline: (phases: Record<string, number>) => {
+            for (const [part, ms] of Object.entries(phases)) timer.add(`run.airflow.${part}`, ms);
+          },
+        }
+      : {}),
   });
+  const readRows = timer?.lap();
   let rows: number | null = null;
   const transfers = spec.tasks.filter((t) => t.type === 'transfer');
   const rowsByTask: Record<string, number> = {};
@@ -47,6 +59,7 @@ export async function runDeployedDag(
       rows += moved;
     }
   }
+  if (readRows) timer?.add('run.read_rows', readRows());
   if (summary.state === 'success' || summary.state === 'failed') {
     deps.events?.ran?.({ dagId: spec.dag_id, state: summary.state, durationS: summary.duration_s, rowsByTask });
   }

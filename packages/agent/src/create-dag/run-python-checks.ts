@@ -1,6 +1,7 @@
 import type { AppError } from '@airflow-mcp/core';
 import { checkPython } from '@airflow-mcp/pipeline';
 import type { CheckLadder } from './check-ladder.js';
+import type { PhaseTimer } from './phase-timer.js';
 
 /**
  * The ladder's Python rungs on the finished file (header included): compile, AST allow-list, Airflow import in a
@@ -12,6 +13,7 @@ export async function runPythonChecks(options: {
   dagId: string;
   ladder: CheckLadder;
   progress: (message: string) => Promise<void>;
+  timer?: PhaseTimer | undefined;
 }): Promise<void> {
   const { python, ladder } = options;
   if (!python) {
@@ -23,13 +25,17 @@ export async function runPythonChecks(options: {
     return;
   }
   await options.progress('checking the generated code (compile, AST allow-list, Airflow import)');
-  const result = await checkPython({ code: options.source, dagId: options.dagId, python, airflowImport: true }).catch(
+  const check = () =>
+    checkPython({ code: options.source, dagId: options.dagId, python, airflowImport: true, keepSpare: true });
+  const result = await (options.timer ? options.timer.time('python_checks', check) : check()).catch(
     (error: unknown) => {
       const detail = error as AppError;
       ladder.record({ step: String(detail.details?.step ?? 'python'), ok: false, detail: detail.message });
       throw error;
     },
   );
+  for (const [part, ms] of Object.entries(result.ms))
+    options.timer?.add(`python_checks.${part.replace(/-/g, '_')}`, ms);
   for (const step of result.steps) {
     ladder.record(
       step === 'airflow-import'

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { AppError, type Logger } from '@airflow-mcp/core';
 import type { AirflowClient, DagInfo } from '../create-airflow-client.js';
 import { describeHeartbeat, unhealthyComponent } from '../unhealthy-component.js';
@@ -26,6 +27,12 @@ export interface DeployResult {
   /** How long Airflow took to show the new version, in ms. */
   parseMs: number;
   dag: DagInfo;
+  /**
+   * Where the deploy's time went, in ms (monotonic clock): `preflight` (Airflow's DAG, the file there, the
+   * dag-processor's health), `write` (the atomic write, and the reparse request for a known file), `parse_wait`,
+   * `unpause`.
+   */
+  timings: Record<string, number>;
 }
 
 /**
@@ -47,6 +54,13 @@ export function createDagDeployer(options: DagDeployerOptions) {
     input: { dagId: string; source: string; unpause?: boolean } & Omit<DagChangeNote, 'action'>,
   ): Promise<DeployResult> {
     const { file: path, relativeFile } = files.locate(input.dagId);
+    const timings: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const now = performance.now();
+      timings[phase] = Math.round(now - mark);
+      mark = now;
+    };
     const note: DagChangeNote = {
       action: 'deploy',
       ...(input.author ? { author: input.author } : {}),
@@ -62,7 +76,8 @@ export function createDagDeployer(options: DagDeployerOptions) {
       );
     }
     if (previous === input.source && before && !before.has_import_errors && !before.is_stale) {
-      return { dagId: input.dagId, file: path, changed: false, parseMs: 0, dag: before };
+      lap('preflight');
+      return { dagId: input.dagId, file: path, changed: false, parseMs: 0, dag: before, timings };
     }
     const processorDown = await dagProcessorDown();
     if (processorDown) {
@@ -73,11 +88,13 @@ export function createDagDeployer(options: DagDeployerOptions) {
         { retryable: true, details: { step: 'airflow-parse', file: relativeFile } },
       );
     }
+    lap('preflight');
     const writtenAt = Date.now();
     await files.write(input.dagId, input.source, note);
     options.logger?.info({ dagId: input.dagId, file: path }, 'dag file written');
     // A known file can be queued for parsing at once; a new one waits for the next bundle refresh.
     if (before?.file_token) await options.client.reparseFile(before.file_token).catch(() => undefined);
+    lap('write');
 
     let outcome;
     try {
@@ -110,10 +127,14 @@ export function createDagDeployer(options: DagDeployerOptions) {
         { details: { step: 'airflow-import', file: relativeFile } },
       );
     }
+    lap('parse_wait');
     let dag = outcome.dag;
-    if ((input.unpause ?? true) && dag.is_paused) dag = await options.client.setPaused(input.dagId, false);
+    if ((input.unpause ?? true) && dag.is_paused) {
+      dag = await options.client.setPaused(input.dagId, false);
+      lap('unpause');
+    }
     options.logger?.info({ dagId: input.dagId, parseMs: outcome.waitedMs }, 'dag parsed by airflow');
-    return { dagId: input.dagId, file: path, changed: true, parseMs: outcome.waitedMs, dag };
+    return { dagId: input.dagId, file: path, changed: true, parseMs: outcome.waitedMs, dag, timings };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 
 export interface SandboxResult {
   code: number | null;
@@ -54,6 +55,18 @@ function namespacesAvailable(): boolean {
   return (available = probe.status === 0);
 }
 
+/** A confined process started by startSandboxed: its stdin (when asked for), its wall-clock limit, its outcome. */
+export interface SandboxedProcess {
+  stdin: Writable | null;
+  /** Restarts the wall-clock limit: SIGKILL `timeoutMs` from now (the outcome then says timedOut). */
+  limit(timeoutMs: number): void;
+  /** Whether the process or the pending limit keep this Node process alive (a spare waiting for work does not). */
+  hold(held: boolean): void;
+  kill(): void;
+  exited: boolean;
+  result: Promise<SandboxResult>;
+}
+
 /**
  * Runs a command confined with what Linux offers here: new network namespace (no network at all), new mount
  * namespace with every filesystem read-only except `scratch`, rlimits on memory, CPU time, file size and open files,
@@ -65,6 +78,15 @@ export function runSandboxed(
   args: readonly string[],
   options: SandboxOptions,
 ): Promise<SandboxResult> {
+  return startSandboxed(command, args, options).result;
+}
+
+/** runSandboxed, started: with `stdin` the process reads what the caller writes, and its limit can be moved. */
+export function startSandboxed(
+  command: string,
+  args: readonly string[],
+  options: SandboxOptions & { stdin?: boolean },
+): SandboxedProcess {
   const confine = options.mode !== 'off' && namespacesAvailable();
   const limits = [
     `--as=${options.memoryBytes ?? 3 * 1024 ** 3}`,
@@ -96,32 +118,61 @@ export function runSandboxed(
         ],
       ]
     : [command, [...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, argv as string[], {
-      env: options.env,
-      cwd: options.scratch,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, options.timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-1_000_000)));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut, sandbox: confine ? 'namespaces' : 'none' });
-    });
+  const child = spawn(bin, argv as string[], {
+    env: options.env,
+    cwd: options.scratch,
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
+  let timedOut = false;
+  let held = true;
+  const kill = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const limit = (timeoutMs: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    if (!held) timer.unref();
+  };
+  limit(options.timeoutMs);
+  const handle: SandboxedProcess = {
+    stdin: child.stdin,
+    limit,
+    hold(hold) {
+      held = hold;
+      for (const h of [child, child.stdin, child.stdout, child.stderr, timer]) {
+        const ref = h as { ref?: () => void; unref?: () => void } | null | undefined;
+        if (hold) ref?.ref?.();
+        else ref?.unref?.();
+      }
+    },
+    kill,
+    exited: false,
+    result: new Promise((resolve, reject) => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-1_000_000)));
+      child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+      // A process that is gone before it read its input must not take this one down with EPIPE.
+      child.stdin?.on('error', () => undefined);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        handle.exited = true;
+        reject(error);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        handle.exited = true;
+        resolve({ code, stdout, stderr, timedOut, sandbox: confine ? 'namespaces' : 'none' });
+      });
+    }),
+  };
+  return handle;
 }

@@ -41,4 +41,8 @@ export const createDagOutput = z.object({
     })
     .optional(),
   message: z.string(),
+  timings: z
+    .record(z.string(), z.number())
+    .optional()
+    .describe('Where the time went, in ms: total, then each phase in order; a.b is part of a'),
 });
