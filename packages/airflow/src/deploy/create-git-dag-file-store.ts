@@ -1,15 +1,37 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { AppError, type Logger } from '@airflow-mcp/core';
 import { parseDagFileHeader } from './dag-file-header.js';
 import { dagFilePath } from './dag-file-path.js';
 import type { DagChangeNote, DagFileStore } from './dag-file-store.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-const run = promisify(execFile);
+/**
+ * Runs git in its own process group: a service killed with its group (a container stop, SIGKILL to the group) does
+ * not cut a push in half, which with a repository on a path would leave the shared repository's ref locks behind.
+ */
+function run(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (code === 0) resolve(stdout);
+      else
+        reject(
+          Object.assign(new Error(`git ${args[0]} exited with ${code ?? signal}`), {
+            stderr: Buffer.concat(err).toString('utf8'),
+          }),
+        );
+    });
+  });
+}
 
 export interface GitDagFileStoreOptions {
   /** The repository Airflow's git DAG bundle tracks (a URL or a path git understands). */
@@ -43,9 +65,7 @@ export function createGitDagFileStore(options: GitDagFileStoreOptions): DagFileS
 
   async function git(args: string[]): Promise<string> {
     try {
-      // Its own process group: a service killed with its group (a container stop, SIGKILL to the group) does not cut
-      // a push in half, which with a repository on a path would leave the shared repository's ref locks behind.
-      return (await run('git', args, { cwd: options.workDir, maxBuffer: 16 * 1024 * 1024, detached: true })).stdout;
+      return await run(args, options.workDir);
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim() ?? String(error);
       throw new AppError('UNAVAILABLE', `git ${args[0]} failed on the DAG repository: ${stderr.slice(0, 500)}`, {
