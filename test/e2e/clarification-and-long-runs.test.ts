@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAirflowClient, createDagDeployer, renderDagFileHeader } from '@airflow-mcp/airflow';
 import { Client as ModernClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deploySleepingDag } from '../support/one-task-dag.js';
 import { queryDuckdb } from '../support/query-duckdb.js';
 import { seedOrders } from '../support/seed-orders.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
@@ -23,23 +23,6 @@ type ToolResult = { structuredContent?: unknown; isError?: boolean; content: Con
 
 const MODERN = '2026-07-28';
 const BOUND_S = 5;
-
-/** A DAG whose one task sleeps past the service's wait bound, written as the deployer writes ours. */
-function sleepingDag(dagId: string, seconds: number): string {
-  return `${renderDagFileHeader({ dagId, specHash: 'sleep-1', version: 1, generator: 'test' })}
-import time
-from datetime import datetime
-from airflow.sdk import dag, task
-@dag(dag_id=${JSON.stringify(dagId)}, schedule=None, start_date=datetime(2024, 1, 1), catchup=False, tags=["airflow-mcp-test"])
-def d():
-    @task
-    def slow():
-        time.sleep(${seconds})
-        return 1
-    slow()
-d()
-`;
-}
 
 /** Reads a run's resource until the run ends (the suite's wait bound is 5 s, shorter than most runs). */
 async function runEnds(
@@ -191,15 +174,7 @@ describe('clarification through input_required/elicitation, and runs longer than
 
   it('a run longer than the wait bound is answered with timed_out and links, then followed to success', async () => {
     const dagId = `sleepy_${suffix}`;
-    const client = createAirflowClient({
-      baseUrl: airflow.url,
-      username: airflow.username,
-      password: airflow.password,
-    });
-    await createDagDeployer({ client, dagsDir: airflow.dagsDir, pollMs: 250 }).deploy({
-      dagId,
-      source: sleepingDag(dagId, 20),
-    });
+    await deploySleepingDag(airflow, dagId, 20);
     const modern = new ModernClient(
       { name: 'long-run-2026-client', version: '1.0.0' },
       { capabilities: {}, versionNegotiation: { mode: { pin: MODERN } } },
