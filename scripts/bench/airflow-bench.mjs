@@ -146,7 +146,7 @@ try {
         : null,
     },
     settings:
-      'dag_processor.refresh_interval=2, bundle_refresh_check_interval=1, min_file_process_interval=10; poll 200 ms',
+      'dag_processor.refresh_interval=2, bundle_refresh_check_interval=1, min_file_process_interval=10; scheduler_idle_sleep_time=0.25; poll 200 ms',
     seconds: {
       new_file_visible: stats(newParse.map(secs)),
       changed_file_reparsed: stats(reparse.map(secs)),
