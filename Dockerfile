@@ -11,6 +11,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY apps/server/package.json apps/server/
 COPY packages/core/package.json packages/core/
+COPY packages/state/package.json packages/state/
 COPY packages/knowledge/package.json packages/knowledge/
 COPY packages/pipeline/package.json packages/pipeline/
 COPY packages/airflow/package.json packages/airflow/

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['core', 'knowledge', 'pipeline', 'airflow', 'llm', 'agent'];
+const packages = ['core', 'state', 'knowledge', 'pipeline', 'airflow', 'llm', 'agent'];
 const alias = Object.fromEntries(
   packages.map((name) => [
     `@airflow-mcp/${name}`,

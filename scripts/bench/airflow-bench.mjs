@@ -35,8 +35,10 @@ const up = spawnSync(process.execPath, [script, 'up', '--json'], {
 if (up.status !== 0) process.exit(1);
 const af = JSON.parse(up.stdout.trim().split('\n').pop());
 
-const { createAirflowService, createDagService, createPlannerRouter, createRulePlanner, createSampleDatabase } =
-  await import(join(root, 'packages/agent/dist/index.js'));
+const { createAirflowService, createDagService, createPlannerRouter, createRulePlanner } = await import(
+  join(root, 'packages/agent/dist/index.js')
+);
+const { createSampleDatabase } = await import(join(root, 'packages/pipeline/dist/index.js'));
 const { renderDagFileHeader } = await import(join(root, 'packages/airflow/dist/index.js'));
 
 const stats = (xs) => {

@@ -85,7 +85,7 @@ const af = JSON.parse(up.stdout.trim().split('\n').pop());
 const dataDir = mkdtempSync(join(tmpdir(), 'mcp-load-'));
 const warehouse = join(dataDir, 'warehouse');
 mkdirSync(warehouse, { recursive: true });
-const { createSampleDatabase } = await import(join(root, 'packages/agent/dist/index.js'));
+const { createSampleDatabase } = await import(join(root, 'packages/pipeline/dist/index.js'));
 createSampleDatabase(join(warehouse, 'sample.db'));
 const port = await freePort();
 const serviceEnv = {

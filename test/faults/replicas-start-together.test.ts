@@ -1,4 +1,4 @@
-import { createDagVersionStore, createFeedbackStore, createPgClient, type SqlClient } from '@airflow-mcp/agent';
+import { createDagVersionStore, createFeedbackStore, createPgClient, type SqlClient } from '@airflow-mcp/state';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 

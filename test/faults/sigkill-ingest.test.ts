@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPgliteClient, loadDocument, splitDocument } from '@airflow-mcp/knowledge';
+import { loadDocument, splitDocument } from '@airflow-mcp/knowledge';
+import { createPgliteClient } from '@airflow-mcp/state';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createPgliteClient } from '@airflow-mcp/knowledge';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
+import { createPgliteClient } from '@airflow-mcp/state';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -2,15 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAirflowService } from '@airflow-mcp/agent';
+import { dagFilePath, renderDagFileHeader, writeFileAtomic } from '@airflow-mcp/airflow';
 import {
-  createAirflowService,
   createDagVersionStore,
   createPgClient,
   createPgliteClient,
   type DagVersion,
   type SqlClient,
-} from '@airflow-mcp/agent';
-import { dagFilePath, renderDagFileHeader, writeFileAtomic } from '@airflow-mcp/airflow';
+} from '@airflow-mcp/state';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -25,7 +25,8 @@ type Store = Awaited<ReturnType<typeof createDagVersionStore>>;
  * instance id and the version once the pending row is written.
  */
 const REPLICA = `
-import { createAirflowService, createDagVersionStore, createPgClient } from '@airflow-mcp/agent';
+import { createAirflowService } from '@airflow-mcp/agent';
+import { createDagVersionStore, createPgClient } from '@airflow-mcp/state';
 const { connectionString, airflow, leaseMs, entry } = JSON.parse(process.env.REPLICA_CONFIG);
 const db = await createPgClient({ connectionString });
 const service = createAirflowService({ ...airflow, timeoutMs: 15000 });

@@ -1,6 +1,6 @@
-import { createDagVersionStore, createFeedbackStore, createPgliteClient } from '@airflow-mcp/agent';
 import { silentLogger } from '@airflow-mcp/core';
 import { createKnowledgeBase, LocalEmbedder } from '@airflow-mcp/knowledge';
+import { createDagVersionStore, createFeedbackStore, createPgliteClient } from '@airflow-mcp/state';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

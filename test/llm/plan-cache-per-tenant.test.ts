@@ -1,5 +1,6 @@
+import { createOpenAiChatModel } from '@airflow-mcp/llm';
 import { introspectSqlite } from '@airflow-mcp/pipeline';
-import { createOpenAiChatModel, createPlannerRouter, createRulePlanner } from '@airflow-mcp/agent';
+import { createPlannerRouter, createRulePlanner } from '@airflow-mcp/agent';
 import { describe, expect, it } from 'vitest';
 import { fixture, reply } from './fake-model-server.js';
 import { usePlannerSuite } from './use-planner-suite.js';

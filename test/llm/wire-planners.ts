@@ -1,12 +1,6 @@
 import { join } from 'node:path';
-import {
-  createGeminiModel,
-  createOpenAiChatModel,
-  createPlannerRouter,
-  createRulePlanner,
-  type PlanningContext,
-  type SpecModel,
-} from '@airflow-mcp/agent';
+import { createPlannerRouter, createRulePlanner, type PlanningContext } from '@airflow-mcp/agent';
+import { createGeminiModel, createOpenAiChatModel, type SpecModel } from '@airflow-mcp/llm';
 import { introspectSqlite } from '@airflow-mcp/pipeline';
 import { reply } from './fake-model-server.js';
 

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ALL_TENANTS, DEFAULT_TENANT, isTenantName, type TenantConnections } from '@airflow-mcp/agent';
+import { isTenantName, type TenantConnections } from '@airflow-mcp/agent';
+import { ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp/core';
 
 /**
  * The only reader of process.env. Every variable is validated at start; every problem is listed at once.

@@ -18,3 +18,4 @@ export {
 export { secretShapes } from './secret-shapes.js';
 export { isRetryableStatus, retryWithBackoff } from './retry-with-backoff.js';
 export type { RetryEvent, RetryOptions } from './retry-with-backoff.js';
+export { ALL_TENANTS, DEFAULT_TENANT, homeTenant } from './tenants.js';

@@ -8,6 +8,7 @@
 // Build first: npx tsc -b packages/knowledge
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createPgliteClient } from '@airflow-mcp/state';
 import { loadKnowledge, machine, parseArgs, percentile, repoRoot, resolvePath, writeResult } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
@@ -112,7 +113,7 @@ function makeGenerator(dimensions, seed) {
 async function benchScale(size, { queries = 50, perDocument = 100 } = {}) {
   const dimensions = 768;
   const next = makeGenerator(dimensions, 42);
-  const client = await knowledge.createPgliteClient();
+  const client = await createPgliteClient();
   const embedder = { id: 'synthetic:768', dimensions };
   const store = await knowledge.KnowledgeStore.open({ client, embedder });
   // load without the HNSW index, then build it once (what a bulk load does)

@@ -1,13 +1,11 @@
 import { type Logger, silentLogger } from '@airflow-mcp/core';
+import { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/state';
 import type { Embedder } from './embedders/embedder.js';
 import { ingestDocuments, type IngestOptions, type IngestRoot, type IngestSummary } from './ingest/ingest-documents.js';
 import { HnswCache } from './retrieval/hnsw-cache.js';
 import { Retriever } from './retrieval/retriever.js';
 import type { SplitOptions } from './splitter/split-document.js';
-import { createPgClient } from './store/create-pg-client.js';
-import { createPgliteClient } from './store/create-pglite-client.js';
 import { KnowledgeStore } from './store/knowledge-store.js';
-import type { SqlClient } from './store/sql-client.js';
 
 export interface KnowledgeBaseOptions {
   /**

@@ -1,16 +1,4 @@
-import {
-  createAirflowService,
-  createDagService,
-  createDagVersionStore,
-  createFeedbackStore,
-  withFeedback,
-  createKnowledgeService,
-  createGeminiModel,
-  createOpenAiChatModel,
-  createPlannerRouter,
-  createRulePlanner,
-} from '@airflow-mcp/agent';
-import type { KnowledgeService } from '@airflow-mcp/agent';
+import { composeUseCases, createAirflowService, type DagEvents, type KnowledgeService } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
 import { Gauge } from 'prom-client';
 import type { Config } from '../config.js';
@@ -90,14 +78,14 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       async collect() {
         this.set(
           { store: 'state' },
-          await versions.ping().then(
+          await useCases.versions.ping().then(
             () => 1,
             () => 0,
           ),
         );
         this.set(
           { store: 'knowledge' },
-          await knowledge.store.countChunks().then(
+          await useCases.knowledge.store.countChunks().then(
             () => 1,
             () => 0,
           ),
@@ -132,15 +120,30 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   // One database for the version history, audit log, feedback and the knowledge base (its own schema).
   const state = await openDatabase(config, options.log, { mode: options.mode ?? 'serve' });
   closers.push(() => state.close());
-  // Deploys cut short by a kill are settled against the DAG files when the store opens (see the store). On
-  // PostgreSQL the store holds a lease so other replicas leave its deploys in flight alone; given up before the
-  // database closes (closers run in reverse).
-  const versions = await createDagVersionStore(state, {
-    deployedFile: (dagId) => airflow.deployer.read(dagId),
+  const metrics = options.metrics;
+  const useCases = await composeUseCases({
+    db: state,
+    airflow,
+    knowledge: { ...knowledgeOptions(config), corpusDir: config.knowledgeDir },
+    planner: {
+      mode: config.planner,
+      gemini: { apiKey: config.gemini.apiKey, model: config.gemini.model, baseUrl: config.gemini.baseUrl },
+      openai: { baseUrl: config.openai.baseUrl, apiKey: config.openai.apiKey, model: config.openai.model },
+    },
+    dags: {
+      allowedDataDirs: config.allowedDataDirs,
+      tenantConnections: config.tenantConnections,
+      namedTenants: config.tenants,
+      python: credentials.python,
+      generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
+      secrets,
+    },
+    events: metrics ? dagEvents(metrics) : undefined,
+    timeRetrieval: metrics ? (use) => metrics.retrievalDuration.startTimer({ use }) : undefined,
     logger: options.log,
   });
-  closers.push(() => versions.close());
-  const feedback = await createFeedbackStore(state);
+  closers.push(() => useCases.close());
+  const { versions, feedback, knowledge, dags } = useCases;
   readiness.push({
     name: 'database',
     required: true,
@@ -149,12 +152,6 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       return { kind: state.kind };
     },
   });
-  const knowledge = await createKnowledgeService({
-    ...knowledgeOptions(config, state),
-    corpusDir: config.knowledgeDir,
-    logger: options.log,
-  });
-  closers.push(() => knowledge.close());
   resources.push(knowledgeResources(knowledge));
   readiness.push({
     name: 'knowledge',
@@ -163,74 +160,12 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       return { chunks: await knowledge.store.countChunks(), embedder: knowledge.embedder.id };
     },
   });
-  const metrics = options.metrics;
-  const timed = <O, T>(r: { search(query: string, options: O): Promise<T[]> }, use: string) =>
-    timedRetriever(r, metrics, use);
-  const dags = createDagService({
-    retriever: timed(withFeedback(knowledge.retriever, feedback), 'planning'),
-    feedback,
-    versions,
-    ...(metrics
-      ? {
-          events: {
-            planned: (e) => {
-              metrics.plans.inc({ planner: e.planner, outcome: e.ok ? 'ok' : 'failed' });
-              if (e.planner !== 'rules' && e.planner !== 'caller') {
-                metrics.planAttempts.observe({ planner: e.planner }, e.attempts);
-                metrics.modelTokens.inc({ planner: e.planner, direction: 'input' }, e.inputTokens);
-                metrics.modelTokens.inc({ planner: e.planner, direction: 'output' }, e.outputTokens);
-              }
-            },
-            retrieved: (e) => {
-              for (const score of e.scores) metrics.retrievalScore.observe(score);
-            },
-            ran: (e) => {
-              const dagId = metrics.dagLabel(e.dagId);
-              metrics.dagRuns.inc({ dag_id: dagId, state: e.state });
-              if (e.durationS !== null) metrics.dagRunDuration.observe({ dag_id: dagId }, e.durationS);
-              for (const [task, rows] of Object.entries(e.rowsByTask)) {
-                metrics.rowsMoved.inc({ dag_id: dagId, task_id: task }, rows);
-              }
-            },
-          },
-        }
-      : {}),
-    airflow,
-    secrets,
-    planner: createPlannerRouter({
-      mode: config.planner,
-      rules: createRulePlanner(),
-      gemini: config.gemini.apiKey
-        ? createGeminiModel({
-            apiKey: config.gemini.apiKey,
-            model: config.gemini.model,
-            ...(config.gemini.baseUrl ? { baseUrl: config.gemini.baseUrl } : {}),
-          })
-        : undefined,
-      openai:
-        config.openai.baseUrl && config.openai.model
-          ? createOpenAiChatModel({
-              baseUrl: config.openai.baseUrl,
-              model: config.openai.model,
-              ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
-            })
-          : undefined,
-      allowedDataDirs: config.allowedDataDirs,
-      logger: options.log,
-    }),
-    allowedDataDirs: config.allowedDataDirs,
-    tenantConnections: config.tenantConnections,
-    namedTenants: config.tenants,
-    python: credentials.python,
-    logger: options.log,
-    generatorVersion: `airflow-mcp-rag ${SERVICE_VERSION}`,
-  });
 
   const tools = createTools({
     airflow,
     dags,
     feedback,
-    retriever: waitForCorpus(timed(withFeedback(knowledge.retriever, feedback), 'search_docs'), {
+    retriever: waitForCorpus(useCases.docs, {
       ready: knowledge.corpusReady,
       timeoutMs: options.corpusWaitMs ?? 20_000,
     }),
@@ -249,20 +184,26 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   };
 }
 
-/** The retriever with its latency observed (when metrics are on). */
-function timedRetriever<O, T>(
-  retriever: { search(query: string, options: O): Promise<T[]> },
-  metrics: Metrics | undefined,
-  use: string,
-): { search(query: string, options: O): Promise<T[]> } {
-  if (!metrics) return retriever;
+/** What the DAG service reports, counted in the domain metrics. */
+function dagEvents(metrics: Metrics): DagEvents {
   return {
-    async search(query, options) {
-      const stop = metrics.retrievalDuration.startTimer({ use });
-      try {
-        return await retriever.search(query, options);
-      } finally {
-        stop();
+    planned: (e) => {
+      metrics.plans.inc({ planner: e.planner, outcome: e.ok ? 'ok' : 'failed' });
+      if (e.planner !== 'rules' && e.planner !== 'caller') {
+        metrics.planAttempts.observe({ planner: e.planner }, e.attempts);
+        metrics.modelTokens.inc({ planner: e.planner, direction: 'input' }, e.inputTokens);
+        metrics.modelTokens.inc({ planner: e.planner, direction: 'output' }, e.outputTokens);
+      }
+    },
+    retrieved: (e) => {
+      for (const score of e.scores) metrics.retrievalScore.observe(score);
+    },
+    ran: (e) => {
+      const dagId = metrics.dagLabel(e.dagId);
+      metrics.dagRuns.inc({ dag_id: dagId, state: e.state });
+      if (e.durationS !== null) metrics.dagRunDuration.observe({ dag_id: dagId }, e.durationS);
+      for (const [task, rows] of Object.entries(e.rowsByTask)) {
+        metrics.rowsMoved.inc({ dag_id: dagId, task_id: task }, rows);
       }
     },
   };

@@ -1,5 +1,5 @@
-import { createDagVersionStore, createFeedbackStore, createPgliteClient } from '@airflow-mcp/agent';
 import type { Logger } from '@airflow-mcp/core';
+import { createDagVersionStore, createFeedbackStore, createPgliteClient } from '@airflow-mcp/state';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,5 +1,5 @@
-import { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/agent';
 import { type Logger, silentLogger } from '@airflow-mcp/core';
+import { createPgClient, createPgliteClient, type SqlClient } from '@airflow-mcp/state';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { acquireDataDirLock } from './acquire-data-dir-lock.js';

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AppError, type Logger } from '@airflow-mcp/core';
+import { AppError, type Logger, ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp/core';
 import type { Language } from '../i18n/detect-language.js';
 import { stalledRunMessage } from '../i18n/messages.js';
-import { ALL_TENANTS, assertOwnsDag, DEFAULT_TENANT, ownsDag, tenantPrefix } from '../tenancy/tenant-scope.js';
+import { assertOwnsDag, ownsDag, tenantPrefix } from '../tenancy/tenant-scope.js';
 import {
   countDoneTasks,
   createAirflowClient,

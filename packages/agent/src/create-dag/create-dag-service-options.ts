@@ -1,9 +1,8 @@
 import type { Logger } from '@airflow-mcp/core';
+import type { DagVersionStore, FeedbackStore } from '@airflow-mcp/state';
 import type { AirflowService } from '../airflow/create-airflow-service.js';
-import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { PlannerRouter } from '../planning/create-planner-router.js';
 import type { TenantConnections } from '../tenancy/tenant-connections.js';
-import type { DagVersionStore } from '../versions/dag-version-store.js';
 
 /** What planning and search_docs need of the knowledge base's retriever (the knowledge package's Retriever fits). */
 export interface DocsRetriever {

@@ -1,4 +1,5 @@
-import { ALL_TENANTS, DEFAULT_TENANT, assertOwnsDag } from '../tenancy/tenant-scope.js';
+import { ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp/core';
+import { assertOwnsDag } from '../tenancy/tenant-scope.js';
 import { createDag } from './create-dag.js';
 import type { CreateDagInput, RollbackDagInput, UpdateDagInput } from './create-dag-input.js';
 import type { CreateDagServiceOptions } from './create-dag-service-options.js';

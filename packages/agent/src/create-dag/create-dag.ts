@@ -1,8 +1,9 @@
+import { DEFAULT_TENANT } from '@airflow-mcp/core';
 import { prepareSpareChecker, type PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import type { PlanningContext } from '../planning/planner.js';
 import { assertTenantMayUse, tenantAccess } from '../tenancy/assert-tenant-may-use.js';
-import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
+import { tenantDataDirs } from '../tenancy/tenant-scope.js';
 import { assertFaithful } from '../understanding/assert-faithful.js';
 import { buildDag } from './build-dag.js';
 import type { CreateDagInput, PlanResult } from './create-dag-input.js';

@@ -1,4 +1,4 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, ALL_TENANTS } from '@airflow-mcp/core';
 import { renderDagFileHeader } from '@airflow-mcp/airflow';
 import {
   INTROSPECT_TIMEOUT_MS,
@@ -11,7 +11,7 @@ import {
   type Connection,
   type SourceColumn,
 } from '@airflow-mcp/pipeline';
-import { ALL_TENANTS } from '../tenancy/tenant-scope.js';
+
 import type { CreateDagServiceOptions } from './create-dag-service-options.js';
 
 export interface SourceIntrospectorOptions extends Pick<

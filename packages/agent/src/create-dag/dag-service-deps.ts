@@ -1,5 +1,5 @@
 import { AppError } from '@airflow-mcp/core';
-import type { DagVersionStore } from '../versions/dag-version-store.js';
+import type { DagVersionStore } from '@airflow-mcp/state';
 import type { CreateDagServiceOptions } from './create-dag-service-options.js';
 import { createSourceIntrospector, type SourceIntrospector } from './create-source-introspector.js';
 

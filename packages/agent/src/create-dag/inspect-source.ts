@@ -1,8 +1,8 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, DEFAULT_TENANT } from '@airflow-mcp/core';
 import { resolveDataPath, type Connection } from '@airflow-mcp/pipeline';
 import { assertTenantMayUse, tenantAccess } from '../tenancy/assert-tenant-may-use.js';
 import type { TenantConnections } from '../tenancy/tenant-connections.js';
-import { DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
+import { tenantDataDirs } from '../tenancy/tenant-scope.js';
 import type { SourceIntrospector } from './create-source-introspector.js';
 
 export interface InspectSourceDeps {

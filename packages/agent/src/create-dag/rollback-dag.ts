@@ -1,6 +1,6 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, DEFAULT_TENANT } from '@airflow-mcp/core';
 import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
-import { assertOwnsDag, DEFAULT_TENANT } from '../tenancy/tenant-scope.js';
+import { assertOwnsDag } from '../tenancy/tenant-scope.js';
 import { buildDag } from './build-dag.js';
 import type { RollbackDagInput } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';

@@ -1,9 +1,9 @@
-import { AppError } from '@airflow-mcp/core';
+import { AppError, DEFAULT_TENANT } from '@airflow-mcp/core';
 import type { PipelineSpecInput } from '@airflow-mcp/pipeline';
 import { detectLanguage } from '../i18n/detect-language.js';
 import { editSpec } from '../planning/edit-spec.js';
 import { assertTenantMayUse, tenantAccess } from '../tenancy/assert-tenant-may-use.js';
-import { assertOwnsDag, DEFAULT_TENANT, tenantDataDirs } from '../tenancy/tenant-scope.js';
+import { assertOwnsDag, tenantDataDirs } from '../tenancy/tenant-scope.js';
 import { buildDag } from './build-dag.js';
 import type { UpdateDagInput } from './create-dag-input.js';
 import type { CreateDagResult } from './create-dag-result.js';

@@ -1,4 +1,4 @@
-import type { FeedbackStore } from './feedback-store.js';
+import type { FeedbackStore } from '@airflow-mcp/state';
 
 interface Searchable<O> {
   search(query: string, options: O): Promise<readonly { doc: string; score: number }[]>;
@@ -11,7 +11,7 @@ interface Searchable<O> {
  */
 export function withFeedback<O extends object, T extends { doc: string; score: number }>(
   retriever: { search(query: string, options: O): Promise<readonly T[]> },
-  feedback: FeedbackStore,
+  feedback: Pick<FeedbackStore, 'demotedDocs'>,
 ): { search(query: string, options: O & { tenant?: string | undefined }): Promise<T[]> } {
   return {
     async search(query, { tenant, ...options }) {

@@ -8,8 +8,8 @@ import {
   type Embedder,
   type KnowledgeBase,
   type IngestSummary,
-  type SqlClient,
 } from '@airflow-mcp/knowledge';
+import type { SqlClient } from '@airflow-mcp/state';
 
 export interface KnowledgeServiceOptions {
   embedder: 'auto' | 'gemini' | 'local' | 'minilm' | 'openai';

@@ -1,5 +1,4 @@
-import { AppError } from '@airflow-mcp/core';
-import { ALL_TENANTS, DEFAULT_TENANT } from './tenant-scope.js';
+import { AppError, ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp/core';
 
 /** Airflow connection ids each tenant may use (`MCP_TENANT_CONNECTIONS`); 'all' = any. */
 export type TenantConnections = Readonly<Record<string, readonly string[] | 'all'>>;

@@ -1,14 +1,6 @@
+import { ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp/core';
 import { describe, expect, it } from 'vitest';
-import {
-  ALL_TENANTS,
-  DEFAULT_TENANT,
-  assertOwnsDag,
-  isTenantName,
-  ownsDag,
-  scopeDagId,
-  tenantDataDirs,
-  tenantOfDag,
-} from './tenant-scope.js';
+import { assertOwnsDag, isTenantName, ownsDag, scopeDagId, tenantDataDirs, tenantOfDag } from './tenant-scope.js';
 
 /** Tenant names an operator might pick, many of them prefixes of one another. */
 const TENANTS = [

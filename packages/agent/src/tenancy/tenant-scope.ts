@@ -1,13 +1,5 @@
-import { AppError } from '@airflow-mcp/core';
+import { ALL_TENANTS, AppError, DEFAULT_TENANT } from '@airflow-mcp/core';
 import { join } from 'node:path';
-
-export const DEFAULT_TENANT = 'default';
-
-/**
- * The cross-tenant administrator: an explicit role (`MCP_API_KEYS` entry `KEY:admin:*`), never a fallback. It sees
- * and changes every tenant's DAGs and audit entries; what it creates belongs to the default tenant.
- */
-export const ALL_TENANTS = '*';
 
 /**
  * Tenant names: a lowercase letter, then up to 30 lowercase letters or digits. No "-" or "_", so a tenant's DAG-id
@@ -59,11 +51,6 @@ export function assertOwnsDag(dagId: string, tenant: string): void {
   if (!ownsDag(dagId, tenant)) {
     throw new AppError('NOT_FOUND', `No DAG "${dagId}" for this key. Use list_dags to see yours.`);
   }
-}
-
-/** The tenant a caller's own work (what it creates, rates, or is shown as examples) belongs to. */
-export function homeTenant(tenant: string): string {
-  return tenant === ALL_TENANTS ? DEFAULT_TENANT : tenant;
 }
 
 /** A named tenant's data lives in `<allowed dir>/<tenant>/`; the default tenant and the administrator use all. */

@@ -1,6 +1,6 @@
+import { createPgliteClient } from '@airflow-mcp/state';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMarkdown } from '../loaders/load-markdown.js';
-import { createPgliteClient } from './create-pglite-client.js';
 import { KnowledgeStore } from './knowledge-store.js';
 import type { ChunkInput } from './store-types.js';
 

@@ -1,8 +1,8 @@
 import { AppError } from '@airflow-mcp/core';
+import type { SqlClient, SqlQueryable } from '@airflow-mcp/state';
 import type { KnowledgeDocument } from '../knowledge-document.js';
 import { migrate } from './migrate.js';
 import { filtersToSql, hasFilters, type SearchFilters } from './search-filters.js';
-import type { SqlClient, SqlQueryable } from './sql-client.js';
 import type {
   ChunkInput,
   ChunkRecord,

@@ -1,5 +1,4 @@
-import { runLockedMigration } from './run-locked-migration.js';
-import type { SqlClient } from './sql-client.js';
+import { runLockedMigration, type SqlClient } from '@airflow-mcp/state';
 
 /** The same migrations for PGlite and PostgreSQL. Version 1 takes the vector size of the first embedder. */
 interface Migration {

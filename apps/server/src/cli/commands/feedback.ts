@@ -1,4 +1,4 @@
-import { createFeedbackStore } from '@airflow-mcp/agent';
+import { createFeedbackStore } from '@airflow-mcp/state';
 import { loadConfig } from '../../config.js';
 import { openDatabase } from '../../services/open-database.js';
 import type { CliCommand } from '../command.js';

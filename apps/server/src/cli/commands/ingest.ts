@@ -16,7 +16,8 @@ export const ingestCommand: CliCommand = {
     const paths = args.filter((a) => !a.startsWith('--'));
     const db = await openDatabase(config, undefined, { mode: 'ingest' });
     const knowledge = await createKnowledgeService({
-      ...knowledgeOptions(config, db),
+      ...knowledgeOptions(config),
+      client: db,
       corpusDir: undefined,
       reset: args.includes('--reset'),
       logger: silentLogger,

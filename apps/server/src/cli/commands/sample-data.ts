@@ -1,4 +1,4 @@
-import { createSampleDatabase } from '@airflow-mcp/agent';
+import { createSampleDatabase } from '@airflow-mcp/pipeline';
 import { join, resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
 

@@ -1,4 +1,4 @@
-import { pipelineSpecJsonSchema } from '@airflow-mcp/agent';
+import { pipelineSpecJsonSchema } from '@airflow-mcp/pipeline';
 import type { ResourceProvider } from '../define-tool.js';
 
 export const SPEC_URI = 'airflow-mcp://schemas/pipeline-spec.json';

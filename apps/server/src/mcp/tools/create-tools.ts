@@ -1,4 +1,5 @@
-import type { AirflowService, DagService, DocsRetriever, FeedbackStore } from '@airflow-mcp/agent';
+import type { AirflowService, DagService, DocsRetriever } from '@airflow-mcp/agent';
+import type { FeedbackStore } from '@airflow-mcp/state';
 import type { AnyToolDefinition } from '../define-tool.js';
 import { auditLogTool } from './audit-log.js';
 import { checkDagStatusTool } from './check-dag-status.js';

@@ -1,5 +1,6 @@
-import type { DagService, FeedbackStore } from '@airflow-mcp/agent';
+import type { DagService } from '@airflow-mcp/agent';
 import { AppError, redactSecrets } from '@airflow-mcp/core';
+import type { FeedbackStore } from '@airflow-mcp/state';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
 

@@ -1,22 +1,24 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dagFilePath, parseDagFileHeader, renderDagFileHeader, writeFileAtomic } from '@airflow-mcp/airflow';
-import { createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPgliteClient } from '../sql/create-pglite-client.js';
+import type { SqlClient } from '../sql/sql-client.js';
 import { createDagVersionStore, type DagVersion } from './dag-version-store.js';
 
 const DAG = 'orders_copy';
+/** A stand-in for the generated file's header (the real one is packages/airflow's): the store only needs its fields. */
 const fileText = (version: number, specHash = `hash-${version}`) =>
-  `${renderDagFileHeader({ dagId: DAG, specHash, version, generator: 'test' })}# body of v${version}\n`;
+  `# dag_id=${DAG} version=${version} spec_hash=${specHash}\n# body of v${version}\n`;
+const dagFile = (dir: string, dagId: string) => join(dir, `${dagId}.py`);
 
-/** The DAG files live in a real folder; the store reads their headers like the service does. */
+/** The DAG files live in a real folder; the store reads their headers through `deployedFile`, as the service does. */
 function dagsFolder() {
   const dir = mkdtempSync(join(tmpdir(), 'version-store-dags-'));
   let readable = true;
   return {
     dir,
-    write: (version: number, specHash?: string) => writeFileAtomic(dagFilePath(dir, DAG), fileText(version, specHash)),
+    write: async (version: number, specHash?: string) => writeFileSync(dagFile(dir, DAG), fileText(version, specHash)),
     setReadable: (value: boolean) => {
       readable = value;
     },
@@ -24,12 +26,12 @@ function dagsFolder() {
       if (!readable) throw new Error('EIO: DAGS_DIR unreadable');
       let source: string;
       try {
-        source = readFileSync(dagFilePath(dir, dagId), 'utf8');
+        source = readFileSync(dagFile(dir, dagId), 'utf8');
       } catch {
         return undefined;
       }
-      const header = parseDagFileHeader(source);
-      return header ? { header } : undefined;
+      const header = /^# dag_id=\S+ version=(\d+) spec_hash=(\S+)$/m.exec(source);
+      return header ? { header: { version: Number(header[1]), specHash: String(header[2]) } } : undefined;
     },
   };
 }
@@ -120,7 +122,7 @@ describe('dag version store: write-ahead versions and reconcile', () => {
     const reopened = await createDagVersionStore(db, folder);
     const [latest] = await reopened.list(DAG);
     expect(latest).toMatchObject({ version: 2, outcome: 'deployed', reason: 'change 2', created_by: 'alice' });
-    expect(latest?.code).toBe(readFileSync(dagFilePath(folder.dir, DAG), 'utf8'));
+    expect(latest?.code).toBe(readFileSync(dagFile(folder.dir, DAG), 'utf8'));
     expect((await reopened.auditLog({ dagId: DAG }))[0]).toMatchObject({ outcome: 'deployed v2' });
   });
 

@@ -1,5 +1,6 @@
-import { runLockedMigration, type SqlClient } from '@airflow-mcp/knowledge';
-import { DEFAULT_TENANT, homeTenant } from '../tenancy/tenant-scope.js';
+import { DEFAULT_TENANT, homeTenant } from '@airflow-mcp/core';
+import { runLockedMigration } from '../sql/run-locked-migration.js';
+import type { SqlClient } from '../sql/sql-client.js';
 
 export interface FeedbackEntry {
   at: string;

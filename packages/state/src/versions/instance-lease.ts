@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppError, type Logger } from '@airflow-mcp/core';
-import type { SqlClient } from '@airflow-mcp/knowledge';
+import type { SqlClient } from '../sql/sql-client.js';
 
 export interface InstanceLeaseOptions {
   /**

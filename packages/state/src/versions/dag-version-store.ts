@@ -24,7 +24,8 @@
  * tools show (list, get, latest) is the deployed rows only, as before.
  */
 import { AppError } from '@airflow-mcp/core';
-import { runLockedMigration, type SqlClient } from '@airflow-mcp/knowledge';
+import { runLockedMigration } from '../sql/run-locked-migration.js';
+import type { SqlClient } from '../sql/sql-client.js';
 import { createInstanceLease, INSTANCE_LEASE_TABLE, type InstanceLeaseOptions } from './instance-lease.js';
 
 /**

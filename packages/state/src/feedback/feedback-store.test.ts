@@ -1,6 +1,6 @@
-import { createPgliteClient, type SqlClient } from '@airflow-mcp/knowledge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withFeedback } from './feedback-retriever.js';
+import { createPgliteClient } from '../sql/create-pglite-client.js';
+import type { SqlClient } from '../sql/sql-client.js';
 import { createFeedbackStore, type FeedbackStore } from './feedback-store.js';
 
 /** Ratings by one tenant never reach another: examples for planning and search demotions stay with their tenant. */
@@ -60,24 +60,14 @@ describe('feedback per tenant (real PGlite)', () => {
     expect(await store.examples(request)).toEqual([]);
   });
 
-  it('demotes search results only for the tenant that rated them', async () => {
-    const docs = [
-      { doc: 'databases/duckdb.md', score: 0.9 },
-      { doc: 'airflow/retries.md', score: 0.8 },
+  it('demotes documents only for the tenant that rated them', async () => {
+    const demoted = async (query: string, tenant?: string) => [
+      ...(await store.demotedDocs(query, tenant === undefined ? {} : { tenant })),
     ];
-    const retriever = withFeedback({ search: async () => docs }, store);
-    const order = async (query: string, tenant?: string) =>
-      (await retriever.search(query, tenant === undefined ? {} : { tenant })).map((r) => `${r.doc} ${r.score}`);
-    expect(await order('how do I load orders incrementally', 'globex')).toEqual([
-      'airflow/retries.md 0.8',
-      'databases/duckdb.md 0.45',
-    ]);
-    expect(await order('how do I load orders incrementally', 'acme')).toEqual([
-      'databases/duckdb.md 0.9',
-      'airflow/retries.md 0.8',
-    ]);
-    expect(await order('retries and alerts', 'default')).toEqual(['databases/duckdb.md 0.9', 'airflow/retries.md 0.4']);
-    expect(await order('retries and alerts')).toEqual(['databases/duckdb.md 0.9', 'airflow/retries.md 0.4']);
-    expect(await order('retries and alerts', 'globex')).toEqual(['databases/duckdb.md 0.9', 'airflow/retries.md 0.8']);
+    expect(await demoted('how do I load orders incrementally', 'globex')).toEqual(['databases/duckdb.md']);
+    expect(await demoted('how do I load orders incrementally', 'acme')).toEqual([]);
+    expect(await demoted('retries and alerts', 'default')).toEqual(['airflow/retries.md']);
+    expect(await demoted('retries and alerts')).toEqual(['airflow/retries.md']);
+    expect(await demoted('retries and alerts', 'globex')).toEqual([]);
   });
 });
