@@ -1,13 +1,11 @@
 export { AppError, isAppError, toAppError } from './app-error.js';
-export type { AppErrorOptions, ErrorCode } from './app-error.js';
+export type { ErrorCode } from './app-error.js';
 export { createLimiter } from './create-limiter.js';
-export type { Limiter } from './create-limiter.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export { createLruCache } from './lru-cache.js';
 export type { LruCache } from './lru-cache.js';
 export {
-  MASK,
   redactSecrets,
   redactSecretsAsync,
   redactSecretsDeep,
@@ -17,5 +15,5 @@ export {
 } from './redact-secrets.js';
 export { secretShapes } from './secret-shapes.js';
 export { isRetryableStatus, retryWithBackoff } from './retry-with-backoff.js';
-export type { RetryEvent, RetryOptions } from './retry-with-backoff.js';
+export type { RetryOptions } from './retry-with-backoff.js';
 export { ALL_TENANTS, DEFAULT_TENANT, homeTenant } from './tenants.js';

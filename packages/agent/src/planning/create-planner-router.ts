@@ -1,6 +1,5 @@
-import { AppError, isAppError, type Logger } from '@airflow-mcp/core';
+import { AppError, createLruCache, isAppError, type Logger } from '@airflow-mcp/core';
 import {
-  createLruCache,
   createModelPlanner,
   createSamplingModel,
   describeSourceSchema,
