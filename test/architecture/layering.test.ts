@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The dependency direction (docs/decisions/0013-a-state-package-and-one-composition-root.md):
+ * The dependency direction (docs/decisions/0014-a-state-package-and-one-composition-root.md):
  * apps/server -> packages/agent -> {knowledge, pipeline, airflow, llm} -> state -> core; knowledge sits on state,
  * the others on core. The server also reaches state (it opens the database) and pipeline (the sample database and
  * the spec's JSON Schema) directly: each name is imported from the package that defines it.
