@@ -245,6 +245,12 @@ export function standaloneEnv(s, venv, secrets) {
     // An idle scheduler loop sleeps 1 s by default: a triggered run waited that long to start, and each task's end
     // that long to be seen (issue 16's create_dag breakdown). 0.25 s costs a few % of one core while idle.
     AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME: '0.25',
+    // Started together, the scheduler can hand a queued task to a worker before the API server answers (10 s later
+    // on a loaded 2-core machine after a restart); the worker's calls to the execution API then gave up after 5
+    // tries of 5 s and the task failed without running. Wait longer for a slow API server instead.
+    AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT: '15',
+    AIRFLOW__WORKERS__EXECUTION_API_RETRIES: '10',
+    AIRFLOW__WORKERS__EXECUTION_API_RETRY_WAIT_MAX: '10',
     // A task whose process died with a restart is failed after 60 s instead of 300 s.
     AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT: '60',
     AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL: '10',
