@@ -119,11 +119,12 @@ export async function checkPython(options: PythonCheckOptions): Promise<PythonCh
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const checker = await takeChecker(options.python, options.airflowImport);
   const { dir, proc } = checker;
+  // The check's own limit from the moment the checker is taken: a spare's idle limit must not run out mid-check.
+  proc.hold(true);
+  proc.limit(timeoutMs);
   try {
     const file = join(dir, `${options.dagId}.py`);
     await writeFile(file, options.code, 'utf8');
-    proc.hold(true);
-    proc.limit(timeoutMs);
     proc.stdin?.end(`${JSON.stringify({ file, dag_id: options.dagId })}\n`);
     let ran;
     try {
