@@ -17,6 +17,8 @@ const alias = Object.fromEntries(
 export default defineConfig({
   resolve: { alias },
   test: {
+    // On a failed run, the tests' Airflow's own errors are printed last (test/setup/airflow-log-on-failure.ts).
+    reporters: ['default', './test/setup/airflow-log-on-failure.ts'],
     projects: [
       {
         resolve: { alias },

@@ -234,6 +234,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     up,
     down,
     status,
+    // Passwords stay in their file: `down` and `status` print where they are, never what they are.
+    hidden: ['admin', 'service'],
     more: {
       venv: () => ({ venv: ensureVenv(lockFile, 'airflow2') }),
       lock: () => relock(lockFile, 'airflow2'),

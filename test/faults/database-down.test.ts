@@ -17,7 +17,7 @@ describe('the database goes down and comes back (DATABASE_URL = the real Postgre
     const response = await fetch(`${app.url}/readyz`);
     return {
       status: response.status,
-      body: (await response.json()) as { checks: Record<string, { ok: boolean; error?: string }> },
+      body: (await response.json()) as { checks: Record<string, { status: string; error?: string }> },
     };
   };
 
@@ -29,8 +29,21 @@ describe('the database goes down and comes back (DATABASE_URL = the real Postgre
     await app?.close();
   });
 
+  /** /readyz until it answers 200 or a minute has gone by; the last answer either way. */
+  const readyWithin = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    let last = await ready();
+    while (last.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      last = await ready();
+    }
+    return last;
+  };
+
   it('answers 503 naming the database while it is down, and recovers without a restart', async () => {
-    const before = await ready();
+    // The precondition is a ready service. On a loaded 2-core machine the shared Airflow has missed /readyz's 3 s
+    // bound now and then (CI, 2026-12-06): that is Airflow's check, not this test's subject, so wait it out.
+    const before = await readyWithin(60_000);
     expect(before.status, JSON.stringify(before.body)).toBe(200);
     const client = await app.connect();
 
@@ -38,6 +51,7 @@ describe('the database goes down and comes back (DATABASE_URL = the real Postgre
     const down = await ready();
     expect(down.status).toBe(503);
     expect(JSON.stringify(down.body)).toMatch(/database|knowledge/);
+    expect(down.body.checks.database?.status, JSON.stringify(down.body)).toBe('down');
     const versions = (await client.callTool({
       name: 'list_dag_versions',
       arguments: { dag_id: 'anything_at_all' },
@@ -49,12 +63,7 @@ describe('the database goes down and comes back (DATABASE_URL = the real Postgre
     expect(versions.content[0]?.text).not.toContain(postgres.password);
 
     pg('up');
-    const deadline = Date.now() + 60_000;
-    let after = await ready();
-    while (after.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 1000));
-      after = await ready();
-    }
+    const after = await readyWithin(60_000);
     expect(after.status, JSON.stringify(after.body)).toBe(200);
     const again = (await client.callTool({ name: 'list_dag_versions', arguments: { dag_id: 'anything_at_all' } })) as {
       isError?: boolean;
