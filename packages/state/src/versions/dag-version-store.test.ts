@@ -68,7 +68,9 @@ async function deploy(
   return pending.settle('deployed');
 }
 
-describe('dag version store: write-ahead versions and reconcile', () => {
+// Each test opens PGlite databases (WebAssembly PostgreSQL): a second or two on a quiet machine, over 20 s at load 10+
+// on 2 cores (six of these timed out in CI at the unit project's 20 s). Correctness tests: give them room.
+describe('dag version store: write-ahead versions and reconcile', { timeout: 120_000 }, () => {
   let db: SqlClient;
   let folder: ReturnType<typeof dagsFolder>;
   beforeEach(async () => {
