@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { must, readJson, run, runServerCli } from '../../scripts/lib/local-server.mjs';
+import { must, readJson, runServerCli } from '../../scripts/lib/local-server.mjs';
 import { cacheRoot } from '../../scripts/lib/node-runtime.mjs';
 import { ensureDebs } from '../../scripts/mariadb-local.mjs';
 import {
@@ -26,6 +26,7 @@ import {
   describe as localDescribe,
   ensureVenv,
   health,
+  metadataDatabase,
   prepareHome,
   settings as localSettings,
   standaloneEnv,
@@ -125,24 +126,6 @@ export function ensureRedis() {
 const pids = (s) => readJson(s.pidFile) ?? {};
 const running = (s) =>
   Object.fromEntries(Object.entries(pids(s)).filter(([, pid]) => typeof pid === 'number' && alive(pid)));
-
-/** The metadata database on the local PostgreSQL, created (owned by its login role) when missing. */
-function metadataDatabase(s, python) {
-  const pgEnv = { ...process.env, DATA_DIR: s.pgDataDir, PG_PORT: s.pgPort };
-  const up = run(process.execPath, [join(root, 'scripts', 'postgres-local.mjs'), 'up', '--json'], { env: pgEnv });
-  if (up.status !== 0) throw new Error(`PostgreSQL did not start: ${up.stderr}`);
-  const pg = JSON.parse(up.stdout.trim().split('\n').pop());
-  const creds = readJson(join(s.pgDataDir, 'postgres', 'credentials.json'));
-  const script = [
-    'import psycopg, sys',
-    'c = psycopg.connect(host="127.0.0.1", port=int(sys.argv[1]), user=sys.argv[2], password=sys.argv[3], dbname="postgres", autocommit=True)',
-    'if not c.execute("select 1 from pg_database where datname = %s", (sys.argv[4],)).fetchone():',
-    '    c.execute(f\'create database "{sys.argv[4]}" owner "{sys.argv[5]}"\')',
-  ].join('\n');
-  must(python, ['-c', script, String(pg.port), creds.superuser, creds.superuserPassword, s.database, pg.user]);
-  const auth = `${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@127.0.0.1:${pg.port}/${s.database}`;
-  return { sqlAlchemy: `postgresql+psycopg2://${auth}`, resultBackend: `db+postgresql://${auth}` };
-}
 
 function spawnGroup(s, name, cmd, args, env) {
   mkdirSync(s.logDir, { recursive: true });

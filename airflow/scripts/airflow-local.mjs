@@ -8,6 +8,9 @@
 // AIRFLOW_ADMIN_PASSWORD, AIRFLOW_USERNAME (airflow-mcp) / AIRFLOW_PASSWORD (the service's User-role login),
 // AIRFLOW_JWT_EXPIRATION_S (JWT lifetime; Airflow's default 86400). Passwords not given are generated at random on
 // the first `up` and kept in <DATA_DIR>/airflow/secrets.json (mode 600); `up` says where to find them.
+// AIRFLOW_METADATA_PG_DATA_DIR (unset: SQLite in AIRFLOW_HOME) puts Airflow's metadata on a local PostgreSQL started
+// from that DATA_DIR (scripts/postgres-local.mjs) on AIRFLOW_METADATA_PG_PORT (25433), database `airflow`; `down`
+// leaves that PostgreSQL running (the tests stop it with their Airflow).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +52,15 @@ export function settings(env = process.env) {
       password: env.AIRFLOW_PASSWORD ?? stored.servicePassword,
     },
     jwtExpirationS: env.AIRFLOW_JWT_EXPIRATION_S,
+    // Airflow's metadata on a local PostgreSQL of its own instead of SQLite (the tests use it: SQLite's one writer
+    // at a time made heartbeats, API deletes and the dag-processor wait on each other for seconds at a time).
+    metadataPg: env.AIRFLOW_METADATA_PG_DATA_DIR
+      ? {
+          pgDataDir: resolve(env.AIRFLOW_METADATA_PG_DATA_DIR),
+          pgPort: env.AIRFLOW_METADATA_PG_PORT ?? '25433',
+          database: 'airflow',
+        }
+      : undefined,
   };
 }
 
@@ -215,6 +227,31 @@ export function prepareHome(s, venv) {
   return secrets;
 }
 
+/**
+ * A metadata database on a local PostgreSQL (scripts/postgres-local.mjs with DATA_DIR=`pgDataDir`, PG_PORT=`pgPort`,
+ * started when it is not running), created owned by its login role when missing; its SQLAlchemy URL for Airflow and
+ * the Celery result backend's.
+ */
+export function metadataDatabase({ pgDataDir, pgPort, database }, python) {
+  const pgEnv = { ...process.env, DATA_DIR: pgDataDir, PG_PORT: String(pgPort) };
+  const up = spawnSync(process.execPath, [join(here, '..', '..', 'scripts', 'postgres-local.mjs'), 'up', '--json'], {
+    env: pgEnv,
+    encoding: 'utf8',
+  });
+  if (up.status !== 0) throw new Error(`PostgreSQL for Airflow's metadata did not start: ${up.stderr}`);
+  const pg = JSON.parse(up.stdout.trim().split('\n').pop());
+  const creds = readJson(join(pgDataDir, 'postgres', 'credentials.json'));
+  const script = [
+    'import psycopg, sys',
+    'c = psycopg.connect(host="127.0.0.1", port=int(sys.argv[1]), user=sys.argv[2], password=sys.argv[3], dbname="postgres", autocommit=True)',
+    'if not c.execute("select 1 from pg_database where datname = %s", (sys.argv[4],)).fetchone():',
+    '    c.execute(f\'create database "{sys.argv[4]}" owner "{sys.argv[5]}"\')',
+  ].join('\n');
+  sh(python, ['-c', script, String(pg.port), creds.superuser, creds.superuserPassword, database, pg.user]);
+  const auth = `${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@127.0.0.1:${pg.port}/${database}`;
+  return { sqlAlchemy: `postgresql+psycopg2://${auth}`, resultBackend: `db+postgresql://${auth}` };
+}
+
 /** The environment Airflow's components run with (the celery harness starts them one by one with the same). */
 export function standaloneEnv(s, venv, secrets) {
   const env = {
@@ -297,6 +334,9 @@ async function up(s) {
   const venv = ensureVenv();
   const secrets = prepareHome(s, venv);
   const env = standaloneEnv(s, venv, secrets);
+  if (s.metadataPg) {
+    env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN = metadataDatabase(s.metadataPg, join(venv, 'bin', 'python')).sqlAlchemy;
+  }
   const logStart = existsSync(s.logFile) ? readFileSync(s.logFile, 'utf8').length : 0;
   const out = openSync(s.logFile, 'a');
   const child = spawn(join(venv, 'bin', 'airflow'), ['standalone'], {

@@ -27,6 +27,7 @@ declare module 'vitest' {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', import.meta.url));
+const postgresScript = fileURLToPath(new URL('../../scripts/postgres-local.mjs', import.meta.url));
 
 /**
  * Starts the tests' own Airflow standalone (its own port and DATA_DIR, so a demo instance on 8080 is left alone)
@@ -35,7 +36,9 @@ const script = fileURLToPath(new URL('../../airflow/scripts/airflow-local.mjs', 
  *
  * The tests' PostgreSQL and MariaDB (postgres.global.ts and mariadb.global.ts, which run first) reach Airflow only as
  * the connections `warehouse_pg` and `warehouse_mysql`, defined through Airflow's environment-variable secrets backend:
- * AIRFLOW_CONN_WAREHOUSE_PG and AIRFLOW_CONN_WAREHOUSE_MYSQL in the standalone's environment. A running standalone started with other AIRFLOW_CONN_* values is restarted, since `up` would keep it.
+ * AIRFLOW_CONN_WAREHOUSE_PG and AIRFLOW_CONN_WAREHOUSE_MYSQL in the standalone's environment. A running standalone started with other AIRFLOW_CONN_* or AIRFLOW_METADATA_* values is
+ * restarted, since `up` would keep it. Airflow's metadata lives on a PostgreSQL of its own (`airflow-metadata/` in the
+ * same DATA_DIR, on the warehouse port + 1), stopped with Airflow.
  */
 export default function setup(project: TestProject) {
   const dataDir = process.env.AIRFLOW_MCP_TEST_DATA_DIR ?? `${root}.data/test-airflow`;
@@ -47,6 +50,14 @@ export default function setup(project: TestProject) {
     AIRFLOW_PASSWORD: 'airflow-mcp-test-pw',
     // Short tokens, so the suites exercise re-login (test/airflow/airflow-auth.test.ts relies on it).
     AIRFLOW_JWT_EXPIRATION_S: '20',
+    // Airflow's metadata on a PostgreSQL of its own, as deployments run it, not SQLite: under load on 2 cores
+    // SQLite's single writer held heartbeats and API deletes for 10 s and more ("database is locked"), and a delete
+    // that finally went through mid-pass killed the dag-processor. Its own instance, so that suites stopping the
+    // tests' warehouse PostgreSQL (database-down) leave Airflow alone.
+    AIRFLOW_METADATA_PG_DATA_DIR: join(dataDir, 'airflow-metadata'),
+    AIRFLOW_METADATA_PG_PORT:
+      process.env.AIRFLOW_MCP_TEST_AIRFLOW_META_PG_PORT ??
+      String(Number(process.env.AIRFLOW_MCP_TEST_PG_PORT ?? '25432') + 1),
   };
   delete env.DAGS_DIR;
   const postgres = project.getProvidedContext().postgres as TestPostgres | undefined;
@@ -57,7 +68,7 @@ export default function setup(project: TestProject) {
     .update(
       JSON.stringify(
         Object.entries(env)
-          .filter(([key]) => key.startsWith('AIRFLOW_CONN_'))
+          .filter(([key]) => key.startsWith('AIRFLOW_CONN_') || key.startsWith('AIRFLOW_METADATA_'))
           .sort(([a], [b]) => a.localeCompare(b)),
       ),
     )
@@ -93,5 +104,9 @@ export default function setup(project: TestProject) {
   return () => {
     if (process.env.AIRFLOW_MCP_KEEP_TEST_AIRFLOW === '1') return;
     spawnSync(process.execPath, [script, 'down'], { env, stdio: 'inherit' });
+    spawnSync(process.execPath, [postgresScript, 'down'], {
+      env: { ...env, DATA_DIR: env.AIRFLOW_METADATA_PG_DATA_DIR, PG_PORT: env.AIRFLOW_METADATA_PG_PORT },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   };
 }
