@@ -189,7 +189,7 @@ describe('COPY paths into PostgreSQL: type fidelity against the streaming path',
     ]);
     expect(third?.[5]).toBe('9999-12-31');
     expect(third?.[8]).toBe('');
-    expect(nulls?.slice(1)).toEqual(Array(nulls.length - 1).fill(null));
+    expect(nulls?.slice(1)).toEqual(Array((nulls?.length ?? 1) - 1).fill(null));
     expect(long?.[8]).toBe(`text(800000)'긴 텍스트 🦆 '...'긴 텍스트 🦆 '`);
   });
 
