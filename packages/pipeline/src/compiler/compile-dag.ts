@@ -4,7 +4,7 @@ import { expandSteps } from './expand-steps.js';
 import { indent, py } from './python-literal.js';
 import { renderQualityTask, renderSqlTask } from './render-quality-task.js';
 import type { TransferPath } from './plan-native-transfer.js';
-import { renderTransferTask, transferPathOf, type SourceColumn } from './render-transfer.js';
+import { copyHelperOf, renderTransferTask, transferPathOf, type SourceColumn } from './render-transfer.js';
 import { runtimeHelpers } from './runtime-helpers.js';
 import { topologicalOrder } from './topological-order.js';
 
@@ -108,11 +108,7 @@ export function compileDag(spec: PipelineSpec, options: CompileOptions): Compile
   );
   // The COPY helpers only in DAGs that take a COPY path, for the sources they copy from.
   const copySources = new Set(
-    transferPaths.flatMap(({ task, path }) =>
-      path.path === 'native' && path.method === 'copy' && (task.source.kind === 'duckdb' || task.source.kind === 'postgres')
-        ? [task.source.kind]
-        : [],
-    ),
+    transferPaths.flatMap(({ task }) => copyHelperOf(task, graph.sourceColumns[task.id]) ?? []),
   );
   const taskCode = tasks.map((task) => {
     if (task.type === 'transfer') return renderTransferTask(task, graph.sourceColumns[task.id]);

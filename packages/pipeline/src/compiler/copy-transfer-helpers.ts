@@ -104,12 +104,64 @@ const COPY_FROM_DUCKDB = `def _copy_from_duckdb(source, target, create, read, wr
 
     return _copy_attempt(move)`;
 
-/** The helpers a DAG carries for the COPY paths it takes, by source engine. */
-export function copyTransferHelpers(sources: ReadonlySet<'duckdb' | 'postgres'>): string[] {
+const COPY_TYPED_LATE = `def _copy_from_postgres_typed_late(
+    source, target, source_sql, replace, table, names, types, column_types, format_types, batch_rows
+):
+    # PostgreSQL -> PostgreSQL when the compiler did not know the source's columns: typed from the first batch
+    # exactly as the streaming path types them, each column's source type checked to land the same through the
+    # source server's cast as through Python's text (else the task streams), then one COPY stream.
+    # Source type OIDs per target type: int2/int4/int8, float8, numeric, text/varchar/uuid (and integers as text),
+    # bool, date, timestamp/timestamptz. Not float4, bpchar, json, numeric or dates as text: Python writes those
+    # differently from the server's cast.
+    lands = {
+        "integer": (20, 21, 23),
+        "bigint": (20, 21, 23),
+        "double": (701,),
+        "decimal": (1700,),
+        "text": (25, 1043, 2950, 20, 21, 23),
+        "boolean": (16,),
+        "date": (1082,),
+        "timestamp": (1114, 1184),
+    }
+    con = _open_postgres(source)
+    try:
+        cur = con.cursor()
+        if not hasattr(cur, "copy"):
+            print("native path not available (the connection's driver has no streaming COPY): streaming")
+            return None
+        cur.execute("SELECT * FROM (" + source_sql + ") AS _q LIMIT " + str(int(batch_rows)))
+        first = cur.fetchall()
+        described = [(d[0], d[1]) for d in cur.description]
+    finally:
+        con.close()
+    if names is None:
+        names = [d[0] for d in described]
+        types = [None] * len(names)
+    types = [t or _infer_type([r[i] for r in first]) for i, t in enumerate(types)]
+    for (name, oid), kind in zip(described, types):
+        if oid not in lands[kind]:
+            print("native path not taken (column %s of type oid %s lands as %s): streaming" % (name, oid, kind))
+            return None
+    quoted = [_q("postgres", n) for n in names]
+    ddl = ", ".join(q + " " + column_types[k] for q, k in zip(quoted, types))
+    if replace:
+        create = ["DROP TABLE IF EXISTS " + table, "CREATE TABLE " + table + " (" + ddl + ")"]
+    else:
+        create = ["CREATE TABLE IF NOT EXISTS " + table + " (" + ddl + ")"]
+    casts = ", ".join("CAST(_q." + q + " AS " + column_types[k] + ")" for q, k in zip(quoted, types))
+    read = "COPY (SELECT " + casts + " FROM (" + source_sql + ") AS _q) TO STDOUT (FORMAT binary)"
+    write = "COPY " + table + " (" + ", ".join(quoted) + ") FROM STDIN (FORMAT binary)"
+    zoned = any(oid == 1184 for _, oid in described)
+    formats = [format_types[k] for k in types]
+    return _copy_from_postgres(source, target, create, read, write, table, names, formats, zoned)`;
+
+/** The helpers a DAG carries for the COPY paths it takes, by source engine (and typed at run time or not). */
+export function copyTransferHelpers(sources: ReadonlySet<'duckdb' | 'postgres' | 'postgres-late'>): string[] {
   if (sources.size === 0) return [];
   return [
     COPY_ATTEMPT,
     ...(sources.has('duckdb') ? [COPY_FROM_DUCKDB] : []),
-    ...(sources.has('postgres') ? [COPY_FROM_POSTGRES] : []),
+    ...(sources.has('postgres') || sources.has('postgres-late') ? [COPY_FROM_POSTGRES] : []),
+    ...(sources.has('postgres-late') ? [COPY_TYPED_LATE] : []),
   ];
 }

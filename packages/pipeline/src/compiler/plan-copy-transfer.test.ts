@@ -88,6 +88,27 @@ describe('planCopyTransfer', () => {
     expect('reason' in plan ? plan.reason : '').toMatch(reason);
   });
 
+  it('PostgreSQL without its columns at compile time (as the service compiles it): typed at run time', () => {
+    const plan = planCopyTransfer(transfer({ mode: 'append' }), undefined, SQL);
+    expect(plan).toMatchObject({
+      method: 'copy',
+      late: true,
+      sourceSql: SQL,
+      replace: false,
+      table: '"orders_copy"',
+      names: null,
+      types: null,
+      columnTypes: { integer: 'INTEGER', decimal: 'NUMERIC(18,4)', timestamp: 'TIMESTAMP' },
+      formatTypes: { timestamp: 'timestamp without time zone' },
+    });
+    expect(describeTransferPath(plan)).toMatchObject({ how: expect.stringContaining('typed at run time') });
+    const listed = transfer({ columns: [{ name: 'id' }, { name: 'n', source: 'name', cast: 'text' }] });
+    expect(planCopyTransfer(listed, undefined, SQL)).toMatchObject({ late: true, names: ['id', 'n'], types: [null, 'text'] });
+    // Given columns without their declared types, nothing is typed at run time: it streams.
+    const bare = PG.map((c) => ({ name: c.name, type: c.type }));
+    expect(planCopyTransfer(transfer(), bare, SQL)).toEqual({ reason: expect.stringContaining('type unknown') });
+  });
+
   it('appends into the very table it reads: COPY (the target keeps its rows, the source snapshot is taken first)', () => {
     const task = transfer({ target: { kind: 'postgres', conn_id: 'shop' }, target_table: 'orders', mode: 'append' });
     expect(planCopyTransfer(task, PG, SQL)).toMatchObject({ method: 'copy' });

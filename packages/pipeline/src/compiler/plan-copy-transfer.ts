@@ -1,5 +1,5 @@
 import { sqlDialect } from '../expression/sql-dialect.js';
-import type { SqlType, TransferTask } from '../spec/pipeline-spec.js';
+import { SQL_TYPES, type SqlType, type TransferTask } from '../spec/pipeline-spec.js';
 import { checkCopyStatement } from './check-copy-statement.js';
 import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
@@ -9,9 +9,13 @@ import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.
  * source server runs `COPY (SELECT ...) TO STDOUT (FORMAT binary)` and its bytes go unchanged into the target's
  * `COPY ... FROM STDIN (FORMAT binary)`.
  */
-export interface CopyTransfer {
+export type CopyTransfer = PlannedCopy | LateTypedCopy;
+
+/** A COPY path whose statements the compiler wrote: every output column's type known at compile time. */
+export interface PlannedCopy {
   method: 'copy';
   source: 'duckdb' | 'postgres';
+  late?: undefined;
   /** The target table's DDL, the same the streaming path runs (DROP + CREATE, or CREATE IF NOT EXISTS). */
   create: string[];
   /** DuckDB: the SELECT whose Arrow batches are sent. PostgreSQL: the COPY ... TO STDOUT run on the source. */
@@ -24,6 +28,25 @@ export interface CopyTransfer {
   types: string[];
   /** A source column is a timestamp with time zone read without a cast (its session time zone must be Python's). */
   zoned: boolean;
+}
+
+/**
+ * PostgreSQL -> PostgreSQL without the source's columns at compile time (the service reads no PostgreSQL schema
+ * before the DAG runs): the task reads the streaming path's first batch, types the columns from it exactly as the
+ * streaming path does, checks each column's source type lands the same, then builds the COPY statements around the
+ * same SELECT (checked here as a COPY TO STDOUT) with quoted names and these fixed type names.
+ */
+export interface LateTypedCopy {
+  method: 'copy';
+  source: 'postgres';
+  late: true;
+  sourceSql: string;
+  replace: boolean;
+  table: string;
+  names: string[] | null;
+  types: (SqlType | null)[] | null;
+  columnTypes: Record<SqlType, string>;
+  formatTypes: Record<SqlType, string>;
 }
 
 /** PostgreSQL's format_type() name of each column type the compiler creates. */
@@ -73,16 +96,36 @@ export function planCopyTransfer(
     return { reason: `no bulk path from ${source.kind} into ${target.kind} yet` };
   }
   if (task.mode !== 'replace' && task.mode !== 'append') return { reason: `${task.mode} mode streams` };
+  const same = source.kind === 'postgres' && source.conn_id === target.conn_id;
+  if (same && task.mode === 'replace' && task.source_table === task.target_table) {
+    return { reason: 'the source table is the table it replaces' };
+  }
+  const d = sqlDialect('postgres');
   const { names, types } = planTransferColumns(task, sourceColumns);
   if (!names || !types || types.some((t) => t === undefined)) {
+    // The service reads no PostgreSQL schema before the DAG runs: the task types the columns as the streaming path
+    // does (from its first batch) and checks each source type at run time.
+    if (source.kind === 'postgres' && sourceColumns === undefined) {
+      checkCopyStatement(`COPY (SELECT * FROM (${sourceSql}) AS _q) TO STDOUT (FORMAT binary)`, 'out');
+      checkCopyStatement(`COPY ${d.ident(task.target_table)} ("c") FROM STDIN (FORMAT binary)`, 'in');
+      return {
+        method: 'copy',
+        source: 'postgres',
+        late: true,
+        sourceSql,
+        replace: task.mode === 'replace',
+        table: d.ident(task.target_table),
+        names: names ?? null,
+        types: types?.map((t) => t ?? null) ?? null,
+        columnTypes: Object.fromEntries(SQL_TYPES.map((t) => [t, d.columnType(t)])) as Record<SqlType, string>,
+        formatTypes: FORMAT_TYPE,
+      };
+    }
     return { reason: 'the source columns or their types are not known at compile time' };
   }
   const known = types as SqlType[];
   let zoned = false;
   if (source.kind === 'postgres') {
-    if (task.mode === 'replace' && source.conn_id === target.conn_id && task.source_table === task.target_table) {
-      return { reason: 'the source table is the table it replaces' };
-    }
     // Each output column read without a cast keeps its source type: only those that land exactly go native.
     const uncast =
       task.columns.length === 0
@@ -100,7 +143,6 @@ export function planCopyTransfer(
       if (declared === 'timestamp with time zone') zoned = true;
     }
   }
-  const d = sqlDialect('postgres');
   const s = sqlDialect(source.kind);
   const columns = names.map((n) => d.ident(n));
   const table = d.ident(task.target_table);

@@ -118,7 +118,7 @@ export function describeTransferPath(native: NativeTransfer | { reason: string }
   if (native.method === 'copy') {
     const how =
       native.source === 'postgres'
-        ? 'one COPY stream from the source server (TO STDOUT, binary) into the target (FROM STDIN)'
+        ? `one COPY stream from the source server (TO STDOUT, binary) into the target (FROM STDIN)${native.late ? ', its columns typed at run time as the streaming path types them' : ''}`
         : "one COPY stream of DuckDB's rows as CSV into the target (FROM STDIN)";
     return { path: 'native', method: 'copy', how: `${how}, streaming if that fails` };
   }

@@ -52,6 +52,16 @@ export function transferPathOf(task: TransferTask, sourceColumns: readonly Sourc
   return describeTransferPath(planNativeTransfer(task, sourceColumns, sourceQuery(task, sourceColumns).sql));
 }
 
+/** Which COPY helpers a transfer's task calls, if it takes a COPY path. */
+export function copyHelperOf(
+  task: TransferTask,
+  sourceColumns: readonly SourceColumn[] | undefined,
+): 'duckdb' | 'postgres' | 'postgres-late' | undefined {
+  const native = planNativeTransfer(task, sourceColumns, sourceQuery(task, sourceColumns).sql);
+  if ('reason' in native || native.method !== 'copy') return undefined;
+  return native.late ? 'postgres-late' : native.source;
+}
+
 /** The native call of a transfer task: returns from the task when the native path moved the rows. */
 function renderNativeCall(task: TransferTask, native: NativeTransfer | { reason: string }): string {
   const path = describeTransferPath(native);
@@ -61,7 +71,20 @@ function renderNativeCall(task: TransferTask, native: NativeTransfer | { reason:
   const call =
     native.method === 'scanner'
       ? `_native_transfer(${py(native.scanner)}, ${connectionArgument(task.source)}, ${connectionArgument(task.target)}, ${py(native.statements)})`
-      : `_copy_from_${native.source}(
+      : native.late
+        ? `_copy_from_postgres_typed_late(
+    ${connectionArgument(task.source)},
+    ${connectionArgument(task.target)},
+    ${py(native.sourceSql)},
+    ${py(native.replace)},
+    ${py(native.table)},
+    ${py(native.names)},
+    ${py(native.types)},
+    ${py(native.columnTypes)},
+    ${py(native.formatTypes)},
+    ${task.batch_size},
+)`
+        : `_copy_from_${native.source}(
     ${connectionArgument(task.source)},
     ${connectionArgument(task.target)},
     ${py(native.create)},

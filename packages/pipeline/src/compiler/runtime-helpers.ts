@@ -287,7 +287,11 @@ const STREAM: Partial<Record<Engine, string>> = {
 
 export function runtimeHelpers(
   engines: ReadonlySet<Engine>,
-  options: { transfer: boolean; sources?: ReadonlySet<Engine>; copySources?: ReadonlySet<'duckdb' | 'postgres'> },
+  options: {
+    transfer: boolean;
+    sources?: ReadonlySet<Engine>;
+    copySources?: ReadonlySet<'duckdb' | 'postgres' | 'postgres-late'>;
+  },
 ): string {
   const parts: string[] = [];
   for (const engine of ['sqlite', 'duckdb', 'postgres', 'mysql'] as const) {

@@ -402,6 +402,58 @@ def _copy_from_postgres(source, target, create, read, write, table, columns, typ
     return _copy_attempt(move)
 
 
+def _copy_from_postgres_typed_late(
+    source, target, source_sql, replace, table, names, types, column_types, format_types, batch_rows
+):
+    # PostgreSQL -> PostgreSQL when the compiler did not know the source's columns: typed from the first batch
+    # exactly as the streaming path types them, each column's source type checked to land the same through the
+    # source server's cast as through Python's text (else the task streams), then one COPY stream.
+    # Source type OIDs per target type: int2/int4/int8, float8, numeric, text/varchar/uuid (and integers as text),
+    # bool, date, timestamp/timestamptz. Not float4, bpchar, json, numeric or dates as text: Python writes those
+    # differently from the server's cast.
+    lands = {
+        "integer": (20, 21, 23),
+        "bigint": (20, 21, 23),
+        "double": (701,),
+        "decimal": (1700,),
+        "text": (25, 1043, 2950, 20, 21, 23),
+        "boolean": (16,),
+        "date": (1082,),
+        "timestamp": (1114, 1184),
+    }
+    con = _open_postgres(source)
+    try:
+        cur = con.cursor()
+        if not hasattr(cur, "copy"):
+            print("native path not available (the connection's driver has no streaming COPY): streaming")
+            return None
+        cur.execute("SELECT * FROM (" + source_sql + ") AS _q LIMIT " + str(int(batch_rows)))
+        first = cur.fetchall()
+        described = [(d[0], d[1]) for d in cur.description]
+    finally:
+        con.close()
+    if names is None:
+        names = [d[0] for d in described]
+        types = [None] * len(names)
+    types = [t or _infer_type([r[i] for r in first]) for i, t in enumerate(types)]
+    for (name, oid), kind in zip(described, types):
+        if oid not in lands[kind]:
+            print("native path not taken (column %s of type oid %s lands as %s): streaming" % (name, oid, kind))
+            return None
+    quoted = [_q("postgres", n) for n in names]
+    ddl = ", ".join(q + " " + column_types[k] for q, k in zip(quoted, types))
+    if replace:
+        create = ["DROP TABLE IF EXISTS " + table, "CREATE TABLE " + table + " (" + ddl + ")"]
+    else:
+        create = ["CREATE TABLE IF NOT EXISTS " + table + " (" + ddl + ")"]
+    casts = ", ".join("CAST(_q." + q + " AS " + column_types[k] + ")" for q, k in zip(quoted, types))
+    read = "COPY (SELECT " + casts + " FROM (" + source_sql + ") AS _q) TO STDOUT (FORMAT binary)"
+    write = "COPY " + table + " (" + ", ".join(quoted) + ") FROM STDIN (FORMAT binary)"
+    zoned = any(oid == 1184 for _, oid in described)
+    formats = [format_types[k] for k in types]
+    return _copy_from_postgres(source, target, create, read, write, table, names, formats, zoned)
+
+
 @dag(
     dag_id="copy_into_postgres",
     description=None,
@@ -525,9 +577,68 @@ def generated_dag():
         print("moved %d rows into %s" % (rows, "postgres:conn_id=reporting_pg#events"))
         return {"rows": rows, "target": "postgres:conn_id=reporting_pg#events", "path": "streaming"}
 
+    @task(task_id="customers_typed_at_run_time")
+    def t_customers_typed_at_run_time():
+        # Transfer path: native, one COPY stream from the source server (TO STDOUT, binary) into the target (FROM STDIN), its columns typed at run time as the streaming path types them, streaming if that fails.
+        moved = _copy_from_postgres_typed_late(
+            "shop_pg",
+            "reporting_pg",
+            "SELECT * FROM \"customers\" WHERE (\"country\" = 'KR')",
+            False,
+            "\"customers_kr\"",
+            None,
+            None,
+            {"integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE PRECISION", "decimal": "NUMERIC(18,4)", "text": "TEXT", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"},
+            {"integer": "integer", "bigint": "bigint", "double": "double precision", "decimal": "numeric(18,4)", "text": "text", "boolean": "boolean", "date": "date", "timestamp": "timestamp without time zone"},
+            10000,
+        )
+        if moved is not None:
+            print("moved %d rows into %s (native path)" % (moved, "postgres:conn_id=reporting_pg#customers_kr"))
+            return {"rows": moved, "target": "postgres:conn_id=reporting_pg#customers_kr", "path": "native"}
+        source_sql = "SELECT * FROM \"customers\" WHERE (\"country\" = 'KR')"
+        names = None
+        types = None
+        TYPE_SQL = {"integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE PRECISION", "decimal": "NUMERIC(18,4)", "text": "TEXT", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
+        src = _open_postgres("shop_pg")
+        dst = _open_postgres("reporting_pg")
+        rows = 0
+        gc_enabled = _pause_gc()
+        try:
+            params = None
+            # A server-side (named) cursor: PostgreSQL sends rows batch by batch, memory stays flat.
+            cur = src.cursor(name="_mcp_source")
+            cur.execute(source_sql, params)
+            # psycopg2 (Airflow 2's PostgresHook) describes a named cursor's columns only after a fetch.
+            batch = cur.fetchmany(10000)
+            if names is None:
+                names = [d[0] for d in cur.description]
+                types = [None] * len(names)
+            types = [t or _infer_type([r[i] for r in batch]) for i, t in enumerate(types)]
+            cols_sql = [_q("postgres", n) for n in names]
+            ddl = ", ".join(c + " " + TYPE_SQL[x] for c, x in zip(cols_sql, types))
+            _begin("postgres", dst)
+            try:
+                _run("postgres", dst, "CREATE TABLE IF NOT EXISTS \"customers_kr\" (" + ddl + ")")
+                into = "\"customers_kr\""
+                while batch:
+                    rows += _insert_postgres(dst, into, cols_sql, batch)
+                    batch = cur.fetchmany(10000)
+                _commit("postgres", dst)
+            except Exception:
+                _rollback("postgres", dst)
+                raise
+        finally:
+            _resume_gc(gc_enabled)
+            src.close()
+            dst.close()
+        print("moved %d rows into %s" % (rows, "postgres:conn_id=reporting_pg#customers_kr"))
+        return {"rows": rows, "target": "postgres:conn_id=reporting_pg#customers_kr", "path": "streaming"}
+
     orders_to_reporting_ = t_orders_to_reporting()
     events_to_postgres_ = t_events_to_postgres()
+    customers_typed_at_run_time_ = t_customers_typed_at_run_time()
     orders_to_reporting_ >> events_to_postgres_
+    orders_to_reporting_ >> customers_typed_at_run_time_
 
 
 generated_dag()
