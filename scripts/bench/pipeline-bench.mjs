@@ -189,14 +189,16 @@ for (const size of sizes) {
     // columns without their declared types, DuckDB columns without types) and what a user writes by hand.
     copy_pg: () => intoPg('copy_pg', bench, pgTable, pgColumns),
     copy_pg_streaming: () =>
-      intoPg('copy_pg_streaming', bench, pgTable, pgColumns.map((c) => ({ name: c.name, type: c.type }))),
+      intoPg(
+        'copy_pg_streaming',
+        bench,
+        pgTable,
+        pgColumns.map((c) => ({ name: c.name, type: c.type })),
+      ),
     statement_pg: () => [['pg_statement', libpq(postgres), pgTable, pgTarget('statement_pg')]],
     copy_duckdb: () => intoPg('copy_duckdb', { kind: 'duckdb', path: duckSource }, 'events', duckColumns),
-    copy_duckdb_streaming: () =>
-      intoPg('copy_duckdb_streaming', { kind: 'duckdb', path: duckSource }, 'events', null),
-    statement_duckdb_pg: () => [
-      ['duckdb_pg_statement', duckSource, libpq(postgres), pgTarget('statement_duckdb_pg')],
-    ],
+    copy_duckdb_streaming: () => intoPg('copy_duckdb_streaming', { kind: 'duckdb', path: duckSource }, 'events', null),
+    statement_duckdb_pg: () => [['duckdb_pg_statement', duckSource, libpq(postgres), pgTarget('statement_duckdb_pg')]],
     handwritten: () => [['handwritten', db, target('handwritten')]],
     pandas: () => [['pandas', db, target('pandas')]],
   };
@@ -302,8 +304,9 @@ const report = {
     copy_pg:
       'the generated task for PostgreSQL -> PostgreSQL (same server, two connections): one binary COPY TO STDOUT piped into COPY FROM STDIN',
     copy_pg_streaming:
-      'the same transfer compiled without the source columns\' declared types: the streaming path (batches through Python, CSV COPY per batch)',
-    statement_pg: 'by hand, both tables in one database: CREATE TABLE out AS SELECT * FROM <table> (nothing leaves the server)',
+      "the same transfer compiled without the source columns' declared types: the streaming path (batches through Python, CSV COPY per batch)",
+    statement_pg:
+      'by hand, both tables in one database: CREATE TABLE out AS SELECT * FROM <table> (nothing leaves the server)',
     copy_duckdb:
       "the generated task for DuckDB -> PostgreSQL: the SELECT's Arrow batches written as CSV into one COPY FROM STDIN",
     copy_duckdb_streaming: 'the same transfer compiled without source types: the streaming path',

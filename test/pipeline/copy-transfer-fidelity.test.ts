@@ -88,14 +88,27 @@ describe('COPY paths into PostgreSQL: type fidelity against the streaming path',
         };
         return [
           { ...base, id: `${s}_${shape}`, target_table: `h16_copy_${s}_${shape}` },
-          { ...base, id: `${s}_${shape}_ref`, target_table: `h16_copy_${s}_${shape}_ref`, mode: 'upsert', keys: ['id'] },
+          {
+            ...base,
+            id: `${s}_${shape}_ref`,
+            target_table: `h16_copy_${s}_${shape}_ref`,
+            mode: 'upsert',
+            keys: ['id'],
+          },
         ];
       }),
     );
     // Fallbacks: a DuckDB date before the year 1 (PostgreSQL refuses Arrow's text for it mid-COPY), and an append
     // into a table whose column type differs from the spec's (binary COPY would not convert it).
     const fallbacks = [
-      { type: 'transfer', id: 'duck_bc', source: source.duck, source_table: `${TABLE}_bc`, target, target_table: 'h16_copy_bc' },
+      {
+        type: 'transfer',
+        id: 'duck_bc',
+        source: source.duck,
+        source_table: `${TABLE}_bc`,
+        target,
+        target_table: 'h16_copy_bc',
+      },
       {
         type: 'transfer',
         id: 'pg_append',
@@ -106,7 +119,14 @@ describe('COPY paths into PostgreSQL: type fidelity against the streaming path',
         target_table: 'h16_copy_append',
         mode: 'append',
       },
-      { type: 'transfer', id: 'pg_real', source: source.pg, source_table: `${TABLE}_real`, target, target_table: 'h16_copy_real' },
+      {
+        type: 'transfer',
+        id: 'pg_real',
+        source: source.pg,
+        source_table: `${TABLE}_real`,
+        target,
+        target_table: 'h16_copy_real',
+      },
     ];
     const spec = validateSpec({ dag_id: 'h16_copy_fidelity', tasks: [...transfers, ...fallbacks] });
     const sourceColumns = Object.fromEntries([
@@ -160,8 +180,20 @@ describe('COPY paths into PostgreSQL: type fidelity against the streaming path',
   it('pglate: typed at run time as the streaming path types them (integers as bigint from Python ints)', () => {
     expect(paths.pglate_full).toBe('native');
     expect(Object.values(dumps.h16_copy_pglate_full?.types ?? {})).toEqual([
-      'bigint', 'bigint', 'bigint', 'numeric(18,4)', 'boolean', 'date', 'timestamp without time zone',
-      'timestamp without time zone', 'text', 'bigint', 'double precision', 'text', 'text', 'numeric(18,4)',
+      'bigint',
+      'bigint',
+      'bigint',
+      'numeric(18,4)',
+      'boolean',
+      'date',
+      'timestamp without time zone',
+      'timestamp without time zone',
+      'text',
+      'bigint',
+      'double precision',
+      'text',
+      'text',
+      'numeric(18,4)',
     ]);
     // An empty source: every column typed text (no value to read), only integers, text and uuid land the same as
     // text through the server's cast: the rest streams, with nothing to move.

@@ -132,7 +132,8 @@ describe('run-time attacks on PostgreSQL and MySQL: refused, or run with nothing
     const copies = await pgPool.query<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE tablename LIKE $1', [
       `rt\\_copy\\_${suffix}%`,
     ]);
-    for (const table of [ctx.weird, ...copies.rows.map((r) => r.t)]) await pgPool.query(`DROP TABLE IF EXISTS "${table}"`);
+    for (const table of [ctx.weird, ...copies.rows.map((r) => r.t)])
+      await pgPool.query(`DROP TABLE IF EXISTS "${table}"`);
     await pgPool.query(`DROP SEQUENCE IF EXISTS ${ctx.sequence}`);
     await pgPool.query(`ALTER ROLE CURRENT_USER RESET rt.mark_${suffix}`).catch(() => undefined);
     await pgPool.end();

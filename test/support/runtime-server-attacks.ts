@@ -261,7 +261,11 @@ export function serverAttackCases(ctx: ServerAttackContext): RuntimeCase[] {
           landings: (e: ServerEngine, via: Via) => [
             ...victimIntact(e),
             ...(attack.kind === 'backslash-quote' && via === 'filter'
-              ? [noRowsLanded('rows through the backslash filter into PostgreSQL', () => pgRows(copyTable(attack.kind, via)))]
+              ? [
+                  noRowsLanded('rows through the backslash filter into PostgreSQL', () =>
+                    pgRows(copyTable(attack.kind, via)),
+                  ),
+                ]
               : []),
           ],
         },
@@ -269,7 +273,9 @@ export function serverAttackCases(ctx: ServerAttackContext): RuntimeCase[] {
       (via, engine, payload) => {
         const planted = build(via, engine, payload);
         const target = { kind: 'postgres', conn_id: PG_CONN };
-        return planted && { tasks: planted.tasks.map((t) => ({ ...t, target, target_table: copyTable(attack.kind, via) })) };
+        return (
+          planted && { tasks: planted.tasks.map((t) => ({ ...t, target, target_table: copyTable(attack.kind, via) })) }
+        );
       },
     ),
   );

@@ -20,7 +20,10 @@ interface CopyFields {
  */
 export function checkCopyStatement(sql: string, direction: 'in' | 'out'): string {
   const refuse = (why: string): never => {
-    throw new AppError('INTERNAL', `The compiler built a COPY statement it must not run (${why}): ${sql.slice(0, 200)}`);
+    throw new AppError(
+      'INTERNAL',
+      `The compiler built a COPY statement it must not run (${why}): ${sql.slice(0, 200)}`,
+    );
   };
   let stmts: { stmt?: Record<string, unknown> }[];
   try {
@@ -34,7 +37,11 @@ export function checkCopyStatement(sql: string, direction: 'in' | 'out'): string
   if (copy.whereClause !== undefined) return refuse('a WHERE clause');
   const options = copy.options ?? [];
   const format = options.map((o) => o.DefElem?.arg?.String?.sval);
-  if (options.length !== 1 || options[0]?.DefElem?.defname !== 'format' || !['csv', 'binary'].includes(format[0] ?? '')) {
+  if (
+    options.length !== 1 ||
+    options[0]?.DefElem?.defname !== 'format' ||
+    !['csv', 'binary'].includes(format[0] ?? '')
+  ) {
     return refuse('an option other than FORMAT csv or binary');
   }
   if (direction === 'out') {

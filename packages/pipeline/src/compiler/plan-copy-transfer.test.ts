@@ -80,7 +80,11 @@ describe('planCopyTransfer', () => {
   it.each([
     ['an upsert', transfer({ mode: 'upsert', keys: ['id'] }), /upsert mode streams/],
     ['an incremental load', transfer({ mode: 'incremental', watermark_column: 'id' }), /incremental mode streams/],
-    ['the table it replaces', transfer({ target: { kind: 'postgres', conn_id: 'shop' }, target_table: 'orders' }), /the table it replaces/],
+    [
+      'the table it replaces',
+      transfer({ target: { kind: 'postgres', conn_id: 'shop' }, target_table: 'orders' }),
+      /the table it replaces/,
+    ],
     ['MySQL into PostgreSQL', transfer({ source: { kind: 'mysql', conn_id: 'm' } }), /from mysql into postgres/],
     ['a computed column without a type', transfer({ columns: [{ name: 'k', expr: 'amount * 2' }] }), /not known/],
   ])('streams %s, and says why', (_, task, reason) => {
@@ -103,7 +107,11 @@ describe('planCopyTransfer', () => {
     });
     expect(describeTransferPath(plan)).toMatchObject({ how: expect.stringContaining('typed at run time') });
     const listed = transfer({ columns: [{ name: 'id' }, { name: 'n', source: 'name', cast: 'text' }] });
-    expect(planCopyTransfer(listed, undefined, SQL)).toMatchObject({ late: true, names: ['id', 'n'], types: [null, 'text'] });
+    expect(planCopyTransfer(listed, undefined, SQL)).toMatchObject({
+      late: true,
+      names: ['id', 'n'],
+      types: [null, 'text'],
+    });
     // Given columns without their declared types, nothing is typed at run time: it streams.
     const bare = PG.map((c) => ({ name: c.name, type: c.type }));
     expect(planCopyTransfer(transfer(), bare, SQL)).toEqual({ reason: expect.stringContaining('type unknown') });

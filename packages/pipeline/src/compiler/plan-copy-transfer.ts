@@ -136,7 +136,10 @@ export function planCopyTransfer(
               : (sourceColumns ?? []).filter((s) => s.name.toLowerCase() === (c.source ?? c.name).toLowerCase()),
           );
     for (const column of uncast) {
-      const declared = column.declared?.toLowerCase().replace(/\(.*\)/, '').trim();
+      const declared = column.declared
+        ?.toLowerCase()
+        .replace(/\(.*\)/, '')
+        .trim();
       if (!declared || !EXACT_POSTGRES_TYPES.has(declared)) {
         return { reason: `the source column ${column.name} (${column.declared ?? 'type unknown'}) streams` };
       }

@@ -7,8 +7,7 @@ import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.
 
 /** Which path a transfer task takes at run time, as the compile result and the preview tell it. */
 export type TransferPath =
-  | { path: 'native'; method: 'scanner' | 'copy'; how: string }
-  | { path: 'streaming'; reason: string };
+  { path: 'native'; method: 'scanner' | 'copy'; how: string } | { path: 'streaming'; reason: string };
 
 /** The native path into DuckDB: the statements DuckDB runs, the last one an INSERT whose count is the rows moved. */
 export interface ScannerTransfer {
