@@ -1,7 +1,7 @@
 import { sqlDialect } from '../expression/sql-dialect.js';
 import { SQL_TYPES, type SqlType, type TransferTask } from '../spec/pipeline-spec.js';
 import { checkCopyStatement } from './check-copy-statement.js';
-import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
+import { createTargetTable, planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
 /**
  * The native path of a transfer into PostgreSQL: one COPY stream into the target, in one transaction. From DuckDB
@@ -150,10 +150,7 @@ export function planCopyTransfer(
   const columns = names.map((n) => d.ident(n));
   const table = d.ident(task.target_table);
   const ddl = columns.map((c, i) => `${c} ${d.columnType(known[i] as SqlType)}`).join(', ');
-  const create =
-    task.mode === 'replace'
-      ? [`DROP TABLE IF EXISTS ${table}`, `CREATE TABLE ${table} (${ddl})`]
-      : [`CREATE TABLE IF NOT EXISTS ${table} (${ddl})`];
+  const create = createTargetTable(table, ddl, task.mode === 'replace');
   let read: string;
   let write: string;
   if (source.kind === 'postgres') {

@@ -3,7 +3,7 @@ import { renderExpression } from '../expression/render-expression.js';
 import { sqlDialect } from '../expression/sql-dialect.js';
 import type { TransferTask } from '../spec/pipeline-spec.js';
 import { planCopyTransfer, type CopyTransfer } from './plan-copy-transfer.js';
-import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
+import { createTargetTable, planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
 /** Which path a transfer task takes at run time, as the compile result and the preview tell it. */
 export type TransferPath =
@@ -100,10 +100,7 @@ export function planNativeTransfer(
   const columns = names.map((n) => d.ident(n));
   const ddl = columns.map((c, i) => `${c} ${d.columnType(types[i] as NonNullable<(typeof types)[number]>)}`);
   const table = d.ident(task.target_table);
-  const create =
-    task.mode === 'replace'
-      ? [`DROP TABLE IF EXISTS ${table}`, `CREATE TABLE ${table} (${ddl.join(', ')})`]
-      : [`CREATE TABLE IF NOT EXISTS ${table} (${ddl.join(', ')})`];
+  const create = createTargetTable(table, ddl.join(', '), task.mode === 'replace');
   const casts = columns.map(
     (c, i) => `CAST(_q.${c} AS ${d.castType(types[i] as NonNullable<(typeof types)[number]>)})`,
   );
