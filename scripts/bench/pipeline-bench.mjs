@@ -253,15 +253,15 @@ for (const size of sizes) {
   // Issue 16's targets: the generated task at least 0.9x DuckDB's own statement's throughput (best of N wall time),
   // peak RSS at most 1.2x (both processes import the same Airflow, duckdb and pyarrow first).
   for (const [ours, theirs, name] of [
-    ['generated', 'duckdb', 'sqlite'],
-    ['generated_pg', 'duckdb_pg', 'postgres'],
-    ['copy_pg', 'statement_pg', 'postgres_to_postgres'],
-    ['copy_duckdb', 'statement_duckdb_pg', 'duckdb_to_postgres'],
+    ['generated', 'duckdb', 'sqlite_generated_vs_duckdb'],
+    ['generated_pg', 'duckdb_pg', 'postgres_generated_vs_duckdb'],
+    ['copy_pg', 'statement_pg', 'postgres_to_postgres_generated_vs_statement'],
+    ['copy_duckdb', 'statement_duckdb_pg', 'duckdb_to_postgres_generated_vs_statement'],
   ]) {
     const a = row.variants[ours];
     const b = row.variants[theirs];
     if (a && b) {
-      row[`${name}_generated_vs_duckdb`] = {
+      row[name] = {
         throughput: r2(a.rows_per_second / b.rows_per_second),
         peak_rss: r2(a.peak_rss_mb / b.peak_rss_mb),
         meets_target: a.rows_per_second >= 0.9 * b.rows_per_second && a.peak_rss_mb <= 1.2 * b.peak_rss_mb,
