@@ -8,8 +8,10 @@
 // Writes bench-results/pipeline.json. Run: npm run bench:pipeline (check `uptime` first: the machine is shared)
 //   BENCH_SIZES=1000000,5000000   sizes (default 1000000,5000000)
 //   BENCH_REPEAT=1                runs per size and variant, the fastest is reported (default 3)
-//   BENCH_VARIANTS=generated,duckdb,generated_pg,duckdb_pg,streaming,handwritten,pandas
-//                                 (default: the first five; *_pg need the PostgreSQL of the tests, started here)
+//   BENCH_VARIANTS=generated,duckdb,generated_pg,duckdb_pg,streaming,handwritten,pandas,
+//                  copy_pg,copy_pg_streaming,statement_pg,copy_duckdb,copy_duckdb_streaming,statement_duckdb_pg
+//                                 (default: the first five; *_pg and the copy/statement variants, transfers INTO
+//                                 PostgreSQL (ADR 0016), need the PostgreSQL of the tests, started here)
 //   BENCH_OUT=path                where the JSON goes (default bench-results/pipeline.json)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,7 +40,9 @@ const python = join(JSON.parse(venvRun.stdout.trim().split('\n').pop()).venv, 'b
 const pyEnv = { ...process.env, AIRFLOW_HOME: join(work, 'airflow-home'), PYTHONPYCACHEPREFIX: join(work, 'pycache') };
 delete pyEnv.PYTHONDONTWRITEBYTECODE;
 
-const { compileDag, introspectSqlite, validateSpec } = await import(join(root, 'packages/pipeline/dist/index.js'));
+const { compileDag, introspectDuckdb, introspectSqlite, serverTypeOf, validateSpec } = await import(
+  join(root, 'packages/pipeline/dist/index.js')
+);
 
 function py(args, extraEnv = {}) {
   const r = spawnSync(python, [harness, ...args], {
@@ -81,14 +85,15 @@ for (const kind of ['sqlite', 'postgres', 'mysql']) {
 
 // PostgreSQL: the tests' own server (scripts/postgres-local.mjs, same DATA_DIR and port as test/setup), if asked for.
 let postgres;
-if (variants.some((v) => v.endsWith('_pg'))) {
+const intoPostgres = (v) => v.startsWith('copy_') || v.startsWith('statement_');
+if (variants.some((v) => v.endsWith('_pg') || intoPostgres(v))) {
   const up = spawnSync(process.execPath, [join(root, 'scripts', 'postgres-local.mjs'), 'up', '--json'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
       DATA_DIR: join(root, '.data', 'test-airflow'),
-      PG_PORT: '25432',
+      PG_PORT: process.env.AIRFLOW_MCP_TEST_PG_PORT ?? '25432',
       PG_USER: 'etl',
       PG_DATABASE: 'warehouse',
     },
@@ -116,28 +121,51 @@ for (const size of sizes) {
   const info = await introspectSqlite(db, 'events');
   if (info.rowCount !== size) throw new Error(`${db} holds ${info.rowCount} rows, expected ${size}`);
   const target = (variant) => join(work, `out-${variant}-${size}.duckdb`);
-  const compile = (variant, source, table) => {
+  const pgTarget = (variant) => `bench_out_${variant}`;
+  const compile = (variant, source, table, into, columns = info.columns) => {
     const spec = validateSpec({
       dag_id: `bench_pipeline_${variant}`,
-      description: 'Benchmark: the events table into DuckDB',
+      description: `Benchmark: the events table into ${into ? 'PostgreSQL' : 'DuckDB'}`,
       tasks: [
         {
           type: 'transfer',
           id: 'load_events',
           source,
           source_table: table,
-          target: { kind: 'duckdb', path: target(variant) },
-          target_table: 'events',
+          target: into ?? { kind: 'duckdb', path: target(variant) },
+          target_table: into ? pgTarget(variant) : 'events',
         },
       ],
     });
-    const compiled = compileDag(spec, { airflowMajor: 3, sourceColumns: { load_events: info.columns } });
+    const compiled = compileDag(spec, { airflowMajor: 3, sourceColumns: columns ? { load_events: columns } : {} });
+    const path = compiled.transferPaths[0].path;
+    log(`${variant}: ${path.path} path${path.path === 'streaming' ? ` (${path.reason})` : ''}`);
     const module = join(work, `bench_dag_${variant}_${size}.py`);
     writeFileSync(module, compiled.code);
     generatedSample ??= { spec, batch_size: spec.tasks[0].batch_size, code_sha: compiled.specHash };
     return module;
   };
   const pgEnv = postgres ? { AIRFLOW_CONN_BENCH_PG: postgres.url, BENCH_PG_TABLE: pgTable } : {};
+  // Transfers into PostgreSQL: from the PostgreSQL table (same server) and from a DuckDB copy of the events.
+  const duckSource = join(work, `events-${size}.duckdb`);
+  let pgColumns;
+  let duckColumns;
+  if (variants.some(intoPostgres)) {
+    pgColumns = py(['pg_columns', libpq(postgres), pgTable]).map((c) => ({ ...c, type: serverTypeOf(c.declared) }));
+    if (!existsSync(duckSource)) log(`DuckDB source: ${py(['load_duckdb', db, duckSource]).rows} rows`);
+    duckColumns = (await introspectDuckdb(duckSource, python, 'events')).columns;
+  }
+  const bench = { kind: 'postgres', conn_id: 'bench_pg' };
+  const intoPg = (variant, source, table, columns) => [
+    [
+      'generated_into_pg',
+      compile(variant, source, table, bench, columns),
+      'load_events',
+      libpq(postgres),
+      pgTarget(variant),
+    ],
+    pgEnv,
+  ];
   const commands = {
     generated: () => [
       ['generated', compile('generated', { kind: 'sqlite', path: db }, 'events'), 'load_events', target('generated')],
@@ -157,6 +185,20 @@ for (const size of sizes) {
       pgEnv,
     ],
     duckdb_pg: () => [['duckdb_statement', 'postgres', postgres ? libpq(postgres) : '', target('duckdb_pg')], pgEnv],
+    // The COPY paths, their streaming fallback (the same transfer without what makes it native: PostgreSQL
+    // columns without their declared types, DuckDB columns without types) and what a user writes by hand.
+    copy_pg: () => intoPg('copy_pg', bench, pgTable, pgColumns),
+    copy_pg_streaming: () =>
+      intoPg(
+        'copy_pg_streaming',
+        bench,
+        pgTable,
+        pgColumns.map((c) => ({ name: c.name, type: c.type })),
+      ),
+    statement_pg: () => [['pg_statement', libpq(postgres), pgTable, pgTarget('statement_pg')]],
+    copy_duckdb: () => intoPg('copy_duckdb', { kind: 'duckdb', path: duckSource }, 'events', duckColumns),
+    copy_duckdb_streaming: () => intoPg('copy_duckdb_streaming', { kind: 'duckdb', path: duckSource }, 'events', null),
+    statement_duckdb_pg: () => [['duckdb_pg_statement', duckSource, libpq(postgres), pgTarget('statement_duckdb_pg')]],
     handwritten: () => [['handwritten', db, target('handwritten')]],
     pandas: () => [['pandas', db, target('pandas')]],
   };
@@ -170,7 +212,9 @@ for (const size of sizes) {
     for (const variant of order) {
       const [args, extraEnv] = prepared[variant];
       const run = py(args, extraEnv);
-      landed[variant] = py(['verify', target(variant)]);
+      landed[variant] = intoPostgres(variant)
+        ? py(['verify_pg', libpq(postgres), pgTarget(variant)])
+        : py(['verify', target(variant)]);
       runs[variant].push(run);
       log(
         `${size} ${variant}: ${r2(run.seconds)} s (cpu ${r2(run.cpu_seconds)} s), ${Math.round(run.rows / run.seconds)} rows/s, peak ${Math.round(run.peak_rss_mb)} MB`,
@@ -184,6 +228,7 @@ for (const size of sizes) {
     }
   }
   for (const variant of variants) rmSync(target(variant), { force: true });
+  if (variants.some(intoPostgres)) py(['drop_pg', libpq(postgres), ...variants.filter(intoPostgres).map(pgTarget)]);
   const row = { rows: size, source_mib: r2(statSync(db).size / 1048576), variants: {} };
   for (const variant of variants) {
     const xs = runs[variant];
@@ -208,13 +253,15 @@ for (const size of sizes) {
   // Issue 16's targets: the generated task at least 0.9x DuckDB's own statement's throughput (best of N wall time),
   // peak RSS at most 1.2x (both processes import the same Airflow, duckdb and pyarrow first).
   for (const [ours, theirs, name] of [
-    ['generated', 'duckdb', 'sqlite'],
-    ['generated_pg', 'duckdb_pg', 'postgres'],
+    ['generated', 'duckdb', 'sqlite_generated_vs_duckdb'],
+    ['generated_pg', 'duckdb_pg', 'postgres_generated_vs_duckdb'],
+    ['copy_pg', 'statement_pg', 'postgres_to_postgres_generated_vs_statement'],
+    ['copy_duckdb', 'statement_duckdb_pg', 'duckdb_to_postgres_generated_vs_statement'],
   ]) {
     const a = row.variants[ours];
     const b = row.variants[theirs];
     if (a && b) {
-      row[`${name}_generated_vs_duckdb`] = {
+      row[name] = {
         throughput: r2(a.rows_per_second / b.rows_per_second),
         peak_rss: r2(a.peak_rss_mb / b.peak_rss_mb),
         meets_target: a.rows_per_second >= 0.9 * b.rows_per_second && a.peak_rss_mb <= 1.2 * b.peak_rss_mb,
@@ -254,6 +301,17 @@ const report = {
     handwritten:
       'sqlite3 fetchmany(100000) -> pyarrow struct array -> RecordBatch -> DuckDB INSERT ... SELECT, one transaction, cyclic GC paused',
     pandas: "pd.read_sql(SELECT ..., parse_dates=['timestamp']) -> DuckDB CREATE TABLE AS SELECT * FROM df",
+    copy_pg:
+      'the generated task for PostgreSQL -> PostgreSQL (same server, two connections): one binary COPY TO STDOUT piped into COPY FROM STDIN',
+    copy_pg_streaming:
+      "the same transfer compiled without the source columns' declared types: the streaming path (batches through Python, CSV COPY per batch)",
+    statement_pg:
+      'by hand, both tables in one database: CREATE TABLE out AS SELECT * FROM <table> (nothing leaves the server)',
+    copy_duckdb:
+      "the generated task for DuckDB -> PostgreSQL: the SELECT's Arrow batches written as CSV into one COPY FROM STDIN",
+    copy_duckdb_streaming: 'the same transfer compiled without source types: the streaming path',
+    statement_duckdb_pg:
+      'by hand: DuckDB with its postgres extension (LOADed by path) attached read-write, CREATE TABLE pg.public.out AS SELECT * FROM events',
   },
   measured:
     'timing and RSS cover the transfer only: imports (Airflow, duckdb, pyarrow) and a first DuckDB scan of a Python object are done before the clock starts; peak_rss_mb is the process ru_maxrss, baseline_rss_mb the RSS just before the transfer',

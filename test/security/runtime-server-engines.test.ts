@@ -60,6 +60,7 @@ describe('run-time attacks on PostgreSQL and MySQL: refused, or run with nothing
     outside: join(airflow.dataDir, `rt-outside-${suffix}`),
     victim: `rt_victim_${suffix}`,
     source: `rt_src_${suffix}`,
+    weird: `rt_weird_${suffix}`,
     sequence: `rt_seq_${suffix}`,
     pg: (sql) => rowsOf(async () => (await pgPool.query(sql)).rows),
     mysql: (sql) => rowsOf(async () => (await myPool.query(sql))[0]),
@@ -91,6 +92,10 @@ describe('run-time attacks on PostgreSQL and MySQL: refused, or run with nothing
     await pgPool.query(source('DOUBLE PRECISION'));
     await pgPool.query(`INSERT INTO ${ctx.source} VALUES ${rows.replace(/\\\\/g, '\\')}`);
     await pgPool.query(`CREATE SEQUENCE ${ctx.sequence}`);
+    const weirdColumns = ['a"b', "c'); DROP TABLE keep; --", 'new\nline', 'ünï©ødé', 'd"); DROP TABLE keep; --'];
+    const quoted = weirdColumns.map((c) => `"${c.replace(/"/g, '""')}"`);
+    await pgPool.query(`CREATE TABLE ${ctx.weird} (${quoted.map((q) => `${q} TEXT`).join(', ')})`);
+    await pgPool.query(`INSERT INTO ${ctx.weird} VALUES (${weirdColumns.map((_, i) => `'v${i}'`).join(', ')})`);
     await myPool.query(`CREATE TABLE ${ctx.victim} (id INT PRIMARY KEY, token TEXT)`);
     await myPool.query(`INSERT INTO ${ctx.victim} VALUES (1, '${secrets.victim}')`);
     await myPool.query(source('DOUBLE'));
@@ -124,6 +129,11 @@ describe('run-time attacks on PostgreSQL and MySQL: refused, or run with nothing
       await pgPool.query(`DROP TABLE IF EXISTS ${table}`);
       await myPool.query(`DROP TABLE IF EXISTS ${table}`);
     }
+    const copies = await pgPool.query<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE tablename LIKE $1', [
+      `rt\\_copy\\_${suffix}%`,
+    ]);
+    for (const table of [ctx.weird, ...copies.rows.map((r) => r.t)])
+      await pgPool.query(`DROP TABLE IF EXISTS "${table}"`);
     await pgPool.query(`DROP SEQUENCE IF EXISTS ${ctx.sequence}`);
     await pgPool.query(`ALTER ROLE CURRENT_USER RESET rt.mark_${suffix}`).catch(() => undefined);
     await pgPool.end();

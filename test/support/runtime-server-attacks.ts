@@ -11,6 +11,8 @@ export interface ServerAttackContext {
   /** Table names (the same in both servers): a victim with a token row, a source with rows, a sequence (pg). */
   victim: string;
   source: string;
+  /** A PostgreSQL table whose column names no spec may write (quotes, a newline, SQL). */
+  weird: string;
   sequence: string;
   /** Reads a query's rows as JSON text (or the error's first words), on each server. */
   pg: (sql: string) => Promise<string>;
@@ -245,16 +247,69 @@ export function serverAttackCases(ctx: ServerAttackContext): RuntimeCase[] {
       sourceTable: ctx.source,
     });
   };
-  return crossAttacks([...attacks, ...expressions], build);
+  // The same expressions in transfers into PostgreSQL, whose native path is one COPY stream (PostgreSQL -> PostgreSQL:
+  // COPY (SELECT ...) TO STDOUT on the source): nothing may turn it into a COPY to a file or program, or a statement
+  // of its own.
+  const copyTable = (kind: string, via: Via) => `rt_copy_${ctx.suffix}_${kind.replace(/-/g, '_')}_${via}`;
+  const intoPostgres: RuntimeCase[] = expressions.flatMap((attack) =>
+    crossAttacks(
+      [
+        {
+          ...attack,
+          kind: `${attack.kind}-into-postgres`,
+          payload: { postgres: attack.payload.postgres as string },
+          landings: (e: ServerEngine, via: Via) => [
+            ...victimIntact(e),
+            ...(attack.kind === 'backslash-quote' && via === 'filter'
+              ? [
+                  noRowsLanded('rows through the backslash filter into PostgreSQL', () =>
+                    pgRows(copyTable(attack.kind, via)),
+                  ),
+                ]
+              : []),
+          ],
+        },
+      ],
+      (via, engine, payload) => {
+        const planted = build(via, engine, payload);
+        const target = { kind: 'postgres', conn_id: PG_CONN };
+        return (
+          planted && { tasks: planted.tasks.map((t) => ({ ...t, target, target_table: copyTable(attack.kind, via) })) }
+        );
+      },
+    ),
+  );
+  // Column names no spec may write (quotes, a newline, SQL) in a PostgreSQL source copied whole into PostgreSQL:
+  // every name quoted in the COPY statements and in the table made for them.
+  const weird: RuntimeCase = {
+    id: 'postgres.spec.weird-columns-into-postgres',
+    attack: 'weird-columns-into-postgres',
+    engine: 'postgres',
+    entry: 'spec',
+    tasks: [
+      {
+        type: 'transfer',
+        id: 'attack',
+        source: { kind: 'postgres', conn_id: PG_CONN },
+        source_table: ctx.weird,
+        target: { kind: 'postgres', conn_id: PG_CONN },
+        target_table: `rt_copy_${ctx.suffix}_weird`,
+      },
+    ],
+    landings: [...victimIntact('postgres'), intact('postgres', ctx.weird)],
+  };
+  const pgRows = (table: string) => ctx.pg(`SELECT COUNT(*)::int AS n FROM ${table}`);
+  return [...crossAttacks([...attacks, ...expressions], build), ...intoPostgres, weird];
 }
 
 /** Rows the backslash-quote filter let through, read from the run's DuckDB target: must be none. */
-export function noRowsLanded(what: string, rows: () => string): Landing {
+export function noRowsLanded(what: string, rows: () => string | Promise<string>): Landing {
   return {
     what,
     check: async () => {
-      const text = rows();
-      return text === 'absent' || text === '[]' || text === '[[0]]' ? undefined : `${what}: ${text.slice(0, 100)}`;
+      const text = await rows();
+      const none = ['absent', '[]', '[[0]]', '[{"n":0}]'].includes(text) || text.startsWith('error: relation');
+      return none ? undefined : `${what}: ${text.slice(0, 100)}`;
     },
   };
 }

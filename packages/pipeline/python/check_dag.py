@@ -24,6 +24,8 @@ ALLOWED_IMPORTS = {
     "time",
     "duckdb",
     "pyarrow",
+    # The COPY path from DuckDB writes its Arrow batches as CSV into PostgreSQL's COPY FROM STDIN (ADR 0016).
+    "pyarrow.csv",
     "urllib.parse",
     "urllib.request",
     "airflow.sdk",

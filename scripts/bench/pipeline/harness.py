@@ -6,7 +6,13 @@
     python harness.py pandas <sqlite-path> <duckdb-path>
     python harness.py duckdb_statement <sqlite|postgres> <sqlite-path|libpq-dsn> <duckdb-path>
     python harness.py load_postgres <sqlite-path> <libpq-dsn> <table>
+    python harness.py load_duckdb <sqlite-path> <duckdb-path>
     python harness.py verify <duckdb-path>
+    python harness.py generated_into_pg <dag-module.py> <task-id> <libpq-dsn> <table>
+    python harness.py pg_statement <libpq-dsn> <source-table> <table>
+    python harness.py duckdb_pg_statement <duckdb-path> <libpq-dsn> <table>
+    python harness.py pg_columns <libpq-dsn> <table>
+    python harness.py verify_pg <libpq-dsn> <table>
 
 Prints one JSON object on the last line of stdout. Timing covers the transfer only (imports are done first, and
 the RSS after imports is reported as baseline_rss_mb); peak_rss_mb is the process's ru_maxrss at the end of the
@@ -124,22 +130,81 @@ def find_dag(module):
     return module.generated_dag()  # the compiler's name for the @dag function
 
 
-def run_generated(module_path: str, task_id: str, duckdb_path: str) -> dict:
+def load_task(module_path: str, task_id: str):
     """The compiler's own task code, run outside Airflow: the real `airflow.sdk` is imported, the module is loaded as
-    the DAG processor would, and the @task's python_callable is called directly."""
+    the DAG processor would, and the @task's python_callable is returned, to be called directly."""
     import importlib.util
 
     import duckdb  # noqa: F401  (imported inside the task; loaded here so the clock does not include it)
+    import psycopg  # noqa: F401
     import pyarrow  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    from airflow.providers.postgres.hooks.postgres import PostgresHook  # noqa: F401
     from airflow.sdk import dag, task  # noqa: F401
 
     spec = importlib.util.spec_from_file_location("bench_generated_dag", module_path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    callable_ = find_dag(module).get_task(task_id).python_callable
+    return find_dag(module).get_task(task_id).python_callable
+
+
+def run_generated(module_path: str, task_id: str, duckdb_path: str) -> dict:
+    callable_ = load_task(module_path, task_id)
     fresh(duckdb_path)
     return measured(lambda: callable_()["rows"])
+
+
+def drop_pg(dsn: str, table: str) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute('DROP TABLE IF EXISTS "%s"' % table)
+
+
+def run_generated_into_pg(module_path: str, task_id: str, dsn: str, table: str) -> dict:
+    """A generated transfer into PostgreSQL (its Airflow connection from AIRFLOW_CONN_BENCH_PG), target dropped first."""
+    callable_ = load_task(module_path, task_id)
+    drop_pg(dsn, table)
+    return measured(lambda: callable_()["rows"])
+
+
+def run_pg_statement(dsn: str, source_table: str, table: str) -> dict:
+    """What a user with both tables in one database writes by hand: one CREATE TABLE ... AS SELECT."""
+    import psycopg
+    from airflow.sdk import dag, task  # noqa: F401  (same imports, same baseline RSS)
+
+    drop_pg(dsn, table)
+
+    def run() -> int:
+        with psycopg.connect(dsn) as con:
+            cur = con.execute('CREATE TABLE "%s" AS SELECT * FROM "%s"' % (table, source_table))
+            return cur.rowcount
+
+    return measured(run)
+
+
+def run_duckdb_pg_statement(duckdb_path: str, dsn: str, table: str) -> dict:
+    """By hand from DuckDB: its postgres extension (LOADed by path) attached read-write, one CREATE TABLE AS SELECT."""
+    import duckdb
+    import pyarrow  # noqa: F401
+    from airflow.sdk import dag, task  # noqa: F401
+
+    drop_pg(dsn, table)
+    path = scanner_path("postgres")
+
+    def run() -> int:
+        con = duckdb.connect()
+        try:
+            con.execute("LOAD '%s'" % path)
+            con.execute("ATTACH '%s' AS src (READ_ONLY)" % duckdb_path)
+            con.execute("ATTACH '%s' AS pg (TYPE postgres)" % dsn)
+            con.execute('CREATE TABLE pg.public."%s" AS SELECT * FROM src.events' % table)
+            return con.execute('SELECT COUNT(*) FROM pg.public."%s"' % table).fetchone()[0]
+        finally:
+            con.close()
+
+    return measured(run)
 
 
 def run_handwritten(sqlite_path: str, duckdb_path: str, batch_rows: int) -> dict:
@@ -281,6 +346,58 @@ def load_postgres(sqlite_path: str, dsn: str, table: str) -> dict:
     return {"rows": rows, "seconds": time.perf_counter() - started}
 
 
+def load_duckdb(sqlite_path: str, duckdb_path: str) -> dict:
+    """The benchmark's DuckDB source (for transfers into PostgreSQL): the same events rows, timestamps as TIMESTAMP."""
+    import duckdb
+
+    started = time.perf_counter()
+    fresh(duckdb_path)
+    con = duckdb.connect(duckdb_path)
+    con.execute("LOAD '%s'" % scanner_path("sqlite"))
+    con.execute(
+        "CREATE TABLE events AS SELECT event_id, user_id, event_type, amount, country, "
+        "CAST(\"timestamp\" AS TIMESTAMP) AS \"timestamp\" FROM sqlite_scan('%s', 'events')" % sqlite_path
+    )
+    rows = con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    con.close()
+    return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
+def pg_columns(dsn: str, table: str) -> list:
+    """A PostgreSQL table's columns as the service's introspection reads them (information_schema data types)."""
+    import psycopg
+
+    with psycopg.connect(dsn) as con:
+        return [
+            {"name": n, "declared": d}
+            for n, d in con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = %s ORDER BY ordinal_position",
+                (table,),
+            ).fetchall()
+        ]
+
+
+def verify_pg(dsn: str, table: str) -> dict:
+    """verify() for a PostgreSQL target: the same row count, checksum and types."""
+    import psycopg
+
+    with psycopg.connect(dsn) as con:
+        types = dict(
+            con.execute(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass(%s) "
+                "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                ('"%s"' % table,),
+            ).fetchall()
+        )
+        count, s_id, s_user, n_amount, s_amount, n_types, n_country, lo, hi = con.execute(
+            'SELECT COUNT(*), SUM(event_id), SUM(user_id), COUNT(amount), ROUND(CAST(SUM(amount) AS numeric), 2), '
+            'COUNT(DISTINCT event_type), COUNT(DISTINCT country), MIN("timestamp"), MAX("timestamp") FROM "%s"' % table
+        ).fetchone()
+    checksum = [int(s_id), int(s_user), n_amount, float(s_amount), n_types, n_country, str(lo), str(hi)]
+    return {"rows": count, "types": types, "checksum": checksum}
+
+
 def verify(duckdb_path: str) -> dict:
     """What landed: row count, column types and a checksum, so the variants can be compared."""
     import duckdb
@@ -315,6 +432,22 @@ def main(argv: list[str]) -> None:
         emit(load_postgres(args[0], args[1], args[2]))
     elif mode == "verify":
         emit(verify(args[0]))
+    elif mode == "load_duckdb":
+        emit(load_duckdb(args[0], args[1]))
+    elif mode == "generated_into_pg":
+        emit(run_generated_into_pg(args[0], args[1], args[2], args[3]))
+    elif mode == "pg_statement":
+        emit(run_pg_statement(args[0], args[1], args[2]))
+    elif mode == "duckdb_pg_statement":
+        emit(run_duckdb_pg_statement(args[0], args[1], args[2]))
+    elif mode == "drop_pg":
+        for table in args[1:]:
+            drop_pg(args[0], table)
+        emit({"dropped": args[1:]})
+    elif mode == "pg_columns":
+        emit(pg_columns(args[0], args[1]))
+    elif mode == "verify_pg":
+        emit(verify_pg(args[0], args[1]))
     else:
         raise SystemExit("unknown mode " + mode)
 

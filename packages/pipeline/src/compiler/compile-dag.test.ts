@@ -28,11 +28,16 @@ const SAMPLE: Record<string, SourceColumn[]> = {
 
 function compileCase(name: string) {
   const spec = validateSpec(JSON.parse(readFileSync(join(goldenDir, name, 'spec.json'), 'utf8')));
-  const sourceColumns = Object.fromEntries(
-    spec.tasks.flatMap((t) =>
-      t.type === 'transfer' && t.source.kind === 'sqlite' ? [[t.id, SAMPLE[t.source_table] ?? []]] : [],
+  // Other sources' columns, by task id, from the case's source-columns.json (what introspection would report).
+  const given = join(goldenDir, name, 'source-columns.json');
+  const sourceColumns = {
+    ...Object.fromEntries(
+      spec.tasks.flatMap((t) =>
+        t.type === 'transfer' && t.source.kind === 'sqlite' ? [[t.id, SAMPLE[t.source_table] ?? []]] : [],
+      ),
     ),
-  );
+    ...(existsSync(given) ? (JSON.parse(readFileSync(given, 'utf8')) as Record<string, SourceColumn[]>) : {}),
+  };
   return { spec, compiled: compileDag(spec, { airflowMajor: 3, sourceColumns }) };
 }
 

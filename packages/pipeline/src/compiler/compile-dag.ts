@@ -4,7 +4,7 @@ import { expandSteps } from './expand-steps.js';
 import { indent, py } from './python-literal.js';
 import { renderQualityTask, renderSqlTask } from './render-quality-task.js';
 import type { TransferPath } from './plan-native-transfer.js';
-import { renderTransferTask, transferPathOf, type SourceColumn } from './render-transfer.js';
+import { copyHelperOf, renderTransferTask, transferPathOf, type SourceColumn } from './render-transfer.js';
 import { runtimeHelpers } from './runtime-helpers.js';
 import { topologicalOrder } from './topological-order.js';
 
@@ -22,7 +22,7 @@ export interface CompiledDag {
   /** The Python module, without the generated-file header (the deployer adds it). */
   code: string;
   specHash: string;
-  /** Each transfer task's run-time path: native (one DuckDB statement through a scanner) or streaming, and why. */
+  /** Each transfer task's run-time path: native (DuckDB's scanner, or one COPY stream) or streaming, and why. */
   transferPaths: { task: string; path: TransferPath }[];
 }
 
@@ -103,6 +103,13 @@ export function compileDag(spec: PipelineSpec, options: CompileOptions): Compile
   ];
   const tags = [...new Set(['airflow-mcp', ...spec.tags])];
   const tasks = order.map((id) => graph.tasks.find((t) => t.id === id) as TaskSpec);
+  const transferPaths = tasks.flatMap((task) =>
+    task.type === 'transfer' ? [{ task, path: transferPathOf(task, graph.sourceColumns[task.id]) }] : [],
+  );
+  // The COPY helpers only in DAGs that take a COPY path, for the sources they copy from.
+  const copySources = new Set(
+    transferPaths.flatMap(({ task }) => copyHelperOf(task, graph.sourceColumns[task.id]) ?? []),
+  );
   const taskCode = tasks.map((task) => {
     if (task.type === 'transfer') return renderTransferTask(task, graph.sourceColumns[task.id]);
     if (task.type === 'quality_check') return renderQualityTask(task);
@@ -121,7 +128,7 @@ from datetime import datetime, timedelta, timezone
 ${imports}
 
 
-${runtimeHelpers(engines, { transfer: hasTransfer, sources })}
+${runtimeHelpers(engines, { transfer: hasTransfer, sources, copySources })}
 ${spec.failure_webhook_conn_id ? `\n\n${ALERT(spec.failure_webhook_conn_id, options.airflowMajor)}\n` : ''}
 
 @dag(
@@ -143,8 +150,10 @@ ${indent(wiring.join('\n'), 4)}
 
 generated_dag()
 `;
-  const transferPaths = tasks.flatMap((task) =>
-    task.type === 'transfer' ? [{ task: task.id, path: transferPathOf(task, graph.sourceColumns[task.id]) }] : [],
-  );
-  return { dagId: spec.dag_id, code, specHash: specHash(spec), transferPaths };
+  return {
+    dagId: spec.dag_id,
+    code,
+    specHash: specHash(spec),
+    transferPaths: transferPaths.map(({ task, path }) => ({ task: task.id, path })),
+  };
 }

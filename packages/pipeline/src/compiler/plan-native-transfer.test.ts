@@ -39,6 +39,7 @@ describe('planNativeTransfer', () => {
       }),
     );
     expect(native).toEqual({
+      method: 'scanner',
       scanner: 'sqlite',
       statements: [
         'DROP TABLE IF EXISTS "orders"',
@@ -74,7 +75,18 @@ describe('planNativeTransfer', () => {
 
   it.each([
     ['an upsert', transfer({ mode: 'upsert', keys: ['id'] }), COLUMNS, 'upsert mode streams'],
-    ['a target other than DuckDB', transfer({ target: { kind: 'postgres', conn_id: 'w' } }), COLUMNS, /into postgres/],
+    [
+      'SQLite into PostgreSQL',
+      transfer({ target: { kind: 'postgres', conn_id: 'w' } }),
+      COLUMNS,
+      /from sqlite into postgres/,
+    ],
+    [
+      'a target other than DuckDB or PostgreSQL',
+      transfer({ target: { kind: 'mysql', conn_id: 'w' } }),
+      COLUMNS,
+      /into mysql/,
+    ],
     ['DuckDB to DuckDB', transfer({ source: { kind: 'duckdb', path: '/data/a.duckdb' } }), COLUMNS, /DuckDB to DuckDB/],
     ['unknown source columns', transfer(), null, /not known at compile time/],
     [

@@ -2,17 +2,22 @@ import { parseExpression, type ExprNode } from '../expression/parse-expression.j
 import { renderExpression } from '../expression/render-expression.js';
 import { sqlDialect } from '../expression/sql-dialect.js';
 import type { TransferTask } from '../spec/pipeline-spec.js';
-import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
+import { planCopyTransfer, type CopyTransfer } from './plan-copy-transfer.js';
+import { createTargetTable, planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
 /** Which path a transfer task takes at run time, as the compile result and the preview tell it. */
 export type TransferPath =
-  { path: 'native'; scanner: 'sqlite' | 'postgres' | 'mysql'; how: string } | { path: 'streaming'; reason: string };
+  { path: 'native'; method: 'scanner' | 'copy'; how: string } | { path: 'streaming'; reason: string };
 
-/** The native path of a transfer: the statements DuckDB runs, the last one an INSERT whose count is the rows moved. */
-export interface NativeTransfer {
+/** The native path into DuckDB: the statements DuckDB runs, the last one an INSERT whose count is the rows moved. */
+export interface ScannerTransfer {
+  method: 'scanner';
   scanner: 'sqlite' | 'postgres' | 'mysql';
   statements: string[];
 }
+
+/** A transfer's native path: DuckDB's scanner into DuckDB, or one COPY stream into PostgreSQL. */
+export type NativeTransfer = ScannerTransfer | CopyTransfer;
 
 /** The alias a source is attached under inside the target's DuckDB (fixed text, never user input). */
 export const NATIVE_SOURCE = '_mcp_src';
@@ -53,8 +58,8 @@ function notPortable(node: ExprNode): string | undefined {
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
- * The native bulk path of a transfer into DuckDB, or why it streams instead. Native: SQLite, PostgreSQL and MySQL
- * sources, replace and append modes, every output type known at compile time. A SQLite source is attached and its
+ * The native bulk path of a transfer, or why it streams instead. Into PostgreSQL: see planCopyTransfer. Into DuckDB:
+ * from SQLite, PostgreSQL and MySQL sources, replace and append modes, every output type known at compile time. A SQLite source is attached and its
  * filter and columns rendered in DuckDB's dialect (only expressions both engines read alike); a server source runs
  * the streaming path's own SELECT through postgres_query / mysql_query, so the server evaluates it exactly as it
  * would for the fallback. Either way the target table is the one the streaming path creates, filled by one INSERT.
@@ -65,6 +70,7 @@ export function planNativeTransfer(
   sourceSql: string,
 ): NativeTransfer | { reason: string } {
   const { source, target } = task;
+  if (target.kind === 'postgres') return planCopyTransfer(task, sourceColumns, sourceSql);
   if (target.kind !== 'duckdb') return { reason: `no bulk path into ${target.kind} yet` };
   if (source.kind === 'duckdb') return { reason: 'DuckDB to DuckDB streams' };
   if (task.mode !== 'replace' && task.mode !== 'append') return { reason: `${task.mode} mode streams` };
@@ -94,23 +100,27 @@ export function planNativeTransfer(
   const columns = names.map((n) => d.ident(n));
   const ddl = columns.map((c, i) => `${c} ${d.columnType(types[i] as NonNullable<(typeof types)[number]>)}`);
   const table = d.ident(task.target_table);
-  const create =
-    task.mode === 'replace'
-      ? [`DROP TABLE IF EXISTS ${table}`, `CREATE TABLE ${table} (${ddl.join(', ')})`]
-      : [`CREATE TABLE IF NOT EXISTS ${table} (${ddl.join(', ')})`];
+  const create = createTargetTable(table, ddl.join(', '), task.mode === 'replace');
   const casts = columns.map(
     (c, i) => `CAST(_q.${c} AS ${d.castType(types[i] as NonNullable<(typeof types)[number]>)})`,
   );
   const insert = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${casts.join(', ')} FROM ${from} AS _q`;
-  return { scanner: source.kind, statements: [...create, insert] };
+  return { method: 'scanner', scanner: source.kind, statements: [...create, insert] };
 }
 
 /** What the preview says about a transfer's path. */
 export function describeTransferPath(native: NativeTransfer | { reason: string }): TransferPath {
   if ('reason' in native) return { path: 'streaming', reason: native.reason };
+  if (native.method === 'copy') {
+    const how =
+      native.source === 'postgres'
+        ? `one COPY stream from the source server (TO STDOUT, binary) into the target (FROM STDIN)${native.late ? ', its columns typed at run time as the streaming path types them' : ''}`
+        : "one COPY stream of DuckDB's rows as CSV into the target (FROM STDIN)";
+    return { path: 'native', method: 'copy', how: `${how}, streaming if that fails` };
+  }
   return {
     path: 'native',
-    scanner: native.scanner,
+    method: 'scanner',
     how: `one DuckDB statement through the ${native.scanner} scanner, streaming if that fails`,
   };
 }

@@ -71,3 +71,10 @@ export function planTransferColumns(
   }
   return { names, selects, types };
 }
+
+/** The target table as the streaming path makes it: dropped and made anew (replace), or made when missing. */
+export function createTargetTable(table: string, columnsDdl: string, replace: boolean): string[] {
+  return replace
+    ? [`DROP TABLE IF EXISTS ${table}`, `CREATE TABLE ${table} (${columnsDdl})`]
+    : [`CREATE TABLE IF NOT EXISTS ${table} (${columnsDdl})`];
+}

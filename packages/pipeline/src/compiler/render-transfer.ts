@@ -3,7 +3,12 @@ import { parseExpression } from '../expression/parse-expression.js';
 import { renderExpression } from '../expression/render-expression.js';
 import { sqlDialect } from '../expression/sql-dialect.js';
 import { SQL_TYPES, type Connection, type TransferTask } from '../spec/pipeline-spec.js';
-import { describeTransferPath, planNativeTransfer, type TransferPath } from './plan-native-transfer.js';
+import {
+  describeTransferPath,
+  planNativeTransfer,
+  type NativeTransfer,
+  type TransferPath,
+} from './plan-native-transfer.js';
 import { indent, py } from './python-literal.js';
 import { planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
@@ -31,20 +36,77 @@ function sourceOptions(task: TransferTask): string {
 
 const placeholder = (engine: Connection['kind']) => (engine === 'sqlite' || engine === 'duckdb' ? '?' : '%s');
 
-/** Which path a transfer takes at run time (the decision does not depend on the streaming SELECT's text). */
-export function transferPathOf(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): TransferPath {
-  return describeTransferPath(planNativeTransfer(task, sourceColumns, ''));
-}
-
-export function renderTransferTask(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): string {
+/** The streaming path's SELECT on the source, in the source's dialect: its FROM part, and the filter. */
+function sourceQuery(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined) {
   const src = sqlDialect(task.source.kind);
-  const dst = sqlDialect(task.target.kind);
   const plan = planTransferColumns(task, sourceColumns);
   const known = sourceColumns?.map((c) => c.name);
   const where: string[] = [];
   if (task.filter) where.push(renderExpression(parseExpression(task.filter, known ? { columns: known } : {}), src));
   const from = `${plan.selects ? plan.selects.join(', ') : '*'} FROM ${src.ident(task.source_table)}`;
-  const sourceSql = `SELECT ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  return { plan, from, where, sql: `SELECT ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` };
+}
+
+/** Which path a transfer takes at run time. */
+export function transferPathOf(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): TransferPath {
+  return describeTransferPath(planNativeTransfer(task, sourceColumns, sourceQuery(task, sourceColumns).sql));
+}
+
+/** Which COPY helpers a transfer's task calls, if it takes a COPY path. */
+export function copyHelperOf(
+  task: TransferTask,
+  sourceColumns: readonly SourceColumn[] | undefined,
+): 'duckdb' | 'postgres' | 'postgres-late' | undefined {
+  const native = planNativeTransfer(task, sourceColumns, sourceQuery(task, sourceColumns).sql);
+  if ('reason' in native || native.method !== 'copy') return undefined;
+  return native.late ? 'postgres-late' : native.source;
+}
+
+/** The native call of a transfer task: returns from the task when the native path moved the rows. */
+function renderNativeCall(task: TransferTask, native: NativeTransfer | { reason: string }): string {
+  const path = describeTransferPath(native);
+  if ('reason' in native || path.path === 'streaming') {
+    return `# Transfer path: streaming (${path.path === 'streaming' ? path.reason.replace(/[\r\n]/g, ' ') : ''}).`;
+  }
+  const call =
+    native.method === 'scanner'
+      ? `_native_transfer(${py(native.scanner)}, ${connectionArgument(task.source)}, ${connectionArgument(task.target)}, ${py(native.statements)})`
+      : native.late
+        ? `_copy_from_postgres_typed_late(
+    ${connectionArgument(task.source)},
+    ${connectionArgument(task.target)},
+    ${py(native.sourceSql)},
+    ${py(native.replace)},
+    ${py(native.table)},
+    ${py(native.names)},
+    ${py(native.types)},
+    ${py(native.columnTypes)},
+    ${py(native.formatTypes)},
+    ${task.batch_size},
+)`
+        : `_copy_from_${native.source}(
+    ${connectionArgument(task.source)},
+    ${connectionArgument(task.target)},
+    ${py(native.create)},
+    ${py(native.read)},
+    ${py(native.write)},
+    ${py(native.table)},
+    ${py(native.columns)},
+    ${py(native.types)},
+    ${native.source === 'postgres' ? py(native.zoned) : String(task.batch_size)},
+)`;
+  const target = py(describeConnection(task.target, task.target_table));
+  return `# Transfer path: native, ${path.how}.
+moved = ${call}
+if moved is not None:
+    print("moved %d rows into %s (native path)" % (moved, ${target}))
+    return {"rows": moved, "target": ${target}, "path": "native"}`;
+}
+
+export function renderTransferTask(task: TransferTask, sourceColumns: readonly SourceColumn[] | undefined): string {
+  const src = sqlDialect(task.source.kind);
+  const dst = sqlDialect(task.target.kind);
+  const { plan, from, where, sql: sourceSql } = sourceQuery(task, sourceColumns);
   let incrementalSql: string | undefined;
   if (task.mode === 'incremental') {
     const wm = task.watermark_column as string;
@@ -95,16 +157,7 @@ _run(${py(t)}, dst, ${py(`CREATE TABLE ${targetSql} (`)} + ddl + ")")`
 else:
     _run(${py(t)}, dst, ${py(`RENAME TABLE ${fresh} TO ${targetSql}`)})`;
 
-  const native = planNativeTransfer(task, sourceColumns, sourceSql);
-  const path = describeTransferPath(native);
-  const nativeCall =
-    'reason' in native
-      ? `# Transfer path: streaming (${path.path === 'streaming' ? path.reason.replace(/[\r\n]/g, ' ') : ''}).`
-      : `# Transfer path: native, ${path.path === 'native' ? path.how : ''}.
-moved = _native_transfer(${py(native.scanner)}, ${connectionArgument(task.source)}, ${connectionArgument(task.target)}, ${py(native.statements)})
-if moved is not None:
-    print("moved %d rows into %s (native path)" % (moved, ${py(describeConnection(task.target, task.target_table))}))
-    return {"rows": moved, "target": ${py(describeConnection(task.target, task.target_table))}, "path": "native"}`;
+  const nativeCall = renderNativeCall(task, planNativeTransfer(task, sourceColumns, sourceSql));
 
   const body = `${nativeCall}
 source_sql = ${py(sourceSql)}

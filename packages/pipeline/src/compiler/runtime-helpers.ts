@@ -1,4 +1,5 @@
 import type { Engine } from '../spec/pipeline-spec.js';
+import { copyTransferHelpers } from './copy-transfer-helpers.js';
 import { NATIVE_TRANSFER, SCANNER_DSN } from './native-transfer-helpers.js';
 
 /**
@@ -286,7 +287,11 @@ const STREAM: Partial<Record<Engine, string>> = {
 
 export function runtimeHelpers(
   engines: ReadonlySet<Engine>,
-  options: { transfer: boolean; sources?: ReadonlySet<Engine> },
+  options: {
+    transfer: boolean;
+    sources?: ReadonlySet<Engine>;
+    copySources?: ReadonlySet<'duckdb' | 'postgres' | 'postgres-late'>;
+  },
 ): string {
   const parts: string[] = [];
   for (const engine of ['sqlite', 'duckdb', 'postgres', 'mysql'] as const) {
@@ -307,6 +312,7 @@ export function runtimeHelpers(
       if (options.sources?.has('postgres') || options.sources?.has('mysql')) parts.push(SCANNER_DSN);
       parts.push(NATIVE_TRANSFER);
     }
+    parts.push(...copyTransferHelpers(options.copySources ?? new Set()));
   }
   return parts.join('\n\n\n');
 }

@@ -281,7 +281,7 @@ def generated_dag():
 
     @task(task_id="copy_to_postgres")
     def t_copy_to_postgres():
-        # Transfer path: streaming (no bulk path into postgres yet).
+        # Transfer path: streaming (no bulk path from mysql into postgres yet).
         source_sql = "SELECT * FROM `orders`"
         names = None
         types = None
