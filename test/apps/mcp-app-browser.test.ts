@@ -1,0 +1,197 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSampleDatabase } from '@airflow-mcp/pipeline';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { build } from 'esbuild';
+import type { Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, type LaunchedBrowser } from '../support/launch-browser.js';
+import { seedOrders } from '../support/seed-orders.js';
+import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+
+type ToolResult = {
+  content: { type: string; text?: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
+interface Check {
+  step: string;
+  ok: boolean;
+}
+
+const DAG_PREVIEW = 'ui://airflow-mcp/dag-preview.html';
+const RUN_STATUS = 'ui://airflow-mcp/run-status.html';
+/** User words that would run script if a view ever parsed result text as HTML. */
+const PAYLOAD = `<img src=x onerror="window.__pwned='img'"><script>window.__pwned='script'</script>`;
+
+/** The test host page's script: ext-apps' AppBridge around a sandboxed iframe (fixtures/app-host.mjs), bundled. */
+async function hostScript(): Promise<string> {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./fixtures/app-host.mjs', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return bundle.outputFiles[0]?.text ?? '';
+}
+
+describe('MCP Apps rendered by a host in headless Chromium, with real results from the running service', () => {
+  const airflow = inject('airflow');
+  const suffix = Date.now().toString(36);
+  const warehouse = join(airflow.dataDir, `warehouse-app-browser-${suffix}`);
+  const orders = `orders_app_${suffix}`;
+  let app: ServiceApp;
+  let client: Client;
+  let browser: LaunchedBrowser;
+  let host: string;
+  const pages: Page[] = [];
+  const consoleErrors: string[] = [];
+
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args }, { timeout: 300_000 })) as ToolResult;
+
+  const readApp = async (uri: string) => {
+    const read = await client.readResource({ uri });
+    const content = read.contents[0];
+    return content && 'text' in content ? content.text : '';
+  };
+
+  /** Opens a host page, lets it render app `uri` with the call's input and result, returns the app's frame. */
+  async function render(uri: string, toolInput: Record<string, unknown>, toolResult: ToolResult): Promise<Frame> {
+    const page = await browser.context.newPage();
+    pages.push(page);
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await page.setContent(`<!doctype html><html><body><script>${host}</script></body></html>`);
+    const html = await readApp(uri);
+    const appInfo = await page.evaluate(
+      (args) => (window as unknown as { showApp(a: unknown): Promise<unknown> }).showApp(args),
+      { html, toolInput, toolResult },
+    );
+    expect(appInfo).toMatchObject({ name: uri === DAG_PREVIEW ? 'airflow-mcp-dag-preview' : 'airflow-mcp-run-status' });
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    if (!frame) throw new Error('the app iframe has no frame');
+    await frame.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
+    return frame;
+  }
+
+  const textOf = async (frame: Frame, selector: string) => (await frame.locator(selector).first().textContent()) ?? '';
+
+  beforeAll(async () => {
+    mkdirSync(warehouse, { recursive: true });
+    createSampleDatabase(join(warehouse, 'sample.db'));
+    seedOrders(join(warehouse, 'shop.db'), orders, 300);
+    app = await startServiceApp(airflow, { KNOWLEDGE_DIR: 'none', ALLOWED_DATA_DIRS: warehouse });
+    client = new Client(
+      { name: 'apps-test-host', version: '1.0.0' },
+      {
+        capabilities: { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } } },
+        versionNegotiation: { mode: { pin: '2026-07-28' } },
+      },
+    );
+    await client.connect(new StreamableHTTPClientTransport(app.mcpUrl));
+    host = await hostScript();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const page of pages) await page.close().catch(() => {});
+    await browser?.close();
+    await client?.close().catch(() => {});
+    await app?.close();
+  });
+
+  it('dag-preview shows a create_dag preview: understood, ladder, code, deploy, timings; user words stay text', async () => {
+    const toolInput = {
+      task_description: `Move the events table from SQLite sample.db into DuckDB analytics.duckdb ${PAYLOAD}`,
+      deploy: false,
+    };
+    const result = await call('create_dag', toolInput);
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    const out = result.structuredContent ?? {};
+    // The request's words reach the result (the spec's description, the DAG code's doc_md): the payload is there.
+    expect(String(out.code)).toContain('onerror');
+
+    const frame = await render(DAG_PREVIEW, toolInput, result);
+    expect(await textOf(frame, 'h1')).toContain(String(out.dag_id));
+    expect(await textOf(frame, '[data-testid="understood"] .sentence')).toBe(out.understood_text);
+    const steps = await frame
+      .locator('li.step')
+      .evaluateAll((items) =>
+        items.map((item) => ({
+          step: (item as HTMLElement).dataset.step,
+          ok: (item as HTMLElement).dataset.ok === 'true',
+        })),
+      );
+    expect(steps).toEqual((out.checks as Check[]).map((c) => ({ step: c.step, ok: c.ok })));
+    expect(steps.length).toBeGreaterThanOrEqual(4);
+    // The code exactly as generated, character for character (so also unescaped-looking text stays as it was).
+    expect(await textOf(frame, '[data-testid="code"] pre')).toBe(out.code);
+    expect(await textOf(frame, '[data-testid="deploy"]')).toContain('preview only, not deployed');
+    const timingRows = await frame.locator('[data-testid="timings"] tr').count();
+    expect(timingRows).toBe(Object.keys(out.timings as Record<string, number>).length);
+    expect(timingRows).toBeGreaterThan(1);
+
+    // Escaping: the payload is shown as text and nothing of it became an element or ran.
+    expect(await textOf(frame, '[data-testid="code"] pre')).toContain(PAYLOAD.slice(0, 40));
+    expect(await frame.locator('img').count()).toBe(0);
+    expect(await frame.locator('main script').count()).toBe(0);
+    expect(await frame.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await frame.page().evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('dag-preview shows a refused call with its sentence', async () => {
+    const toolInput = {
+      task_description: 'Move the no_such_table table from SQLite sample.db into DuckDB x.duckdb',
+      deploy: false,
+    };
+    const result = await call('create_dag', toolInput);
+    expect(result.isError).toBe(true);
+    const frame = await render(DAG_PREVIEW, toolInput, result);
+    expect(await textOf(frame, '[data-testid="error"]')).toContain(result.content[0]?.text ?? '');
+  });
+
+  it('a real run: dag-preview shows rows moved and tasks; run-status shows check_dag_status with tries and durations', async () => {
+    const toolInput = {
+      task_description: `Move the ${orders} table from SQLite shop.db into DuckDB app_browser.duckdb`,
+      run: true,
+      wait: true,
+    };
+    const created = await call('create_dag', toolInput);
+    expect(created.isError, created.content[0]?.text).toBeFalsy();
+    const out = created.structuredContent ?? {};
+    const run = out.run as { run_id: string; state: string; rows: number; tasks: { task_id: string }[] };
+    expect(run).toMatchObject({ state: 'success', rows: 300 });
+
+    const preview = await render(DAG_PREVIEW, toolInput, created);
+    expect(await textOf(preview, '[data-testid="deploy"]')).toContain('deployed');
+    expect(await textOf(preview, '[data-testid="run"]')).toContain('300');
+    expect(await preview.locator('[data-testid="run"] tr[data-task]').count()).toBe(run.tasks.length);
+
+    const statusInput = { dag_id: String(out.dag_id), run_id: run.run_id };
+    const status = await call('check_dag_status', statusInput);
+    expect(status.isError, status.content[0]?.text).toBeFalsy();
+    const summary = status.structuredContent as {
+      state: string;
+      tasks: { task_id: string; state: string; try_number: number; duration_s: number | null }[];
+    };
+    const frame = await render(RUN_STATUS, statusInput, status);
+    expect(await textOf(frame, 'h1')).toContain(String(out.dag_id));
+    expect(await frame.locator('[data-testid="run"] .badge').first().getAttribute('data-state')).toBe('success');
+    const rows = await frame
+      .locator('[data-testid="tasks"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.map((r) => r[0])).toEqual(summary.tasks.map((t) => t.task_id));
+    expect(rows.map((r) => r[1])).toEqual(summary.tasks.map((t) => t.state));
+    expect(rows.map((r) => r[2])).toEqual(summary.tasks.map((t) => String(t.try_number)));
+    expect(rows.every((r) => / s$/.test(r[3] ?? ''))).toBe(true);
+    expect(await frame.locator('[data-testid="failure"]').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+});
