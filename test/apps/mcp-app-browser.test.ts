@@ -15,6 +15,10 @@ type ToolResult = {
   structuredContent?: Record<string, unknown>;
   isError?: boolean;
 };
+/** An element's data-* attributes, as the browser has them (the test project has no DOM types). */
+interface Dataset {
+  dataset: Record<string, string | undefined>;
+}
 interface Check {
   step: string;
   ok: boolean;
@@ -71,7 +75,7 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
     await page.setContent(`<!doctype html><html><body><script>${host}</script></body></html>`);
     const html = await readApp(uri);
     const appInfo = await page.evaluate(
-      (args) => (window as unknown as { showApp(a: unknown): Promise<unknown> }).showApp(args),
+      (args) => (globalThis as unknown as { showApp(a: unknown): Promise<unknown> }).showApp(args),
       { html, toolInput, toolResult },
     );
     expect(appInfo).toMatchObject({ name: uri === DAG_PREVIEW ? 'airflow-mcp-dag-preview' : 'airflow-mcp-run-status' });
@@ -106,55 +110,61 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
     await app?.close();
   });
 
+  /** Nothing of the payload became an element or ran, in the app or in the host page. */
+  async function expectNothingRan(frame: Frame) {
+    expect(await frame.locator('img').count()).toBe(0);
+    expect(await frame.locator('main script').count()).toBe(0);
+    expect(await frame.evaluate(() => (globalThis as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await frame.page().evaluate(() => (globalThis as { __pwned?: string }).__pwned)).toBeUndefined();
+  }
+
   it('dag-preview shows a create_dag preview: understood, ladder, code, deploy, timings; user words stay text', async () => {
-    const toolInput = {
-      task_description: `Move the events table from SQLite sample.db into DuckDB analytics.duckdb ${PAYLOAD}`,
-      deploy: false,
-    };
+    const request = 'Move the events table from SQLite sample.db into DuckDB analytics.duckdb';
+    const planned = await call('create_dag', { task_description: request, deploy: false });
+    expect(planned.isError, planned.content[0]?.text).toBeFalsy();
+    // A spec filled by the caller, its description (the DAG's doc_md) carrying markup and script.
+    const spec = { ...(planned.structuredContent?.spec as Record<string, unknown>), description: `Events ${PAYLOAD}` };
+    const toolInput = { task_description: request, spec, deploy: false };
     const result = await call('create_dag', toolInput);
     expect(result.isError, result.content[0]?.text).toBeFalsy();
     const out = result.structuredContent ?? {};
-    // The request's words reach the result (the spec's description, the DAG code's doc_md): the payload is there.
-    expect(String(out.code)).toContain('onerror');
+    expect(String(out.code)).toContain('<img src=x onerror=');
+    expect(String(out.code)).toContain('<script>');
 
     const frame = await render(DAG_PREVIEW, toolInput, result);
     expect(await textOf(frame, 'h1')).toContain(String(out.dag_id));
     expect(await textOf(frame, '[data-testid="understood"] .sentence')).toBe(out.understood_text);
-    const steps = await frame
-      .locator('li.step')
-      .evaluateAll((items) =>
-        items.map((item) => ({
-          step: (item as HTMLElement).dataset.step,
-          ok: (item as HTMLElement).dataset.ok === 'true',
-        })),
-      );
+    const steps = await frame.locator('li.step').evaluateAll((items) =>
+      items.map((item) => ({
+        step: (item as unknown as Dataset).dataset.step,
+        ok: (item as unknown as Dataset).dataset.ok === 'true',
+      })),
+    );
     expect(steps).toEqual((out.checks as Check[]).map((c) => ({ step: c.step, ok: c.ok })));
     expect(steps.length).toBeGreaterThanOrEqual(4);
-    // The code exactly as generated, character for character (so also unescaped-looking text stays as it was).
+    // The code exactly as generated, character for character: the payload in it is text.
     expect(await textOf(frame, '[data-testid="code"] pre')).toBe(out.code);
+    expect(await textOf(frame, '[data-testid="spec"] pre')).toContain(JSON.stringify(`Events ${PAYLOAD}`));
     expect(await textOf(frame, '[data-testid="deploy"]')).toContain('preview only, not deployed');
     const timingRows = await frame.locator('[data-testid="timings"] tr').count();
     expect(timingRows).toBe(Object.keys(out.timings as Record<string, number>).length);
     expect(timingRows).toBeGreaterThan(1);
-
-    // Escaping: the payload is shown as text and nothing of it became an element or ran.
-    expect(await textOf(frame, '[data-testid="code"] pre')).toContain(PAYLOAD.slice(0, 40));
-    expect(await frame.locator('img').count()).toBe(0);
-    expect(await frame.locator('main script').count()).toBe(0);
-    expect(await frame.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
-    expect(await frame.page().evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    await expectNothingRan(frame);
     expect(consoleErrors).toEqual([]);
   });
 
-  it('dag-preview shows a refused call with its sentence', async () => {
+  it('dag-preview shows a refused call with its sentence, the user words in it as text', async () => {
     const toolInput = {
-      task_description: 'Move the no_such_table table from SQLite sample.db into DuckDB x.duckdb',
+      task_description: `Move the events table from SQLite sample.db into DuckDB x.duckdb ${PAYLOAD}`,
       deploy: false,
     };
     const result = await call('create_dag', toolInput);
     expect(result.isError).toBe(true);
+    const sentence = result.content[0]?.text ?? '';
+    expect(sentence).toContain('<img src=x onerror=');
     const frame = await render(DAG_PREVIEW, toolInput, result);
-    expect(await textOf(frame, '[data-testid="error"]')).toContain(result.content[0]?.text ?? '');
+    expect(await textOf(frame, '[data-testid="error"] p')).toBe(sentence);
+    await expectNothingRan(frame);
   });
 
   it('a real run: dag-preview shows rows moved and tasks; run-status shows check_dag_status with tries and durations', async () => {

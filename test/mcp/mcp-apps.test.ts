@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
@@ -12,6 +13,8 @@ const DAG_PREVIEW = 'ui://airflow-mcp/dag-preview.html';
 const RUN_STATUS = 'ui://airflow-mcp/run-status.html';
 const STRICT_CSP = { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] };
 const LINKS = { create_dag: DAG_PREVIEW, update_dag: DAG_PREVIEW, check_dag_status: RUN_STATUS, run_dag: RUN_STATUS };
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64');
 
 interface Listed {
   tools: { name: string; _meta?: Record<string, unknown> }[];
@@ -55,6 +58,13 @@ async function expectAppsServed(client: {
     expect(html).not.toMatch(/<script[^>]*\ssrc=|<link\b|<iframe\b/i);
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(html.match(/<style>/g)).toHaveLength(1);
+    // The document's own CSP lets exactly its inline script and style run: their sha256 hashes.
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    expect(script.length).toBeGreaterThan(1000);
+    expect(html).toContain(`script-src 'sha256-${sha256(script)}'`);
+    expect(html).toContain(`style-src 'sha256-${sha256(style)}'`);
+    expect(html).toContain("connect-src 'none'");
   }
 }
 
