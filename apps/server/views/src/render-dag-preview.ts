@@ -1,6 +1,7 @@
-import { badge, element, facts, section, type Child } from './element.js';
+import { badge, element, facts, section } from './element.js';
 import { count, list, record, records, seconds, text, type Fields } from './fields.js';
 import { labelsFor, type Labels } from './labels.js';
+import { renderPage } from './render-page.js';
 import { renderFailedLogs, tasksOf } from './render-tasks.js';
 import { renderSpec, renderUnderstood } from './render-understood.js';
 
@@ -90,42 +91,25 @@ function renderSources(value: unknown, labels: Labels): HTMLElement | null {
   return section(labels.sources, 'sources', details);
 }
 
-/** The error sentence of a failed call (text content), which is all such a result carries. */
-export function renderError(content: unknown, labels: Labels): HTMLElement {
-  const sentences = records(content).flatMap((c) =>
-    c.type === 'text' && text(c.text) ? [text(c.text) as string] : [],
-  );
-  return section(labels.failed, 'error', ...sentences.map((s): Child => element('p', 'error-text', s)));
-}
-
 /**
  * create_dag / update_dag as a page: what was understood, the spec, the DAG code, each rung of the validation ladder,
  * the deploy outcome, the run when there was one, and where the time went.
  */
 export function renderDagPreview(result: Fields): HTMLElement {
-  const output = record(result.structuredContent);
-  const labels = labelsFor(text(output?.language));
-  const title = element('h1', null, labels.preview);
-  if (result.isError === true || !output) {
-    return element(
-      'main',
-      null,
-      title,
-      result.isError === true ? renderError(result.content, labels) : element('p', null, labels.notPreview),
-    );
-  }
-  title.append(' ', element('code', 'dag-id', text(output.dag_id) ?? ''));
-  return element(
-    'main',
-    null,
-    title,
-    renderUnderstood(output, labels),
-    renderLadder(output, labels),
-    renderDeploy(output, labels),
-    renderRun(output.run, labels),
-    renderSpec(output, labels),
-    section(labels.code, 'code', element('pre', 'code', element('code', null, text(output.code) ?? ''))),
-    renderTimings(output.timings, labels),
-    renderSources(output.sources, labels),
-  );
+  const labels = labelsFor(text(record(result.structuredContent)?.language));
+  return renderPage(result, {
+    title: labels.preview,
+    notThis: labels.notPreview,
+    labels,
+    body: (output) => [
+      renderUnderstood(output, labels),
+      renderLadder(output, labels),
+      renderDeploy(output, labels),
+      renderRun(output.run, labels),
+      renderSpec(output, labels),
+      section(labels.code, 'code', element('pre', 'code', element('code', null, text(output.code) ?? ''))),
+      renderTimings(output.timings, labels),
+      renderSources(output.sources, labels),
+    ],
+  });
 }
