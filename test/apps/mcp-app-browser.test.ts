@@ -65,7 +65,12 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
   };
 
   /** Opens a host page, lets it render app `uri` with the call's input and result, returns the app's frame. */
-  async function render(uri: string, toolInput: Record<string, unknown>, toolResult: ToolResult): Promise<Frame> {
+  async function render(
+    uri: string,
+    toolInput: Record<string, unknown>,
+    toolResult: ToolResult,
+    locale = 'en-US',
+  ): Promise<Frame> {
     const page = await browser.context.newPage();
     pages.push(page);
     page.on('console', (message) => {
@@ -76,7 +81,7 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
     const html = await readApp(uri);
     const appInfo = await page.evaluate(
       (args) => (globalThis as unknown as { showApp(a: unknown): Promise<unknown> }).showApp(args),
-      { html, toolInput, toolResult },
+      { html, toolInput, toolResult, locale },
     );
     expect(appInfo).toMatchObject({ name: uri === DAG_PREVIEW ? 'airflow-mcp-dag-preview' : 'airflow-mcp-run-status' });
     const frame = await (await page.waitForSelector('iframe')).contentFrame();
@@ -202,6 +207,38 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
     expect(rows.map((r) => r[2])).toEqual(summary.tasks.map((t) => String(t.try_number)));
     expect(rows.every((r) => / s$/.test(r[3] ?? ''))).toBe(true);
     expect(await frame.locator('[data-testid="failure"]').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('a failing quality check: both views show the failed task and its log line, run-status in the host locale', async () => {
+    const toolInput = {
+      task_description: `Move the ${orders} table from SQLite shop.db into DuckDB failing.duckdb, amount must be between 0 and 10, no retries`,
+      run: true,
+      wait: true,
+    };
+    const created = await call('create_dag', toolInput);
+    expect(created.isError, created.content[0]?.text).toBeFalsy();
+    const out = created.structuredContent ?? {};
+    const run = out.run as { run_id: string; state: string };
+    expect(run.state).toBe('failed');
+    const preview = await render(DAG_PREVIEW, toolInput, created);
+    expect(await textOf(preview, '[data-testid="run"] [data-testid="failure"]')).toMatch(/data quality checks failed/);
+
+    const statusInput = { dag_id: String(out.dag_id), run_id: run.run_id };
+    const status = await call('check_dag_status', statusInput);
+    const summary = status.structuredContent as {
+      tasks: { task_id: string; state: string }[];
+      failed_logs: { task_id: string; lines: string[] }[];
+    };
+    const failedTask = summary.tasks.find((t) => t.state === 'failed')?.task_id ?? '';
+    expect(summary.failed_logs.map((l) => l.task_id)).toContain(failedTask);
+    const frame = await render(RUN_STATUS, statusInput, status, 'ko-KR');
+    expect(await textOf(frame, 'h1')).toContain('실행 상태');
+    expect(await frame.locator(`tr[data-task="${failedTask}"] .badge`).getAttribute('data-state')).toBe('failed');
+    const failure = await textOf(frame, '[data-testid="failure"]');
+    expect(failure).toContain('실패 원인');
+    expect(failure).toContain(failedTask);
+    expect(failure).toMatch(/data quality checks failed/);
     expect(consoleErrors).toEqual([]);
   });
 });
