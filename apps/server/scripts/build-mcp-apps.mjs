@@ -3,7 +3,7 @@
 // apps/server/dist/mcp-apps/<name>.html: the view's script (the ext-apps App client bundled in) and its stylesheet
 // inline, and a Content-Security-Policy that lets only exactly those two run (sha256 hashes): no other script or
 // style, no network, no frames, no forms, no base URL. The server reads these files for its ui:// resources
-// (apps/server/src/mcp/apps). Part of `npm run build`; esbuild is a build-time dependency only.
+// (apps/server/src/mcp/ui). Part of `npm run build`; esbuild is a build-time dependency only.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -2,8 +2,8 @@ import { redactSecretsAsync, redactSecretsDeep, type Logger } from '@airflow-mcp
 import { McpServer, ResourceNotFoundError, ResourceTemplate, type ServerEventBus } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/create-metrics.js';
 import { SERVER_INFO } from '../server-info.js';
-import { registerMcpApps } from './apps/register-mcp-apps.js';
-import { UI_EXTENSION } from './apps/ui-extension.js';
+import { registerMcpApps } from './ui/register-mcp-apps.js';
+import { UI_EXTENSION } from './ui/ui-extension.js';
 import type { CallTracker } from './call-tracker.js';
 import type { AnyToolDefinition, ResourceProvider } from './define-tool.js';
 import { principalFrom, registerTools } from './register-tools.js';

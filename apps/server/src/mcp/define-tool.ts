@@ -74,7 +74,7 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
    */
   runsAsTask?(input: z.infer<I>): boolean;
   /**
-   * The MCP App (a `ui://` resource, apps/mcp-apps.ts) that shows this tool's results in hosts that render apps:
+   * The MCP App (a `ui://` resource, ui/mcp-apps.ts) that shows this tool's results in hosts that render apps:
    * advertised as the tool's `_meta.ui.resourceUri` (MCP Apps extension). The answer itself is the same for every
    * client: text content and structuredContent, which the host hands to the app.
    */

@@ -2,7 +2,7 @@ import { AppError, redactSecrets, secretValuesIn, toAppError, type Logger } from
 import type { CallToolResult, InputRequiredResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { ALL_SCOPES, type Scope } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
-import { toolAppMeta } from './apps/ui-extension.js';
+import { toolAppMeta } from './ui/ui-extension.js';
 import type { CallTracker } from './call-tracker.js';
 import { readClarification } from './clarify-through-client.js';
 import { compactToolSchema } from './compact-tool-schema.js';

@@ -1,6 +1,6 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
-import { DAG_PREVIEW_APP } from '../apps/mcp-apps.js';
+import { DAG_PREVIEW_APP } from '../ui/mcp-apps.js';
 import { defineTool } from '../define-tool.js';
 import { runLinks } from '../resources/run-resources.js';
 import { SPEC_URI } from '../resources/schema-resources.js';

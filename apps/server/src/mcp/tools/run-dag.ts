@@ -1,6 +1,6 @@
 import type { AirflowService } from '@airflow-mcp/agent';
 import { z } from 'zod';
-import { RUN_STATUS_APP } from '../apps/mcp-apps.js';
+import { RUN_STATUS_APP } from '../ui/mcp-apps.js';
 import { defineTool } from '../define-tool.js';
 import { runLinks } from '../resources/run-resources.js';
 import { boundedWaitMs } from './bounded-wait-ms.js';

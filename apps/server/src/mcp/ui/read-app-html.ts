@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '@airflow-mcp/core';
 
-/** Where the build writes the views: apps/server/dist/mcp-apps, from src/mcp/apps (tests) and dist/mcp/apps alike. */
+/** Where the build writes the views: apps/server/dist/mcp-apps, from src/mcp/ui (tests) and dist/mcp/ui alike. */
 const BUILT = new URL('../../../dist/mcp-apps/', import.meta.url);
 
 const cache = new Map<string, Promise<string>>();
