@@ -45,3 +45,18 @@ export function show(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
+
+/** A table with a header row of `headings` and the given body rows. */
+export function table(id: string, headings: readonly string[], rows: readonly HTMLTableRowElement[]): HTMLTableElement {
+  return el(
+    'table',
+    { id },
+    el('thead', {}, el('tr', {}, ...headings.map((heading) => el('th', { scope: 'col' }, heading)))),
+    el('tbody', {}, ...rows),
+  );
+}
+
+/** Preformatted text in a box that scrolls; focusable so keyboard users can scroll it too. */
+export function scrollingText(attributes: Record<string, string>, text: string): HTMLPreElement {
+  return el('pre', { tabindex: 0, ...attributes }, text);
+}

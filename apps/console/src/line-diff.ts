@@ -27,12 +27,12 @@ export function diffLines(older: string, newer: string): DiffLine[] {
       out.push({ kind: 'same', text: lineA as string });
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
-      out.push({ kind: 'add', text: lineB as string });
-      j++;
-    } else {
+    } else if (i < a.length && (j >= b.length || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) {
       out.push({ kind: 'del', text: lineA as string });
       i++;
+    } else {
+      out.push({ kind: 'add', text: lineB as string });
+      j++;
     }
   }
   return out;

@@ -62,7 +62,9 @@ async function signIn(token: string): Promise<void> {
   const open = (id: string) => {
     const view = views.find((v) => v.id === id) ?? views[0];
     if (!view) return;
-    buttons.forEach((b) => (b.id === `tab-${view.id}` ? b.setAttribute('aria-current', 'page') : b.removeAttribute('aria-current')));
+    buttons.forEach((b) =>
+      b.id === `tab-${view.id}` ? b.setAttribute('aria-current', 'page') : b.removeAttribute('aria-current'),
+    );
     show(main, view.render(), el('div', { id: 'detail' }));
   };
   show(tabs, ...buttons);

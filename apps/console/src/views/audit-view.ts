@@ -1,5 +1,5 @@
 import { errorBox, type ConsoleContext } from '../console-context.js';
-import { el } from '../dom.js';
+import { el, table } from '../dom.js';
 import { t } from '../messages.js';
 import type { AuditEntry } from '../tool-types.js';
 
@@ -10,32 +10,19 @@ export function auditView(ctx: ConsoleContext): HTMLElement {
     try {
       const { entries } = await ctx.client.callTool<{ entries: AuditEntry[] }>('audit_log', { limit: 100 });
       body.replaceChildren(
-        el(
-          'table',
-          { id: 'audit' },
-          el(
-            'thead',
-            {},
+        table(
+          'audit',
+          (['at', 'actor', 'tenant', 'action', 'dagId', 'outcome'] as const).map((k) => t(k)),
+          entries.map((e) =>
             el(
               'tr',
               {},
-              ...(['at', 'actor', 'tenant', 'action', 'dagId', 'outcome'] as const).map((k) => el('th', {}, t(k))),
-            ),
-          ),
-          el(
-            'tbody',
-            {},
-            ...entries.map((e) =>
-              el(
-                'tr',
-                {},
-                el('td', {}, e.at),
-                el('td', {}, e.actor),
-                el('td', {}, e.tenant),
-                el('td', {}, e.action),
-                el('td', {}, e.dag_id ?? '–'),
-                el('td', { class: e.outcome === 'ok' ? 'ok' : 'bad', title: e.detail }, e.outcome),
-              ),
+              el('td', {}, e.at),
+              el('td', {}, e.actor),
+              el('td', {}, e.tenant),
+              el('td', {}, e.action),
+              el('td', {}, e.dag_id ?? '–'),
+              el('td', { class: e.outcome === 'ok' ? 'ok' : 'bad', title: e.detail }, e.outcome),
             ),
           ),
         ),

@@ -1,10 +1,11 @@
 import { errorBox, type ConsoleContext } from '../console-context.js';
-import { el, show } from '../dom.js';
+import { el, scrollingText, show } from '../dom.js';
 import { t } from '../messages.js';
 import type { CreateDagOutput, ListDagsOutput, RunStatus } from '../tool-types.js';
 import { runFailures } from './run-view.js';
 
 const POLL_MS = 1500;
+const MAX_POLL_FAILURES = 3;
 const ENDED = new Set(['success', 'failed']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,8 +32,17 @@ async function followRun(ctx: ConsoleContext, dagId: string, runId: string, out:
   const progress = el('p', { id: 'run-progress', 'aria-live': 'polite' });
   out.append(progress);
   let status: RunStatus;
+  let failures = 0;
   for (;;) {
-    status = await ctx.client.callTool<RunStatus>('check_dag_status', { dag_id: dagId, run_id: runId });
+    try {
+      status = await ctx.client.callTool<RunStatus>('check_dag_status', { dag_id: dagId, run_id: runId });
+      failures = 0;
+    } catch (error) {
+      // A busy Airflow may miss one answer; the run goes on, so keep following unless it keeps failing.
+      if (++failures >= MAX_POLL_FAILURES) throw error;
+      await sleep(POLL_MS);
+      continue;
+    }
     const done = status.tasks.filter((task) => task.state === 'success').length;
     progress.textContent = `${t('runState', { run: runId, state: status.state })} (${done}/${status.tasks.length})`;
     if (ENDED.has(status.state)) break;
@@ -90,8 +100,18 @@ function previewPanel(ctx: ConsoleContext, request: string, preview: CreateDagOu
       el('p', { id: 'understood' }, preview.understood_text),
     ),
     el('section', { class: 'panel' }, el('h2', {}, t('ladder')), ladder(preview.checks)),
-    el('section', { class: 'panel' }, el('h2', {}, t('spec')), el('pre', {}, JSON.stringify(preview.spec, null, 2))),
-    el('section', { class: 'panel' }, el('h2', {}, t('code')), el('pre', { id: 'dag-code' }, preview.code)),
+    el(
+      'section',
+      { class: 'panel' },
+      el('h2', {}, t('spec')),
+      scrollingText({ 'aria-label': t('spec') }, JSON.stringify(preview.spec, null, 2)),
+    ),
+    el(
+      'section',
+      { class: 'panel' },
+      el('h2', {}, t('code')),
+      scrollingText({ id: 'dag-code', 'aria-label': t('code') }, preview.code),
+    ),
     allPassed ? el('div', { class: 'row' }, deploy) : null,
     runOut,
   );

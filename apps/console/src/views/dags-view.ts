@@ -1,5 +1,5 @@
 import { errorBox, type ConsoleContext } from '../console-context.js';
-import { el } from '../dom.js';
+import { el, table } from '../dom.js';
 import { t } from '../messages.js';
 import { rowsChart } from '../rows-chart.js';
 import type { DagListing, ListDagsOutput } from '../tool-types.js';
@@ -8,7 +8,7 @@ import { versionsView } from './versions-view.js';
 
 const RUNS_SHOWN = 10;
 
-function dagRow(ctx: ConsoleContext, dag: DagListing): HTMLElement {
+function dagRow(ctx: ConsoleContext, dag: DagListing): HTMLTableRowElement {
   const runs = dag.recent_runs ?? [];
   const versions = el('button', { type: 'button', class: 'open-versions' }, t('versions'));
   versions.addEventListener('click', () => ctx.open(versionsView(ctx, dag.dag_id)));
@@ -23,9 +23,15 @@ function dagRow(ctx: ConsoleContext, dag: DagListing): HTMLElement {
     el(
       'td',
       { class: 'last-runs' },
-      ...runs.slice(0, 5).map((r) =>
-        el('div', { class: r.state === 'failed' ? 'bad' : r.state === 'success' ? 'ok' : 'muted' }, `${r.state} ${r.start_date?.slice(0, 19) ?? ''}`),
-      ),
+      ...runs
+        .slice(0, 5)
+        .map((r) =>
+          el(
+            'div',
+            { class: r.state === 'failed' ? 'bad' : r.state === 'success' ? 'ok' : 'muted' },
+            `${r.state} ${r.start_date?.slice(0, 19) ?? ''}`,
+          ),
+        ),
     ),
     el('td', {}, runs.length ? rowsChart(runs) : el('span', { class: 'muted' }, t('noRows'))),
     el('td', {}, el('div', { class: 'row' }, versions, tasks)),
@@ -36,31 +42,22 @@ function dagRow(ctx: ConsoleContext, dag: DagListing): HTMLElement {
 export function dagsView(ctx: ConsoleContext): HTMLElement {
   const body = el('div', {}, el('p', {}, t('loading')));
   const refresh = el('button', { type: 'button', id: 'refresh-dags' }, t('refresh'));
-  const view = el('section', { id: 'dags-view' }, el('div', { class: 'row' }, el('h2', {}, t('dagsTitle')), refresh), body);
+  const view = el(
+    'section',
+    { id: 'dags-view' },
+    el('div', { class: 'row' }, el('h2', {}, t('dagsTitle')), refresh),
+    body,
+  );
   const load = async () => {
     try {
       const listed = await ctx.client.callTool<ListDagsOutput>('list_dags', { only_generated: true, runs: RUNS_SHOWN });
       body.replaceChildren(
         listed.dags.length === 0
-          ? el('p', {}, t('noDags'))
-          : el(
-              'table',
-              { id: 'dags' },
-              el(
-                'thead',
-                {},
-                el(
-                  'tr',
-                  {},
-                  el('th', {}, t('dagId')),
-                  el('th', {}, t('state')),
-                  el('th', {}, t('schedule')),
-                  el('th', {}, t('lastRuns')),
-                  el('th', {}, t('rowsOverTime')),
-                  el('th', {}, el('span', { class: 'muted' }, '')),
-                ),
-              ),
-              el('tbody', {}, ...listed.dags.map((dag) => dagRow(ctx, dag))),
+          ? el('p', { id: 'no-dags' }, t('noDags'))
+          : table(
+              'dags',
+              [t('dagId'), t('state'), t('schedule'), t('lastRuns'), t('rowsOverTime'), t('actions')],
+              listed.dags.map((dag) => dagRow(ctx, dag)),
             ),
       );
     } catch (error) {

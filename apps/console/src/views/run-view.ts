@@ -1,5 +1,5 @@
 import { errorBox, type ConsoleContext } from '../console-context.js';
-import { el } from '../dom.js';
+import { el, scrollingText, table } from '../dom.js';
 import { t } from '../messages.js';
 import { taskTimeline } from '../task-timeline.js';
 import type { RunStatus } from '../tool-types.js';
@@ -27,7 +27,7 @@ export async function runFailures(ctx: ConsoleContext, status: RunStatus): Promi
             'section',
             { class: 'panel failed-task', 'data-task': task.task_id },
             el('h3', {}, t('logTail', { task: task.task_id })),
-            el('pre', { class: 'log-tail' }, text),
+            scrollingText({ class: 'log-tail', 'aria-label': t('logTail', { task: task.task_id }) }, text),
           );
         } catch (error) {
           return errorBox(error);
@@ -49,26 +49,17 @@ export function runView(ctx: ConsoleContext, dagId: string, runId?: string): HTM
       });
       body.replaceChildren(
         el('h2', {}, t('runOf', { run: status.run_id, dag: dagId, state: status.state })),
-        el(
-          'table',
-          { id: 'run-tasks' },
-          el(
-            'thead',
-            {},
-            el('tr', {}, el('th', {}, t('task')), el('th', {}, t('state')), el('th', {}, t('tries')), el('th', {}, t('duration'))),
-          ),
-          el(
-            'tbody',
-            {},
-            ...status.tasks.map((task) =>
-              el(
-                'tr',
-                { 'data-task': task.task_id },
-                el('td', {}, task.task_id),
-                el('td', { class: task.state === 'failed' ? 'bad state' : 'state' }, task.state ?? '–'),
-                el('td', {}, task.try_number),
-                el('td', {}, task.duration_s === null ? '–' : `${task.duration_s} s`),
-              ),
+        table(
+          'run-tasks',
+          [t('task'), t('state'), t('tries'), t('duration')],
+          status.tasks.map((task) =>
+            el(
+              'tr',
+              { 'data-task': task.task_id },
+              el('td', {}, task.task_id),
+              el('td', { class: task.state === 'failed' ? 'bad state' : 'state' }, task.state ?? '–'),
+              el('td', {}, task.try_number),
+              el('td', {}, task.duration_s === null ? '–' : `${task.duration_s} s`),
             ),
           ),
         ),

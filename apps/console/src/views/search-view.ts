@@ -46,7 +46,12 @@ export function searchView(ctx: ConsoleContext): HTMLElement {
                   'li',
                   { class: 'panel', 'data-doc': r.doc },
                   el('h3', {}, `${r.title} — ${r.section}`),
-                  el('p', { class: 'muted' }, `${r.doc} · `, el('span', { class: 'score' }, t('score', { score: r.score.toFixed(2) }))),
+                  el(
+                    'p',
+                    { class: 'muted' },
+                    `${r.doc} · `,
+                    el('span', { class: 'score' }, t('score', { score: r.score.toFixed(2) })),
+                  ),
                   el('p', {}, r.text.length > 600 ? `${r.text.slice(0, 600)}…` : r.text),
                   feedback(ctx, query, r.doc),
                 ),

@@ -21,7 +21,7 @@ function diffView(older: string, newer: string): HTMLElement {
   const sign = { same: ' ', add: '+', del: '-' } as const;
   return el(
     'pre',
-    { class: 'diff', id: 'diff' },
+    { class: 'diff', id: 'diff', tabindex: 0 },
     ...lines.map((line) => el('span', { class: line.kind }, `${sign[line.kind]} ${line.text}`)),
   );
 }
@@ -47,7 +47,12 @@ function ratingRow(ctx: ConsoleContext, dagId: string): HTMLElement {
 /** A DAG's versions: when, who, why; a diff between any two; rollback to an earlier one; a rating. */
 export function versionsView(ctx: ConsoleContext, dagId: string): HTMLElement {
   const body = el('div', {}, el('p', {}, t('loading')));
-  const view = el('section', { class: 'panel', id: 'versions-view' }, el('h2', {}, t('versionsOf', { dag: dagId })), body);
+  const view = el(
+    'section',
+    { class: 'panel', id: 'versions-view' },
+    el('h2', {}, t('versionsOf', { dag: dagId })),
+    body,
+  );
   const load = async () => {
     try {
       const { versions } = await ctx.client.callTool<{ versions: DagVersion[] }>('list_dag_versions', {
@@ -63,18 +68,27 @@ export function versionsView(ctx: ConsoleContext, dagId: string): HTMLElement {
       diffButton.addEventListener('click', () =>
         show(diffOut, diffView(codeOf(Number(from.value)), codeOf(Number(to.value)))),
       );
-      const status = el('div', { 'aria-live': 'polite' });
+      const status = el('div', { id: 'versions-status', 'aria-live': 'polite' });
       const rows = versions.map((v) => {
         const rollback =
           ctx.canWrite && v.version !== latest
-            ? el('button', { type: 'button', class: 'rollback', 'data-version': v.version }, t('rollbackTo', { n: v.version }))
+            ? el(
+                'button',
+                { type: 'button', class: 'rollback', 'data-version': v.version },
+                t('rollbackTo', { n: v.version }),
+              )
             : null;
         rollback?.addEventListener('click', async () => {
           rollback.disabled = true;
           try {
-            const done = await ctx.client.callTool<CreateDagOutput>('rollback_dag', { dag_id: dagId, version: v.version });
+            const done = await ctx.client.callTool<CreateDagOutput>('rollback_dag', {
+              dag_id: dagId,
+              version: v.version,
+            });
             await load();
-            status.replaceChildren(el('p', { class: 'ok', id: 'rollback-result' }, t('rolledBack', { dag: dagId, n: done.version ?? 0 })));
+            status.replaceChildren(
+              el('p', { class: 'ok', id: 'rollback-result' }, t('rolledBack', { dag: dagId, n: done.version ?? 0 })),
+            );
           } catch (error) {
             status.replaceChildren(errorBox(error));
             rollback.disabled = false;
@@ -84,7 +98,11 @@ export function versionsView(ctx: ConsoleContext, dagId: string): HTMLElement {
           'tr',
           { 'data-version': v.version },
           el('td', {}, t('version', { n: v.version })),
-          el('td', {}, t('createdBy', { at: v.created_at, who: v.created_by, planner: v.planner, reason: v.reason.slice(0, 160) })),
+          el(
+            'td',
+            {},
+            t('createdBy', { at: v.created_at, who: v.created_by, planner: v.planner, reason: v.reason.slice(0, 160) }),
+          ),
           el('td', {}, rollback),
         );
       });
