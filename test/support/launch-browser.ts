@@ -43,6 +43,8 @@ export async function launchBrowser(options: { locale?: string } = {}): Promise<
     locale: options.locale ?? 'en-US',
     viewport: { width: 1280, height: 900 },
   });
+  // A step that cannot happen fails in a minute with what it waited for, rather than at the test's timeout.
+  context.setDefaultTimeout(60_000);
   return {
     context,
     async close() {
