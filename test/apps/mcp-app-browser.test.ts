@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../support/launch-browser.js';
+import { saveScreenshot, seriousAxeViolations } from '../support/open-console.js';
 import { seedOrders } from '../support/seed-orders.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
 
@@ -155,6 +156,7 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
     expect(timingRows).toBe(Object.keys(out.timings as Record<string, number>).length);
     expect(timingRows).toBeGreaterThan(1);
     await expectNothingRan(frame);
+    expect(await seriousAxeViolations(frame)).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
 
@@ -207,6 +209,19 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
     expect(rows.map((r) => r[2])).toEqual(summary.tasks.map((t) => String(t.try_number)));
     expect(rows.every((r) => / s$/.test(r[3] ?? ''))).toBe(true);
     expect(await frame.locator('[data-testid="failure"]').count()).toBe(0);
+    expect(await seriousAxeViolations(frame)).toEqual([]);
+    // The app reported its size (ext-apps auto-resize) and the host's iframe followed it.
+    const reported = Number(await frame.page().locator('iframe').getAttribute('data-reported-height'));
+    expect(reported).toBeGreaterThan(200);
+    for (const [page, name] of [
+      [preview.page(), 'mcp-app-dag-preview'],
+      [frame.page(), 'mcp-app-run-status'],
+    ] as const) {
+      // The whole app in view (Chromium paints an iframe's content only near the viewport).
+      const height = Number(await page.locator('iframe').getAttribute('data-reported-height'));
+      await page.setViewportSize({ width: 1100, height: Math.max(400, height) });
+      await saveScreenshot(page, name);
+    }
     expect(consoleErrors).toEqual([]);
   });
 
@@ -239,6 +254,7 @@ describe('MCP Apps rendered by a host in headless Chromium, with real results fr
     expect(failure).toContain('실패 원인');
     expect(failure).toContain(failedTask);
     expect(failure).toMatch(/data quality checks failed/);
+    expect(await seriousAxeViolations(frame)).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 
 const root = join(import.meta.dirname, '..', '..');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -43,8 +43,11 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   return path;
 }
 
-/** axe-core's serious and critical violations on the page as it is now (rule id and the first element's target). */
-export async function seriousAxeViolations(page: Page): Promise<string[]> {
+/**
+ * axe-core's serious and critical violations on the page as it is now (rule id and the first element's target).
+ * A frame works the same (an MCP App in its iframe).
+ */
+export async function seriousAxeViolations(page: Pick<Frame, 'evaluate'>): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern (an injected <script> would be refused).
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {

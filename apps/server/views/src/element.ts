@@ -42,3 +42,10 @@ export function badge(state: string): HTMLSpanElement {
   node.dataset.state = state;
   return node;
 }
+
+/** Preformatted text in a scrolling box, reachable by keyboard (a scrollable region must take focus to scroll). */
+export function preformatted(className: string, ...children: Child[]): HTMLPreElement {
+  const node = element('pre', className, ...children);
+  node.tabIndex = 0;
+  return node;
+}

@@ -1,4 +1,4 @@
-import { badge, element, facts, section } from './element.js';
+import { badge, element, facts, preformatted, section } from './element.js';
 import { count, list, record, records, seconds, text, type Fields } from './fields.js';
 import { labelsFor, type Labels } from './labels.js';
 import { renderPage } from './render-page.js';
@@ -107,7 +107,7 @@ export function renderDagPreview(result: Fields): HTMLElement {
       renderDeploy(output, labels),
       renderRun(output.run, labels),
       renderSpec(output, labels),
-      section(labels.code, 'code', element('pre', 'code', element('code', null, text(output.code) ?? ''))),
+      section(labels.code, 'code', preformatted('code', element('code', null, text(output.code) ?? ''))),
       renderTimings(output.timings, labels),
       renderSources(output.sources, labels),
     ],

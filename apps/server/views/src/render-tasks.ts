@@ -1,4 +1,4 @@
-import { badge, element, section } from './element.js';
+import { badge, element, preformatted, section } from './element.js';
 import { count, records, seconds, text, type Fields } from './fields.js';
 import type { Labels } from './labels.js';
 
@@ -53,7 +53,7 @@ export function renderFailedLogs(value: unknown, labels: Labels): HTMLElement | 
         'div',
         'failed-log',
         element('h3', null, text(log.task_id) ?? '?'),
-        element('pre', 'log', ...(Array.isArray(log.lines) ? log.lines : []).map((line) => `${String(line)}\n`)),
+        preformatted('log', ...(Array.isArray(log.lines) ? log.lines : []).map((line) => `${String(line)}\n`)),
       ),
     ),
   );

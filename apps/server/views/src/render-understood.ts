@@ -1,4 +1,4 @@
-import { element, facts, section } from './element.js';
+import { element, facts, preformatted, section } from './element.js';
 import { count, list, record, records, text, type Fields } from './fields.js';
 import type { Labels } from './labels.js';
 
@@ -76,7 +76,7 @@ export function renderSpec(result: Fields, labels: Labels): HTMLElement {
     );
   });
   const details = element('details', null, element('summary', null, labels.fullSpec));
-  details.append(element('pre', 'json', JSON.stringify(spec, null, 2)));
+  details.append(preformatted('json', JSON.stringify(spec, null, 2)));
   return section(
     labels.spec,
     'spec',
