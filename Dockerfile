@@ -45,6 +45,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/apps/server/package.json apps/server/package.json
 COPY --from=build /app/apps/server/bin apps/server/bin
 COPY --from=build /app/apps/server/dist apps/server/dist
+COPY --from=build /app/apps/console/dist apps/console/dist
+COPY --from=build /app/apps/console/static apps/console/static
 COPY --from=build /app/packages packages
 COPY knowledge knowledge
 USER 50000:0

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSupportedNode, isSupportedNode } from './lib/node-runtime.mjs';
+import { ensureChromium } from './lib/chromium.mjs';
 import { ensureEmbeddingModel } from './lib/embedding-model.mjs';
 import { ensureNpmPackages, ensureBuild } from './lib/workspace.mjs';
 
@@ -50,6 +51,8 @@ const commands = {
     } catch (error) {
       process.stderr.write(`[setup] no local embedding model (${error.message}); the hashing embedder will be used\n`);
     }
+    // Debian's chromium, the console's browser tests' browser (test/support/launch-browser.ts).
+    ensureChromium();
     // The Python MCP SDK, the tests' 2025-11-25 client: a cached virtualenv from its hash-checked lock.
     const client = run(node, [join(root, 'scripts', 'python-mcp-client.mjs'), 'venv'], {
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -4,4 +4,5 @@
 set -eu
 npm ci --no-audit --no-fund
 node node_modules/typescript/bin/tsc -b
+node apps/server/scripts/build-mcp-apps.mjs
 npm prune --omit=dev --no-audit --no-fund

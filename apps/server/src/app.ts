@@ -8,6 +8,7 @@ import { SessionStore } from './mcp/session-store.js';
 import { TaskStore } from './mcp/tasks/task-store.js';
 import { createLoggerOptions } from './observability/create-logger-options.js';
 import { createMetrics, type Metrics } from './observability/create-metrics.js';
+import { consoleRoutes } from './routes/console.js';
 import { oauthMetadataRoutes } from './routes/oauth-metadata.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { mcpRoutes, type ModernServing } from './routes/mcp.js';
@@ -106,6 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await fastify.register(healthRoutes, { checks: options.readiness ?? [] });
   await fastify.register(metricsRoutes, { metrics, config });
   await fastify.register(oauthMetadataRoutes, { config });
+  await fastify.register(consoleRoutes);
   const taskOnlyTools = new Set(catalog.taskOnlyTools);
   await fastify.register(mcpRoutes, { config, sessions, createServer, metrics, events, tasks, taskOnlyTools });
   sessions.startSweeper();

@@ -2,6 +2,8 @@ import { redactSecretsAsync, redactSecretsDeep, type Logger } from '@airflow-mcp
 import { McpServer, ResourceNotFoundError, ResourceTemplate, type ServerEventBus } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/create-metrics.js';
 import { SERVER_INFO } from '../server-info.js';
+import { registerMcpApps } from './ui/register-mcp-apps.js';
+import { UI_EXTENSION } from './ui/ui-extension.js';
 import type { CallTracker } from './call-tracker.js';
 import type { AnyToolDefinition, ResourceProvider } from './define-tool.js';
 import { principalFrom, registerTools } from './register-tools.js';
@@ -57,8 +59,8 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     capabilities: {
       logging: {},
       tools: { listChanged: false },
-      // server/discover advertises the Tasks extension on 2026-07-28 (the 2025-11-25 handshake ignores it).
-      ...(options.tasks ? TASKS_CAPABILITY : {}),
+      // MCP Apps on both revisions; the Tasks extension in server/discover on 2026-07-28 only.
+      extensions: { ...UI_EXTENSION, ...(options.tasks ? TASKS_CAPABILITY.extensions : {}) },
     },
     instructions: INSTRUCTIONS,
     cacheHints: {
@@ -97,6 +99,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
       },
     );
   }
+  registerMcpApps(server);
   options.catalog.extend?.(server, { events: options.events, tasks: options.tasks });
   return server;
 }

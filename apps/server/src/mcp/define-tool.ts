@@ -73,6 +73,12 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
    * at once with the task, the work followed in the background, its result read with tasks/get.
    */
   runsAsTask?(input: z.infer<I>): boolean;
+  /**
+   * The MCP App (a `ui://` resource, ui/mcp-apps.ts) that shows this tool's results in hosts that render apps:
+   * advertised as the tool's `_meta.ui.resourceUri` (MCP Apps extension). The answer itself is the same for every
+   * client: text content and structuredContent, which the host hands to the app.
+   */
+  app?: string;
   /** Resource links (to a run and its logs, ...) added to a successful answer's content. */
   links?(output: z.infer<O>): readonly ResourceLinkContent[];
 }

@@ -2,6 +2,7 @@ import { AppError, redactSecrets, secretValuesIn, toAppError, type Logger } from
 import type { CallToolResult, InputRequiredResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { ALL_SCOPES, type Scope } from '../config.js';
 import type { Metrics } from '../observability/create-metrics.js';
+import { toolAppMeta } from './ui/ui-extension.js';
 import type { CallTracker } from './call-tracker.js';
 import { readClarification } from './clarify-through-client.js';
 import { compactToolSchema } from './compact-tool-schema.js';
@@ -71,6 +72,7 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
           ? {}
           : { outputSchema: compactToolSchema(tool.output, 'output') }),
         annotations: tool.annotations,
+        ...(tool.app ? { _meta: toolAppMeta(tool.app) } : {}),
       },
       async (given: unknown, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
         // A retried call answering our question: the answer is merged into the request it answered.

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AppError, type Logger, ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp/core';
 import type { Language } from '../i18n/detect-language.js';
 import { stalledRunMessage } from '../i18n/messages.js';
+import { readRecentRuns, type RecentRun } from './read-recent-runs.js';
 import { assertOwnsDag, ownsDag, tenantPrefix } from '../tenancy/tenant-scope.js';
 import {
   countDoneTasks,
@@ -55,6 +56,8 @@ export interface DagListing {
   has_import_errors: boolean;
   file: string | null;
   last_parsed_time: string | null;
+  /** With `runs` asked for: the latest runs, newest first. */
+  recent_runs?: RecentRun[];
 }
 
 /**
@@ -195,6 +198,8 @@ export function createAirflowService(options: AirflowServiceOptions) {
     limit?: number;
     offset?: number;
     tenant?: string;
+    /** Also read each DAG's latest runs (and the rows they moved), at most this many. */
+    runs?: number;
   }) {
     const tenant = input.tenant ?? DEFAULT_TENANT;
     const prefix = tenantPrefix(tenant);
@@ -216,6 +221,14 @@ export function createAirflowService(options: AirflowServiceOptions) {
       file: d.relative_fileloc ?? null,
       last_parsed_time: d.last_parsed_time ?? null,
     }));
+    const runs = input.runs ?? 0;
+    if (runs > 0) {
+      await Promise.all(
+        dags.map(async (d) => {
+          d.recent_runs = await readRecentRuns(client, d.dag_id, runs);
+        }),
+      );
+    }
     return { dags, total: tenant === ALL_TENANTS ? result.total_entries : dags.length };
   }
 

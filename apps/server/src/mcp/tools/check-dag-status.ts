@@ -1,5 +1,6 @@
 import type { AirflowService } from '@airflow-mcp/agent';
 import { z } from 'zod';
+import { RUN_STATUS_APP } from '../ui/mcp-apps.js';
 import { defineTool } from '../define-tool.js';
 import { dagIdSchema, runSummarySchema } from './schemas/run-summary-schema.js';
 
@@ -18,6 +19,7 @@ export function checkDagStatusTool(deps: { airflow: AirflowService }) {
     output: runSummarySchema,
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
+    app: RUN_STATUS_APP,
     handler: (input, ctx) => deps.airflow.status(input.dag_id, input.run_id, ctx.principal.tenant),
     summarize: (o) =>
       `Run ${o.run_id} of ${o.dag_id}: ${o.state}` +

@@ -1,5 +1,6 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
+import { DAG_PREVIEW_APP } from '../ui/mcp-apps.js';
 import { defineTool } from '../define-tool.js';
 import { runLinks } from '../resources/run-resources.js';
 import { SPEC_URI } from '../resources/schema-resources.js';
@@ -49,6 +50,7 @@ export function createDagTool(deps: { dags: DagService; waitBoundS?: number }) {
     output: createDagOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     scope: 'write',
+    app: DAG_PREVIEW_APP,
     // A run waited for is the long part: on 2026-07-28 a client that takes tasks gets a task to poll instead.
     runsAsTask: (input) => input.deploy && input.run && input.wait,
     async handler(input, ctx) {

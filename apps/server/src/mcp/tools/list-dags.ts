@@ -14,6 +14,13 @@ export function listDagsTool(deps: { airflow: AirflowService }) {
       only_generated: z.boolean().default(false),
       limit: z.number().int().min(1).max(500).default(100),
       offset: z.number().int().min(0).default(0),
+      runs: z
+        .number()
+        .int()
+        .min(0)
+        .max(20)
+        .default(0)
+        .describe("Also return each DAG's latest runs (state, dates, duration, rows moved), at most this many"),
     }),
     output: z.object({
       dags: z.array(
@@ -26,20 +33,38 @@ export function listDagsTool(deps: { airflow: AirflowService }) {
           has_import_errors: z.boolean(),
           file: z.string().nullable(),
           last_parsed_time: z.string().nullable(),
+          recent_runs: z
+            .array(
+              z.object({
+                run_id: z.string(),
+                state: z.string(),
+                start_date: z.string().nullable(),
+                end_date: z.string().nullable(),
+                duration_s: z.number().nullable(),
+                rows: z.number().nullable().describe('Rows the run moved (successful runs of generated DAGs)'),
+              }),
+            )
+            .optional(),
         }),
       ),
       total: z.number(),
+      caller: z
+        .object({ tenant: z.string(), scopes: z.array(z.string()) })
+        .describe("The calling key's tenant and scopes (what the web console shows and offers)"),
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     scope: 'read',
-    handler: (input, ctx) =>
-      deps.airflow.listDags({
+    handler: async (input, ctx) => ({
+      ...(await deps.airflow.listDags({
         tenant: ctx.principal.tenant,
         ...(input.pattern ? { pattern: input.pattern } : {}),
         onlyGenerated: input.only_generated,
         limit: input.limit,
         offset: input.offset,
-      }),
+        runs: input.runs,
+      })),
+      caller: { tenant: ctx.principal.tenant, scopes: [...ctx.principal.scopes] },
+    }),
     summarize: (o) =>
       `${o.total} DAG(s)` +
       (o.dags.length

@@ -1,5 +1,6 @@
 import type { AirflowService } from '@airflow-mcp/agent';
 import { z } from 'zod';
+import { RUN_STATUS_APP } from '../ui/mcp-apps.js';
 import { defineTool } from '../define-tool.js';
 import { runLinks } from '../resources/run-resources.js';
 import { boundedWaitMs } from './bounded-wait-ms.js';
@@ -22,6 +23,7 @@ export function runDagTool(deps: { airflow: AirflowService; waitBoundS?: number 
     output: runSummarySchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     scope: 'write',
+    app: RUN_STATUS_APP,
     // A run waited for is the long part: on 2026-07-28 a client that takes tasks gets a task to poll instead.
     runsAsTask: (input) => input.wait,
     async handler(input, ctx) {

@@ -1,5 +1,6 @@
 import type { DagService } from '@airflow-mcp/agent';
 import { z } from 'zod';
+import { DAG_PREVIEW_APP } from '../ui/mcp-apps.js';
 import { defineTool } from '../define-tool.js';
 import { boundedWaitMs } from './bounded-wait-ms.js';
 import { createDagOutput } from './schemas/create-dag-output.js';
@@ -23,6 +24,7 @@ export function updateDagTool(deps: { dags: DagService; waitBoundS?: number }) {
     output: createDagOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     scope: 'write',
+    app: DAG_PREVIEW_APP,
     async handler(input, ctx) {
       let step = 0;
       const result = await deps.dags.update({
