@@ -34,6 +34,7 @@ describe(
       (await mcp(token).request('tools/call', { name, arguments: args })) as {
         structuredContent?: Record<string, unknown>;
         isError?: boolean;
+        content?: unknown;
       };
 
     beforeAll(async () => {
@@ -186,10 +187,16 @@ describe(
       expect(okDag).not.toBe('');
       const updated = await callTool(WRITER, 'update_dag', {
         dag_id: okDag,
-        change_request: 'run it every hour instead',
+        change_request: 'run it every day at 9am',
       });
-      expect(updated.isError).toBeFalsy();
+      expect(updated.isError, JSON.stringify(updated.content)).toBeFalsy();
       expect(updated.structuredContent?.version).toBe(2);
+      const versionsOut = (await callTool(READER, 'list_dag_versions', { dag_id: okDag, include_code: true }))
+        .structuredContent as { versions: { version: number; code: string }[] };
+      const codeOf = (n: number) => versionsOut.versions.find((v) => v.version === n)?.code.split('\n') ?? [];
+      const added = codeOf(2).filter((line) => !codeOf(1).includes(line));
+      const removed = codeOf(1).filter((line) => !codeOf(2).includes(line));
+      expect(added.length).toBeGreaterThan(0);
       const { page } = await openConsole(browser.context, app.url, WRITER);
       await page.locator('#tab-dags').click();
       await page.locator(`tr[data-dag="${okDag}"] .open-versions`).click();
@@ -199,10 +206,11 @@ describe(
       await page.locator('#show-diff').click();
       const diff = page.locator('#diff');
       await diff.waitFor();
-      expect(await diff.locator('.del').count()).toBeGreaterThan(0);
-      expect(await diff.locator('.add').allTextContents()).toEqual(
-        expect.arrayContaining([expect.stringContaining('@hourly')]),
-      );
+      // Every line only v2 has is shown added, every line only v1 had is shown removed.
+      const shownAdded = (await diff.locator('.add').allTextContents()).map((line) => line.slice(2));
+      const shownRemoved = (await diff.locator('.del').allTextContents()).map((line) => line.slice(2));
+      expect(shownAdded).toEqual(expect.arrayContaining(added));
+      expect(shownRemoved).toEqual(expect.arrayContaining(removed));
       expect(await seriousAxeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'console-versions-diff');
       await page.locator('button.rollback[data-version="1"]').click();
@@ -213,6 +221,8 @@ describe(
         versions: { version: number; reason: string }[];
       };
       expect(versions.versions.map((v) => v.version).sort()).toEqual([1, 2, 3]);
+      await page.locator('button.rate[data-score="4"]').click();
+      await waitForOrExplain(page, '#rating-note:has-text("recorded")', '#rating-note', 30_000);
       await page.close();
     });
 
