@@ -9,6 +9,7 @@ import { launchBrowser, type LaunchedBrowser } from '../support/launch-browser.j
 import { modernWireClient } from '../support/modern-wire-client.js';
 import { openConsole, saveScreenshot, seriousAxeViolations, waitForOrExplain } from '../support/open-console.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+import { startTokenIssuer, type TokenIssuer } from '../support/start-token-issuer.js';
 
 const key = (name: string) => `${name}-${randomBytes(12).toString('hex')}`;
 const WRITER = key('writer');
@@ -26,6 +27,8 @@ describe(
     const warehouse = join(airflow.dataDir, `warehouse-console-${suffix}`);
     let app: ServiceApp;
     let browser: LaunchedBrowser;
+    let issuer: TokenIssuer;
+    const audience = 'https://console.example.test';
     let eventRows: number;
     let okDag = '';
     const deployed = new Set<string>();
@@ -44,7 +47,11 @@ describe(
       const db = new DatabaseSync(join(warehouse, 'acme', 'sample.db'), { readOnly: true });
       eventRows = Number((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
       db.close();
+      issuer = await startTokenIssuer();
       app = await startServiceApp(airflow, {
+        // OAuth beside the API keys: the console's box takes a pasted access token too.
+        MCP_OAUTH_ISSUER: issuer.url,
+        MCP_OAUTH_AUDIENCE: audience,
         ALLOWED_DATA_DIRS: warehouse,
         MCP_API_KEYS: [
           `${WRITER}:read+write:acme`,
@@ -60,6 +67,7 @@ describe(
       for (const dagId of deployed) await callTool(ADMIN, 'delete_dag', { dag_id: dagId }).catch(() => undefined);
       await browser?.close();
       await app?.close();
+      await issuer?.close();
     });
 
     it('serves the page with a strict Content-Security-Policy, nosniff, no-referrer and no inline script', async () => {
@@ -275,6 +283,16 @@ describe(
       expect(await page.locator('#audit').textContent()).toContain(okDag);
       expect(await seriousAxeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'console-audit');
+      await page.close();
+    });
+
+    it('signs in with a pasted OAuth access token, with the scopes and tenant the token grants', async () => {
+      const token = await issuer.sign({ scope: 'read', tenant: 'acme' }, audience);
+      const { page } = await openConsole(browser.context, app.url, token);
+      expect(await page.locator('#caller').textContent()).toContain('acme');
+      expect(await page.locator('#read-only-note').isVisible()).toBe(true);
+      expect(await page.locator('#tab-create').count()).toBe(0);
+      await page.locator(`tr[data-dag="${okDag}"]`).waitFor();
       await page.close();
     });
 
