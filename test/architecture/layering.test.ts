@@ -80,6 +80,18 @@ describe('package layering', () => {
     expect(violations).toEqual([]);
   });
 
+  it('keeps the browser console (apps/console) to its own files: it reaches the service only over /mcp', () => {
+    const consoleDir = join(root, 'apps', 'console', 'src');
+    const files = sourceFiles(consoleDir).filter((file) => !file.endsWith('.test.ts'));
+    expect(files.length).toBeGreaterThan(0);
+    const outside = files.flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((spec) => !spec.startsWith('.') || !join(file, '..', spec).startsWith(consoleDir))
+        .map((spec) => `${relative(root, file)}: "${spec}"`),
+    );
+    expect(outside).toEqual([]);
+  });
+
   it('reaches the native hnswlib-node addon through one module at most', () => {
     expect(hnswImporters.length).toBeLessThanOrEqual(1);
   });

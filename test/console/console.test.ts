@@ -9,6 +9,7 @@ import { launchBrowser, type LaunchedBrowser } from '../support/launch-browser.j
 import { modernWireClient } from '../support/modern-wire-client.js';
 import { openConsole, saveScreenshot, seriousAxeViolations, waitForOrExplain } from '../support/open-console.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
+import { startTokenIssuer, type TokenIssuer } from '../support/start-token-issuer.js';
 
 const key = (name: string) => `${name}-${randomBytes(12).toString('hex')}`;
 const WRITER = key('writer');
@@ -26,6 +27,8 @@ describe(
     const warehouse = join(airflow.dataDir, `warehouse-console-${suffix}`);
     let app: ServiceApp;
     let browser: LaunchedBrowser;
+    let issuer: TokenIssuer;
+    const audience = 'https://console.example.test';
     let eventRows: number;
     let okDag = '';
     const deployed = new Set<string>();
@@ -34,6 +37,7 @@ describe(
       (await mcp(token).request('tools/call', { name, arguments: args })) as {
         structuredContent?: Record<string, unknown>;
         isError?: boolean;
+        content?: unknown;
       };
 
     beforeAll(async () => {
@@ -43,7 +47,11 @@ describe(
       const db = new DatabaseSync(join(warehouse, 'acme', 'sample.db'), { readOnly: true });
       eventRows = Number((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
       db.close();
+      issuer = await startTokenIssuer();
       app = await startServiceApp(airflow, {
+        // OAuth beside the API keys: the console's box takes a pasted access token too.
+        MCP_OAUTH_ISSUER: issuer.url,
+        MCP_OAUTH_AUDIENCE: audience,
         ALLOWED_DATA_DIRS: warehouse,
         MCP_API_KEYS: [
           `${WRITER}:read+write:acme`,
@@ -59,6 +67,7 @@ describe(
       for (const dagId of deployed) await callTool(ADMIN, 'delete_dag', { dag_id: dagId }).catch(() => undefined);
       await browser?.close();
       await app?.close();
+      await issuer?.close();
     });
 
     it('serves the page with a strict Content-Security-Policy, nosniff, no-referrer and no inline script', async () => {
@@ -186,10 +195,16 @@ describe(
       expect(okDag).not.toBe('');
       const updated = await callTool(WRITER, 'update_dag', {
         dag_id: okDag,
-        change_request: 'run it every hour instead',
+        change_request: 'run it every day at 9am',
       });
-      expect(updated.isError).toBeFalsy();
+      expect(updated.isError, JSON.stringify(updated.content)).toBeFalsy();
       expect(updated.structuredContent?.version).toBe(2);
+      const versionsOut = (await callTool(READER, 'list_dag_versions', { dag_id: okDag, include_code: true }))
+        .structuredContent as { versions: { version: number; code: string }[] };
+      const codeOf = (n: number) => versionsOut.versions.find((v) => v.version === n)?.code.split('\n') ?? [];
+      const added = codeOf(2).filter((line) => !codeOf(1).includes(line));
+      const removed = codeOf(1).filter((line) => !codeOf(2).includes(line));
+      expect(added.length).toBeGreaterThan(0);
       const { page } = await openConsole(browser.context, app.url, WRITER);
       await page.locator('#tab-dags').click();
       await page.locator(`tr[data-dag="${okDag}"] .open-versions`).click();
@@ -199,10 +214,11 @@ describe(
       await page.locator('#show-diff').click();
       const diff = page.locator('#diff');
       await diff.waitFor();
-      expect(await diff.locator('.del').count()).toBeGreaterThan(0);
-      expect(await diff.locator('.add').allTextContents()).toEqual(
-        expect.arrayContaining([expect.stringContaining('@hourly')]),
-      );
+      // Every line only v2 has is shown added, every line only v1 had is shown removed.
+      const shownAdded = (await diff.locator('.add').allTextContents()).map((line) => line.slice(2));
+      const shownRemoved = (await diff.locator('.del').allTextContents()).map((line) => line.slice(2));
+      expect(shownAdded).toEqual(expect.arrayContaining(added));
+      expect(shownRemoved).toEqual(expect.arrayContaining(removed));
       expect(await seriousAxeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'console-versions-diff');
       await page.locator('button.rollback[data-version="1"]').click();
@@ -213,6 +229,8 @@ describe(
         versions: { version: number; reason: string }[];
       };
       expect(versions.versions.map((v) => v.version).sort()).toEqual([1, 2, 3]);
+      await page.locator('button.rate[data-score="4"]').click();
+      await waitForOrExplain(page, '#rating-note:has-text("recorded")', '#rating-note', 30_000);
       await page.close();
     });
 
@@ -265,6 +283,16 @@ describe(
       expect(await page.locator('#audit').textContent()).toContain(okDag);
       expect(await seriousAxeViolations(page)).toEqual([]);
       await saveScreenshot(page, 'console-audit');
+      await page.close();
+    });
+
+    it('signs in with a pasted OAuth access token, with the scopes and tenant the token grants', async () => {
+      const token = await issuer.sign({ scope: 'read', tenant: 'acme' }, audience);
+      const { page } = await openConsole(browser.context, app.url, token);
+      expect(await page.locator('#caller').textContent()).toContain('acme');
+      expect(await page.locator('#read-only-note').isVisible()).toBe(true);
+      expect(await page.locator('#tab-create').count()).toBe(0);
+      await page.locator(`tr[data-dag="${okDag}"]`).waitFor();
       await page.close();
     });
 

@@ -45,7 +45,13 @@ export interface RunStatus {
   run_id: string;
   state: string;
   duration_s: number | null;
-  tasks: { task_id: string; state: string | null; try_number: number; duration_s: number | null }[];
+  tasks: {
+    task_id: string;
+    state: string | null;
+    try_number: number;
+    duration_s: number | null;
+    start_date?: string | null;
+  }[];
   failed_logs?: { task_id: string; try_number: number; lines: string[] }[];
 }
 

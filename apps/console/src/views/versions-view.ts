@@ -15,20 +15,27 @@ function versionSelect(id: string, versions: readonly DagVersion[], selected: nu
   return select;
 }
 
+const CONTEXT = 3;
+
 function diffView(older: string, newer: string): HTMLElement {
   const lines = diffLines(older, newer);
   if (lines.every((line) => line.kind === 'same')) return el('p', { id: 'diff' }, t('noChanges'));
   const sign = { same: ' ', add: '+', del: '-' } as const;
-  return el(
-    'pre',
-    { class: 'diff', id: 'diff', tabindex: 0 },
-    ...lines.map((line) => el('span', { class: line.kind }, `${sign[line.kind]} ${line.text}`)),
-  );
+  // Unchanged lines further than CONTEXT from any change fold into one "…" line.
+  const changed = lines.flatMap((line, index) => (line.kind === 'same' ? [] : [index]));
+  const near = (index: number) => changed.some((c) => Math.abs(c - index) <= CONTEXT);
+  const shown: HTMLElement[] = [];
+  lines.forEach((line, index) => {
+    if (line.kind !== 'same' || near(index))
+      shown.push(el('span', { class: line.kind }, `${sign[line.kind]} ${line.text}`));
+    else if (near(index - 1) || index === 0) shown.push(el('span', { class: 'same fold' }, '  …'));
+  });
+  return el('pre', { class: 'diff', id: 'diff', tabindex: 0 }, ...shown);
 }
 
 /** Rating buttons 1..5 for the DAG's current version (rate_dag; write keys only). */
 function ratingRow(ctx: ConsoleContext, dagId: string): HTMLElement {
-  const note = el('span', { class: 'muted', 'aria-live': 'polite' });
+  const note = el('span', { class: 'muted', id: 'rating-note', 'aria-live': 'polite' });
   const buttons = [1, 2, 3, 4, 5].map((score) => {
     const button = el('button', { type: 'button', class: 'rate', 'data-score': score }, t('rate', { n: score }));
     button.addEventListener('click', async () => {
@@ -53,6 +60,8 @@ export function versionsView(ctx: ConsoleContext, dagId: string): HTMLElement {
     el('h2', {}, t('versionsOf', { dag: dagId })),
     body,
   );
+  // Outlives each reload of the list, so what a rollback says stays shown.
+  const status = el('div', { id: 'versions-status', 'aria-live': 'polite' });
   const load = async () => {
     try {
       const { versions } = await ctx.client.callTool<{ versions: DagVersion[] }>('list_dag_versions', {
@@ -68,7 +77,6 @@ export function versionsView(ctx: ConsoleContext, dagId: string): HTMLElement {
       diffButton.addEventListener('click', () =>
         show(diffOut, diffView(codeOf(Number(from.value)), codeOf(Number(to.value)))),
       );
-      const status = el('div', { id: 'versions-status', 'aria-live': 'polite' });
       const rows = versions.map((v) => {
         const rollback =
           ctx.canWrite && v.version !== latest

@@ -5,6 +5,8 @@ export interface TaskSummary {
   state: string | null;
   try_number: number;
   duration_s: number | null;
+  /** When the task's latest try started (ISO), for timelines; null before it starts. */
+  start_date: string | null;
 }
 
 export interface RunSummary {
@@ -44,6 +46,7 @@ export async function summarizeRun(
         state: t.state ?? null,
         try_number: t.try_number,
         duration_s: t.duration === null || t.duration === undefined ? null : Math.round(t.duration * 10) / 10,
+        start_date: t.start_date ?? null,
       }))
       .sort((a, b) => a.task_id.localeCompare(b.task_id)),
   };

@@ -12,6 +12,7 @@ export const taskSummarySchema = z.object({
   state: z.string().nullable(),
   try_number: z.number(),
   duration_s: z.number().nullable(),
+  start_date: z.string().nullable().optional().describe("When the task's latest try started"),
 });
 
 export const runSummarySchema = z.object({
