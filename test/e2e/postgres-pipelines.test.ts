@@ -186,6 +186,32 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
       ]);
     });
 
+    it("json and jsonb columns land as the server's JSON text, not as Python reprs of parsed values", async () => {
+      const docs = `docs_${suffix}`;
+      await query(`CREATE TABLE "${docs}" (id integer PRIMARY KEY, doc json, docb jsonb)`);
+      await query(
+        `INSERT INTO "${docs}" VALUES (1, '{"b": 1.10, "a": [1, "x", null, true]}', '{"b": 1.10, "a": [1, "x", null, true]}'),
+           (2, '[{"k": "\uc548\ub155"}, 12345678901234567890.5]', '"just a string"'), (3, NULL, NULL)`,
+      );
+      const out = await createDag({
+        task_description: `copy the ${docs} table from PostgreSQL into DuckDB pg.duckdb as table docs_copy, retry 0 times, dag id pg_json_${suffix}`,
+        source_db: `postgres:${CONN_ID}`,
+        run: true,
+        wait: true,
+      });
+      expect(out.run).toMatchObject({ state: 'success', rows: 3 });
+      const expected = await query<{ id: number; doc: string | null; docb: string | null }>(
+        `SELECT id, doc::text AS doc, docb::text AS docb FROM "${docs}" ORDER BY id`,
+      );
+      expect(expected[0]?.doc).toBe('{"b": 1.10, "a": [1, "x", null, true]}');
+      const landed = duckdb(
+        airflow.python,
+        join(warehouse, 'pg.duckdb'),
+        'SELECT id, CAST(doc AS VARCHAR), CAST(docb AS VARCHAR) FROM docs_copy ORDER BY id',
+      );
+      expect(landed).toEqual(expected.map((r) => [r.id, r.doc, r.docb]));
+    });
+
     it('from a caller-filled spec with a computed, cast column', async () => {
       const out = await createDag({
         task_description: 'orders from PostgreSQL into DuckDB with the amount in cents, paid orders only',
@@ -330,7 +356,7 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
   });
 
   it('the generated DAG files name the connection id and never hold the password', () => {
-    expect(dagFiles.length).toBe(4);
+    expect(dagFiles.length).toBe(5);
     for (const file of dagFiles) {
       const code = readFileSync(file, 'utf8');
       expect(code).toContain(`"${CONN_ID}"`);

@@ -33,6 +33,9 @@ ALLOWED_IMPORTS = {
     # The failure alert reads its connection with BaseHook: airflow.sdk on Airflow 3, airflow.hooks.base on Airflow 2.
     "airflow.hooks.base",
     "airflow.providers.postgres.hooks.postgres",
+    # PostgreSQL json/jsonb read as their text (psycopg 3 on Airflow 3, psycopg2 on Airflow 2).
+    "psycopg.types.string",
+    "psycopg2.extras",
     "airflow.providers.mysql.hooks.mysql",
     # MySQL is opened with PyMySQL from the Airflow connection (MySqlHook.get_conn() needs mysqlclient).
     "pymysql",

@@ -64,7 +64,8 @@ const FORMAT_TYPE: Record<SqlType, string> = {
 // PostgreSQL source types (information_schema data_type) whose value, read uncast, lands the same through the
 // source server's cast as through the streaming path (psycopg's Python value, written as text). Not: real (psycopg
 // reads its shortest decimal text, a cast widens the float4 itself), character (blank-padded: the cast to text
-// trims), json/jsonb (psycopg parses them: the streaming path writes the Python value's text).
+// trims), json/jsonb (the streaming path now reads them as the server's text, as a cast would; they still stream
+// until the COPY fidelity test covers them).
 const EXACT_POSTGRES_TYPES = new Set([
   'smallint',
   'integer',

@@ -10,7 +10,20 @@ from airflow.sdk import dag, task
 def _open_postgres(conn_id):
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 
-    return PostgresHook(postgres_conn_id=conn_id).get_conn()
+    con = PostgresHook(postgres_conn_id=conn_id).get_conn()
+    # json and jsonb arrive as the server's text: parsed into dicts and floats they were written as Python reprs
+    # ({'a': 1.1}), which is not JSON, and lost decimal digits.
+    try:
+        from psycopg.types.string import TextLoader
+
+        con.adapters.register_loader("json", TextLoader)
+        con.adapters.register_loader("jsonb", TextLoader)
+    except ImportError:
+        import psycopg2.extras
+
+        psycopg2.extras.register_default_json(con, loads=str)
+        psycopg2.extras.register_default_jsonb(con, loads=str)
+    return con
 
 
 def _open_mysql(conn_id):
