@@ -9,9 +9,9 @@ export function checkDagStatusTool(deps: { airflow: AirflowService }) {
     name: 'check_dag_status',
     title: 'Check a DAG run',
     description:
-      'The state of a DAG run (the latest when run_id is omitted): duration, every task with its state and try, ' +
-      'and for failed tasks the last lines of their logs, secrets masked. A queued or running run whose scheduler ' +
-      'Airflow reports unhealthy carries `stalled`, saying why it does not move and what to do.',
+      'The state of a DAG run (the latest when run_id is omitted): duration, each task with state, try and start, ' +
+      "failed tasks' last log lines (secrets masked). A run stuck behind an unhealthy scheduler carries `stalled`: " +
+      'why and what to do.',
     input: z.object({
       dag_id: dagIdSchema,
       run_id: z.string().min(1).max(250).optional().describe('Defaults to the latest run'),

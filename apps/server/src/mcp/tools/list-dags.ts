@@ -20,7 +20,7 @@ export function listDagsTool(deps: { airflow: AirflowService }) {
         .min(0)
         .max(20)
         .default(0)
-        .describe("Also return each DAG's latest runs (state, dates, duration, rows moved), at most this many"),
+        .describe('Include up to this many latest runs per DAG, with rows moved'),
     }),
     output: z.object({
       dags: z.array(
