@@ -117,12 +117,13 @@ def _sqlite_authorizer(action, arg1, arg2, database, trigger):
     con = PostgresHook(postgres_conn_id=conn_id).get_conn()
     # json and jsonb arrive as the server's text: parsed into dicts and floats they were written as Python reprs
     # ({'a': 1.1}), which is not JSON, and lost decimal digits.
-    try:
+    # psycopg 3 connections have adapters; Airflow 2's PostgresHook gives psycopg2 ones (psycopg 3 may be installed).
+    if hasattr(con, "adapters"):
         from psycopg.types.string import TextLoader
 
         con.adapters.register_loader("json", TextLoader)
         con.adapters.register_loader("jsonb", TextLoader)
-    except ImportError:
+    else:
         import psycopg2.extras
 
         psycopg2.extras.register_default_json(con, loads=str)
