@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const packages = ['core', 'state', 'knowledge', 'pipeline', 'airflow', 'llm', 'agent'];
 const alias = Object.fromEntries(
@@ -10,9 +10,15 @@ const alias = Object.fromEntries(
 );
 
 /**
+ * Suites that start an Airflow of their own (CeleryExecutor with git delivery, Airflow 2). `npm test` runs them in a
+ * second lane beside the integration suites, on a PostgreSQL of their own (scripts/lib/test-lanes.mjs).
+ */
+const ownAirflowSuites = ['test/celery/**/*.test.ts', 'test/git-delivery/**/*.test.ts', 'test/airflow2/**/*.test.ts'];
+
+/**
  * One root config. `unit`: tests beside the code. `integration`: cross-package and end-to-end suites in test/,
  * against real components the global setups start (Airflow standalone, PostgreSQL with pgvector,
- * MariaDB).
+ * MariaDB). `own-airflow`: the suites that bring their own Airflow.
  */
 export default defineConfig({
   resolve: { alias },
@@ -36,6 +42,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...ownAirflowSuites],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 600_000,
@@ -45,6 +52,19 @@ export default defineConfig({
             'test/setup/airflow.global.ts',
           ],
           // Suites share one Airflow, one PostgreSQL and one MariaDB: run files one at a time on these 2-core machines.
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'own-airflow',
+          include: ownAirflowSuites,
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          // Each suite starts an Airflow of its own; they need only a PostgreSQL (Celery's metadata, warehouse_pg).
+          globalSetup: ['test/setup/postgres.global.ts'],
           fileParallelism: false,
         },
       },

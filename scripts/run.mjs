@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureSupportedNode, isSupportedNode } from './lib/node-runtime.mjs';
 import { ensureChromium } from './lib/chromium.mjs';
 import { ensureEmbeddingModel } from './lib/embedding-model.mjs';
+import { runTestLanes } from './lib/test-lanes.mjs';
 import { ensureNpmPackages, ensureBuild } from './lib/workspace.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -65,6 +66,8 @@ const commands = {
   },
   test() {
     prepare();
+    // No arguments: every suite, in two lanes at once (scripts/lib/test-lanes.mjs); with arguments, one vitest.
+    if (rest.length === 0) return runTestLanes({ root, node, vitest: bin('vitest') });
     return run(node, [bin('vitest'), 'run', ...rest]);
   },
   vitest() {
@@ -129,4 +132,4 @@ if (!handler) {
   process.exit(2);
 }
 if (!existsSync(join(root, 'package.json'))) throw new Error(`not a checkout: ${root}`);
-process.exit(handler());
+process.exit(await handler());
