@@ -67,7 +67,8 @@ const commands = {
   test() {
     prepare();
     // No arguments: every suite, in two lanes at once (scripts/lib/test-lanes.mjs); with arguments, one vitest.
-    if (rest.length === 0) return runTestLanes({ root, node, vitest: bin('vitest') });
+    if (rest.length === 0)
+      return runTestLanes({ root, node, vitest: bin('vitest'), runScript: fileURLToPath(import.meta.url) });
     return run(node, [bin('vitest'), 'run', ...rest]);
   },
   vitest() {
