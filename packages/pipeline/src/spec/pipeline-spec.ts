@@ -28,7 +28,13 @@ const relativeOrAbsolutePath = z
 export const connectionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sqlite'), path: relativeOrAbsolutePath }),
   z.object({ kind: z.literal('duckdb'), path: relativeOrAbsolutePath }),
-  z.object({ kind: z.literal('postgres'), conn_id: identifier, schema: identifier.optional() }),
+  z.object({
+    kind: z.literal('postgres'),
+    conn_id: identifier,
+    schema: identifier
+      .optional()
+      .describe('Only "public": tables resolve through the connection\'s search_path (set it in the connection)'),
+  }),
   z.object({ kind: z.literal('mysql'), conn_id: identifier }),
 ]);
 export type Connection = z.infer<typeof connectionSchema>;

@@ -46,6 +46,24 @@ describe('validateSpec', () => {
     expect(refusal([ok])).toBeUndefined();
   });
 
+  it('refuses a PostgreSQL schema the tasks would not use, naming the connection setting that does it', () => {
+    const pg = (schema?: string) => ({ kind: 'postgres', conn_id: 'warehouse_pg', ...(schema ? { schema } : {}) });
+    const withSource = (schema?: string) => ({ dag_id: 'my_dag', tasks: [{ ...transfer, source: pg(schema) }] });
+    expect(() => validateSpec(withSource('sales'))).toThrow(
+      /Task load: PostgreSQL schema "sales" on connection "warehouse_pg" is not supported.*search_path=sales/s,
+    );
+    const check = {
+      type: 'quality_check',
+      id: 'check',
+      connection: pg('staging'),
+      table: 'events',
+      checks: [{ kind: 'row_count', min: 1 }],
+    };
+    expect(() => validateSpec({ dag_id: 'my_dag', tasks: [transfer, check] })).toThrow(/schema "staging"/);
+    expect(validateSpec(withSource('public')).tasks[0]).toMatchObject({ source: pg('public') });
+    expect(validateSpec(withSource()).tasks[0]).toMatchObject({ source: pg() });
+  });
+
   it('lists every schema problem with its path', () => {
     expect(() => validateSpec({ dag_id: 'Bad-Id', tasks: [{ ...transfer, source_table: 'x;y' }] })).toThrow(
       /dag_id[\s\S]*tasks\.0\.source_table/,

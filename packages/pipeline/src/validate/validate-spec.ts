@@ -22,6 +22,19 @@ export function validateSpec(input: unknown): PipelineSpec {
   // Every statement the spec carries, through its engine's real parser, before anything else looks at it.
   checkSpecSql(spec);
   for (const task of spec.tasks) {
+    const connections = task.type === 'transfer' ? [task.source, task.target] : [task.connection];
+    for (const c of connections) {
+      // Tables are named unqualified, so the server resolves them through the connection's search_path: a schema
+      // the tasks would not use is refused, never quietly read or written somewhere else.
+      if (c.kind === 'postgres' && c.schema !== undefined && c.schema !== 'public') {
+        fail(
+          `Task ${task.id}: PostgreSQL schema "${c.schema}" on connection "${c.conn_id}" is not supported: tasks ` +
+            "name tables without a schema, so the server finds them through the connection's search_path (public by " +
+            'default). Leave "schema" out (or "public") and give the Airflow connection that search_path instead ' +
+            `(its extra "options": "-c search_path=${c.schema}").`,
+        );
+      }
+    }
     if (task.type !== 'transfer') continue;
     const names = task.columns.map((c) => c.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);

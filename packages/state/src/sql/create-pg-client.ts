@@ -26,7 +26,7 @@ export async function createPgClient(options: PgClientOptions): Promise<SqlClien
     const message = redactSecrets(error instanceof Error ? error.message : String(error), [options.connectionString]);
     throw new AppError(
       'UNAVAILABLE',
-      `Could not prepare the knowledge database at ${redactSecrets(options.connectionString)}: ${message}. ` +
+      `Could not prepare the service database (knowledge base, DAG versions, feedback) at ${redactSecrets(options.connectionString)}: ${message}. ` +
         'Check DATABASE_URL, that the server is up, and that the pgvector extension is installed (CREATE EXTENSION vector).',
       { cause: error },
     );

@@ -18,9 +18,10 @@ export async function createPgliteClient(options: PgliteClientOptions = {}): Pro
   } catch (error) {
     throw new AppError(
       'UNAVAILABLE',
-      `Could not open the embedded knowledge database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${
+      `Could not open the embedded service database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${
         error instanceof Error ? error.message : String(error)
-      }. If it was written by another PGlite version, move the folder away and re-ingest.`,
+      }. It holds the DAG version history and feedback as well as the knowledge base, so keep the folder: if another ` +
+        'PGlite version wrote it, run the version that did, or point DATABASE_URL at a PostgreSQL with pgvector.',
       { cause: error },
     );
   }
