@@ -186,6 +186,28 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
       ]);
     });
 
+    it('"only the refunded ones": a value in words finds its column through Airflow\'s read of the schema', async () => {
+      const out = await createDag({
+        task_description: `copy the ${orders} table from postgres:${CONN_ID}, only the refunded ones, into DuckDB pg_refunded.duckdb, dag id pg_refunded_${suffix}`,
+        run: true,
+        wait: true,
+      });
+      expect(out.planner).toBe('rules');
+      expect(out.understood).toMatchObject({
+        tables: [{ source_table: orders, filter: "status = 'refunded'" }],
+      });
+      const [expected] = await query<{ n: string }>(`SELECT COUNT(*) AS n FROM "${orders}" WHERE status = 'refunded'`);
+      expect(Number(expected?.n)).toBe(250);
+      expect(out.run).toMatchObject({ state: 'success', rows: 250 });
+      expect(
+        duckdb(
+          airflow.python,
+          join(warehouse, 'pg_refunded.duckdb'),
+          `SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'refunded') FROM "${orders}"`,
+        ),
+      ).toEqual([[250, 250]]);
+    });
+
     it("json and jsonb columns land as the server's JSON text, not as Python reprs of parsed values", async () => {
       const docs = `docs_${suffix}`;
       await query(`CREATE TABLE "${docs}" (id integer PRIMARY KEY, doc json, docb jsonb)`);
@@ -356,7 +378,7 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
   });
 
   it('the generated DAG files name the connection id and never hold the password', () => {
-    expect(dagFiles.length).toBe(5);
+    expect(dagFiles.length).toBe(6);
     for (const file of dagFiles) {
       const code = readFileSync(file, 'utf8');
       expect(code).toContain(`"${CONN_ID}"`);

@@ -92,11 +92,11 @@ describe('tenants: each key sees and changes only its own DAGs and data', () => 
     };
     expect(all.dags.map((d) => d.dag_id)).toContain(dagId);
 
-    // Deleting is the owner's alone: the other tenant is refused and the DAG stays; the owner's delete removes it.
+    // Deleting takes the admin scope (the tenants' keys lack it); the cross-tenant admin removes the DAG.
     const notTheirs = await call(globex, 'delete_dag', { dag_id: dagId });
-    expect(notTheirs.isError, 'delete_dag crossed tenants').toBe(true);
+    expect(notTheirs.isError, 'delete_dag with a tenant key').toBe(true);
     expect((await call(acme, 'check_dag_status', { dag_id: dagId })).isError).toBeFalsy();
-    const deleted = await call(acme, 'delete_dag', { dag_id: dagId });
+    const deleted = await call(admin, 'delete_dag', { dag_id: dagId });
     expect(deleted.isError, deleted.content[0]?.text).toBeFalsy();
     const left = (await call(acme, 'list_dags', { only_generated: true })).structuredContent as {
       dags: { dag_id: string }[];

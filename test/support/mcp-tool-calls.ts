@@ -22,6 +22,8 @@ export interface CreateDagOutput {
     tasks: { task_id: string; state: string | null }[];
     failed_logs?: { task_id: string; lines: string[] }[];
   };
+  /** What the planner understood (the parts the suites read). */
+  understood?: Record<string, unknown> & { tables: Record<string, unknown>[] };
   message: string;
   code: string;
 }

@@ -37,12 +37,17 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
   async function introspectThroughAirflow(
     connection: Extract<Connection, { kind: 'postgres' | 'mysql' }>,
     table?: string,
-  ): Promise<{ tables: string[]; columns: SourceColumn[] | undefined; rowCount: number | undefined }> {
+  ): Promise<{
+    tables: string[];
+    columns: SourceColumn[] | undefined;
+    rowCount: number | undefined;
+    values: Record<string, string[]> | undefined;
+  }> {
     const airflowMajor = await options.airflowMajor();
     const source =
       renderDagFileHeader({
         dagId: INTROSPECTION_DAG_ID,
-        specHash: 'introspection-v2',
+        specHash: 'introspection-v3',
         version: 1,
         generator: options.generatorVersion,
       }) + introspectionDagSource(airflowMajor);
@@ -83,6 +88,7 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
       tables: string[];
       columns?: { name: string; declared: string; nullable: boolean; primaryKey?: boolean }[];
       rowCount?: number;
+      values?: Record<string, string[]>;
     };
     return {
       tables: value.tables,
@@ -94,6 +100,7 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
         primaryKey: c.primaryKey ?? false,
       })),
       rowCount: value.rowCount,
+      values: value.values,
     };
   }
 

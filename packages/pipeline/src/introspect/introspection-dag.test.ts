@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { introspectionDagSource, serverTypeOf } from './introspection-dag.js';
 
@@ -43,5 +44,34 @@ describe('introspectionDagSource', () => {
     expect(source).not.toContain('MySqlHook(mysql_conn_id');
     expect(source).toContain("c.column_key = 'PRI'");
     expect(introspectionDagSource(2)).toContain('from airflow.decorators import dag, task');
+  });
+
+  it('reads the few values of word-holding text columns only (not char(n), numbers or dates), and parses', () => {
+    const source = introspectionDagSource(3);
+    const holdsWords = /def _holds_words[\s\S]*?\n\n\n/.exec(source)?.[0];
+    expect(holdsWords).toBeDefined();
+    const declared = [
+      'text',
+      'character varying',
+      'citext',
+      'varchar(16)',
+      'longtext',
+      "enum('paid','pending')",
+      'character',
+      'char(3)',
+      'integer',
+      'timestamp without time zone',
+      'json',
+    ];
+    const script = `${holdsWords}\nimport json, sys\nprint(json.dumps([_holds_words(d) for d in json.loads(sys.argv[1])]))`;
+    const run = spawnSync('python3', ['-c', script, JSON.stringify(declared)], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([true, true, true, true, true, true, false, false, false, false, false]);
+    const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
+      input: source,
+      encoding: 'utf8',
+    });
+    expect(parsed.status, parsed.stderr).toBe(0);
+    expect(source).toContain('" LIMIT 10000) AS s WHERE " + col + " IS NOT NULL LIMIT 51"');
   });
 });

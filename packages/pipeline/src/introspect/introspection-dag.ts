@@ -6,7 +6,7 @@ export const INTROSPECTION_DAG_ID = 'airflow_mcp_introspect';
 /**
  * PostgreSQL and MySQL are reached only through Airflow connections, whose credentials this service never holds, so
  * their schemas are read by Airflow itself: a fixed, generated DAG that takes {kind, conn_id, table?, schema?} in
- * dag_run.conf, checks them, and returns tables, columns and row counts through XCom. The table name only ever
+ * dag_run.conf, checks them, and returns tables, columns, row counts and the few values of text columns through XCom. The table name only ever
  * reaches SQL as a bound parameter or as an identifier checked against the catalog.
  */
 export function introspectionDagSource(airflowMajor: 2 | 3): string {
@@ -34,6 +34,14 @@ def _check(value, what):
 def _text(value):
     # MySQL 8 hands some information_schema columns over as bytes.
     return value.decode("utf-8") if isinstance(value, (bytes, bytearray)) else value
+
+
+def _holds_words(declared):
+    # Text columns whose few values the planner may read ("pending", "paid"); not char(n), which pads its values.
+    d = declared.lower()
+    return d in ("text", "character varying", "citext") or d.startswith(
+        ("varchar", "tinytext", "mediumtext", "longtext", "enum(")
+    )
 
 
 ${OPEN_MYSQL}
@@ -103,6 +111,20 @@ def introspect_dag():
                 quote = '"' if kind == "postgres" else "\`"
                 cur.execute("SELECT COUNT(*) FROM " + quote + name + quote)
                 out["rowCount"] = int(cur.fetchone()[0])
+                # Text columns with at most 50 distinct values in the first 10,000 rows: their values, as a SQLite
+                # source gives them, so that "only the paid ones" finds its column.
+                out["values"] = {}
+                for c in out["columns"]:
+                    if not _holds_words(c["declared"]):
+                        continue
+                    col = quote + c["name"].replace(quote, quote + quote) + quote
+                    cur.execute(
+                        "SELECT DISTINCT " + col + " FROM (SELECT " + col + " FROM " + quote + name + quote
+                        + " LIMIT 10000) AS s WHERE " + col + " IS NOT NULL LIMIT 51"
+                    )
+                    rows = cur.fetchall()
+                    if len(rows) <= 50:
+                        out["values"][c["name"]] = [str(_text(r[0])) for r in rows]
             return out
         finally:
             con.close()
