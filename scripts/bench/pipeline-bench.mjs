@@ -295,7 +295,7 @@ const report = {
       ' rows through Arrow)',
     duckdb: "by hand: LOAD of the scanner by path, CREATE TABLE events AS SELECT * FROM sqlite_scan(path, 'events')",
     generated_pg:
-      'the generated task for a PostgreSQL source (Airflow connection from AIRFLOW_CONN_BENCH_PG): postgres_query running its SELECT',
+      'the generated task for a PostgreSQL source (Airflow connection from AIRFLOW_CONN_BENCH_PG): one INSERT scanning the attached table (postgres_query when its columns or filter need the server)',
     duckdb_pg:
       'by hand: ATTACH the PostgreSQL database (TYPE postgres, READ_ONLY), CREATE TABLE events AS SELECT * FROM src.public.<table>',
     handwritten:

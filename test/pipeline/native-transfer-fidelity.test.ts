@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -26,6 +26,39 @@ const COLUMNS: SourceColumn[] = [
 ];
 const ENGINES = ['sqlite', 'postgres', 'mysql'] as const;
 const TASKS = ENGINES.flatMap((e) => [`${e}_full`, `${e}_empty`]);
+const MORE_COLUMNS: SourceColumn[] = [
+  { name: 'id', type: 'integer' },
+  { name: 'n', type: 'decimal' },
+  { name: 'j', type: 'text' },
+  { name: 'jb', type: 'text' },
+  { name: 'tz', type: 'timestamp' },
+  { name: 'u', type: 'text' },
+];
+/**
+ * PostgreSQL sources beyond a whole table: renames, a widening cast and a filter (the attached table scanned), a
+ * computed column (postgres_query), a view (not a plain table: postgres_query), more types (attached) and a domain
+ * (postgres_query: DuckDB reads a domain from a table as text).
+ */
+const PG_TASKS = {
+  postgres_renamed: {
+    source_table: TABLE,
+    columns: [
+      { name: 'id' },
+      { name: 'wide', source: 'i32', cast: 'bigint' },
+      { name: 'day', source: 'd' },
+      { name: 'words', source: 'txt' },
+    ],
+    filter: 'i32 >= 0 or flag is null',
+  },
+  postgres_computed: {
+    source_table: TABLE,
+    columns: [{ name: 'id' }, { name: 'tenfold', expr: 'id * 10', cast: 'bigint' }],
+  },
+  postgres_view: { source_table: `${TABLE}_view` },
+  postgres_more: { source_table: `${TABLE}_more` },
+  postgres_domain: { source_table: `${TABLE}_domain` },
+} as const;
+const ALL_TASKS = [...TASKS, ...Object.keys(PG_TASKS), 'sqlite_mixed'];
 
 interface Dumped {
   types: Record<string, string>;
@@ -95,6 +128,14 @@ describe('native transfer path: type fidelity against the streaming fallback', (
               target_table: `${engine}_${which}`,
             })),
           ),
+          ...Object.entries(PG_TASKS).map(([id, task]) => ({
+            type: 'transfer',
+            id,
+            source: source.postgres,
+            target,
+            target_table: id,
+            ...task,
+          })),
           {
             type: 'transfer',
             id: 'sqlite_mixed',
@@ -107,7 +148,14 @@ describe('native transfer path: type fidelity against the streaming fallback', (
       });
       // The declared types of every source (SQLite's own declarations, introspected, would read INTEGER as bigint)
       const sourceColumns = {
-        ...Object.fromEntries(TASKS.map((id) => [id, COLUMNS])),
+        ...Object.fromEntries(
+          [...TASKS, 'postgres_renamed', 'postgres_computed', 'postgres_view'].map((id) => [id, COLUMNS]),
+        ),
+        postgres_more: MORE_COLUMNS,
+        postgres_domain: [
+          { name: 'id', type: 'integer' },
+          { name: 'p', type: 'integer' },
+        ] satisfies SourceColumn[],
         sqlite_mixed: [
           { name: 'id', type: 'integer' },
           { name: 'v', type: 'double' },
@@ -115,13 +163,10 @@ describe('native transfer path: type fidelity against the streaming fallback', (
       };
       const module = join(work, `dag_${variant}.py`);
       writeFileSync(module, compileDag(spec, { airflowMajor: 3, sourceColumns }).code);
-      const run = py(
-        ['run', module, [...TASKS, 'sqlite_mixed'].join(',')],
-        variant === 'mismatch' ? { PYTHONPATH: mismatched } : {},
-      );
+      const run = py(['run', module, ALL_TASKS.join(',')], variant === 'mismatch' ? { PYTHONPATH: mismatched } : {});
       results[variant] = run.result as Record<string, { rows: number; path: string }>;
       outputs[variant] = run.stdout;
-      dumps[variant] = py(['dump', target.path, [...TASKS, 'sqlite_mixed'].join(',')]).result as Record<string, Dumped>;
+      dumps[variant] = py(['dump', target.path, ALL_TASKS.join(',')]).result as Record<string, Dumped>;
     }
   }, 600_000);
 
@@ -170,6 +215,47 @@ describe('native transfer path: type fidelity against the streaming fallback', (
     expect(third?.[8]).toBe("''");
     expect(nulls?.slice(1)).toEqual(Array(8).fill('None'));
     expect(long?.[8]).toBe(`text(800000)'긴 텍스트 🦆 '...'긴 텍스트 🦆 '`);
+  });
+
+  it.each(Object.keys(PG_TASKS))('%s: same types and values on both paths', (task) => {
+    expect(results.native?.[task]?.path).toBe('native');
+    expect(results.mismatch?.[task]?.path).toBe('streaming');
+    const rows = { postgres_more: 3, postgres_domain: 3, postgres_renamed: 4 } as Record<string, number>;
+    expect(dumps.native?.[task]?.rows.length).toBe(rows[task] ?? 5);
+    expect(dumps.native?.[task]).toEqual(dumps.mismatch?.[task]);
+  });
+
+  it('scans the attached PostgreSQL table unless the server resolves its name to another table, a view or a domain', () => {
+    const said = (task: string) => {
+      const code = readFileSync(join(work, 'dag_native.py'), 'utf8');
+      const at = code.indexOf(`def t_${task}():`);
+      return /# Transfer path: native, (.*)\./.exec(code.slice(at))?.[1];
+    };
+    expect(said('postgres_full')).toMatch(
+      /^one DuckDB statement through the postgres scanner, scanning the attached table/,
+    );
+    expect(said('postgres_renamed')).toMatch(/scanning the attached table/);
+    expect(said('postgres_computed')).toMatch(
+      /through postgres_query \(the computed column tenfold is evaluated by the server\)/,
+    );
+    // The runs print which read each attached task took: the view and the domain through postgres_query.
+    const scanned = outputs.native?.match(/native path: scanning the attached table/g) ?? [];
+    expect(scanned).toHaveLength(4); // postgres_full, postgres_empty, postgres_renamed, postgres_more
+    const refused = 'native path: the source is not a plain table in public of base types only: postgres_query';
+    expect(outputs.native?.split(refused)).toHaveLength(3); // postgres_view, postgres_domain
+    expect(dumps.native?.postgres_domain?.rows).toEqual([
+      ['1', '5'],
+      ['2', 'None'],
+      ['3', '2147483647'],
+    ]);
+    expect(dumps.native?.postgres_more?.types).toEqual({
+      id: 'INTEGER',
+      n: 'DECIMAL(18,4)',
+      j: 'VARCHAR',
+      jb: 'VARCHAR',
+      tz: 'TIMESTAMP',
+      u: 'VARCHAR',
+    });
   });
 
   it('empty sources land as empty tables with the same columns', () => {

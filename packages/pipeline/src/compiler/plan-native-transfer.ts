@@ -3,6 +3,7 @@ import { renderExpression } from '../expression/render-expression.js';
 import { sqlDialect } from '../expression/sql-dialect.js';
 import type { TransferTask } from '../spec/pipeline-spec.js';
 import { planCopyTransfer, type CopyTransfer } from './plan-copy-transfer.js';
+import { planPostgresScan } from './plan-postgres-scan.js';
 import { createTargetTable, planTransferColumns, type SourceColumn } from './plan-transfer-columns.js';
 
 /** Which path a transfer task takes at run time, as the compile result and the preview tell it. */
@@ -14,6 +15,15 @@ export interface ScannerTransfer {
   method: 'scanner';
   scanner: 'sqlite' | 'postgres' | 'mysql';
   statements: string[];
+  /** How the INSERT reads the source: the attached file or table, or the server running the streaming SELECT, and why. */
+  reads: { via: 'attached' } | { via: 'server'; reason: string };
+  /**
+   * A PostgreSQL table scanned through the attached database: a statement counting 1 when the streaming SELECT's
+   * table name resolves, on the server, to that plain table in public, every column of a base type (no domain, enum
+   * or composite) and no table or column name differing from another by case alone; otherwise the postgres_query
+   * statements run.
+   */
+  check?: { sql: string; otherwise: string[] };
 }
 
 /** A transfer's native path: DuckDB's scanner into DuckDB, or one COPY stream into PostgreSQL. */
@@ -59,10 +69,12 @@ const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * The native bulk path of a transfer, or why it streams instead. Into PostgreSQL: see planCopyTransfer. Into DuckDB:
- * from SQLite, PostgreSQL and MySQL sources, replace and append modes, every output type known at compile time. A SQLite source is attached and its
- * filter and columns rendered in DuckDB's dialect (only expressions both engines read alike); a server source runs
- * the streaming path's own SELECT through postgres_query / mysql_query, so the server evaluates it exactly as it
- * would for the fallback. Either way the target table is the one the streaming path creates, filled by one INSERT.
+ * from SQLite, PostgreSQL and MySQL sources, replace and append modes, every output type known at compile time. A
+ * SQLite source is attached and its filter and columns rendered in DuckDB's dialect (only expressions both engines
+ * read alike); a PostgreSQL table is scanned through the attached database when its columns and filter read alike
+ * in both engines (planPostgresScan), which DuckDB splits into parallel ranges; otherwise, and for MySQL, the server
+ * runs the streaming path's own SELECT through postgres_query / mysql_query, evaluating it exactly as it would for
+ * the fallback. Either way the target table is the one the streaming path creates, filled by one INSERT.
  */
 export function planNativeTransfer(
   task: TransferTask,
@@ -81,7 +93,20 @@ export function planNativeTransfer(
     return { reason: 'the source columns or their types are not known at compile time' };
   }
   const d = sqlDialect('duckdb');
-  let from: string;
+  const columns = names.map((n) => d.ident(n));
+  const ddl = columns.map((c, i) => `${c} ${d.columnType(types[i] as NonNullable<(typeof types)[number]>)}`);
+  const table = d.ident(task.target_table);
+  const create = createTargetTable(table, ddl.join(', '), task.mode === 'replace');
+  const casts = columns.map(
+    (c, i) => `CAST(_q.${c} AS ${d.castType(types[i] as NonNullable<(typeof types)[number]>)})`,
+  );
+  const fill = (from: string) => [
+    ...create,
+    `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${casts.join(', ')} FROM ${from} AS _q`,
+  ];
+  const attached = (selects: readonly string[], where: string) =>
+    `(SELECT ${selects.join(', ')} FROM ${NATIVE_SOURCE}.${source.kind === 'postgres' ? 'public.' : ''}${d.ident(task.source_table)}${where})`;
+  const query = fill(`${source.kind}_query(${quote(NATIVE_SOURCE)}, ${quote(sourceSql)})`);
   if (source.kind === 'sqlite') {
     const known = sourceColumns?.map((c) => c.name);
     const parse = (expr: string) => parseExpression(expr, known ? { columns: known } : {});
@@ -93,19 +118,31 @@ export function planNativeTransfer(
     }
     const selects = planTransferColumns(task, sourceColumns, 'duckdb').selects as string[];
     const where = task.filter ? ` WHERE ${renderExpression(parse(task.filter), d)}` : '';
-    from = `(SELECT ${selects.join(', ')} FROM ${NATIVE_SOURCE}.${d.ident(task.source_table)}${where})`;
-  } else {
-    from = `${source.kind}_query(${quote(NATIVE_SOURCE)}, ${quote(sourceSql)})`;
+    return {
+      method: 'scanner',
+      scanner: 'sqlite',
+      statements: fill(attached(selects, where)),
+      reads: { via: 'attached' },
+    };
   }
-  const columns = names.map((n) => d.ident(n));
-  const ddl = columns.map((c, i) => `${c} ${d.columnType(types[i] as NonNullable<(typeof types)[number]>)}`);
-  const table = d.ident(task.target_table);
-  const create = createTargetTable(table, ddl.join(', '), task.mode === 'replace');
-  const casts = columns.map(
-    (c, i) => `CAST(_q.${c} AS ${d.castType(types[i] as NonNullable<(typeof types)[number]>)})`,
-  );
-  const insert = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${casts.join(', ')} FROM ${from} AS _q`;
-  return { method: 'scanner', scanner: source.kind, statements: [...create, insert] };
+  if (source.kind === 'mysql') {
+    const reason = 'no attached scan of MySQL tables yet';
+    return { method: 'scanner', scanner: 'mysql', statements: query, reads: { via: 'server', reason } };
+  }
+  const scan = planPostgresScan(task, sourceColumns);
+  if ('reason' in scan) {
+    return { method: 'scanner', scanner: 'postgres', statements: query, reads: { via: 'server', reason: scan.reason } };
+  }
+  return {
+    method: 'scanner',
+    scanner: 'postgres',
+    statements: fill(attached(scan.selects, scan.where)),
+    reads: { via: 'attached' },
+    check: {
+      sql: `SELECT count(*) FROM postgres_query(${quote(NATIVE_SOURCE)}, ${quote(scan.resolves)})`,
+      otherwise: query,
+    },
+  };
 }
 
 /** What the preview says about a transfer's path. */
@@ -118,9 +155,15 @@ export function describeTransferPath(native: NativeTransfer | { reason: string }
         : "one COPY stream of DuckDB's rows as CSV into the target (FROM STDIN)";
     return { path: 'native', method: 'copy', how: `${how}, streaming if that fails` };
   }
+  const reads =
+    native.reads.via === 'server'
+      ? `, the server running the streaming SELECT through ${native.scanner}_query (${native.reads.reason})`
+      : native.scanner === 'postgres'
+        ? ', scanning the attached table in parallel ranges (postgres_query unless the server resolves its name to a plain table in public with columns of base types and names unique in any case)'
+        : '';
   return {
     path: 'native',
     method: 'scanner',
-    how: `one DuckDB statement through the ${native.scanner} scanner, streaming if that fails`,
+    how: `one DuckDB statement through the ${native.scanner} scanner${reads}, streaming if that fails`,
   };
 }

@@ -70,7 +70,7 @@ function renderNativeCall(task: TransferTask, native: NativeTransfer | { reason:
   }
   const call =
     native.method === 'scanner'
-      ? `_native_transfer(${py(native.scanner)}, ${connectionArgument(task.source)}, ${connectionArgument(task.target)}, ${py(native.statements)})`
+      ? `_native_transfer(${py(native.scanner)}, ${connectionArgument(task.source)}, ${connectionArgument(task.target)}, ${py(native.statements)}${native.check ? `, check=${py(native.check.sql)}, otherwise=${py(native.check.otherwise)}` : ''})`
       : native.late
         ? `_copy_from_postgres_typed_late(
     ${connectionArgument(task.source)},

@@ -233,7 +233,10 @@ def _duckdb_scanner(kind):
     return str(path), None
 
 
-def _native_transfer(kind, source, target, statements):
+def _native_transfer(kind, source, target, statements, check=None, otherwise=None):
+    # check: when the statements scan an attached PostgreSQL table, whether the streaming SELECT's table name is that
+    # table on the server, with columns of base types only (count 1); if not, the otherwise statements run the SELECT
+    # through postgres_query.
     path, why = _duckdb_scanner(kind)
     secrets = []
     con = None
@@ -252,6 +255,12 @@ def _native_transfer(kind, source, target, statements):
             con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS _mcp_src (TYPE " + kind + ", READ_ONLY)")
 
         con = _open_duckdb(target, prepare=attach)
+        if check is not None:
+            if con.execute(check).fetchone()[0] == 1:
+                print("native path: scanning the attached table")
+            else:
+                print("native path: the source is not a plain table in public of base types only: postgres_query")
+                statements = otherwise
         con.execute("BEGIN")
         for sql in statements[:-1]:
             con.execute(sql)
