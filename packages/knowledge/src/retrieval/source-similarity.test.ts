@@ -26,7 +26,7 @@ describe('SourceSimilarity', () => {
     expect(standardize(99, 0.42)).toBe(0.42);
   });
 
-  it('forgets removed chunks and sources, and keeps a bounded sample per source', () => {
+  it('forgets removed chunks, and a source once its last chunk is gone, also past a full sample', () => {
     const sources = new SourceSimilarity(2);
     sources.add(1, 'a', vector(1, 0));
     sources.add(2, 'b', vector(0, 1));

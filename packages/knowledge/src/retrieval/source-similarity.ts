@@ -5,13 +5,15 @@
  * turned into a z-score against its own source's distribution for this query (mean and standard deviation of the
  * query's similarity to a sample of that source's chunks). Within one source the order is unchanged.
  *
- * The sample per source is the `sampleSize` chunks with the smallest hash of their id (a bottom-k sketch): the same
- * chunks on every start, kept in step with adds and removals without holding every vector.
+ * The sample per source holds at most `sampleSize` chunks: once full, a new chunk takes the place of the sampled one
+ * with the largest hash of its id when its own hash is smaller (a bottom-k sketch). The cache adds chunks in id order
+ * on start, so the same store gives the same sample; adds and removals keep it in step without holding every vector.
  */
 export class SourceSimilarity {
   private readonly sources = new Map<string, Map<number, Float32Array>>();
   private readonly sourceOf = new Map<number, string>();
   private readonly counts = new Map<string, number>();
+  private readonly largest = new Map<string, number>();
 
   constructor(private readonly sampleSize = 512) {}
 
@@ -34,19 +36,29 @@ export class SourceSimilarity {
       return;
     }
     // full: the new chunk replaces the sampled one with the largest hash when its own hash is smaller
-    let largest: number | undefined;
-    for (const id of sample.keys()) if (largest === undefined || hashId(id) > hashId(largest)) largest = id;
+    const largest = this.largestHashed(source, sample);
     if (largest !== undefined && hashId(chunkId) < hashId(largest)) {
       sample.delete(largest);
+      this.largest.delete(source);
       sample.set(chunkId, embedding);
     }
+  }
+
+  /** The sampled chunk with the largest hash, remembered until the sample changes. */
+  private largestHashed(source: string, sample: ReadonlyMap<number, Float32Array>): number | undefined {
+    const known = this.largest.get(source);
+    if (known !== undefined) return known;
+    let largest: number | undefined;
+    for (const id of sample.keys()) if (largest === undefined || hashId(id) > hashId(largest)) largest = id;
+    if (largest !== undefined) this.largest.set(source, largest);
+    return largest;
   }
 
   remove(chunkId: number): void {
     const source = this.sourceOf.get(chunkId);
     if (source === undefined) return;
     this.sourceOf.delete(chunkId);
-    this.sources.get(source)?.delete(chunkId);
+    if (this.sources.get(source)?.delete(chunkId)) this.largest.delete(source);
     const left = (this.counts.get(source) ?? 1) - 1;
     if (left > 0) {
       this.counts.set(source, left);
