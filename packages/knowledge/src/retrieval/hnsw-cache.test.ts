@@ -7,7 +7,16 @@ const DIMENSIONS = 16;
 function chunk(id: number, hot: number, fields: Partial<IndexedChunk> = {}): IndexedChunk {
   const embedding = new Float32Array(DIMENSIONS).fill(0.01);
   embedding[hot % DIMENSIONS] = 1;
-  return { id, embedding, docType: 'guide', category: 'c', airflowVersion: 'any', lang: 'en', ...fields };
+  return {
+    id,
+    source: 'docs',
+    embedding,
+    docType: 'guide',
+    category: 'c',
+    airflowVersion: 'any',
+    lang: 'en',
+    ...fields,
+  };
 }
 
 /** An embedding source that yields pages and lets the test act between them. */

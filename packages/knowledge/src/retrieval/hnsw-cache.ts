@@ -1,6 +1,7 @@
 import { type Logger, silentLogger } from '@airflow-mcp/core';
 import { chunkMatchesFilters, type ChunkFilterFields, type SearchFilters } from '../store/search-filters.js';
 import type { IndexedChunk, StoreChange } from '../store/store-types.js';
+import { SourceSimilarity } from './source-similarity.js';
 
 export type HnswCacheState = 'cold' | 'building' | 'warm' | 'failed';
 
@@ -28,6 +29,7 @@ export interface EmbeddingSource {
 export class HnswCache {
   private index: HierarchicalNSW | undefined;
   private readonly fields = new Map<number, ChunkFilterFields>();
+  private readonly similarity = new SourceSimilarity();
   private pending: StoreChange[] = [];
   private building: Promise<void> | undefined;
   private currentState: HnswCacheState = 'cold';
@@ -82,6 +84,15 @@ export class HnswCache {
     return result.neighbors.map((chunkId, i) => ({ chunkId, distance: result.distances[i] ?? 1 }));
   }
 
+  /**
+   * Turns a chunk's cosine similarity to this query into a score comparable across sources (see SourceSimilarity);
+   * undefined while the cache is not warm or holds one source only, where raw similarities already compare.
+   */
+  sourceStandardizer(embedding: Float32Array): ((chunkId: number, similarity: number) => number) | undefined {
+    if (this.currentState !== 'warm' || this.similarity.sourceCount < 2) return undefined;
+    return this.similarity.standardizer(embedding);
+  }
+
   private async load(source: EmbeddingSource): Promise<void> {
     this.currentState = 'building';
     const started = performance.now();
@@ -117,6 +128,7 @@ export class HnswCache {
   private applyTo(index: HierarchicalNSW, change: StoreChange): void {
     for (const id of change.removedChunkIds) {
       if (!this.fields.delete(id)) continue;
+      this.similarity.remove(id);
       index.markDelete(id);
     }
     for (const chunk of change.added) this.add(index, chunk);
@@ -126,6 +138,7 @@ export class HnswCache {
     if (index.getCurrentCount() >= index.getMaxElements()) index.resizeIndex(index.getMaxElements() * 2);
     // a known label is updated in place; a new one may take the slot of a deleted point
     index.addPoint(Array.from(chunk.embedding), chunk.id, !this.fields.has(chunk.id));
+    this.similarity.add(chunk.id, chunk.source, chunk.embedding);
     this.fields.set(chunk.id, {
       docType: chunk.docType,
       category: chunk.category,

@@ -5,8 +5,8 @@ import { hasFilters, type SearchFilters } from '../store/search-filters.js';
 import type { ChunkRecord, StoreChange, VectorSearchMode } from '../store/store-types.js';
 import { contentTerms } from '../text/tokenize.js';
 import { expandQuery } from './expand-query.js';
+import { type FusedDocument, fuseDocuments } from './fuse-documents.js';
 import type { HnswCache } from './hnsw-cache.js';
-import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
 
 export type RetrievalMode = 'hybrid' | 'vector' | 'text';
 
@@ -62,8 +62,10 @@ export interface RetrieverOptions {
 
 /**
  * Hybrid search over the knowledge store: vector similarity (hnsw cache when warm, else pgvector) and
- * PostgreSQL full-text search, both on the query expanded with the bilingual lexicon, fused by reciprocal
- * rank fusion (k = 60).
+ * PostgreSQL full-text search, both on the query expanded with the bilingual lexicon. Documents compete, not
+ * chunks: each half ranks documents by their best chunk and the two document rankings are fused by reciprocal rank
+ * fusion (k = 10); with the warm cache, vector similarities from different sources are first standardised per
+ * source, so short curated notes do not crowd out long reference pages.
  */
 export class Retriever {
   readonly maxQueryLength: number;
@@ -127,11 +129,19 @@ export class Retriever {
       mode === 'text' ? Promise.resolve([]) : this.vectorCandidates(this.vectorQuery(expanded), candidates, options),
       mode === 'vector' ? Promise.resolve([]) : this.textCandidates(expanded, candidates, options.filters),
     ]);
-    const vectorWeight = options.vectorWeight ?? (this.options.embedder.semantic ? 4 : 1);
-    const fused = reciprocalRankFusion([vectorIds, textIds], { weights: [vectorWeight, 1] }).filter(
-      (f) => f.score >= (options.minScore ?? 0),
+    const records = new Map(
+      (await this.options.store.getChunks([...new Set([...vectorIds, ...textIds])])).map((r) => [r.id, r]),
     );
-    const results = await this.toResults(fused, k, options.maxPerDocument ?? 2);
+    const vectorWeight = options.vectorWeight ?? (this.options.embedder.semantic ? 4 : 1);
+    const documents = fuseDocuments([vectorIds, textIds], {
+      documentOf: (id) => records.get(id)?.documentId,
+      weights: [vectorWeight, 1],
+    });
+    const results = this.toResults(documents, records, {
+      k,
+      maxPerDocument: options.maxPerDocument ?? 2,
+      minScore: options.minScore ?? 0,
+    });
     this.results.set(key, results);
     return results;
   }
@@ -152,7 +162,14 @@ export class Retriever {
     if (cache?.state === 'warm' && (options.vectorSource ?? 'auto') === 'auto') {
       const hits = cache.search(embedding, { limit, ...(options.filters ? { filters: options.filters } : {}) });
       // a narrow filter can starve the graph walk: then ask the database, which filters exactly
-      if (!hasFilters(options.filters) || hits.length >= Math.min(limit, cache.size)) return hits.map((h) => h.chunkId);
+      if (!hasFilters(options.filters) || hits.length >= Math.min(limit, cache.size)) {
+        const standardize = cache.sourceStandardizer(embedding);
+        if (!standardize) return hits.map((h) => h.chunkId);
+        return hits
+          .map((h) => ({ id: h.chunkId, score: standardize(h.chunkId, 1 - h.distance) }))
+          .sort((a, b) => b.score - a.score)
+          .map((h) => h.id);
+      }
     }
     const hits = await this.options.store.vectorSearch(embedding, {
       limit,
@@ -181,24 +198,26 @@ export class Retriever {
     return distinctive.length > 0 ? distinctive : [...terms];
   }
 
-  private async toResults(
-    fused: readonly { id: number; score: number }[],
-    k: number,
-    maxPerDocument: number,
-  ): Promise<SearchResult[]> {
-    // look deeper than k, since the per-document cap may pass over some
-    const head = fused.slice(0, k * 8);
-    const records = new Map((await this.options.store.getChunks(head.map((f) => f.id))).map((r) => [r.id, r]));
-    const perDocument = new Map<number, number>();
+  /**
+   * The best documents' chunks, a document's extra chunks (up to maxPerDocument) right after its best one. A chunk's
+   * score is its document's fused score, scaled down for the extra chunks by their chunk-level fused score.
+   */
+  private toResults(
+    documents: readonly FusedDocument[],
+    records: ReadonlyMap<number, ChunkRecord>,
+    options: { k: number; maxPerDocument: number; minScore: number },
+  ): SearchResult[] {
     const out: SearchResult[] = [];
-    for (const { id, score } of head) {
-      const record = records.get(id);
-      if (!record) continue; // deleted since the candidates were found
-      const seen = perDocument.get(record.documentId) ?? 0;
-      if (seen >= maxPerDocument) continue;
-      perDocument.set(record.documentId, seen + 1);
-      out.push(toResult(record, score));
-      if (out.length === k) break;
+    for (const document of documents) {
+      const best = document.chunks[0]?.score ?? 0;
+      for (const chunk of document.chunks.slice(0, Math.max(1, options.maxPerDocument))) {
+        const record = records.get(chunk.id);
+        const score = best === 0 ? 0 : (document.score * chunk.score) / best;
+        if (!record || score < options.minScore) continue;
+        out.push(toResult(record, score));
+        if (out.length === options.k) break;
+      }
+      if (out.length === options.k) break;
     }
     this.log.debug({ results: out.length }, 'knowledge search');
     return out;

@@ -196,6 +196,7 @@ export class KnowledgeStore {
       removedChunkIds: result.removedChunkIds,
       added: result.addedIds.map(({ id, ordinal }) => ({
         id,
+        source: input.source,
         embedding: (input.chunks.find((c) => c.ordinal === ordinal) as ChunkInput).embedding,
         ...fields,
       })),
@@ -345,13 +346,14 @@ export class KnowledgeStore {
     for (;;) {
       const { rows } = await this.client.query<{
         id: number;
+        source: string;
         embedding: string;
         doc_type: string;
         category: string;
         airflow_version: string;
         lang: string;
       }>(
-        `SELECT c.id, c.embedding::text AS embedding, d.doc_type, d.category, d.airflow_version, d.lang
+        `SELECT c.id, d.source, c.embedding::text AS embedding, d.doc_type, d.category, d.airflow_version, d.lang
          FROM knowledge.chunks c JOIN knowledge.documents d ON d.id = c.document_id
          WHERE c.id > $1 ORDER BY c.id LIMIT $2`,
         [after, batchSize],
@@ -360,6 +362,7 @@ export class KnowledgeStore {
       after = (rows.at(-1) as { id: number }).id;
       yield rows.map((r) => ({
         id: r.id,
+        source: r.source,
         embedding: parseVectorLiteral(r.embedding),
         docType: r.doc_type,
         category: r.category,
