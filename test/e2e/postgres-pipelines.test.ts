@@ -180,10 +180,38 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
         ),
       ).toEqual([
         ['order_id', 'BIGINT'],
-        ['customer', 'BIGINT'],
+        ['customer', 'INTEGER'],
         ['amount', 'DECIMAL(18,4)'],
         ['created_at', 'TIMESTAMP'],
       ]);
+      // The planner's read of the table through Airflow types the columns at compile time: DuckDB's scanner, with the
+      // text filter run by the server.
+      expect(out.code).toContain('Transfer path: native, one DuckDB statement through the postgres scanner');
+      expect(out.code).toContain('through postgres_query (the text column status in the filter');
+    });
+
+    it('a column list and a number filter: DuckDB scans the attached table, as a user would by hand', async () => {
+      const out = await createDag({
+        task_description: `copy the ${orders} table from postgres:${CONN_ID} into DuckDB pg_scan.duckdb, columns order_id, customer_id, created_at where customer_id <= 10, dag id pg_scan_${suffix}`,
+        run: true,
+        wait: true,
+      });
+      expect(out.code).toContain('scanning the attached table in parallel ranges');
+      const expected = (
+        await query<{ order_id: string; customer_id: number; created_at: string }>(
+          `SELECT order_id, customer_id, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS') AS created_at
+           FROM "${orders}" WHERE customer_id <= 10 ORDER BY order_id`,
+        )
+      ).map((r) => [Number(r.order_id), r.customer_id, r.created_at]);
+      expect(expected.length).toBeGreaterThan(90);
+      expect(out.run).toMatchObject({ state: 'success', rows: expected.length });
+      expect(
+        duckdb(
+          airflow.python,
+          join(warehouse, 'pg_scan.duckdb'),
+          `SELECT order_id, customer_id, strftime(created_at, '%Y-%m-%d %H:%M:%S') FROM "${orders}" ORDER BY order_id`,
+        ),
+      ).toEqual(expected);
     });
 
     it('"only the refunded ones": a value in words finds its column through Airflow\'s read of the schema', async () => {
@@ -378,7 +406,7 @@ describe('PostgreSQL pipelines through a real Airflow, credentials only in an AI
   });
 
   it('the generated DAG files name the connection id and never hold the password', () => {
-    expect(dagFiles.length).toBe(6);
+    expect(dagFiles.length).toBe(7);
     for (const file of dagFiles) {
       const code = readFileSync(file, 'utf8');
       expect(code).toContain(`"${CONN_ID}"`);

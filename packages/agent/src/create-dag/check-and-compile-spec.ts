@@ -38,7 +38,12 @@ export async function checkAndCompileSpec(
   const dirs = tenantDataDirs(deps.allowedDataDirs, tenant);
   return checkSpec(scopeSpecToTenant(plan.spec, tenant, deps), {
     allowedDataDirs: dirs,
-    introspect: (connection, table) => deps.introspect(connection, table, dirs),
+    // A server source's columns only when the planner has just read them through Airflow (no second DAG run):
+    // with them the compiler types the target and a PostgreSQL source may take DuckDB's scan of its table.
+    introspect: async (connection, table) =>
+      connection.kind === 'postgres' || connection.kind === 'mysql'
+        ? deps.introspect.recent(connection, table)
+        : deps.introspect(connection, table, dirs),
     airflowMajor: () => deps.airflowMajor(),
     ...(deps.secrets ? { secrets: deps.secrets } : {}),
     defaultStartDate: new Date(),

@@ -35,7 +35,7 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
    * fixed introspection DAG is deployed once, then run with {kind, conn_id, table} and its XCom read back.
    */
   async function introspectThroughAirflow(
-    connection: Extract<Connection, { kind: 'postgres' | 'mysql' }>,
+    connection: ServerConnection,
     table?: string,
   ): Promise<{
     tables: string[];
@@ -104,21 +104,45 @@ export function createSourceIntrospector(options: SourceIntrospectorOptions) {
     };
   }
 
-  return async function introspect(
-    connection: Connection,
-    table?: string,
-    dirs: readonly string[] = options.allowedDataDirs,
-  ) {
+  // A server table's columns as Airflow last read them, for RECENT_SCHEMA_MS: the planner reads a request's tables
+  // through Airflow, and the compile rung then types that table's columns from the same read, with no second run.
+  const recent = new Map<string, { at: number; tables: string[]; columns: SourceColumn[] }>();
+  const recentKey = (connection: ServerConnection, table: string) =>
+    JSON.stringify([connection.kind, connection.conn_id, table.toLowerCase()]);
+
+  async function introspect(connection: Connection, table?: string, dirs: readonly string[] = options.allowedDataDirs) {
     if (connection.kind === 'sqlite') {
       return introspectSqlite(resolveDataPath(connection.path, dirs, 'Source'), table, limits);
     }
-    if (connection.kind === 'postgres' || connection.kind === 'mysql')
-      return introspectThroughAirflow(connection, table);
+    if (connection.kind === 'postgres' || connection.kind === 'mysql') {
+      const info = await introspectThroughAirflow(connection, table);
+      if (table !== undefined && info.columns) {
+        recent.delete(recentKey(connection, table));
+        recent.set(recentKey(connection, table), { at: Date.now(), tables: info.tables, columns: info.columns });
+        if (recent.size > RECENT_SCHEMA_ENTRIES) recent.delete(recent.keys().next().value as string);
+      }
+      return info;
+    }
     if (connection.kind === 'duckdb' && options.python) {
       return introspectDuckdb(resolveDataPath(connection.path, dirs, 'Source'), options.python, table, limits);
     }
     return undefined;
+  }
+
+  /**
+   * A PostgreSQL / MySQL table's tables and columns from a read through Airflow in the last RECENT_SCHEMA_MS, or
+   * undefined: never starts a run. Text values are not kept.
+   */
+  introspect.recent = (connection: ServerConnection, table: string) => {
+    const hit = recent.get(recentKey(connection, table));
+    return hit && Date.now() - hit.at <= RECENT_SCHEMA_MS ? { tables: hit.tables, columns: hit.columns } : undefined;
   };
+  return introspect;
 }
+
+type ServerConnection = Extract<Connection, { kind: 'postgres' | 'mysql' }>;
+/** How long a server table's columns read through Airflow are reused by the compile rung. */
+export const RECENT_SCHEMA_MS = 120_000;
+const RECENT_SCHEMA_ENTRIES = 256;
 
 export type SourceIntrospector = ReturnType<typeof createSourceIntrospector>;

@@ -69,7 +69,9 @@ export function createPlannerRouter(options: PlannerRouterOptions) {
     try {
       await checkSpec(json, {
         allowedDataDirs: ctx.allowedDataDirs ?? options.allowedDataDirs,
-        introspect: (connection, table) => ctx.introspect(connection, table),
+        // Server sources are read through an Airflow run: not once per repair attempt (the build's rung types them).
+        introspect: async (connection, table) =>
+          connection.kind === 'postgres' || connection.kind === 'mysql' ? undefined : ctx.introspect(connection, table),
         airflowMajor: () => 3,
       });
       // Faithfulness: the spec must reflect every part of the request the readers understood, and carry the

@@ -22,7 +22,7 @@ export type IntrospectTable = (
 export interface CheckSpecOptions {
   /** The folders SQLite / DuckDB files must live in (the caller's own). */
   allowedDataDirs: readonly string[];
-  /** Reads a SQLite or DuckDB source table's columns; the caller decides how (and under which folders). */
+  /** Reads a source table's columns; the caller decides how (under which folders, whether through Airflow). */
   introspect: IntrospectTable;
   /** The Airflow major version to compile for, asked only once the spec got that far. */
   airflowMajor: () => 2 | 3 | Promise<2 | 3>;
@@ -45,7 +45,10 @@ function withStep(error: unknown, step: string): unknown {
   });
 }
 
-/** The source columns of each SQLite / DuckDB transfer whose table exists before the DAG runs. */
+/**
+ * The source columns of each transfer whose table exists before the DAG runs and that `introspect` can read (a
+ * PostgreSQL / MySQL source only when the caller has its columns at hand: undefined leaves them to the run).
+ */
 async function readSourceColumns(
   spec: PipelineSpec,
   introspect: IntrospectTable,
@@ -55,7 +58,7 @@ async function readSourceColumns(
   );
   const out: Record<string, SourceColumn[]> = {};
   for (const task of spec.tasks) {
-    if (task.type !== 'transfer' || (task.source.kind !== 'sqlite' && task.source.kind !== 'duckdb')) continue;
+    if (task.type !== 'transfer') continue;
     // A table another task of this DAG writes does not exist yet: its columns are the compiler's to take as given.
     if (written.has(tableKey(task.source, task.source_table))) continue;
     const info = await introspect(task.source, task.source_table);
