@@ -96,18 +96,22 @@ describe('no request holds the event loop', () => {
   let baselineMs = 0;
   /** 100 ms, or on a machine that is itself slower than that while idle, the idle worst plus 100 ms. */
   let bound = 100;
+  let idleP95Ms = 0;
+  /** 100 ms, or on a machine whose idle p95 is over 50 ms (other work on the two cores), the idle p95 plus 50 ms. */
+  let p95Bound = 100;
 
   /**
-   * Every /healthz answered, 95% under 100 ms and none slower than the bound, and the event loop never held.
+   * Every /healthz answered, 95% under 100 ms and none slower than the bound (each looser on a machine slow while
+   * idle), and the event loop never held.
    */
   const expectResponsive = (polls: { ms: number; status: number }[], loopDelayMs: number) => {
     expect(polls.every((p) => p.status === 200)).toBe(true);
     const sorted = polls.map((p) => p.ms).sort((a, b) => a - b);
     const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
     const worst = sorted.at(-1) ?? 0;
-    const figures = `/healthz x${polls.length}: p95 ${p95.toFixed(0)} ms, slowest ${worst.toFixed(0)} ms; event loop delay ${loopDelayMs.toFixed(0)} ms; idle for as long: ${baselineMs.toFixed(0)} ms`;
+    const figures = `/healthz x${polls.length}: p95 ${p95.toFixed(0)} ms, slowest ${worst.toFixed(0)} ms; event loop delay ${loopDelayMs.toFixed(0)} ms; idle for as long: p95 ${idleP95Ms.toFixed(0)} ms, slowest ${baselineMs.toFixed(0)} ms`;
     console.log(figures);
-    expect(p95, figures).toBeLessThan(100);
+    expect(p95, figures).toBeLessThan(p95Bound);
     expect(worst, figures).toBeLessThan(bound);
     // Measured inside the test process, which also runs the MCP client parsing the answer: looser, but a held loop
     // (the old reads held it for the whole call) fails it.
@@ -142,6 +146,9 @@ describe('no request holds the event loop', () => {
     const idle = await whilePolling(app.url, () => new Promise((r) => setTimeout(r, 20_000)));
     baselineMs = Math.max(...idle.polls.map((p) => p.ms));
     bound = baselineMs < 100 ? 100 : baselineMs + 100;
+    const idleSorted = idle.polls.map((p) => p.ms).sort((a, b) => a - b);
+    idleP95Ms = idleSorted[Math.floor(idleSorted.length * 0.95)] ?? 0;
+    p95Bound = idleP95Ms <= 50 ? 100 : idleP95Ms + 50;
   }, 180_000);
 
   afterAll(async () => {
