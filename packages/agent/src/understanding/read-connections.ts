@@ -233,3 +233,28 @@ export function takeConnectionUris(rt: RequestText): { en: string; ko: string }[
   }
   return questions;
 }
+
+// Data systems people name that this service neither reads nor writes (MariaDB is MySQL's, Greenplum PostgreSQL's).
+const UNSUPPORTED_SYSTEMS =
+  /(?<![\w.])(?:snowflake|big\s?query|redshift|databricks|oracle|sql\s?server|mssql|azure\s+sql|synapse|mongo(?:db)?|cosmos\s?db|dynamo\s?db|firestore|cassandra|elastic\s?search|opensearch|clickhouse|kafka|hive|teradata|vertica|athena|trino|presto|s3|gcs|google\s+sheets|salesforce|스노우플레이크|빅쿼리|레드시프트|데이터브릭스|오라클|몽고\s?db|카프카|엘라스틱서치)(?![\w.])/giu;
+
+/**
+ * Names of data systems the service does not move data to or from (Snowflake, BigQuery, Oracle, ...) are taken and
+ * answered with a question naming them, before any reader could take "to Snowflake" for a DuckDB table of that name.
+ * A source table or column of that name (`isSourceName`) is left alone.
+ */
+export function takeUnsupportedSystems(
+  rt: RequestText,
+  isSourceName: (word: string) => boolean,
+): { en: string; ko: string }[] {
+  const questions: { en: string; ko: string }[] = [];
+  for (const m of rt.free(UNSUPPORTED_SYSTEMS)) {
+    if (isSourceName(m[0])) continue;
+    rt.takeMatch(m);
+    questions.push({
+      en: `"${m[0]}" is not a database this service reads or writes: it moves data between SQLite and DuckDB files, PostgreSQL and MySQL (through Airflow connections).`,
+      ko: `"${m[0]}"은(는) 이 서비스가 읽거나 쓰는 데이터베이스가 아닙니다: SQLite·DuckDB 파일, PostgreSQL, MySQL(Airflow 연결) 사이에서만 옮깁니다.`,
+    });
+  }
+  return questions;
+}

@@ -435,6 +435,16 @@ const CASES: Case[] = [
       columns: ['id', 'order_id', 'amount', 'method', 'status', 'currency', 'paid_at'].map((name) => ({ name })),
     }),
   ],
+  // A data system the service does not reach is named, never read as a DuckDB table of that name.
+  ['unsupported-en-1', 'copy customers to Snowflake', 'shop.db', { refuse: true, words: ['Snowflake'] }],
+  [
+    'unsupported-en-2',
+    'load orders into analytics.duckdb, then push them to BigQuery',
+    'shop.db',
+    { refuse: true, words: ['BigQuery'] },
+  ],
+  ['unsupported-ko-1', 'customers를 빅쿼리로 보내줘', 'shop.db', { refuse: true, words: ['빅쿼리'] }],
+  ['unsupported-ko-2', '주문 테이블을 오라클에 넣어줘', 'shop.db', { refuse: true, words: ['오라클'] }],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {

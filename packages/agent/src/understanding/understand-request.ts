@@ -6,7 +6,7 @@ import { nameForms, nearestName, type NameForm } from './name-forms.js';
 import { notUnderstood, takeFillerPhrases } from './not-understood.js';
 import { readChecks, type CheckReading } from './read-checks.js';
 import { readBareLists, readColumns, type ColumnsReading } from './read-columns.js';
-import { readConnections, takeConnectionUris } from './read-connections.js';
+import { readConnections, takeConnectionUris, takeUnsupportedSystems } from './read-connections.js';
 import { readFilters } from './read-filter.js';
 import { readMode, type ModeReading } from './read-mode.js';
 import { readAlert, readDagId, readTableTargets, readTargetTable } from './read-names.js';
@@ -145,6 +145,8 @@ export async function understandRequest(ctx: PlanningContext): Promise<Understan
   const corrections: [string, string][] = tableTypos.map((t) => [t.form, t.name]);
 
   const isSourceTable = (name: string) => allTables.some((t) => t.name.toLowerCase() === name.toLowerCase());
+  // "to Snowflake": a system this service does not reach is named as such, never a target table of that name.
+  questions.push(...takeUnsupportedSystems(rt, isSourceTable));
   const targetTable = readTargetTable(rt, isSourceTable, vocab.tablePattern);
 
   // The tables the request moves: every free mention of a source table, in order.
