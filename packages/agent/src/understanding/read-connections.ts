@@ -241,7 +241,7 @@ const UNSUPPORTED_SYSTEMS =
 /**
  * Names of data systems the service does not move data to or from (Snowflake, BigQuery, Oracle, ...) are taken and
  * answered with a question naming them, before any reader could take "to Snowflake" for a DuckDB table of that name.
- * A source table or column of that name (`isSourceName`) is left alone.
+ * A source table of that name (`isSourceName`) is left alone; a column of that name is refused, naming it.
  */
 export function takeUnsupportedSystems(
   rt: RequestText,

@@ -6,8 +6,8 @@ export const INTROSPECTION_DAG_ID = 'airflow_mcp_introspect';
 /**
  * PostgreSQL and MySQL are reached only through Airflow connections, whose credentials this service never holds, so
  * their schemas are read by Airflow itself: a fixed, generated DAG that takes {kind, conn_id, table?, schema?} in
- * dag_run.conf, checks them, and returns tables, columns, row counts and the few values of text columns through XCom. The table name only ever
- * reaches SQL as a bound parameter or as an identifier checked against the catalog.
+ * dag_run.conf, checks them, and returns tables, columns, row counts and the few values of text columns through
+ * XCom. The table name only ever reaches SQL as a bound parameter or as an identifier checked against the catalog.
  */
 export function introspectionDagSource(airflowMajor: 2 | 3): string {
   const imports =
