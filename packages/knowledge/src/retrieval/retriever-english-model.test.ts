@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKnowledgeBase } from '../create-knowledge-base.js';
-import { createMiniLmEmbedder } from '../embedders/create-embedder.js';
+import { createMiniLmEmbedder } from '../embedders/create-minilm-embedder.js';
 import { defaultEmbeddingModelDir } from '../embedders/onnx-embedder.js';
 
 const modelDir = defaultEmbeddingModelDir(process.env.AIRFLOW_MCP_CACHE);

@@ -88,6 +88,23 @@ export class KnowledgeStore {
     return store;
   }
 
+  /**
+   * The embedder that filled the store in this database, without migrating or changing anything; undefined when
+   * the knowledge schema does not exist yet or holds no chunks.
+   */
+  static async storedEmbedder(
+    client: SqlClient,
+  ): Promise<{ id: string; dimensions: number; chunks: number } | undefined> {
+    const { rows } = await client.query<{ present: boolean }>(
+      "SELECT to_regclass('knowledge.meta') IS NOT NULL AND to_regclass('knowledge.chunks') IS NOT NULL AS present",
+    );
+    if (!rows[0]?.present) return undefined;
+    const meta = await readMeta(client);
+    const chunks = await countRows(client, 'knowledge.chunks');
+    if (meta.embedder_id === undefined || chunks === 0) return undefined;
+    return { id: meta.embedder_id, dimensions: Number(meta.dimensions), chunks };
+  }
+
   /** Deletes every document and chunk and records the current embedder: the way to switch embedders. */
   async reset(): Promise<void> {
     await this.client.transaction(async (tx) => {

@@ -19,6 +19,7 @@ export const ingestCommand: CliCommand = {
       ...knowledgeOptions(config),
       client: db,
       corpusDir: undefined,
+      vectorsFrom: config.knowledgeDir,
       reset: args.includes('--reset'),
       logger: silentLogger,
     });
