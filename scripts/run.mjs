@@ -38,6 +38,15 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const cli = join(root, 'apps', 'server', 'bin', 'airflow-mcp.js');
 const airflowScript = join(root, 'airflow', 'scripts', 'airflow-local.mjs');
 
+/** The default embedder's model (cache, hash-checked, once); without it the service uses the hashing embedder. */
+function installEmbeddingModel() {
+  try {
+    ensureEmbeddingModel();
+  } catch (error) {
+    process.stderr.write(`[setup] no local embedding model (${error.message}); the hashing embedder will be used\n`);
+  }
+}
+
 function prepare({ build = true } = {}) {
   ensureNpmPackages(root);
   if (build) ensureBuild(root);
@@ -46,12 +55,7 @@ function prepare({ build = true } = {}) {
 const commands = {
   setup() {
     prepare();
-    // The local sentence-embedding model (cache, hash-checked); without it the hashing embedder is used.
-    try {
-      ensureEmbeddingModel();
-    } catch (error) {
-      process.stderr.write(`[setup] no local embedding model (${error.message}); the hashing embedder will be used\n`);
-    }
+    installEmbeddingModel();
     // Debian's chromium, the console's browser tests' browser (test/support/launch-browser.ts).
     ensureChromium();
     // The Python MCP SDK, the tests' 2025-11-25 client: a cached virtualenv from its hash-checked lock.
@@ -77,10 +81,12 @@ const commands = {
   },
   start() {
     prepare();
+    installEmbeddingModel();
     return run(node, [cli, 'serve', ...rest]);
   },
   demo() {
     prepare();
+    installEmbeddingModel();
     return run(node, [join(root, 'scripts', 'demo.mjs'), ...rest]);
   },
   'airflow-up'() {
