@@ -83,6 +83,16 @@ describe('the default embedder (EMBEDDER=auto, no API key)', () => {
     const noModel = await open({ embedder: 'auto', reset: true, modelDir: mkdtempSync(join(tmpdir(), 'no-model-')) });
     expect(noModel.knowledge.embedder.id).toBe('local-hash-v2:768');
     await noModel.close();
+
+    // a store MiniLM filled, with the model gone: refused at start, saying how to get the model back
+    const minilm = await open({ embedder: 'auto', reset: true });
+    await minilm.knowledge.ingest([docs]);
+    await minilm.close();
+    const client = await createPgliteClient({ dataDir: join(dataDir, 'db') });
+    await expect(
+      createKnowledgeService({ ...noKeys, embedder: 'auto', client, modelDir: join(dataDir, 'gone') }),
+    ).rejects.toThrow(/needs the model that npm run setup installs/);
+    await client.close();
   });
 
   it('embeds a chunk the shipped file lacks (a corpus edited without npm run knowledge:vectors) instead of failing', async () => {

@@ -51,7 +51,8 @@ export async function chooseEmbedder(
       ? 'gemini'
       : stored?.id.startsWith('local-hash')
         ? 'local'
-        : hasOnnxModel(modelDir)
+        : // a MiniLM store whose model is gone is refused naming npm run setup, not as a conflict of embedders
+          stored?.id.startsWith('all-minilm') || hasOnnxModel(modelDir)
           ? 'minilm'
           : 'local';
   }
