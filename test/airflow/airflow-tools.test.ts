@@ -27,7 +27,7 @@ def generated():
     @task
     def load(n: int):
         print(f"loaded {n} rows")
-        return n
+        return {"rows": n}
 
     load(extract())
 
@@ -80,11 +80,15 @@ describe('Airflow MCP tools over HTTP against the real standalone', () => {
     expect(run.isError).toBeFalsy();
     const out = run.structuredContent as { run_id: string; state: string; tasks: { task_id: string }[] };
     expect(out.state).toBe('success');
+    // the rows the load task reported moving (generated transfers return { rows }), in the data and the text
+    expect(run.structuredContent?.['rows']).toBe(3);
+    expect(run.content[0]?.text).toContain('rows moved: 3');
     expect(out.tasks.map((t) => t.task_id)).toEqual(['extract', 'load']);
     expect(progress.length).toBeGreaterThan(0);
 
     const status = await call('check_dag_status', { dag_id: dagId });
-    expect(status.structuredContent).toMatchObject({ run_id: out.run_id, state: 'success' });
+    expect(status.structuredContent).toMatchObject({ run_id: out.run_id, state: 'success', rows: 3 });
+    expect(status.content[0]?.text).toContain('rows moved: 3');
 
     const logs = await call('get_task_logs', { dag_id: dagId, run_id: out.run_id, task_id: 'load' });
     expect((logs.structuredContent as { lines: { event: string }[] }).lines.map((l) => l.event)).toContain(

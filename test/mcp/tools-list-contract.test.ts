@@ -15,7 +15,8 @@ import { createTools, type ToolDependencies } from '../../apps/server/src/mcp/to
  * Measured with o200k_base: 7,381 tokens (30.1 KB) before trimming, 5,862 (23.4 KB) after; 6,000 exactly before
  * create_dag/update_dag/rollback_dag answered `timings` (issue 16: +15 tokens each), 6,045 with it; 6,123 with the
  * MCP Apps links (`_meta.ui.resourceUri` on create_dag, update_dag, run_dag, check_dag_status: +78); 6,294 with
- * list_dags' `runs` input and `recent_runs`/`caller` output for the web console (+171).
+ * list_dags' `runs` input and `recent_runs`/`caller` output for the web console (+171); `rows` on run_dag's and
+ * check_dag_status's output paid for by two descriptions that repeated their inputs' defaults or Airflow's paging.
  */
 const TOKEN_BUDGET = 6_300;
 

@@ -4,6 +4,7 @@ import { AppError, type Logger, ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp
 import type { Language } from '../i18n/detect-language.js';
 import { stalledRunMessage } from '../i18n/messages.js';
 import { readRecentRuns, type RecentRun } from './read-recent-runs.js';
+import { readRowsMoved } from './read-rows-moved.js';
 import { assertOwnsDag, ownsDag, tenantPrefix } from '../tenancy/tenant-scope.js';
 import {
   countDoneTasks,
@@ -40,9 +41,10 @@ export interface AirflowServiceOptions {
 
 /**
  * A run as the tools report it. `stalled`: Airflow reports its scheduler unhealthy while the run is queued or
- * running, so it will not move until the scheduler is back (following stops early with `timed_out` then).
+ * running, so it will not move until the scheduler is back (following stops early with `timed_out` then). `rows`
+ * (status of a successful run): the rows its tasks reported moving, null when none reported any.
  */
-export type ServiceRunSummary = RunSummary & { timed_out?: boolean; stalled?: string };
+export type ServiceRunSummary = RunSummary & { timed_out?: boolean; stalled?: string; rows?: number | null };
 
 /** The tag every generated DAG carries: how list_dags tells ours from the rest. */
 export const GENERATED_TAG = 'airflow-mcp';
@@ -99,6 +101,7 @@ export function createAirflowService(options: AirflowServiceOptions) {
     }
     const run = await client.getRun(dagId, id);
     const summary: ServiceRunSummary = await summarizeRun(client, run, await client.taskInstances(dagId, id));
+    if (run.state === 'success') return { ...summary, rows: await readRowsMoved(client, dagId, id, summary.tasks) };
     if (run.state !== 'queued' && run.state !== 'running') return summary;
     // One health call, errors ignored: a run that cannot move because the scheduler is dead says so.
     const down = await unhealthyComponent(client, 'scheduler');
@@ -183,13 +186,15 @@ export function createAirflowService(options: AirflowServiceOptions) {
     const started = await client.trigger(input.dagId, { runId, ...(input.conf ? { conf: input.conf } : {}) });
     input.onTriggered?.(Math.round(performance.now() - asked));
     if (!input.wait) return summarizeRun(client, started, []);
-    return follow(input.dagId, runId, {
+    const followed = await follow(input.dagId, runId, {
       timeoutMs: input.timeoutMs,
       ...(input.onProgress ? { onProgress: input.onProgress } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
       ...(input.language ? { language: input.language } : {}),
       ...(input.onTimeline ? { onTimeline: input.onTimeline } : {}),
     });
+    if (followed.state !== 'success') return followed;
+    return { ...followed, rows: await readRowsMoved(client, input.dagId, runId, followed.tasks) };
   }
 
   async function listDags(input: {

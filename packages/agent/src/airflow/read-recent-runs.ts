@@ -1,4 +1,5 @@
 import { runDurationSeconds, type AirflowClient } from '@airflow-mcp/airflow';
+import { readRowsMoved } from './read-rows-moved.js';
 
 /** One of a DAG's latest runs, with the rows its tasks reported moving (successful runs only). */
 export interface RecentRun {
@@ -20,15 +21,10 @@ export async function readRecentRuns(
   const runs = await client.listRuns(dagId, limit);
   return Promise.all(
     runs.map(async (run): Promise<RecentRun> => {
-      let rows: number | null = null;
-      if (run.state === 'success') {
-        const tasks = await client.taskInstances(dagId, run.dag_run_id);
-        for (const task of tasks.filter((t) => t.state === 'success')) {
-          const value = await client.returnValue(dagId, run.dag_run_id, task.task_id);
-          const moved = (value as { rows?: unknown } | null | undefined)?.rows;
-          if (typeof moved === 'number') rows = (rows ?? 0) + moved;
-        }
-      }
+      const rows =
+        run.state === 'success'
+          ? await readRowsMoved(client, dagId, run.dag_run_id, await client.taskInstances(dagId, run.dag_run_id))
+          : null;
       return {
         run_id: run.dag_run_id,
         state: run.state,

@@ -9,7 +9,7 @@ export function checkDagStatusTool(deps: { airflow: AirflowService }) {
     name: 'check_dag_status',
     title: 'Check a DAG run',
     description:
-      'The state of a DAG run (the latest when run_id is omitted): duration, each task with state, try and start, ' +
+      'The state of a DAG run: duration, rows moved, each task with state, try and start, ' +
       "failed tasks' last log lines (secrets masked). A run stuck behind an unhealthy scheduler carries `stalled`: " +
       'why and what to do.',
     input: z.object({
@@ -24,6 +24,7 @@ export function checkDagStatusTool(deps: { airflow: AirflowService }) {
     summarize: (o) =>
       `Run ${o.run_id} of ${o.dag_id}: ${o.state}` +
       (o.duration_s === null ? '' : `, ${o.duration_s} s`) +
+      (typeof o.rows === 'number' ? `, rows moved: ${o.rows.toLocaleString('en-US')}` : '') +
       `; tasks: ${o.tasks.map((t) => `${t.task_id}=${t.state ?? 'none'}`).join(', ') || 'none yet'}` +
       (o.stalled ? `\n${o.stalled}` : ''),
   });

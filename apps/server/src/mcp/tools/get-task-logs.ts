@@ -9,8 +9,8 @@ export function getTaskLogsTool(deps: { airflow: AirflowService }) {
     name: 'get_task_logs',
     title: 'Read task logs',
     description:
-      "A task's log lines for one try (the latest by default), following Airflow's continuation tokens, with the " +
-      'exception type, message and raising frame of failures, secrets masked. Filter by level and keep the tail.',
+      "A task's log lines for one try, with the exception type, message and raising frame of failures, secrets " +
+      'masked. Filter by level and keep the tail.',
     input: z.object({
       dag_id: dagIdSchema,
       run_id: z.string().min(1).max(250),

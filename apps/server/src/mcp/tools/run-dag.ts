@@ -44,6 +44,7 @@ export function runDagTool(deps: { airflow: AirflowService; waitBoundS?: number 
     },
     summarize: (o) =>
       `Run ${o.run_id} of ${o.dag_id}: ${o.state}${o.duration_s === null ? '' : ` in ${o.duration_s} s`}` +
+      (typeof o.rows === 'number' ? `, rows moved: ${o.rows.toLocaleString('en-US')}` : '') +
       (o.stalled
         ? `. ${o.stalled}`
         : o.timed_out

@@ -23,6 +23,7 @@ export const runSummarySchema = z.object({
   end_date: z.string().nullable(),
   duration_s: z.number().nullable(),
   tasks: z.array(taskSummarySchema),
+  rows: z.number().nullable().optional(),
   failed_logs: z
     .array(z.object({ task_id: z.string(), try_number: z.number(), lines: z.array(z.string()) }))
     .optional()
