@@ -28,7 +28,7 @@ export interface SearchOptions {
   vectorWeight?: number;
   /**
    * In the vector ranking from the warm cache, how much a chunk's document as a whole (its centroid's z-scored
-   * similarity to the query) adds to the chunk's own z-scored similarity (default 0.2 for a semantic embedder, else 0).
+   * similarity to the query) adds to the chunk's own z-scored similarity (default 0.2).
    */
   documentWeight?: number;
 }
@@ -170,7 +170,7 @@ export class Retriever {
       const hits = cache.search(embedding, { limit, ...(options.filters ? { filters: options.filters } : {}) });
       // a narrow filter can starve the graph walk: then ask the database, which filters exactly
       if (!hasFilters(options.filters) || hits.length >= Math.min(limit, cache.size)) {
-        const documentWeight = options.documentWeight ?? (this.options.embedder.semantic ? 0.2 : 0);
+        const documentWeight = options.documentWeight ?? 0.2;
         const standardize = cache.contextScorer(embedding, documentWeight);
         if (!standardize) return hits.map((h) => h.chunkId);
         return hits
