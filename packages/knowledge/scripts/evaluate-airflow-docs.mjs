@@ -4,7 +4,7 @@
 // full-text search, each embedder's vector search and hybrid search, overall / English / Korean / the questions that
 // share no content word with their answer pages, first on the docs alone and then with the bundled corpus mixed in.
 //   node packages/knowledge/scripts/evaluate-airflow-docs.mjs [--embedders local,minilm] [--k 5] [--no-mixed]
-//        [--out airflow-docs-eval.json] [--misses] [--vector-weight N] [--store-dir DIR]
+//        [--out airflow-docs-eval.json] [--misses] [--vector-weight N] [--document-weight N] [--store-dir DIR]
 // --store-dir keeps each embedder's PGlite store there, so a rerun embeds only what changed.
 // found@k: share of questions with an answer page in the top k (pages judged by hand; several can answer one question).
 // Build first: npx tsc -b packages/knowledge
@@ -99,6 +99,7 @@ for (const embedder of createEmbedders(knowledge, args.embedders)) {
             mode,
             maxPerDocument: 1,
             ...(args['vector-weight'] ? { vectorWeight: Number(args['vector-weight']) } : {}),
+            ...(args['document-weight'] ? { documentWeight: Number(args['document-weight']) } : {}),
           });
           latencies.push(performance.now() - started);
           return results;

@@ -9,6 +9,7 @@ function chunk(id: number, hot: number, fields: Partial<IndexedChunk> = {}): Ind
   embedding[hot % DIMENSIONS] = 1;
   return {
     id,
+    documentId: id,
     source: 'docs',
     embedding,
     docType: 'guide',
@@ -71,6 +72,34 @@ describe('HnswCache', () => {
     const v3 = cache.search(chunk(0, 4).embedding, { limit: 20, filters: { airflow_version: '3' } });
     expect(v3.every((h) => (h.chunkId - 1) % 3 !== 0)).toBe(true);
     expect(cache.search(chunk(0, 0).embedding, { limit: 50 }).map((h) => h.chunkId)).not.toContain(1);
+  });
+
+  it("adds a chunk's document as a whole to its score, and keeps documents in step with changes", async () => {
+    const cache = new HnswCache({ dimensions: DIMENSIONS });
+    expect(cache.contextScorer(chunk(0, 1).embedding, 0.5)).toBeUndefined();
+    // document 100 is about direction 1 throughout; document 200 has one chunk on it among others
+    await cache.build(
+      source([
+        [
+          chunk(1, 1, { documentId: 100 }),
+          chunk(2, 1, { documentId: 100 }),
+          chunk(3, 1, { documentId: 200 }),
+          chunk(4, 6, { documentId: 200 }),
+          chunk(5, 7, { documentId: 200 }),
+          chunk(6, 9, { documentId: 300 }),
+        ],
+      ]),
+    );
+    const query = chunk(0, 1).embedding;
+    const plain = cache.contextScorer(query, 0);
+    const context = cache.contextScorer(query, 0.5);
+    // one source and no document weight: the raw similarities already compare, as before
+    expect(plain).toBeUndefined();
+    expect(context?.(1, 0.9)).toBeGreaterThan(context?.(3, 0.9) ?? Infinity);
+    // replace document 200's off-topic chunks: it becomes as much about the query as document 100
+    cache.apply({ added: [chunk(4, 1, { documentId: 200 })], removedChunkIds: [5] });
+    const after = cache.contextScorer(query, 0.5);
+    expect(after?.(3, 0.9)).toBeCloseTo(after?.(1, 0.9) ?? Infinity, 4);
   });
 
   it('stays cold-but-failed, never throwing, when the source fails', async () => {

@@ -1,6 +1,7 @@
 import { type Logger, silentLogger } from '@airflow-mcp/core';
 import { chunkMatchesFilters, type ChunkFilterFields, type SearchFilters } from '../store/search-filters.js';
 import type { IndexedChunk, StoreChange } from '../store/store-types.js';
+import { DocumentSimilarity } from './document-similarity.js';
 import { SourceSimilarity } from './source-similarity.js';
 
 export type HnswCacheState = 'cold' | 'building' | 'warm' | 'failed';
@@ -30,6 +31,7 @@ export class HnswCache {
   private index: HierarchicalNSW | undefined;
   private readonly fields = new Map<number, ChunkFilterFields>();
   private readonly similarity = new SourceSimilarity();
+  private readonly documents = new DocumentSimilarity();
   private pending: StoreChange[] = [];
   private building: Promise<void> | undefined;
   private currentState: HnswCacheState = 'cold';
@@ -93,6 +95,22 @@ export class HnswCache {
     return this.similarity.standardizer(embedding);
   }
 
+  /**
+   * Like sourceStandardizer, plus `documentWeight` times the z-score of the chunk's document (see DocumentSimilarity):
+   * a chunk ranks higher when its page as a whole is about the query. Similarities are standardised per source even
+   * when there is one (within a source that only rescales them, so the two terms add on one scale).
+   */
+  contextScorer(
+    embedding: Float32Array,
+    documentWeight: number,
+  ): ((chunkId: number, similarity: number) => number) | undefined {
+    if (this.currentState !== 'warm') return undefined;
+    if (documentWeight <= 0 || this.documents.documentCount < 2) return this.sourceStandardizer(embedding);
+    const standardize = this.similarity.standardizer(embedding);
+    const documentScore = this.documents.scorer(embedding);
+    return (chunkId, similarity) => standardize(chunkId, similarity) + documentWeight * documentScore(chunkId);
+  }
+
   private async load(source: EmbeddingSource): Promise<void> {
     this.currentState = 'building';
     const started = performance.now();
@@ -129,6 +147,7 @@ export class HnswCache {
     for (const id of change.removedChunkIds) {
       if (!this.fields.delete(id)) continue;
       this.similarity.remove(id);
+      this.documents.remove(id, Float32Array.from(index.getPoint(id)));
       index.markDelete(id);
     }
     for (const chunk of change.added) this.add(index, chunk);
@@ -136,9 +155,12 @@ export class HnswCache {
 
   private add(index: HierarchicalNSW, chunk: IndexedChunk): void {
     if (index.getCurrentCount() >= index.getMaxElements()) index.resizeIndex(index.getMaxElements() * 2);
+    const known = this.fields.has(chunk.id);
+    if (known) this.documents.remove(chunk.id, Float32Array.from(index.getPoint(chunk.id)));
     // a known label is updated in place; a new one may take the slot of a deleted point
-    index.addPoint(Array.from(chunk.embedding), chunk.id, !this.fields.has(chunk.id));
+    index.addPoint(Array.from(chunk.embedding), chunk.id, !known);
     this.similarity.add(chunk.id, chunk.source, chunk.embedding);
+    this.documents.add(chunk.id, chunk.documentId, chunk.source, chunk.embedding);
     this.fields.set(chunk.id, {
       docType: chunk.docType,
       category: chunk.category,
@@ -159,6 +181,7 @@ interface HierarchicalNSW {
   }): void;
   addPoint(point: number[], label: number, replaceDeleted?: boolean): void;
   markDelete(label: number): void;
+  getPoint(label: number): number[];
   searchKnn(
     point: number[],
     k: number,

@@ -26,6 +26,11 @@ export interface SearchOptions {
   vectorMode?: VectorSearchMode;
   /** The vector ranking's weight in the fusion against full text's 1 (default 4 for a semantic embedder, else 1). */
   vectorWeight?: number;
+  /**
+   * In the vector ranking from the warm cache, how much a chunk's document as a whole (its centroid's z-scored
+   * similarity to the query) adds to the chunk's own z-scored similarity (default 0.2).
+   */
+  documentWeight?: number;
 }
 
 export interface SearchResult {
@@ -65,7 +70,8 @@ export interface RetrieverOptions {
  * PostgreSQL full-text search, both on the query expanded with the bilingual lexicon. Documents compete, not
  * chunks: each half ranks documents by their best chunk and the two document rankings are fused by reciprocal rank
  * fusion (k = 10); with the warm cache, vector similarities from different sources are first standardised per
- * source, so short curated notes do not crowd out long reference pages.
+ * source, so short curated notes do not crowd out long reference pages, and a chunk's score adds how close its
+ * whole document (the centroid of its chunks) is to the query.
  */
 export class Retriever {
   readonly maxQueryLength: number;
@@ -119,6 +125,7 @@ export class Retriever {
       options.vectorSource ?? 'auto',
       options.vectorMode ?? 'auto',
       options.vectorWeight ?? null,
+      options.documentWeight ?? null,
     ]);
     const cached = this.results.get(key);
     if (cached) return cached;
@@ -163,7 +170,8 @@ export class Retriever {
       const hits = cache.search(embedding, { limit, ...(options.filters ? { filters: options.filters } : {}) });
       // a narrow filter can starve the graph walk: then ask the database, which filters exactly
       if (!hasFilters(options.filters) || hits.length >= Math.min(limit, cache.size)) {
-        const standardize = cache.sourceStandardizer(embedding);
+        const documentWeight = options.documentWeight ?? 0.2;
+        const standardize = cache.contextScorer(embedding, documentWeight);
         if (!standardize) return hits.map((h) => h.chunkId);
         return hits
           .map((h) => ({ id: h.chunkId, score: standardize(h.chunkId, 1 - h.distance) }))

@@ -213,6 +213,7 @@ export class KnowledgeStore {
       removedChunkIds: result.removedChunkIds,
       added: result.addedIds.map(({ id, ordinal }) => ({
         id,
+        documentId: result.documentId,
         source: input.source,
         embedding: (input.chunks.find((c) => c.ordinal === ordinal) as ChunkInput).embedding,
         ...fields,
@@ -363,6 +364,7 @@ export class KnowledgeStore {
     for (;;) {
       const { rows } = await this.client.query<{
         id: number;
+        document_id: number;
         source: string;
         embedding: string;
         doc_type: string;
@@ -370,7 +372,7 @@ export class KnowledgeStore {
         airflow_version: string;
         lang: string;
       }>(
-        `SELECT c.id, d.source, c.embedding::text AS embedding, d.doc_type, d.category, d.airflow_version, d.lang
+        `SELECT c.id, c.document_id, d.source, c.embedding::text AS embedding, d.doc_type, d.category, d.airflow_version, d.lang
          FROM knowledge.chunks c JOIN knowledge.documents d ON d.id = c.document_id
          WHERE c.id > $1 ORDER BY c.id LIMIT $2`,
         [after, batchSize],
@@ -379,6 +381,7 @@ export class KnowledgeStore {
       after = (rows.at(-1) as { id: number }).id;
       yield rows.map((r) => ({
         id: r.id,
+        documentId: r.document_id,
         source: r.source,
         embedding: parseVectorLiteral(r.embedding),
         docType: r.doc_type,

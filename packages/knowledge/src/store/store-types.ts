@@ -14,6 +14,7 @@ export interface ChunkInput {
 /** A chunk as the vector cache needs it. */
 export interface IndexedChunk extends ChunkFilterFields {
   id: number;
+  documentId: number;
   /** The document's source (origin), for putting the similarities of different origins on one scale. */
   source: string;
   embedding: Float32Array;
