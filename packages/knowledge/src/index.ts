@@ -5,6 +5,7 @@ export { loadDocument } from './loaders/load-document.js';
 export { splitDocument } from './splitter/split-document.js';
 export { contentTerms } from './text/tokenize.js';
 export { buildEmbeddingText } from './ingest/build-search-text.js';
+export { englishModelText } from './retrieval/expand-query.js';
 export type { Embedder } from './embedders/embedder.js';
 export { LocalEmbedder } from './embedders/local-embedder.js';
 export { defaultEmbeddingModelDir, hasOnnxModel, OnnxEmbedder } from './embedders/onnx-embedder.js';

@@ -9,12 +9,13 @@ import { loadDocument } from '../loaders/load-document.js';
 import { splitDocument, type DocumentChunk, type SplitOptions } from '../splitter/split-document.js';
 import type { KnowledgeStore } from '../store/knowledge-store.js';
 import type { StoreChange } from '../store/store-types.js';
+import { englishModelText } from '../retrieval/expand-query.js';
 import { buildEmbeddingText, buildSearchText } from './build-search-text.js';
 import { listDocumentFiles } from './list-document-files.js';
 import { readDocumentFile } from './read-document-file.js';
 
 /** Bump when loading or splitting changes in a way that should re-embed everything. */
-const INGEST_VERSION = 'ingest-v2';
+const INGEST_VERSION = 'ingest-v3';
 
 export interface IngestRoot {
   /** A folder (ingested recursively; documents gone from it are removed) or one file. */
@@ -107,9 +108,11 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestSum
     pending = [];
     if (batch.length === 0) return;
     const texts = batch.flatMap((p) =>
-      p.chunks.map((c) =>
-        buildEmbeddingText({ title: p.document.metadata.title, headingPath: c.headingPath, text: c.text }),
-      ),
+      p.chunks.map((c) => {
+        const text = buildEmbeddingText({ title: p.document.metadata.title, headingPath: c.headingPath, text: c.text });
+        // an English-only model reads a Korean chunk through the lexicon, as it reads a Korean question
+        return embedder.queryLanguage === 'en' ? englishModelText(text) : text;
+      }),
     );
     let vectors: Float32Array[];
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandQuery, englishTermsFor } from './expand-query.js';
+import { englishModelText, expandQuery, englishTermsFor } from './expand-query.js';
 import { LEXICON } from './lexicon.js';
 
 describe('expandQuery', () => {
@@ -44,5 +44,19 @@ describe('expandQuery', () => {
 
   it('leaves English queries unchanged', () => {
     expect(expandQuery('retry a failed task')).toBe('retry a failed task');
+  });
+});
+
+describe('englishModelText', () => {
+  it('gives an English-only model the English of a Korean text, Hangul left out, line breaks kept', () => {
+    const text = englishModelText('매일 실행되는 DAG\n\nusers 테이블을 이관');
+    expect(text).not.toMatch(/\p{Script=Hangul}/u);
+    expect(text.split('\n')[0]).toBe('DAG');
+    for (const term of ['daily', 'table', 'migrate']) expect(text.split(/\s+/)).toContain(term);
+  });
+
+  it('leaves English alone, and a Korean text the lexicon cannot translate as it was', () => {
+    expect(englishModelText('Retries  and\tretry_delay')).toBe('Retries  and\tretry_delay');
+    expect(englishModelText('안녕하세요')).toBe('안녕하세요');
   });
 });

@@ -13,6 +13,21 @@ export function expandQuery(query: string, lexicon: readonly LexiconEntry[] = LE
   return terms.length === 0 ? query : `${query} ${terms.join(' ')}`;
 }
 
+/**
+ * What an English-only model is given for a text: the text with the lexicon's English for its Korean words, the
+ * Hangul then left out ("매시간 실행되는 DAG" -> "DAG hourly run ..."). Queries and Korean documents alike, so both
+ * meet on the same English terms. A text without Hangul comes back unchanged; one the lexicon cannot translate at
+ * all comes back as it was.
+ */
+export function englishModelText(text: string, lexicon: readonly LexiconEntry[] = LEXICON): string {
+  if (!/\p{Script=Hangul}/u.test(text)) return text;
+  const english = expandQuery(text, lexicon)
+    .replace(/\p{Script=Hangul}+/gu, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
+  return /[\p{L}\p{N}]/u.test(english) ? english : text;
+}
+
 /** The English terms the lexicon gives for the Korean words of a text, in lexicon order, without repeats. */
 export function englishTermsFor(text: string, lexicon: readonly LexiconEntry[] = LEXICON): string[] {
   const hangulTokens = tokenize(text).filter(isHangul);

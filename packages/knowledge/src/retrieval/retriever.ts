@@ -4,7 +4,7 @@ import type { KnowledgeStore } from '../store/knowledge-store.js';
 import { hasFilters, type SearchFilters } from '../store/search-filters.js';
 import type { ChunkRecord, StoreChange, VectorSearchMode } from '../store/store-types.js';
 import { contentTerms } from '../text/tokenize.js';
-import { expandQuery } from './expand-query.js';
+import { englishModelText, expandQuery } from './expand-query.js';
 import { type FusedDocument, fuseDocuments } from './fuse-documents.js';
 import type { HnswCache } from './hnsw-cache.js';
 
@@ -133,7 +133,7 @@ export class Retriever {
     const expanded = expandQuery(trimmed);
     const candidates = Math.max(this.options.candidates ?? 50, k * 4);
     const [vectorIds, textIds] = await Promise.all([
-      mode === 'text' ? Promise.resolve([]) : this.vectorCandidates(this.vectorQuery(expanded), candidates, options),
+      mode === 'text' ? Promise.resolve([]) : this.vectorCandidates(this.vectorQuery(trimmed), candidates, options),
       mode === 'vector' ? Promise.resolve([]) : this.textCandidates(expanded, candidates, options.filters),
     ]);
     const records = new Map(
@@ -153,14 +153,9 @@ export class Retriever {
     return results;
   }
 
-  /** An English-only model gets the English words of the expanded query (a Korean one's lexicon translation). */
-  private vectorQuery(expanded: string): string {
-    if (this.options.embedder.queryLanguage !== 'en') return expanded;
-    const english = expanded
-      .replace(/\p{Script=Hangul}+/gu, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
-    return english === '' ? expanded : english;
+  /** An English-only model gets the English words of the query (a Korean one's lexicon translation). */
+  private vectorQuery(query: string): string {
+    return this.options.embedder.queryLanguage === 'en' ? englishModelText(query) : expandQuery(query);
   }
 
   private async vectorCandidates(query: string, limit: number, options: SearchOptions): Promise<number[]> {
