@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@airflow-mcp/core';
 import type { Embedder } from './embedder.js';
 import { normalizeVector } from './normalize-vector.js';
+import { OnnxWorker } from './onnx-worker.js';
 import { createWordPieceTokenizer, type WordPieceTokenizer } from './wordpiece-tokenizer.js';
 
 export interface OnnxEmbedderOptions {
@@ -44,25 +44,11 @@ export function hasOnnxModel(modelDir: string): boolean {
   return ONNX_MODEL_FILES.every((file) => existsSync(join(modelDir, file)));
 }
 
-// the few members of onnxruntime-node used here (it is loaded at run time from the model folder)
-interface OrtTensor {
-  data: Float32Array;
-  dims: readonly number[];
-}
-interface OrtSession {
-  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor | undefined>>;
-}
-interface OrtModule {
-  Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown;
-  InferenceSession: {
-    create(path: string, options: Record<string, unknown>): Promise<OrtSession>;
-  };
-}
-
 /**
  * A sentence-embedding model run in this process by onnxruntime-node: WordPiece tokens, one forward pass of the
  * encoder, mean pooling over the real tokens, L2 normalisation (all-MiniLM-L6-v2's recipe). The runtime and the
- * model are loaded on first use, from the model folder only (no network).
+ * model are loaded on first use, from the model folder only (no network). The forward pass runs on a worker thread
+ * (OnnxWorker): a batch of long chunks takes seconds, and the event loop keeps serving meanwhile.
  */
 export class OnnxEmbedder implements Embedder {
   readonly id: string;
@@ -71,7 +57,7 @@ export class OnnxEmbedder implements Embedder {
   readonly queryLanguage = 'en';
   private readonly maxTokens: number;
   private readonly batchSize: number;
-  private loaded: Promise<{ ort: OrtModule; session: OrtSession; tokenizer: WordPieceTokenizer }> | undefined;
+  private loaded: Promise<{ runner: OnnxWorker; tokenizer: WordPieceTokenizer }> | undefined;
 
   constructor(private readonly options: OnnxEmbedderOptions) {
     this.dimensions = options.dimensions ?? 384;
@@ -102,7 +88,7 @@ export class OnnxEmbedder implements Embedder {
   }
 
   private async embedBatch(texts: readonly string[]): Promise<Float32Array[]> {
-    const { ort, session, tokenizer } = await this.load();
+    const { runner, tokenizer } = await this.load();
     const encoded = texts.map((text) => tokenizer.encode(text, this.maxTokens).ids);
     const width = Math.max(...encoded.map((ids) => ids.length));
     const size = texts.length * width;
@@ -114,13 +100,7 @@ export class OnnxEmbedder implements Embedder {
         mask[row * width + col] = 1n;
       });
     });
-    const dims = [texts.length, width];
-    const output = await session.run({
-      input_ids: new ort.Tensor('int64', inputIds, dims),
-      attention_mask: new ort.Tensor('int64', mask, dims),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(size), dims),
-    });
-    const hidden = output['last_hidden_state'];
+    const hidden = await runner.run(inputIds, mask, [texts.length, width]);
     if (!hidden || hidden.dims[2] !== this.dimensions) {
       throw new AppError(
         'INVALID_INPUT',
@@ -146,15 +126,14 @@ export class OnnxEmbedder implements Embedder {
           `No embedding model in ${dir} (it needs ${ONNX_MODEL_FILES.join(', ')}): run npm run setup, or choose EMBEDDER=local.`,
         );
       }
-      const require = createRequire(join(dir, 'runtime', 'package.json'));
-      const ort = require('onnxruntime-node') as OrtModule;
-      const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
-        intraOpNumThreads: this.options.threads ?? 1,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
+      const runner = new OnnxWorker({
+        runtimePackageJson: join(dir, 'runtime', 'package.json'),
+        modelPath: join(dir, 'model.onnx'),
+        threads: this.options.threads ?? 1,
       });
+      await runner.ready();
       const tokenizer = createWordPieceTokenizer(readFileSync(join(dir, 'vocab.txt'), 'utf8'));
-      return { ort, session, tokenizer };
+      return { runner, tokenizer };
     })();
     this.loaded.catch(() => {
       this.loaded = undefined;
