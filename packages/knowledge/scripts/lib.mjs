@@ -2,7 +2,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheRoot } from '../../../scripts/lib/node-runtime.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -41,18 +40,13 @@ export function parseArgs(argv, defaults) {
 export function createEmbedders(knowledge, names) {
   return names.split(',').map((name) => {
     if (name === 'local') return new knowledge.LocalEmbedder();
-    if (name === 'minilm') return new knowledge.OnnxEmbedder({ modelDir: defaultModelDir() });
+    if (name === 'minilm') return new knowledge.OnnxEmbedder({ modelDir: knowledge.defaultEmbeddingModelDir() });
     if (name === 'gemini') {
       if (!process.env.GEMINI_API_KEY) throw new Error('--embedders gemini needs GEMINI_API_KEY');
       return new knowledge.GeminiEmbedder({ apiKey: process.env.GEMINI_API_KEY });
     }
     throw new Error(`unknown embedder ${name} (local, minilm, gemini)`);
   });
-}
-
-/** Where npm run setup puts the sentence-embedding model (scripts/lib/embedding-model.mjs). */
-export function defaultModelDir() {
-  return join(cacheRoot(), 'embedding-model', 'all-minilm-l6-v2-int8');
 }
 
 /** Writes JSON to bench-results/<name> at the repo root (or to `name` when it is an absolute path). */

@@ -16,24 +16,20 @@ let failed = false;
 for (const model of createEmbedders(knowledge, args.embedders)) {
   const shipped = knowledge.readPrecomputedVectors(corpusDir, model) ?? new Map();
   const vectors = new Map();
+  // --check embeds nothing: a text the file lacks gets a zero vector and is not recorded
+  const zeros = { ...model, embedDocuments: async (texts) => texts.map(() => new Float32Array(model.dimensions)) };
+  const reusing = knowledge.withPrecomputedVectors(args.check ? zeros : model, shipped);
   // the texts come from ingest itself (into a throwaway in-memory store), so the keys match what it will ask for
   const recording = {
-    id: model.id,
-    dimensions: model.dimensions,
-    semantic: model.semantic,
-    queryLanguage: model.queryLanguage,
+    ...reusing,
     async embedDocuments(texts) {
-      const keys = texts.map((text) => knowledge.textKey(text));
-      const missing = texts.filter((_, i) => !shipped.has(keys[i]));
-      const fresh = args.check || missing.length === 0 ? [] : await model.embedDocuments(missing);
-      let next = 0;
-      return keys.map((key) => {
-        const vector = shipped.get(key) ?? fresh[next++] ?? new Float32Array(model.dimensions);
-        if (shipped.has(key) || !args.check) vectors.set(key, vector);
-        return vector;
+      const out = await reusing.embedDocuments(texts);
+      texts.forEach((text, i) => {
+        const key = knowledge.textKey(text);
+        if (!args.check || shipped.has(key)) vectors.set(key, out[i]);
       });
+      return out;
     },
-    embedQuery: (text) => model.embedQuery(text),
   };
   const kb = await knowledge.createKnowledgeBase({ embedder: recording, vectorCache: false });
   const summary = await kb.ingest([{ path: corpusDir, source: 'bundled-corpus' }]);

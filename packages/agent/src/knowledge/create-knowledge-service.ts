@@ -49,10 +49,10 @@ export async function chooseEmbedder(
     const stored = client && !options.reset ? await KnowledgeStore.storedEmbedder(client) : undefined;
     kind = options.gemini.apiKey
       ? 'gemini'
-      : stored?.id.startsWith('local-hash')
+      : stored?.startsWith('local-hash')
         ? 'local'
         : // a MiniLM store whose model is gone is refused naming npm run setup, not as a conflict of embedders
-          stored?.id.startsWith('all-minilm') || hasOnnxModel(modelDir)
+          stored?.startsWith('all-minilm') || hasOnnxModel(modelDir)
           ? 'minilm'
           : 'local';
   }

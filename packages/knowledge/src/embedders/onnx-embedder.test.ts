@@ -1,17 +1,13 @@
 import { mkdtempSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasOnnxModel, OnnxEmbedder } from './onnx-embedder.js';
+import { defaultEmbeddingModelDir, hasOnnxModel, OnnxEmbedder } from './onnx-embedder.js';
 
 // the folder `npm run setup` fills (scripts/lib/embedding-model.mjs)
-const modelDir = join(
-  process.env.AIRFLOW_MCP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airflow-mcp'),
-  'embedding-model',
-  'all-minilm-l6-v2-int8',
-);
+const modelDir = defaultEmbeddingModelDir();
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
 
 describe('OnnxEmbedder', () => {

@@ -6,7 +6,7 @@ import { createKnowledgeBase } from '../create-knowledge-base.js';
 import { createMiniLmEmbedder } from '../embedders/create-minilm-embedder.js';
 import { defaultEmbeddingModelDir } from '../embedders/onnx-embedder.js';
 
-const modelDir = defaultEmbeddingModelDir(process.env.AIRFLOW_MCP_CACHE);
+const modelDir = defaultEmbeddingModelDir();
 
 const PAGES: Record<string, string> = {
   'cloudwatch.md':

@@ -89,20 +89,17 @@ export class KnowledgeStore {
   }
 
   /**
-   * The embedder that filled the store in this database, without migrating or changing anything; undefined when
-   * the knowledge schema does not exist yet or holds no chunks.
+   * The id of the embedder that filled the store in this database, without migrating or changing anything;
+   * undefined when the knowledge schema does not exist yet or holds no chunks.
    */
-  static async storedEmbedder(
-    client: SqlClient,
-  ): Promise<{ id: string; dimensions: number; chunks: number } | undefined> {
+  static async storedEmbedder(client: SqlClient): Promise<string | undefined> {
     const { rows } = await client.query<{ present: boolean }>(
       "SELECT to_regclass('knowledge.meta') IS NOT NULL AND to_regclass('knowledge.chunks') IS NOT NULL AS present",
     );
     if (!rows[0]?.present) return undefined;
     const meta = await readMeta(client);
     const chunks = await countRows(client, 'knowledge.chunks');
-    if (meta.embedder_id === undefined || chunks === 0) return undefined;
-    return { id: meta.embedder_id, dimensions: Number(meta.dimensions), chunks };
+    return chunks === 0 ? undefined : meta.embedder_id;
   }
 
   /** Deletes every document and chunk and records the current embedder: the way to switch embedders. */
