@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeVector } from '../embedders/normalize-vector.js';
 import type { IndexedChunk } from '../store/store-types.js';
 import { HnswCache } from './hnsw-cache.js';
 
@@ -112,5 +113,25 @@ describe('HnswCache', () => {
     });
     expect(cache.state).toBe('failed');
     expect(cache.search(chunk(0, 1).embedding, { limit: 1 })).toEqual([]);
+  });
+
+  it('scores sources after a change as a cache built afresh from the chunks left would', async () => {
+    // over 512 chunks in one source, so its similarity sample leaves some out and removals leave holes to refill;
+    // unit vectors, as embedders give (hnswlib keeps cosine-space points normalised, and the refill reads them back)
+    const unit = (c: IndexedChunk) => ({ ...c, embedding: normalizeVector(c.embedding) });
+    const docs = Array.from({ length: 700 }, (_, i) => unit(chunk(i + 1, i * 7, { documentId: Math.floor(i / 10) })));
+    const notes = Array.from({ length: 20 }, (_, i) =>
+      unit(chunk(1000 + i, i, { source: 'notes', documentId: 500 + i })),
+    );
+    const updated = new HnswCache({ dimensions: DIMENSIONS });
+    await updated.build(source([[...docs, ...notes]]));
+    const removed = docs.filter((c) => c.id % 3 === 0).map((c) => c.id);
+    updated.apply({ added: [], removedChunkIds: removed });
+    const fresh = new HnswCache({ dimensions: DIMENSIONS });
+    await fresh.build(source([[...docs.filter((c) => c.id % 3 !== 0), ...notes]]));
+    const query = chunk(0, 5).embedding;
+    const [a, b] = [updated.sourceStandardizer(query), fresh.sourceStandardizer(query)];
+    expect(a).toBeDefined();
+    for (const id of [1, 2, 5, 700, 1003]) expect(a?.(id, 0.4)).toBeCloseTo(b?.(id, 0.4) ?? Number.NaN, 6);
   });
 });

@@ -151,6 +151,7 @@ export class HnswCache {
       index.markDelete(id);
     }
     for (const chunk of change.added) this.add(index, chunk);
+    this.similarity.refill((id) => (this.fields.has(id) ? Float32Array.from(index.getPoint(id)) : undefined));
   }
 
   private add(index: HierarchicalNSW, chunk: IndexedChunk): void {

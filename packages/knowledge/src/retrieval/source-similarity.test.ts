@@ -39,4 +39,42 @@ describe('SourceSimilarity', () => {
     for (let id = 10; id < 20; id++) sources.remove(id);
     expect(sources.sourceCount).toBe(0);
   });
+
+  it('keeps the sample the same as a fresh start from the chunks left, after removals and re-adds', () => {
+    const vectors = new Map<number, Float32Array>();
+    for (let id = 1; id <= 40; id++) vectors.set(id, vector(1, id / 40, (id % 7) / 7));
+    const updated = new SourceSimilarity(6);
+    for (const [id, v] of vectors) updated.add(id, 'docs', v);
+    const before = updated.sampled('docs');
+    expect(before).toHaveLength(6);
+    // a re-ingest: two sampled chunks and one other go away, two new chunks arrive, the later id first
+    const gone = [before[0] ?? 0, before[3] ?? 0, before.includes(40) ? 39 : 40];
+    for (const id of gone) {
+      updated.remove(id);
+      vectors.delete(id);
+    }
+    for (const id of [42, 41]) {
+      const v = vector(0.5, id / 60, 1);
+      vectors.set(id, v);
+      updated.add(id, 'docs', v);
+    }
+    updated.refill((id) => vectors.get(id));
+
+    const fresh = new SourceSimilarity(6);
+    for (const id of [...vectors.keys()].sort((a, b) => a - b)) fresh.add(id, 'docs', vectors.get(id) ?? vector(1));
+    expect(updated.sampled('docs')).toEqual(fresh.sampled('docs'));
+    const query = vector(1, 0.3, 0.2);
+    const [a, b] = [updated.standardizer(query), fresh.standardizer(query)];
+    for (const id of [2, 17, 41, 42]) expect(a(id, 0.5)).toBeCloseTo(b(id, 0.5), 6);
+  });
+
+  it('leaves out of the refilled sample a chunk whose vector cannot be read', () => {
+    const sources = new SourceSimilarity(2);
+    for (let id = 1; id <= 10; id++) sources.add(id, 'docs', vector(1, id));
+    const [first] = sources.sampled('docs');
+    sources.remove(first ?? 0);
+    sources.refill(() => undefined);
+    expect(sources.sampled('docs')).toHaveLength(1);
+    expect(sources.sourceCount).toBe(1);
+  });
 });

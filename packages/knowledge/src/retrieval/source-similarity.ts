@@ -6,14 +6,19 @@
  * query's similarity to a sample of that source's chunks). Within one source the order is unchanged.
  *
  * The sample per source holds at most `sampleSize` chunks: once full, a new chunk takes the place of the sampled one
- * with the largest hash of its id when its own hash is smaller (a bottom-k sketch). The cache adds chunks in id order
- * on start, so the same store gives the same sample; adds and removals keep it in step without holding every vector.
+ * with the largest hash of its id when its own hash is smaller (a bottom-k sketch), so the sample depends only on which
+ * chunks the source holds, not on the order they came in. When a sampled chunk is removed while the source holds
+ * chunks outside the sample, the hole is filled from them by `refill`, which the cache calls after each change with
+ * a way to read a chunk's vector back: without it, a re-ingested document would leave the sample short, or filled by
+ * whatever came next, and the same store would rank differently after an update than after a fresh start.
  */
 export class SourceSimilarity {
   private readonly sources = new Map<string, Map<number, Float32Array>>();
   private readonly sourceOf = new Map<number, string>();
-  private readonly counts = new Map<string, number>();
+  private readonly members = new Map<string, Set<number>>();
   private readonly largest = new Map<string, number>();
+  /** Sources whose sample lost a chunk while others were left out of it. */
+  private readonly short = new Set<string>();
 
   constructor(private readonly sampleSize = 512) {}
 
@@ -25,7 +30,12 @@ export class SourceSimilarity {
   add(chunkId: number, source: string, embedding: Float32Array): void {
     this.remove(chunkId);
     this.sourceOf.set(chunkId, source);
-    this.counts.set(source, (this.counts.get(source) ?? 0) + 1);
+    let members = this.members.get(source);
+    if (!members) {
+      members = new Set();
+      this.members.set(source, members);
+    }
+    members.add(chunkId);
     let sample = this.sources.get(source);
     if (!sample) {
       sample = new Map();
@@ -58,14 +68,46 @@ export class SourceSimilarity {
     const source = this.sourceOf.get(chunkId);
     if (source === undefined) return;
     this.sourceOf.delete(chunkId);
-    if (this.sources.get(source)?.delete(chunkId)) this.largest.delete(source);
-    const left = (this.counts.get(source) ?? 1) - 1;
-    if (left > 0) {
-      this.counts.set(source, left);
-      return;
+    const members = this.members.get(source);
+    members?.delete(chunkId);
+    const sample = this.sources.get(source);
+    if (sample?.delete(chunkId)) {
+      this.largest.delete(source);
+      if (members && members.size > sample.size) this.short.add(source);
     }
-    this.counts.delete(source);
+    if (members && members.size > 0) return;
+    this.members.delete(source);
     this.sources.delete(source);
+    this.short.delete(source);
+  }
+
+  /**
+   * Makes each sample that lost chunks the bottom-k of its source again, reading the vectors of the chunks it takes
+   * in through `vectorOf` (a chunk whose vector cannot be read is left out). One pass over the source's ids.
+   */
+  refill(vectorOf: (chunkId: number) => Float32Array | undefined): void {
+    for (const source of this.short) {
+      const members = this.members.get(source);
+      const sample = this.sources.get(source);
+      if (!members || !sample) continue;
+      const wanted = [...members]
+        .map((id) => ({ id, hash: hashId(id) }))
+        .sort((a, b) => a.hash - b.hash || a.id - b.id)
+        .slice(0, this.sampleSize);
+      const next = new Map<number, Float32Array>();
+      for (const { id } of wanted) {
+        const embedding = sample.get(id) ?? vectorOf(id);
+        if (embedding) next.set(id, embedding);
+      }
+      this.sources.set(source, next);
+      this.largest.delete(source);
+    }
+    this.short.clear();
+  }
+
+  /** The chunk ids in a source's sample (for tests and diagnostics). */
+  sampled(source: string): number[] {
+    return [...(this.sources.get(source)?.keys() ?? [])].sort((a, b) => a - b);
   }
 
   /**
