@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const suiteOf = (pkg) => join(root, 'node_modules', '@modelcontextprotocol', pkg, 'dist', 'index.js');
@@ -110,8 +111,7 @@ function runSuite(run, url) {
   const status = result.status ?? 1;
   // The suite runs scenarios side by side with short timeouts; on a loaded 2-core machine one can time out. Each
   // failed scenario gets one rerun on its own, and both outcomes are printed: a real failure fails twice.
-  // eslint-disable-next-line no-control-regex -- stripping the suite's colour codes
-  const failed = [...result.stdout.replace(/\x1b\[[0-9;]*m/g, '').matchAll(/^\s*✗ ([\w/-]+)/gm)].map((m) => m[1]);
+  const failed = [...stripVTControlCharacters(result.stdout).matchAll(/^\s*✗ ([\w/-]+)/gm)].map((m) => m[1]);
   const unique = [...new Set(failed)];
   if (status === 0 || unique.length === 0 || unique.length > 3 || argv.length > 0) return status;
   const rerunArgs = args.filter((a, i) => a !== '--requirements' && args[i - 1] !== '--requirements');
