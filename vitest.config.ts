@@ -32,6 +32,7 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/setup/temp-folder-per-file.ts'],
           testTimeout: 20_000,
           // Hooks that open PGlite databases took over 10 s at load 17 on 2 cores.
           hookTimeout: 60_000,
@@ -44,6 +45,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...ownAirflowSuites],
           environment: 'node',
+          setupFiles: ['test/setup/temp-folder-per-file.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,
           globalSetup: [
@@ -61,6 +63,7 @@ export default defineConfig({
           name: 'own-airflow',
           include: ownAirflowSuites,
           environment: 'node',
+          setupFiles: ['test/setup/temp-folder-per-file.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,
           // Each suite starts an Airflow of its own; they need only a PostgreSQL (Celery's metadata, warehouse_pg).

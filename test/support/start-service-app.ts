@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@airflow-mcp/core';
@@ -24,9 +24,11 @@ export async function startServiceApp(
   env: Record<string, string>,
   options: { logDestination?: LogOutputOptions['destination'] } = {},
 ): Promise<ServiceApp> {
+  // Each app its own state and knowledge databases (PGlite folders are single-process), removed on close, unless
+  // env gives one.
+  const ownDataDir = env['DATA_DIR'] ? undefined : mkdtempSync(join(tmpdir(), 'airflow-mcp-service-'));
   const all = {
-    // Each app its own state and knowledge databases (PGlite folders are single-process).
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'airflow-mcp-service-')),
+    ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     AIRFLOW_URL: airflow.url,
     AIRFLOW_USERNAME: airflow.username,
     AIRFLOW_PASSWORD: airflow.password,
@@ -56,6 +58,7 @@ export async function startServiceApp(
     async close() {
       await app.close();
       await services.close();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -31,8 +31,10 @@ export async function startTestApp(options: {
   /** Where the server's log lines go (at trace level, masked as in production); no logs without it. */
   logDestination?: LogOutputOptions['destination'];
 }): Promise<TestApp> {
+  // A DATA_DIR of its own unless one is given; removed on close.
+  const ownDataDir = options.env?.['DATA_DIR'] ? undefined : mkdtempSync(join(tmpdir(), 'airflow-mcp-test-'));
   const config = loadConfig({
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'airflow-mcp-test-')),
+    ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     ...options.env,
@@ -63,6 +65,7 @@ export async function startTestApp(options: {
     async close() {
       await Promise.all(clients.map((c) => c.close().catch(() => {})));
       await app.shutdown(1000);
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

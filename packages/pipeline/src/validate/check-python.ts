@@ -1,4 +1,5 @@
 import { AppError } from '@airflow-mcp/core';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,23 @@ interface Checker {
 }
 
 const spares = new Map<string, Promise<Checker | undefined>>();
+/** Checkers whose scratch folder is still on disk, so that a process that exits first leaves none behind. */
+const live = new Set<Checker>();
+let cleanupOnExit = false;
+
+/** At exit (a service stopping, a test worker ending), stops the checkers still running and removes every folder. */
+function removeAllAtExit() {
+  for (const checker of live) {
+    if (!checker.proc.exited) checker.proc.kill();
+    rmSync(checker.dir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
+function removeDir(checker: Checker) {
+  live.delete(checker);
+  void rm(checker.dir, { recursive: true, force: true }).catch(() => undefined);
+}
 const keyOf = (python: string, airflowImport: boolean) => `${airflowImport ? 'import' : 'no-import'}:${python}`;
 
 async function startChecker(python: string, airflowImport: boolean, idleMs: number): Promise<Checker> {
@@ -65,14 +83,18 @@ async function startChecker(python: string, airflowImport: boolean, idleMs: numb
   const proc = startSandboxed(python, args, { scratch: dir, env, timeoutMs: idleMs, stdin: true });
   // Awaited only when the checker is used: a spare that fails to start is found out then.
   proc.result.catch(() => undefined);
-  return { dir, proc };
+  const checker = { dir, proc };
+  live.add(checker);
+  if (!cleanupOnExit) {
+    cleanupOnExit = true;
+    process.once('exit', removeAllAtExit);
+  }
+  return checker;
 }
 
 function discard(checker: Checker) {
   if (!checker.proc.exited) checker.proc.kill();
-  void checker.proc.result
-    .catch(() => undefined)
-    .finally(() => rm(checker.dir, { recursive: true, force: true }).catch(() => undefined));
+  void checker.proc.result.catch(() => undefined).finally(() => removeDir(checker));
 }
 
 /** Starts a spare checker for this interpreter unless one is there; it stops by itself after SPARE_IDLE_MS. */
@@ -84,7 +106,7 @@ export function prepareSpareChecker(python: string, airflowImport = true): void 
       checker.proc.hold(false);
       void checker.proc.result.finally(() => {
         if (spares.get(key) === spare) spares.delete(key);
-        void rm(checker.dir, { recursive: true, force: true }).catch(() => undefined);
+        removeDir(checker);
       });
       return checker;
     },
