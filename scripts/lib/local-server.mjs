@@ -1,8 +1,8 @@
 // Small helpers shared by the scripts that run local servers (PostgreSQL, MariaDB, Airflow) for development and tests.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** spawnSync with text output; throws only when the command could not start. */
 export function run(cmd, args, options = {}) {
@@ -78,4 +78,42 @@ export function runServerCli({ settings, up, down, status, more = {}, upText, hi
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * Removes the build folders (`<target>.building-<pid>`) of processes no longer alive: a build that was killed leaves
+ * its folder behind, and a virtualenv is ~900 MB.
+ * @param {string} target
+ */
+export function removeStaleBuilds(target) {
+  const parent = dirname(target);
+  const prefix = `${basename(target)}.building-`;
+  for (const name of existsSync(parent) ? readdirSync(parent) : []) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * A fresh, empty folder path to build `target` in (`<target>.building-<pid>`, renamed onto `target` when complete),
+ * once the stale ones are removed.
+ * @param {string} target
+ * @returns {string}
+ */
+export function buildFolder(target) {
+  removeStaleBuilds(target);
+  const folder = `${target}.building-${process.pid}`;
+  rmSync(folder, { recursive: true, force: true });
+  return folder;
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
