@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AppError, type Logger, ALL_TENANTS, DEFAULT_TENANT } from '@airflow-mcp/core';
 import type { Language } from '../i18n/detect-language.js';
 import { stalledRunMessage } from '../i18n/messages.js';
-import { readRecentRuns, type RecentRun } from './read-recent-runs.js';
+import { limitRunReads, readRecentRuns, type RecentRun } from './read-recent-runs.js';
 import { readRowsMoved } from './read-rows-moved.js';
 import { assertOwnsDag, ownsDag, tenantPrefix } from '../tenancy/tenant-scope.js';
 import {
@@ -45,6 +45,9 @@ export interface AirflowServiceOptions {
  * (status of a successful run): the rows its tasks reported moving, null when none reported any.
  */
 export type ServiceRunSummary = RunSummary & { timed_out?: boolean; stalled?: string; rows?: number | null };
+
+/** Airflow requests in flight at once while list_dags reads every listed DAG's recent runs. */
+const LIST_RUN_READS = 8;
 
 /** The tag every generated DAG carries: how list_dags tells ours from the rest. */
 export const GENERATED_TAG = 'airflow-mcp';
@@ -228,9 +231,10 @@ export function createAirflowService(options: AirflowServiceOptions) {
     }));
     const runs = input.runs ?? 0;
     if (runs > 0) {
+      const reads = limitRunReads(client, LIST_RUN_READS);
       await Promise.all(
         dags.map(async (d) => {
-          d.recent_runs = await readRecentRuns(client, d.dag_id, runs);
+          d.recent_runs = await readRecentRuns(reads, d.dag_id, runs);
         }),
       );
     }

@@ -1,5 +1,8 @@
 import { runDurationSeconds, type AirflowClient } from '@airflow-mcp/airflow';
+import { createLimiter } from '@airflow-mcp/core';
 import { readRowsMoved } from './read-rows-moved.js';
+
+type RunReader = Pick<AirflowClient, 'listRuns' | 'taskInstances' | 'returnValue'>;
 
 /** One of a DAG's latest runs, with the rows its tasks reported moving (successful runs only). */
 export interface RecentRun {
@@ -13,11 +16,7 @@ export interface RecentRun {
 }
 
 /** The latest `limit` runs of a DAG, newest first, with the rows moved by each successful one. */
-export async function readRecentRuns(
-  client: Pick<AirflowClient, 'listRuns' | 'taskInstances' | 'returnValue'>,
-  dagId: string,
-  limit: number,
-): Promise<RecentRun[]> {
+export async function readRecentRuns(client: RunReader, dagId: string, limit: number): Promise<RecentRun[]> {
   const runs = await client.listRuns(dagId, limit);
   return Promise.all(
     runs.map(async (run): Promise<RecentRun> => {
@@ -35,4 +34,18 @@ export async function readRecentRuns(
       };
     }),
   );
+}
+
+/**
+ * `client`'s run reads with at most `max` requests in flight at once, however many DAGs and runs are read through it:
+ * list_dags over 100 DAGs with their 10 latest runs would otherwise send hundreds of requests to Airflow at once.
+ * Only the requests themselves wait for a slot, so reads nested in others never wait on their callers.
+ */
+export function limitRunReads(client: RunReader, max: number): RunReader {
+  const limiter = createLimiter(max);
+  return {
+    listRuns: (...args) => limiter.run(() => client.listRuns(...args)),
+    taskInstances: (...args) => limiter.run(() => client.taskInstances(...args)),
+    returnValue: (...args) => limiter.run(() => client.returnValue(...args)),
+  };
 }
