@@ -32,7 +32,31 @@ export function literal(
   if (/^(false|no|거짓)$/i.test(v)) return 'false';
   const other = vocab.columnByName(v);
   if (other && other !== column) return other;
+  // "orders with the name of the product": an article or preposition is never a value, unless the column holds it.
+  if (FUNCTION_WORD.test(v) && !knownValues(vocab, column)?.some((k) => k.toLowerCase() === v.toLowerCase()))
+    return undefined;
   return asWritten ? quote(v) : checkValue(v, vocab, column);
+}
+
+const FUNCTION_WORD =
+  /^(?:the|a|an|of|to|in|on|at|by|for|from|with|into|and|or|its|their|his|her|our|my|your|this|that|these|those|it|them)$/i;
+
+/** The few values the source lists for a column, when it does. */
+function knownValues(vocab: Vocabulary, column: string | undefined): string[] | undefined {
+  return column === undefined ? undefined : vocab.playing.map((t) => t.values?.[column]).find((v) => v !== undefined);
+}
+
+const NUMERIC_TYPES: readonly (string | undefined)[] = ['integer', 'bigint', 'double', 'decimal'];
+
+/**
+ * "no paid_at", "without an email", "이메일이 없는": the column is empty (NULL). Not for a number: "products with no
+ * stock", "할인이 없는 주문" mean 0 as often as NULL, so they are not understood (say "stock = 0" or "stock is
+ * missing"); "missing", "is null", "has no value", "값이 없는" name the empty value and are read for every column.
+ */
+function absentValue(column: string | undefined, vocab: Vocabulary, saysEmpty = false): string | undefined {
+  if (column === undefined) return undefined;
+  if (!saysEmpty && NUMERIC_TYPES.includes(vocab.typeOf(column))) return undefined;
+  return `${column} IS NULL`;
 }
 
 function quote(s: string): string {
@@ -48,7 +72,7 @@ function checkValue(value: string, vocab: Vocabulary, column: string | undefined
   // A bare word is never a number: "stock of at" is not stock = 'at'.
   if (!quoted && /^(?:integer|bigint|smallint|double|real|float|decimal|numeric)$/i.test(vocab.typeOf(column) ?? ''))
     return undefined;
-  const known = vocab.playing.map((t) => t.values?.[column]).find((v) => v !== undefined);
+  const known = knownValues(vocab, column);
   if (!known) return /[\uac00-\ud7af]/.test(value) ? undefined : quote(value);
   const exact = known.find((k) => k === value) ?? known.find((k) => k.toLowerCase() === value.toLowerCase());
   if (exact) return quote(exact);
@@ -130,10 +154,7 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   }
   // "no paid_at" (after "have"): the column is empty, not a negated comparison.
   const absent = new RegExp(`^no\\s+${col}$`, 'i').exec(a);
-  if (absent) {
-    const c = vocab.column(absent[1] as string);
-    return c ? `${c} IS NULL` : undefined;
-  }
+  if (absent) return absentValue(vocab.column(absent[1] as string), vocab);
   const negate = /^(?:not|no)\s+/i.test(a) && !/^no\s+more|^not\s+(?:less|more)/i.test(a);
   const body = negate ? a.replace(/^(?:not|no)\s+/i, '') : a;
   const wrap = (e: string | undefined) => (e === undefined ? undefined : negate ? `NOT (${e})` : e);
@@ -189,16 +210,14 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   }
   if (
     (m = new RegExp(
-      `^(?:(?:that|which|who)\\s+(?:are\\s+|is\\s+)?)?(?:missing|lacking|without)\\s+(?:an?\\s+|the\\s+)?${col}$`,
+      `^(?:(?:that|which|who)\\s+(?:are\\s+|is\\s+)?)?(missing|lacking|without)\\s+(?:an?\\s+|the\\s+)?${col}$`,
       'i',
     ).exec(body))
   ) {
-    const c = vocab.column(m[1] as string);
-    return c ? wrap(`${c} IS NULL`) : undefined;
+    return wrap(absentValue(vocab.column(m[2] as string), vocab, /^missing$/i.test(m[1] as string)));
   }
-  if ((m = new RegExp(`^(?:no|missing|without\\s+(?:an?\\s+)?)\\s*${col}$`, 'i').exec(body))) {
-    const c = vocab.column(m[1] as string);
-    return c ? `${c} IS NULL` : undefined;
+  if ((m = new RegExp(`^(no|missing|without\\s+(?:an?\\s+)?)\\s*${col}$`, 'i').exec(body))) {
+    return absentValue(vocab.column(m[2] as string), vocab, /^missing$/i.test(m[1] as string));
   }
   if (
     (m = new RegExp(
@@ -291,7 +310,8 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
   // "email이 있는", "이메일이 없는"
   if ((m = new RegExp(`^${col}(?:이|가)\\s*(있는|없는)$`).exec(body))) {
     const c = vocab.column(m[1] as string);
-    return c ? wrap(`${c} ${m[2] === '있는' ? 'IS NOT NULL' : 'IS NULL'}`) : undefined;
+    if (m[2] === '없는') return wrap(absentValue(c, vocab));
+    return c ? wrap(`${c} IS NOT NULL`) : undefined;
   }
   // Korean equality with no ending, inside a longer condition: "status가 paid" (이고 ...), "role이 admin" (이거나 ...)
   if ((m = new RegExp(`^${col}(?:이|가|은|는)\\s*(${VALUE})$`).exec(body))) {
@@ -329,12 +349,11 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     return c ? wrap(`${c} IS NOT NULL`) : undefined;
   }
   if (
-    (m = new RegExp(`^${col}${KO_PARTICLE}\\s*(?:값이\\s*)?(?:null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(
+    (m = new RegExp(`^${col}${KO_PARTICLE}\\s*(값이\\s*)?(null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(
       body,
     ))
   ) {
-    const c = vocab.column(m[1] as string);
-    return c ? wrap(`${c} IS NULL`) : undefined;
+    return wrap(absentValue(vocab.column(m[1] as string), vocab, Boolean(m[2]) || m[3] !== '없는'));
   }
   if (
     (m = new RegExp(

@@ -445,6 +445,20 @@ const CASES: Case[] = [
   ],
   ['unsupported-ko-1', 'customers를 빅쿼리로 보내줘', 'shop.db', { refuse: true, words: ['빅쿼리'] }],
   ['unsupported-ko-2', '주문 테이블을 오라클에 넣어줘', 'shop.db', { refuse: true, words: ['오라클'] }],
+  // An article is never a value: these became a second table filtered on name = 'the' / email = 'the'.
+  ['article-en-1', 'copy orders with the name of the product', 'shop.db', { refuse: true, words: ['name'] }],
+  ['article-en-2', 'copy orders with the email of the customer', 'shop.db', { refuse: true, words: ['email'] }],
+  // "No <number column>" means 0 as often as NULL: refused, named; said of a text or time column, or with "missing"
+  // / "값이 없는", it is NULL.
+  ['no-number-en-1', 'copy products with no stock', 'shop.db', { refuse: true, words: ['no stock'] }],
+  ['no-number-en-2', 'copy orders with no discount', 'shop.db', { refuse: true, words: ['no discount'] }],
+  ['no-number-ko-1', '재고가 없는 상품만 복사해줘', 'shop.db', { refuse: true, words: ['재고가 없는'] }],
+  ['no-number-ko-2', '할인이 없는 주문만 옮겨줘', 'shop.db', { refuse: true, words: ['할인이 없는'] }],
+  ['no-text-en', 'copy customers with no email', 'shop.db', table('customers', { filter: 'email IS NULL' })],
+  ['no-text-ko', '이메일이 없는 고객만 복사해줘', 'shop.db', table('customers', { filter: 'email IS NULL' })],
+  ['missing-number-en', 'copy orders missing a discount', 'shop.db', table('orders', { filter: 'discount IS NULL' })],
+  ['null-number-ko', 'discount 값이 없는 주문만 옮겨줘', 'shop.db', table('orders', { filter: 'discount IS NULL' })],
+  ['zero-number-ko', '재고가 0인 상품만 복사해줘', 'shop.db', table('products', { filter: 'stock = 0' })],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {
