@@ -349,9 +349,7 @@ export function parseAtom(atom: string, vocab: Vocabulary): string | undefined {
     return c ? wrap(`${c} IS NOT NULL`) : undefined;
   }
   if (
-    (m = new RegExp(`^${col}${KO_PARTICLE}\\s*(값이\\s*)?(null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(
-      body,
-    ))
+    (m = new RegExp(`^${col}${KO_PARTICLE}\\s*(값이\\s*)?(null|NULL|널|빈\\s*값|비어\\s*있는|없는)(?:인)?$`).exec(body))
   ) {
     return wrap(absentValue(vocab.column(m[1] as string), vocab, Boolean(m[2]) || m[3] !== '없는'));
   }
