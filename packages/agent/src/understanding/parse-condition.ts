@@ -35,6 +35,8 @@ export function literal(
   // "orders with the name of the product": an article or preposition is never a value, unless the column holds it.
   if (FUNCTION_WORD.test(v) && !knownValues(vocab, column)?.some((k) => k.toLowerCase() === v.toLowerCase()))
     return undefined;
+  // "orders created in March": a word is not a date, a time or a boolean (created_at IN ('March') matched nothing).
+  if (column && WORDLESS_TYPES.includes(vocab.typeOf(column))) return undefined;
   return asWritten ? quote(v) : checkValue(v, vocab, column);
 }
 
@@ -45,6 +47,9 @@ const FUNCTION_WORD =
 function knownValues(vocab: Vocabulary, column: string | undefined): string[] | undefined {
   return column === undefined ? undefined : vocab.playing.map((t) => t.values?.[column]).find((v) => v !== undefined);
 }
+
+/** Column types no bare word is a value of (dates and booleans are read above, as dates and true/false). */
+const WORDLESS_TYPES: readonly (string | undefined)[] = ['date', 'timestamp', 'boolean'];
 
 const NUMERIC_TYPES: readonly (string | undefined)[] = ['integer', 'bigint', 'double', 'decimal'];
 

@@ -459,6 +459,10 @@ const CASES: Case[] = [
   ['missing-number-en', 'copy orders missing a discount', 'shop.db', table('orders', { filter: 'discount IS NULL' })],
   ['null-number-ko', 'discount 값이 없는 주문만 옮겨줘', 'shop.db', table('orders', { filter: 'discount IS NULL' })],
   ['zero-number-ko', '재고가 0인 상품만 복사해줘', 'shop.db', table('products', { filter: 'stock = 0' })],
+  // A word is not a date: these became created_at IN ('March') and started_at = 'yesterday', matching nothing.
+  ['word-date-en-1', 'copy orders created in March', 'shop.db', { refuse: true, words: ['March'] }],
+  ['word-date-en-2', 'sessions where started_at is yesterday', 'events.db', { refuse: true, words: ['yesterday'] }],
+  ['date-en', 'orders created after 2024-03-01', 'shop.db', table('orders', { filter: "created_at > '2024-03-01'" })],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {
