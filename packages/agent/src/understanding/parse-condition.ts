@@ -21,6 +21,8 @@ export function literal(
   if (/^"[^"]*"$/.test(v)) return asWritten ? quote(v.slice(1, -1)) : checkValue(v.slice(1, -1), vocab, column, true);
   if (DATE.test(v)) return quote(v);
   const n = /^[$₩€£]?(-?\d[\d,]*(?:\.\d+)?)\s*(천|만|억)?/.exec(v);
+  // "discount over 10%": whether the column holds 10 or 0.1 for ten percent is not known, unless its name says so.
+  if (n && /%$/.test(v) && !/(?:pct|percent|percentage)$/i.test(column ?? '')) return undefined;
   if (n && /^[$₩€£]?-?\d/.test(v)) {
     const unit = n[2] === '천' ? 1_000 : n[2] === '만' ? 10_000 : n[2] === '억' ? 100_000_000 : 1;
     const value = Number((n[1] as string).replace(/,/g, '')) * unit;

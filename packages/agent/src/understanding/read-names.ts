@@ -93,15 +93,20 @@ export function readDagId(rt: RequestText): string | undefined {
   return named[1] as string;
 }
 
+/** A person, not a connection: "alert me if it fails". */
+const PERSON = /^(?:me|us|you|him|her|them|everyone|everybody|someone|somebody)$/i;
+
 /** A failure alert through an Airflow HTTP connection: "alert slack_alerts on failure", "실패하면 ops_hook으로 알림". */
 export function readAlert(rt: RequestText): { connId?: string; asked: boolean } {
   const m = rt.first(
     /\b(?:(?:alert|notify|ping|page|message|post\s+to)\s+(?:me\s+|us\s+|the\s+team\s+)?(?:via\s+|through\s+|on\s+|using\s+|to\s+)?(?:the\s+)?(?:connection\s+)?[`"']?([A-Za-z_]\w*)[`"']?(?:\s+connection)?\s+(?:on|if\s+it|when\s+it|if\s+the\s+run|if\s+anything|upon)\s+fail(?:s|ure|ed)?|(?:on|upon)\s+failure\s*,?\s*(?:alert|notify|post\s+to|call)\s+(?:via\s+|through\s+|using\s+)?(?:the\s+)?(?:connection\s+)?[`"']?([A-Za-z_]\w*)[`"']?)|(?:실패\s*(?:하면|시|할\s*경우))\s*[`"']?([A-Za-z_]\w*)[`"']?\s*(?:연결)?\s*(?:으로|로|에)\s*(?:알림|알려|통보|웹훅)\S*/gi,
   );
-  if (m) {
+  // "alert me if it fails" names a person, not a connection: asked, with no connection (the request is refused).
+  if (m && !PERSON.test((m[1] ?? m[2] ?? m[3]) as string)) {
     rt.takeMatch(m);
     return { connId: (m[1] ?? m[2] ?? m[3]) as string, asked: true };
   }
+  if (m) return { asked: true };
   const vague = rt.first(
     /\b(?:alert|notify|email|e-mail|slack|page|text)\b[^.]*?\bfail|\bfail\w*[^.]*?\b(?:alert|notify|email|slack)\b|실패\S*\s*(?:하면|시)?\s*(?:알림|알려|메일|슬랙)\S*/gi,
   );

@@ -463,6 +463,11 @@ const CASES: Case[] = [
   ['word-date-en-1', 'copy orders created in March', 'shop.db', { refuse: true, words: ['March'] }],
   ['word-date-en-2', 'sessions where started_at is yesterday', 'events.db', { refuse: true, words: ['yesterday'] }],
   ['date-en', 'orders created after 2024-03-01', 'shop.db', table('orders', { filter: "created_at > '2024-03-01'" })],
+  // A person is not an alert connection ("alert me" became a webhook connection called "me"); a percentage is not
+  // a number of the column's unit ("over 10%" became discount > 10).
+  ['alert-person-en', 'copy orders and alert me if it fails', 'shop.db', { refuse: true, words: ['alert'] }],
+  ['percent-en', 'copy orders where discount is over 10%', 'shop.db', { refuse: true, words: ['10%'] }],
+  ['percent-ko', '할인이 10% 넘는 주문만 옮겨줘', 'shop.db', { refuse: true, words: ['10%'] }],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {
