@@ -23,7 +23,8 @@ const DIGEST_LINES = 60;
 
 /**
  * The part of a lane's output that says what failed: vitest's "Failed Tests" (or "Failed Suites", "Unhandled
- * Errors") sections, at most 60 lines, then its closing "Test Files" and "Tests" counts.
+ * Errors") sections up to their last "[n/n]" marker, at most 60 lines; the tests' Airflow's complaints when printed
+ * (test/setup/airflow-log-on-failure.ts); then vitest's closing "Test Files" and "Tests" counts.
  * @param {string} output a lane's whole output
  * @returns {string[]}
  */
@@ -31,14 +32,25 @@ export function failureDigest(output) {
   const lines = stripVTControlCharacters(output).split('\n');
   const start = lines.findIndex((line) => /⎯ (Failed (Tests|Suites)|Unhandled Errors?) \d*/.test(line));
   const counts = lines.filter((line) => /^\s*(Test Files|Tests|Errors)\s{2}/.test(line));
-  if (start === -1) return [...lines.filter((line) => /^\s*(FAIL|×)\s/.test(line)).slice(0, DIGEST_LINES), ...counts];
-  const section = lines
-    .slice(start)
-    .filter((line) => !/^\s*(Test Files|Tests|Errors|Start at|Duration)\s{2}/.test(line));
+  const complained = lines.findIndex((line) => line.startsWith("The tests' Airflow complained"));
+  const complaints = [];
+  if (complained !== -1) {
+    complaints.push(lines[complained]);
+    for (const line of lines.slice(complained + 1, complained + 31)) {
+      if (!line.startsWith('  ')) break;
+      complaints.push(line);
+    }
+  }
+  if (start === -1) {
+    const failing = lines.filter((line) => /^\s*(FAIL|×)\s/.test(line)).slice(0, DIGEST_LINES);
+    return [...failing, ...complaints, ...counts];
+  }
+  const last = lines.findLastIndex((line) => /⎯\[\d+\/\d+\]⎯/.test(line));
+  const section = lines.slice(start, last > start ? last + 1 : undefined);
   const clipped = section.slice(0, DIGEST_LINES);
   if (section.length > DIGEST_LINES)
-    clipped.push(`  ... ${section.length - DIGEST_LINES} more lines above, in the lane's output`);
-  return [...clipped, ...counts];
+    clipped.push(`  ... ${section.length - DIGEST_LINES} more lines, in the lane's output`);
+  return [...clipped, ...complaints, ...counts];
 }
 
 /**

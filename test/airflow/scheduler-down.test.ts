@@ -4,7 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAirflowService } from '@airflow-mcp/agent';
 import { createSampleDatabase } from '@airflow-mcp/pipeline';
-import { airflowLocal, standaloneComponentPid } from '../support/local-airflow.js';
+import { airflowLocal, stopComponent, waitUntilReportedUnhealthy } from '../support/local-airflow.js';
 import { oneTaskDag } from '../support/one-task-dag.js';
 import { startServiceApp, type ServiceApp } from '../support/start-service-app.js';
 
@@ -65,14 +65,11 @@ describe('Airflow without its scheduler', () => {
   });
 
   it('stops waiting within seconds with the reason (English and Korean), and the run succeeds after a restart', async () => {
-    process.kill(standaloneComponentPid(airflow, 'scheduler'), 'SIGTERM');
+    await stopComponent(airflow, 'scheduler');
     let run: RunOutput | undefined;
     let created: CreateOutput | undefined;
     try {
-      for (let i = 0; (await client.health()).scheduler?.status !== 'unhealthy'; i++) {
-        if (i > 240) throw new Error('Airflow never reported its scheduler unhealthy');
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await waitUntilReportedUnhealthy(client, 'scheduler');
       const heartbeat = (await client.health()).scheduler?.latest_scheduler_heartbeat;
       expect(heartbeat).toMatch(/^\d{4}-\d\d-\d\dT/);
 
