@@ -32,6 +32,12 @@ interface Clock {
   minute: number;
 }
 
+/**
+ * A time that was written but is not one ("at 25:00", "9:75", "13pm"): the schedule is not understood (it was read
+ * as daily at midnight, dropping the time).
+ */
+const BAD_TIME: Clock = Object.freeze({ hour: -1, minute: -1 });
+
 function enClock(m: RegExpExecArray, at: number): Clock | undefined {
   const word = m[at + 3];
   if (word) return { hour: word.toLowerCase() === 'noon' ? 12 : 0, minute: 0 };
@@ -41,9 +47,11 @@ function enClock(m: RegExpExecArray, at: number): Clock | undefined {
   const half = (m[at + 2] ?? '').toLowerCase().replace(/\./g, '');
   if (half === 'pm' && hour < 12) hour += 12;
   if (half === 'am' && hour === 12) hour = 0;
+  if (half && (Number(m[at]) > 12 || Number(m[at]) === 0) && half !== "o'clock" && half !== 'oclock') return BAD_TIME;
+  if (hour > 23 || minute > 59) return BAD_TIME;
   const zone = (m[at + 4] ?? '').toLowerCase();
   if (zone === 'kst') hour = (hour + 24 - 9) % 24;
-  return hour < 24 && minute < 60 ? { hour, minute } : undefined;
+  return { hour, minute };
 }
 
 function koClock(m: RegExpExecArray, at: number): Clock | undefined {
@@ -55,7 +63,7 @@ function koClock(m: RegExpExecArray, at: number): Clock | undefined {
   if ((part === '오후' || part === '저녁' || part === '밤') && hour < 12) hour += 12;
   if ((part === '오전' || part === '새벽' || part === '아침') && hour === 12) hour = 0;
   const minute = m[at + 3] ? 30 : Number(m[at + 2] ?? 0);
-  return hour < 24 && minute < 60 ? { hour, minute } : undefined;
+  return hour < 24 && minute < 60 ? { hour, minute } : BAD_TIME;
 }
 
 function daysOf(text: string): string {
@@ -121,6 +129,7 @@ export function readSchedule(rt: RequestText): ScheduleReading {
       const m = rt.first(en);
       if (m && /\d|midnight|noon|day|mon|tue|wed|thu|fri|sat|sun|week/i.test(m[0])) {
         const clock = enClock(m, 4) ?? { hour: 0, minute: 0 };
+        if (clock === BAD_TIME) return undefined;
         if (m[9]?.toLowerCase() === 'evening' && clock.hour < 12 && m[4]) clock.hour += 12;
         let days: string;
         if (m[1]) days = '1-5';
@@ -144,6 +153,7 @@ export function readSchedule(rt: RequestText): ScheduleReading {
       const k = rt.first(ko);
       if (!k) return undefined;
       const clock = koClock(k, 4) ?? { hour: 0, minute: 0 };
+      if (clock === BAD_TIME) return undefined;
       let days: string;
       if (k[1]) days = '1-5';
       else if (k[2]) days = '0,6';
@@ -168,6 +178,7 @@ export function readSchedule(rt: RequestText): ScheduleReading {
         const day = word >= 0 ? (days[word] as number) : Number(m[1]);
         if (day < 1 || day > 31) return undefined;
         const clock = enClock(m, 2) ?? { hour: 0, minute: 0 };
+        if (clock === BAD_TIME) return undefined;
         rt.takeMatch(m);
         return `${clock.minute} ${clock.hour} ${day} * *`;
       }
@@ -176,6 +187,7 @@ export function readSchedule(rt: RequestText): ScheduleReading {
       const day = Number(k[1]);
       if (day < 1 || day > 31) return undefined;
       const clock = koClock(k, 2) ?? { hour: 0, minute: 0 };
+      if (clock === BAD_TIME) return undefined;
       rt.takeMatch(k);
       return `${clock.minute} ${clock.hour} ${day} * *`;
     },
@@ -189,6 +201,9 @@ export function readSchedule(rt: RequestText): ScheduleReading {
       const m = rt.first(en);
       if (m) {
         const clock = enClock(m, 1) ?? enClock(m, 7) ?? koClock(m, 12);
+        if (clock === BAD_TIME) return undefined;
+        // "every morning", "each evening" with no hour: which hour is not said (it was read as midnight).
+        if (!clock && /morning|evening/i.test(m[0])) return undefined;
         rt.takeMatch(m);
         if (!clock) return '@daily';
         const halfGiven = Boolean(m[3] ?? m[9]);
@@ -204,6 +219,7 @@ export function readSchedule(rt: RequestText): ScheduleReading {
       );
       if (!k) return undefined;
       const clock = koClock(k, 1) ?? koClock(k, 6);
+      if (clock === BAD_TIME) return undefined;
       rt.takeMatch(k);
       return clock ? `${clock.minute} ${clock.hour} * * *` : '@daily';
     },

@@ -468,6 +468,12 @@ const CASES: Case[] = [
   ['alert-person-en', 'copy orders and alert me if it fails', 'shop.db', { refuse: true, words: ['alert'] }],
   ['percent-en', 'copy orders where discount is over 10%', 'shop.db', { refuse: true, words: ['10%'] }],
   ['percent-ko', '할인이 10% 넘는 주문만 옮겨줘', 'shop.db', { refuse: true, words: ['10%'] }],
+  // A time that is not one, or "morning" with no hour, was dropped: these ran daily at midnight.
+  ['bad-time-en', 'copy orders every day at 25:00', 'shop.db', { refuse: true, words: ['every day at 25'] }],
+  ['bad-time-weekly-en', 'copy orders every Monday at 9:75', 'shop.db', { refuse: true, words: ['9 75'] }],
+  ['bad-time-ko', '매일 24시 30분에 orders 옮겨줘', 'shop.db', { refuse: true, words: ['24시'] }],
+  ['morning-en', 'copy orders every morning', 'shop.db', { refuse: true, words: ['every morning'] }],
+  ['morning-hour-en', 'copy orders every morning at 7', 'shop.db', { ...table('orders'), schedule: '0 7 * * *' }],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {
