@@ -23,6 +23,8 @@ export function literal(
   const n = /^[$₩€£]?(-?\d[\d,]*(?:\.\d+)?)\s*(천|만|억)?/.exec(v);
   // "discount over 10%": whether the column holds 10 or 0.1 for ten percent is not known, unless its name says so.
   if (n && /%$/.test(v) && !/(?:pct|percent|percentage)$/i.test(column ?? '')) return undefined;
+  // A number is the whole value, with at most a unit after it: "10 미만이거나 100" is not 10.
+  if (n && /^[$₩€£]?-?\d/.test(v) && !WHOLE_NUMBER.test(v)) return undefined;
   if (n && /^[$₩€£]?-?\d/.test(v)) {
     const unit = n[2] === '천' ? 1_000 : n[2] === '만' ? 10_000 : n[2] === '억' ? 100_000_000 : 1;
     const value = Number((n[1] as string).replace(/,/g, '')) * unit;
@@ -41,6 +43,9 @@ export function literal(
   if (column && WORDLESS_TYPES.includes(vocab.typeOf(column))) return undefined;
   return asWritten ? quote(v) : checkValue(v, vocab, column);
 }
+
+const WHOLE_NUMBER =
+  /^[$₩€£]?-?\d[\d,]*(?:\.\d+)?(?:\s*(?:천|만|억))?(?:\s*(?:원|달러|dollars?|won|usd|krw|세|살|개|건|명|점))?(?:\s*%)?$/i;
 
 const FUNCTION_WORD =
   /^(?:the|a|an|of|to|in|on|at|by|for|from|with|into|and|or|its|their|his|her|our|my|your|this|that|these|those|it|them)$/i;
@@ -460,6 +465,17 @@ export function parseCondition(
       / (?:is|=|are|equals?|is not|isn't|!=)\s+\S+$/i.test(prev.text)
     ) {
       prev.text = `${prev.text} ${part.join === 'OR' ? 'or' : 'and'} ${part.text}`;
+      continue;
+    }
+    // "not paid or shipped", "not paid and shipped": the negation covers the list (neither), as in "isn't USD or
+    // EUR" and in a value list before a noun; the first was read as status != 'paid' OR status = 'shipped'.
+    if (
+      prev &&
+      /^\s*(?:not|non)[\s-]+(?:'[^']*'|"[^"]*"|[\w.-]+)(?:\s+or\s+(?:'[^']*'|"[^"]*"|[\w.-]+))*\s*$/i.test(prev.text) &&
+      /^\s*(?:'[^']*'|"[^"]*"|[\w.-]+)\s*$/.test(part.text) &&
+      !new RegExp(`^\\s*(?:${vocab.col})\\s*$`, 'i').test(part.text)
+    ) {
+      prev.text = `${prev.text} or ${part.text}`;
       continue;
     }
     merged.push({ ...part });

@@ -474,6 +474,27 @@ const CASES: Case[] = [
   ['bad-time-ko', '매일 24시 30분에 orders 옮겨줘', 'shop.db', { refuse: true, words: ['24시'] }],
   ['morning-en', 'copy orders every morning', 'shop.db', { refuse: true, words: ['every morning'] }],
   ['morning-hour-en', 'copy orders every morning at 7', 'shop.db', { ...table('orders'), schedule: '0 7 * * *' }],
+  // A number is the whole value: "금액이 10 미만이거나 100 초과인" became amount > 10.
+  ['number-rest-ko', '금액이 10 미만이거나 100 초과인 주문만', 'shop.db', { refuse: true, words: ['미만이거나'] }],
+  [
+    'number-both-ko',
+    '금액이 10 미만이거나 금액이 100 초과인 주문만',
+    'shop.db',
+    table('orders', { filter: 'amount < 10 OR amount > 100' }),
+  ],
+  // "not paid or shipped" is neither (it became status != 'paid' OR status = 'shipped').
+  [
+    'not-or-en',
+    'copy orders that are not paid or shipped',
+    'shop.db',
+    table('orders', { filter: "status NOT IN ('paid', 'shipped')" }),
+  ],
+  [
+    'or-en',
+    'copy orders that are paid or shipped',
+    'shop.db',
+    table('orders', { filter: "status IN ('paid', 'shipped')" }),
+  ],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {
