@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Connection, Engine } from '@airflow-mcp/pipeline';
 import type { RequestText } from './request-text.js';
 
@@ -72,7 +73,8 @@ function connectionFromHint(hint: string): Connection {
 /**
  * Source and target databases: SQLite/DuckDB files by path, PostgreSQL/MySQL by Airflow connection id
  * ("postgres:warehouse_pg", "the warehouse_pg connection", "warehouse_pg 연결"), and the engine words with their
- * direction ("from SQLite", "DuckDB로"). Hints from the caller win.
+ * direction ("from SQLite", "DuckDB로"). Hints from the caller win;
+ * a database the request names for the same side must agree with its hint, or it is asked about.
  */
 export function readConnections(
   rt: RequestText,
@@ -206,6 +208,27 @@ export function readConnections(
   if (!hints.targetDb && !targetMention) {
     targetMention =
       rest.find((m) => !hints.sourceDb || m.engine !== connectionFromHint(hints.sourceDb).kind) ?? rest[0];
+  }
+  // A database the request names for a side the caller's hint also gives must be that one: "copy orders from
+  // shop.db to events.db" with target_db analytics.duckdb went to analytics.duckdb, dropping "to events.db".
+  for (const [hint, mention, side] of [
+    [hints.sourceDb, sourceMention, 'source'],
+    [hints.targetDb, targetMention, 'target'],
+  ] as const) {
+    if (!hint || !mention || mention.role !== side) continue;
+    const given = connectionFromHint(hint);
+    const named = mention.path ?? mention.connId;
+    const same =
+      (mention.engine === undefined || mention.engine === given.kind) &&
+      (named === undefined ||
+        ('path' in given ? basename(given.path) === basename(named) : given.conn_id === mention.connId));
+    if (same) continue;
+    const said = named ?? mention.engine;
+    const hinted = 'path' in given ? given.path : `${given.kind}:${given.conn_id}`;
+    questions.push({
+      en: `The request names ${said} as the ${side}, but the ${side} given with it is ${hinted}: which one?`,
+      ko: `요청에는 ${side === 'source' ? '원본' : '대상'}이 ${said}인데, 함께 받은 ${side === 'source' ? '원본' : '대상'}은 ${hinted}입니다: 어느 쪽인가요?`,
+    });
   }
   const source = hints.sourceDb
     ? connectionFromHint(hints.sourceDb)

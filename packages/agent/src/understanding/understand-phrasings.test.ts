@@ -495,6 +495,9 @@ const CASES: Case[] = [
     'shop.db',
     table('orders', { filter: "status IN ('paid', 'shipped')" }),
   ],
+  // A target the request names that differs from the caller's target is asked about (the request's was dropped).
+  ['target-conflict-en', 'copy orders from shop.db to events.db', 'shop.db', { refuse: true, words: ['events.db'] }],
+  ['target-same-en', 'copy orders from shop.db into analytics.duckdb', 'shop.db', table('orders')],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {
