@@ -184,7 +184,7 @@ export const ENGLISH_FILLER = new Set(
   data dataset rows row records record entries entry everything all whole entire full complete table tables
   database databases db file files warehouse pipeline dag dags job jobs task create make build set setup up run runs
   running across from with over but add adding existing should land lands mind really much lot if when each you your me using use via help me new one too as well both stuff info information contents
-  content there out quick quickly small simple basic straight directly same exactly as-is`
+  content there out quick quickly small simple basic straight directly exactly as-is`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -498,6 +498,9 @@ const CASES: Case[] = [
   // A target the request names that differs from the caller's target is asked about (the request's was dropped).
   ['target-conflict-en', 'copy orders from shop.db to events.db', 'shop.db', { refuse: true, words: ['events.db'] }],
   ['target-same-en', 'copy orders from shop.db into analytics.duckdb', 'shop.db', table('orders')],
+  // "same" is not filler: "into the same table" became two tables, "in the same database" the DuckDB target.
+  ['same-table-en', 'copy orders and customers into the same table', 'shop.db', { refuse: true, words: ['same'] }],
+  ['same-db-en', 'copy orders to orders_backup in the same database', 'shop.db', { refuse: true, words: ['same'] }],
 ];
 
 describe('phrasings the rule planner reads (issue 12)', () => {
