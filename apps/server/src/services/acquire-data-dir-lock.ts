@@ -1,7 +1,7 @@
 import { AppError } from '@airflow-mcp/core';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
-import { link, open, readFile, rename, unlink, utimes } from 'node:fs/promises';
+import { link, open, readFile, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,14 +60,33 @@ function isAlive(owner: DataDirLockOwner, path: string): boolean {
   return owner.process_start === undefined || start === undefined || start === owner.process_start;
 }
 
-async function readOwner(path: string): Promise<DataDirLockOwner | undefined> {
+function parseOwner(text: string): DataDirLockOwner | undefined {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<DataDirLockOwner>;
+    const parsed = JSON.parse(text) as Partial<DataDirLockOwner>;
     if (typeof parsed.pid !== 'number' || typeof parsed.hostname !== 'string') return undefined;
     return parsed as DataDirLockOwner;
   } catch {
     return undefined;
   }
+}
+
+/** A takeover guard older than this was left by a taker that died in its few milliseconds: it is removed. */
+const GUARD_STALE_MS = 10_000;
+
+/** Creates the takeover guard exclusively; false when another taker holds it (a stale one is removed first). */
+async function takeGuard(guard: string): Promise<boolean> {
+  try {
+    await (await open(guard, 'wx', 0o600)).close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  try {
+    if (Date.now() - statSync(guard).mtimeMs > GUARD_STALE_MS) await unlink(guard);
+  } catch {
+    // gone meanwhile
+  }
+  return false;
 }
 
 function heldError(dataDir: string, path: string, owner: DataDirLockOwner, mode: string): AppError {
@@ -98,7 +117,8 @@ export async function acquireDataDirLock(options: { dataDir: string; mode: strin
     process_start: processStart(process.pid),
   };
   const text = `${JSON.stringify(owner)}\n`;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const guard = `${path}.takeover`;
+  for (let attempt = 0; attempt < 200; attempt++) {
     // Written under a private name and linked into place: the lock appears whole or not at all.
     const staging = `${path}.${randomUUID()}`;
     const file = await open(staging, 'wx', 0o600);
@@ -115,24 +135,22 @@ export async function acquireDataDirLock(options: { dataDir: string; mode: strin
       await unlink(staging);
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const current = await readOwner(path);
+    const seen = await readFile(path, 'utf8').catch(() => undefined);
+    if (seen === undefined) continue;
+    const current = parseOwner(seen);
     if (current && isAlive(current, path)) throw heldError(options.dataDir, path, current, options.mode);
-    // A stale (or unreadable) lock: move it aside under a private name; of two processes taking it over, only one
-    // rename finds it. If what was moved is not what was read (a live taker was faster), it goes back.
-    const aside = `${path}.stale.${randomUUID()}`;
-    try {
-      await rename(path, aside);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // A stale (or unreadable) lock is removed by one taker at a time, holding DATA_DIR/db.lock.takeover, and only if
+    // it is still the lock that was judged stale: no live lock can be removed, and no two takers both win. (Moving
+    // it aside and putting back a live one could not be undone when a third taker had linked its lock meanwhile.)
+    if (!(await takeGuard(guard))) {
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
       continue;
     }
-    const moved = await readOwner(aside);
-    if (moved && isAlive(moved, aside)) {
-      await link(aside, path).catch(() => undefined);
-      await unlink(aside);
-      throw heldError(options.dataDir, path, moved, options.mode);
+    try {
+      if ((await readFile(path, 'utf8').catch(() => undefined)) === seen) await unlink(path);
+    } finally {
+      await unlink(guard).catch(() => undefined);
     }
-    await unlink(aside);
   }
   throw new AppError('CONFLICT', `Could not take the lock ${path}: other processes keep taking it. Try again.`);
 }
