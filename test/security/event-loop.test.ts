@@ -101,18 +101,22 @@ describe('no request holds the event loop', () => {
   let p95Bound = 100;
 
   /**
-   * Every /healthz answered, 95% under 100 ms and none slower than the bound (each looser on a machine slow while
-   * idle), and the event loop never held.
+   * Every /healthz answered, 95% under 100 ms and all but the slowest under the bound (each looser on a machine slow
+   * while idle), the slowest under 500 ms, and the event loop never held. One stall the size of a garbage collection
+   * or of the other lane taking the CPU is allowed (CI saw one of 165 ms among 380 polls, the rest at most 14 ms
+   * idle): a read that holds the loop holds it for the whole call, 20 s, and fails every one of these.
    */
   const expectResponsive = (polls: { ms: number; status: number }[], loopDelayMs: number) => {
     expect(polls.every((p) => p.status === 200)).toBe(true);
     const sorted = polls.map((p) => p.ms).sort((a, b) => a - b);
     const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
     const worst = sorted.at(-1) ?? 0;
-    const figures = `/healthz x${polls.length}: p95 ${p95.toFixed(0)} ms, slowest ${worst.toFixed(0)} ms; event loop delay ${loopDelayMs.toFixed(0)} ms; idle for as long: p95 ${idleP95Ms.toFixed(0)} ms, slowest ${baselineMs.toFixed(0)} ms`;
+    const second = sorted.at(-2) ?? 0;
+    const figures = `/healthz x${polls.length}: p95 ${p95.toFixed(0)} ms, slowest ${worst.toFixed(0)} ms, next ${second.toFixed(0)} ms; event loop delay ${loopDelayMs.toFixed(0)} ms; idle for as long: p95 ${idleP95Ms.toFixed(0)} ms, slowest ${baselineMs.toFixed(0)} ms`;
     console.log(figures);
     expect(p95, figures).toBeLessThan(p95Bound);
-    expect(worst, figures).toBeLessThan(bound);
+    expect(second, figures).toBeLessThan(bound);
+    expect(worst, figures).toBeLessThan(Math.max(bound, 500));
     // Measured inside the test process, which also runs the MCP client parsing the answer: looser, but a held loop
     // (the old reads held it for the whole call) fails it.
     expect(loopDelayMs, figures).toBeLessThan(1000);
