@@ -135,7 +135,11 @@ export async function acquireDataDirLock(options: { dataDir: string; mode: strin
       await unlink(staging);
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const seen = await readFile(path, 'utf8').catch(() => undefined);
+    // Gone meanwhile: try again. Unreadable (permissions): that error, not 200 attempts ending in "keep taking it".
+    const seen = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
     if (seen === undefined) continue;
     const current = parseOwner(seen);
     if (current && isAlive(current, path)) throw heldError(options.dataDir, path, current, options.mode);
